@@ -1,0 +1,38 @@
+import { caseDecider } from './case/case.decider';
+import type { CaseCommand } from './case/case.commands';
+import type { CaseEvent } from './case/case.events';
+import { changeDecider, type ChangeCommand, type ChangeEvent } from './change/change';
+import { incidentDecider, type IncidentCommand, type IncidentEvent } from './incident/incident';
+import { issueDecider, type IssueCommand, type IssueEvent } from './issue/issue';
+import type { Decider } from './shared/decider';
+import { streamIds } from './shared/vocabulary';
+
+export type DomainCommand = CaseCommand | IssueCommand | ChangeCommand | IncidentCommand;
+export type DomainEvent = CaseEvent | IssueEvent | ChangeEvent | IncidentEvent;
+export type AggregateName = 'case' | 'issue' | 'change' | 'incident';
+
+/** Which aggregate, and so which stream, a command addresses. */
+export const targetOf = (command: DomainCommand): { aggregate: AggregateName; id: string; streamId: string } => {
+  if ('caseId' in command) return { aggregate: 'case', id: command.caseId, streamId: streamIds.case(command.caseId) };
+  if ('issueId' in command)
+    return { aggregate: 'issue', id: command.issueId, streamId: streamIds.issue(command.issueId) };
+  if ('changeId' in command)
+    return { aggregate: 'change', id: command.changeId, streamId: streamIds.change(command.changeId) };
+  return { aggregate: 'incident', id: command.incidentId, streamId: streamIds.incident(command.incidentId) };
+};
+
+// The deciders are typed per aggregate; the registry erases that for the generic command path.
+export const deciders: Record<AggregateName, Decider<DomainCommand, DomainEvent, unknown>> = {
+  case: caseDecider as unknown as Decider<DomainCommand, DomainEvent, unknown>,
+  issue: issueDecider as unknown as Decider<DomainCommand, DomainEvent, unknown>,
+  change: changeDecider as unknown as Decider<DomainCommand, DomainEvent, unknown>,
+  incident: incidentDecider as unknown as Decider<DomainCommand, DomainEvent, unknown>,
+};
+
+/** The command types a process may send, and whether they create their stream. */
+export const CREATING_COMMANDS = new Set<DomainCommand['type']>([
+  'OpenCase',
+  'IdentifyIssue',
+  'AnnounceChange',
+  'DeclareIncident',
+]);

@@ -1,0 +1,25 @@
+export const ACTOR_KINDS = ['agent', 'team', 'app', 'customer', 'system'] as const;
+export type ActorKind = (typeof ACTOR_KINDS)[number];
+
+export interface Actor {
+  id: string;
+  kind: ActorKind;
+  role?: string;
+}
+
+/** Carried by every recorded event. */
+export interface EventMetadata {
+  eventId: string;
+  commandId: string;
+  correlationId: string;
+  causationId: string;
+  actor: Actor;
+  /** Business time: when it happened. */
+  occurredAt: string;
+  /** When the store recorded it. */
+  recordedAt: string;
+  schemaVersion: number;
+}
+
+/** The schema version written today for every event type; bump per type when its data changes. */
+export const CURRENT_SCHEMA_VERSION = 1;
