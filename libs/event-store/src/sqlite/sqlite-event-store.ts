@@ -1,0 +1,255 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { EventMetadata } from '@heard/domain';
+import {
+  IdempotencyKeyReused,
+  WrongExpectedRevision,
+  type AppendOptions,
+  type AppendResult,
+  type EventStore,
+  type NewEvent,
+  type RecordedEvent,
+} from '../event-store.port';
+
+interface PendingAppend {
+  streamId: string;
+  events: NewEvent[];
+  options: AppendOptions;
+  resolve: (result: AppendResult) => void;
+  reject: (error: unknown) => void;
+}
+
+interface EventRow {
+  position: number;
+  stream_id: string;
+  revision: number;
+  type: string;
+  data: string;
+  metadata: string;
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS events (
+  position  INTEGER PRIMARY KEY,
+  stream_id TEXT    NOT NULL,
+  revision  INTEGER NOT NULL,
+  type      TEXT    NOT NULL,
+  data      TEXT    NOT NULL,
+  metadata  TEXT    NOT NULL,
+  UNIQUE (stream_id, revision)
+);
+CREATE TABLE IF NOT EXISTS streams (
+  stream_id TEXT PRIMARY KEY,
+  revision  INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS commands (
+  command_id TEXT PRIMARY KEY,
+  stream_id  TEXT NOT NULL,
+  result     TEXT NOT NULL
+) WITHOUT ROWID;
+`;
+
+export interface SqliteEventStoreOptions {
+  /** Clock for recordedAt; injectable for tests. */
+  now?: () => Date;
+  /** Most appends committed together in one transaction (one fsync). */
+  maxBatch?: number;
+}
+
+/**
+ * The embedded event store: one SQLite file in WAL mode with synchronous=FULL, so an append
+ * that resolved survives a crash or power loss. Appends that arrive in the same turn of the
+ * event loop are committed in one transaction (group commit): one fsync for all of them,
+ * each still checked on its own (expected revision, idempotency).
+ */
+export class SqliteEventStore implements EventStore {
+  private readonly db: Database.Database;
+  private readonly now: () => Date;
+  private readonly maxBatch: number;
+  private queue: PendingAppend[] = [];
+  private flushScheduled = false;
+  private readonly listeners = new Set<(head: number) => void>();
+  private readonly stmt;
+  private closed = false;
+
+  constructor(
+    readonly file: string,
+    options: SqliteEventStoreOptions = {},
+  ) {
+    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    // WAL defaults to NORMAL, which may lose the last commits on power loss.
+    this.db.pragma('synchronous = FULL');
+    this.db.pragma('busy_timeout = 5000');
+    this.db.exec(SCHEMA);
+    this.now = options.now ?? (() => new Date());
+    this.maxBatch = options.maxBatch ?? 1000;
+    this.stmt = {
+      streamRevision: this.db.prepare<[string], { revision: number }>(
+        'SELECT revision FROM streams WHERE stream_id = ?',
+      ),
+      upsertStream: this.db.prepare(
+        'INSERT INTO streams (stream_id, revision) VALUES (?, ?) ON CONFLICT(stream_id) DO UPDATE SET revision = excluded.revision',
+      ),
+      insertEvent: this.db.prepare(
+        'INSERT INTO events (stream_id, revision, type, data, metadata) VALUES (?, ?, ?, ?, ?)',
+      ),
+      findCommand: this.db.prepare<[string], { stream_id: string; result: string }>(
+        'SELECT stream_id, result FROM commands WHERE command_id = ?',
+      ),
+      insertCommand: this.db.prepare(
+        'INSERT INTO commands (command_id, stream_id, result) VALUES (?, ?, ?)',
+      ),
+      readStream: this.db.prepare<[string, number], EventRow>(
+        'SELECT position, stream_id, revision, type, data, metadata FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision',
+      ),
+      readAll: this.db.prepare<[number, number], EventRow>(
+        'SELECT position, stream_id, revision, type, data, metadata FROM events WHERE position > ? ORDER BY position LIMIT ?',
+      ),
+      head: this.db.prepare<[], { head: number | null }>('SELECT MAX(position) AS head FROM events'),
+    };
+  }
+
+  /** The SQLite pragma value for synchronous (2 = FULL), for tests and health checks. */
+  synchronousLevel(): number {
+    return this.db.pragma('synchronous', { simple: true }) as number;
+  }
+
+  append(streamId: string, events: NewEvent[], options: AppendOptions): Promise<AppendResult> {
+    if (this.closed) return Promise.reject(new Error('Event store is closed'));
+    if (events.length === 0) return Promise.reject(new Error('Nothing to append'));
+    return new Promise((resolve, reject) => {
+      this.queue.push({ streamId, events, options, resolve, reject });
+      if (this.queue.length >= this.maxBatch) this.flush();
+      else if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    const batch = this.queue;
+    if (batch.length === 0) return;
+    this.queue = [];
+    const outcomes: Array<{ ok: true; result: AppendResult } | { ok: false; error: unknown }> = [];
+    let head = 0;
+    try {
+      this.db
+        .transaction(() => {
+          for (const pending of batch) {
+            try {
+              const result = this.appendInTransaction(pending);
+              if (!result.duplicate) head = result.position;
+              outcomes.push({ ok: true, result });
+            } catch (error) {
+              if (error instanceof WrongExpectedRevision || error instanceof IdempotencyKeyReused)
+                outcomes.push({ ok: false, error });
+              else throw error;
+            }
+          }
+        })
+        .immediate();
+    } catch (error) {
+      // The transaction rolled back: nothing of this batch was written.
+      for (const pending of batch) pending.reject(error);
+      return;
+    }
+    batch.forEach((pending, i) => {
+      const outcome = outcomes[i]!;
+      if (outcome.ok) pending.resolve(outcome.result);
+      else pending.reject(outcome.error);
+    });
+    if (head > 0) for (const listener of this.listeners) listener(head);
+  }
+
+  private appendInTransaction({ streamId, events, options }: PendingAppend): AppendResult {
+    if (options.commandId) {
+      const seen = this.stmt.findCommand.get(options.commandId);
+      if (seen) {
+        if (seen.stream_id !== streamId)
+          throw new IdempotencyKeyReused(options.commandId, seen.stream_id, streamId);
+        return { ...(JSON.parse(seen.result) as AppendResult), duplicate: true };
+      }
+    }
+    const current = this.stmt.streamRevision.get(streamId)?.revision;
+    const { expectedRevision } = options;
+    const matches =
+      expectedRevision === 'any' ||
+      (expectedRevision === 'no_stream' ? current === undefined : current === expectedRevision);
+    if (!matches) throw new WrongExpectedRevision(streamId, expectedRevision, current ?? 'no_stream');
+
+    const recordedAt = this.now().toISOString();
+    let revision = current ?? -1;
+    let position = 0;
+    for (const event of events) {
+      revision += 1;
+      const metadata: EventMetadata = { ...event.metadata, recordedAt };
+      const info = this.stmt.insertEvent.run(
+        streamId,
+        revision,
+        event.type,
+        JSON.stringify(event.data),
+        JSON.stringify(metadata),
+      );
+      position = Number(info.lastInsertRowid);
+    }
+    this.stmt.upsertStream.run(streamId, revision);
+    const result: AppendResult = {
+      streamId,
+      revision,
+      position,
+      eventIds: events.map((e) => e.metadata.eventId),
+      eventTypes: events.map((e) => e.type),
+      duplicate: false,
+    };
+    if (options.commandId)
+      this.stmt.insertCommand.run(options.commandId, streamId, JSON.stringify(result));
+    return result;
+  }
+
+  readStream(streamId: string, options: { fromRevision?: number } = {}): Promise<RecordedEvent[]> {
+    return Promise.resolve(this.stmt.readStream.all(streamId, options.fromRevision ?? 0).map(toRecorded));
+  }
+
+  readAll({ after, limit }: { after: number; limit: number }): Promise<RecordedEvent[]> {
+    return Promise.resolve(this.stmt.readAll.all(after, limit).map(toRecorded));
+  }
+
+  headPosition(): Promise<number> {
+    return Promise.resolve(this.stmt.head.get()?.head ?? 0);
+  }
+
+  findCommandResult(commandId: string): Promise<AppendResult | undefined> {
+    const seen = this.stmt.findCommand.get(commandId);
+    return Promise.resolve(
+      seen ? { ...(JSON.parse(seen.result) as AppendResult), duplicate: true } : undefined,
+    );
+  }
+
+  onAppended(listener: (head: number) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  close(): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    this.flush();
+    this.closed = true;
+    this.listeners.clear();
+    this.db.close();
+    return Promise.resolve();
+  }
+}
+
+const toRecorded = (row: EventRow): RecordedEvent => ({
+  position: row.position,
+  streamId: row.stream_id,
+  revision: row.revision,
+  type: row.type,
+  data: JSON.parse(row.data) as unknown,
+  metadata: JSON.parse(row.metadata) as EventMetadata,
+});
