@@ -1,0 +1,57 @@
+import { join, resolve } from 'node:path';
+import { ConfigError, loadConfig } from './config';
+
+describe('loadConfig', () => {
+  it('serves a single machine with no settings at all', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      port: 3000,
+      dataDir: resolve('data'),
+      eventStore: { kind: 'sqlite', file: join(resolve('data'), 'events.db') },
+      readStore: { kind: 'sqlite', file: join(resolve('data'), 'read-models.db') },
+      kafkaBrokers: [],
+      followUpDelayMs: 3 * 86_400_000,
+      bodyLimitBytes: 65536,
+    });
+  });
+
+  it('reads explicit values', () => {
+    const config = loadConfig({
+      PORT: '8080',
+      HEARD_DATA_DIR: '/tmp/h',
+      HEARD_EVENT_STORE: 'sqlite:/tmp/x/e.db',
+      HEARD_FOLLOW_UP_DELAY: '90m',
+      HEARD_BODY_LIMIT: '1mb',
+    });
+    expect(config).toMatchObject({
+      port: 8080,
+      eventStore: { kind: 'sqlite', file: '/tmp/x/e.db' },
+      readStore: { kind: 'sqlite', file: '/tmp/h/read-models.db' },
+      followUpDelayMs: 90 * 60_000,
+      bodyLimitBytes: 1 << 20,
+    });
+  });
+
+  it('names every bad setting and what it accepts', () => {
+    let error: unknown;
+    try {
+      loadConfig({ PORT: 'eighty', HEARD_FOLLOW_UP_DELAY: 'soon', HEARD_EVENT_STORE: 'mysql://x', HEARD_LOG_LEVEL: 'loud' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const { problems } = error as ConfigError;
+    expect(problems).toHaveLength(4);
+    expect(problems.join('\n')).toMatch(/PORT=eighty: must be a whole number from 0 to 65535/);
+    expect(problems.join('\n')).toMatch(/HEARD_EVENT_STORE=mysql:\/\/x: must be sqlite/);
+    expect(problems.join('\n')).toMatch(/HEARD_FOLLOW_UP_DELAY=soon: must be a duration/);
+    expect(problems.join('\n')).toMatch(/HEARD_LOG_LEVEL=loud/);
+  });
+
+  it('says plainly which adapters are not built yet', () => {
+    expect(() => loadConfig({ HEARD_EVENT_STORE: 'postgres://localhost/test' })).toThrow(
+      /HEARD_EVENT_STORE=postgres:\/\/localhost\/test: the postgres adapter is not built yet/,
+    );
+    expect(() => loadConfig({ HEARD_KAFKA_BROKERS: 'localhost:9092' })).toThrow(/Kafka transport is not built yet/);
+  });
+});

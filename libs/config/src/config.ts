@@ -1,0 +1,127 @@
+import { join, resolve } from 'node:path';
+
+export type StoreLocation = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string } | { kind: 'esdb'; url: string };
+
+export interface HeardConfig {
+  port: number;
+  host: string;
+  dataDir: string;
+  eventStore: StoreLocation;
+  readStore: StoreLocation;
+  kafkaBrokers: string[];
+  /** Delay between a resolution and its "did it work?" follow-up. */
+  followUpDelayMs: number;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Log every HTTP request (off by default: /metrics counts them). */
+  httpLog: boolean;
+  /** Largest JSON body accepted by a single command route, in bytes. */
+  bodyLimitBytes: number;
+  /** Most commands accepted in one POST /commands batch. */
+  batchMaxCommands: number;
+}
+
+/** A setting that cannot be used; the message names it and says what is accepted. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+  }
+}
+
+const DURATION = /^(\d+)(ms|s|m|h|d)$/;
+const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+const SIZE = /^(\d+)(b|kb|mb)?$/i;
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** Reads and validates every setting at once, so that one start reports every problem. */
+export const loadConfig = (env: NodeJS.ProcessEnv = process.env): HeardConfig => {
+  const problems: string[] = [];
+  const read = (name: string) => {
+    const value = env[name]?.trim();
+    return value === '' ? undefined : value;
+  };
+  const integer = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = read(name);
+    if (raw === undefined) return fallback;
+    const value = Number(raw);
+    if (!/^\d+$/.test(raw) || value < min || value > max) {
+      problems.push(`${name}=${raw}: must be a whole number from ${min} to ${max}`);
+      return fallback;
+    }
+    return value;
+  };
+  const duration = (name: string, fallback: string): number => {
+    const raw = read(name) ?? fallback;
+    const match = DURATION.exec(raw);
+    if (!match) {
+      problems.push(`${name}=${raw}: must be a duration such as 500ms, 30s, 15m, 72h or 3d`);
+      return 0;
+    }
+    return Number(match[1]) * UNIT_MS[match[2] as keyof typeof UNIT_MS];
+  };
+  const size = (name: string, fallback: string): number => {
+    const raw = read(name) ?? fallback;
+    const match = SIZE.exec(raw);
+    if (!match) {
+      problems.push(`${name}=${raw}: must be a size such as 65536, 64kb or 1mb`);
+      return 0;
+    }
+    const unit = (match[2] ?? 'b').toLowerCase();
+    return Number(match[1]) * (unit === 'mb' ? 1 << 20 : unit === 'kb' ? 1024 : 1);
+  };
+  const bool = (name: string, fallback: boolean): boolean => {
+    const raw = read(name)?.toLowerCase();
+    if (raw === undefined) return fallback;
+    if (['true', '1', 'yes'].includes(raw)) return true;
+    if (['false', '0', 'no'].includes(raw)) return false;
+    problems.push(`${name}=${raw}: must be true or false`);
+    return fallback;
+  };
+
+  const dataDir = resolve(read('HEARD_DATA_DIR') ?? './data');
+  const store = (name: string, defaultFile: string, allowed: StoreLocation['kind'][]): StoreLocation => {
+    const raw = read(name) ?? 'sqlite';
+    let location: StoreLocation | undefined;
+    if (raw === 'sqlite') location = { kind: 'sqlite', file: join(dataDir, defaultFile) };
+    else if (raw.startsWith('sqlite:')) location = { kind: 'sqlite', file: resolve(raw.slice('sqlite:'.length)) };
+    else if (/^postgres(ql)?:\/\//.test(raw)) location = { kind: 'postgres', url: raw };
+    else if (raw.startsWith('esdb://') || raw.startsWith('esdb+discover://')) location = { kind: 'esdb', url: raw };
+    if (!location || (location.kind === 'sqlite' && location.file === resolve(''))) {
+      problems.push(`${name}=${raw}: must be sqlite, sqlite:PATH, ${allowed.filter((k) => k !== 'sqlite').map((k) => `${k}://…`).join(' or ')}`);
+      return { kind: 'sqlite', file: join(dataDir, defaultFile) };
+    }
+    if (!allowed.includes(location.kind)) {
+      problems.push(`${name}=${raw}: the ${location.kind} adapter is not built yet; use sqlite or sqlite:PATH`);
+    }
+    return location;
+  };
+
+  const brokers = (read('HEARD_KAFKA_BROKERS') ?? '').split(',').map((b) => b.trim()).filter(Boolean);
+  for (const broker of brokers)
+    if (!/^[\w.-]+:\d{1,5}$/.test(broker))
+      problems.push(`HEARD_KAFKA_BROKERS: "${broker}" must be host:port (comma-separated for several)`);
+  if (brokers.length > 0)
+    problems.push('HEARD_KAFKA_BROKERS: the Kafka transport is not built yet; leave it unset to run embedded');
+
+  const logLevel = (read('HEARD_LOG_LEVEL') ?? 'info') as HeardConfig['logLevel'];
+  if (!LOG_LEVELS.includes(logLevel))
+    problems.push(`HEARD_LOG_LEVEL=${logLevel}: must be one of ${LOG_LEVELS.join(', ')}`);
+
+  const config: HeardConfig = {
+    port: integer('PORT', 3000, 0, 65535),
+    host: read('HEARD_HOST') ?? '0.0.0.0',
+    dataDir,
+    eventStore: store('HEARD_EVENT_STORE', 'events.db', ['sqlite']),
+    readStore: store('HEARD_READ_STORE', 'read-models.db', ['sqlite']),
+    kafkaBrokers: brokers,
+    followUpDelayMs: duration('HEARD_FOLLOW_UP_DELAY', '3d'),
+    logLevel,
+    httpLog: bool('HEARD_HTTP_LOG', false),
+    bodyLimitBytes: size('HEARD_BODY_LIMIT', '64kb'),
+    batchMaxCommands: integer('HEARD_BATCH_MAX_COMMANDS', 1000, 1, 10000),
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+};
+
+export const HEARD_CONFIG = Symbol('HeardConfig');

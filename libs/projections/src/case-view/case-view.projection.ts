@@ -1,0 +1,101 @@
+import { caseDecider, type CaseEvent, type CaseState } from '@heard/domain';
+import type { RecordedEvent } from '@heard/event-store';
+import type { Projection } from '../projection';
+import { placeholders, type ReadStore, type ReadTx } from '../read-store/read-store.port';
+
+export interface CaseViewRow {
+  case_id: string;
+  customer_id: string;
+  account_id: string | null;
+  status: string;
+  category: string;
+  product: string | null;
+  holder_agent_id: string | null;
+  holder_team: string | null;
+  opened_at: string;
+  updated_at: string;
+  revision: number;
+  state: string;
+}
+
+/** A case as it stands now: the domain's own fold of its stream, plus columns to query by. */
+export interface CaseView extends CaseState {
+  revision: number;
+}
+
+export const isCaseEvent = (event: RecordedEvent): event is RecordedEvent<CaseEvent['data']> =>
+  event.streamId.startsWith('case-');
+
+export const caseViewProjection: Projection = {
+  name: 'case_view',
+  version: 1,
+  tables: ['case_view'],
+  schema: () => `
+    CREATE TABLE IF NOT EXISTS case_view (
+      case_id         TEXT PRIMARY KEY,
+      customer_id     TEXT NOT NULL,
+      account_id      TEXT,
+      status          TEXT NOT NULL,
+      category        TEXT NOT NULL,
+      product         TEXT,
+      holder_agent_id TEXT,
+      holder_team     TEXT,
+      opened_at       TEXT NOT NULL,
+      updated_at      TEXT NOT NULL,
+      revision        INTEGER NOT NULL,
+      state           TEXT NOT NULL
+    );
+    CREATE INDEX IF NOT EXISTS case_view_customer ON case_view (customer_id);
+    CREATE INDEX IF NOT EXISTS case_view_status ON case_view (status, category);`,
+
+  async apply(events: RecordedEvent[], tx: ReadTx) {
+    const caseEvents = events.filter(isCaseEvent);
+    if (caseEvents.length === 0) return;
+    const states = new Map<string, CaseView>();
+    const caseIds = [...new Set(caseEvents.map((e) => e.streamId.slice('case-'.length)))];
+    for (let i = 0; i < caseIds.length; i += 500) {
+      const chunk = caseIds.slice(i, i + 500);
+      const rows = await tx.query<{ case_id: string; state: string }>(
+        `SELECT case_id, state FROM case_view WHERE case_id IN (${placeholders(chunk.length)})`,
+        chunk,
+      );
+      for (const row of rows) states.set(row.case_id, JSON.parse(row.state) as CaseView);
+    }
+    for (const event of caseEvents) {
+      const caseId = event.streamId.slice('case-'.length);
+      const before = states.get(caseId) ?? { ...caseDecider.initialState(), revision: -1 };
+      if (event.revision <= before.revision) continue;
+      const after = caseDecider.evolve(before, { type: event.type, data: event.data } as CaseEvent);
+      states.set(caseId, { ...after, revision: event.revision });
+    }
+    for (const [caseId, view] of states) {
+      await tx.execute(
+        `INSERT INTO case_view (case_id, customer_id, account_id, status, category, product, holder_agent_id, holder_team, opened_at, updated_at, revision, state)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (case_id) DO UPDATE SET customer_id = excluded.customer_id, account_id = excluded.account_id,
+           status = excluded.status, category = excluded.category, product = excluded.product,
+           holder_agent_id = excluded.holder_agent_id, holder_team = excluded.holder_team,
+           updated_at = excluded.updated_at, revision = excluded.revision, state = excluded.state`,
+        [
+          caseId,
+          view.customerId,
+          view.accountId,
+          view.status,
+          view.category,
+          view.product,
+          view.holder.agentId,
+          view.holder.team,
+          view.openedAt ?? '',
+          view.lastActivityAt ?? view.openedAt ?? '',
+          view.revision,
+          JSON.stringify(view),
+        ],
+      );
+    }
+  },
+};
+
+export const findCaseView = async (store: ReadStore, caseId: string): Promise<CaseView | undefined> => {
+  const [row] = await store.query<{ state: string }>('SELECT state FROM case_view WHERE case_id = ?', [caseId]);
+  return row ? (JSON.parse(row.state) as CaseView) : undefined;
+};

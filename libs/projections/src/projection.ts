@@ -1,0 +1,14 @@
+import type { RecordedEvent } from '@heard/event-store';
+import type { ReadStore, ReadTx } from './read-store/read-store.port';
+
+/** A read model fed from the event store, one batch of events per transaction. */
+export interface Projection {
+  readonly name: string;
+  /** Bump when the rows change meaning: at start, the runner rebuilds it from the first event. */
+  readonly version: number;
+  /** Its tables, emptied by a rebuild. */
+  readonly tables: readonly string[];
+  /** DDL that creates its tables if missing. */
+  schema(dialect: ReadStore['dialect']): string;
+  apply(events: RecordedEvent[], tx: ReadTx): Promise<void>;
+}

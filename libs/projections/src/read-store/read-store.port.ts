@@ -1,0 +1,25 @@
+/**
+ * What a projection may do with its database. SQL is written once, portably: `?`
+ * placeholders (an adapter renumbers them where its driver wants `$1`), JSON kept as TEXT,
+ * upserts as `INSERT … ON CONFLICT (…) DO UPDATE`, which SQLite and PostgreSQL share.
+ */
+export interface ReadTx {
+  query<Row>(sql: string, params?: unknown[]): Promise<Row[]>;
+  execute(sql: string, params?: unknown[]): Promise<void>;
+}
+
+export interface ReadStore {
+  readonly dialect: 'sqlite' | 'postgres';
+  /** Runs DDL (several statements allowed). */
+  exec(ddl: string): Promise<void>;
+  /** One atomic unit: a projection's rows and its checkpoint commit together or not at all. */
+  transaction<T>(work: (tx: ReadTx) => Promise<T>): Promise<T>;
+  /** Reads committed rows only. */
+  query<Row>(sql: string, params?: unknown[]): Promise<Row[]>;
+  close(): Promise<void>;
+}
+
+export const READ_STORE = Symbol('ReadStore');
+
+/** `IN (?, ?, …)` for n values. */
+export const placeholders = (n: number): string => Array.from({ length: n }, () => '?').join(', ');

@@ -1,0 +1,84 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { ReadStore, ReadTx } from './read-store.port';
+
+type Statement = Database.Statement<unknown[], unknown>;
+
+// better-sqlite3 binds neither undefined nor booleans.
+const bindable = (params: unknown[]): unknown[] =>
+  params.map((p) => (p === undefined ? null : typeof p === 'boolean' ? (p ? 1 : 0) : p));
+
+/**
+ * Read models in one SQLite file. A writer connection runs projection transactions one at
+ * a time; a second connection serves queries, so they never see a batch half-applied.
+ */
+export class SqliteReadStore implements ReadStore {
+  readonly dialect = 'sqlite' as const;
+  private readonly writer: Database.Database;
+  private readonly reader: Database.Database;
+  private readonly writeStatements = new Map<string, Statement>();
+  private readonly readStatements = new Map<string, Statement>();
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(readonly file: string) {
+    mkdirSync(dirname(file), { recursive: true });
+    this.writer = new Database(file);
+    this.writer.pragma('journal_mode = WAL');
+    // Read models can be rebuilt from the event store, so NORMAL (no fsync per commit) is enough.
+    this.writer.pragma('synchronous = NORMAL');
+    this.writer.pragma('busy_timeout = 5000');
+    this.reader = new Database(file);
+    this.reader.pragma('busy_timeout = 5000');
+  }
+
+  exec(ddl: string): Promise<void> {
+    this.writer.exec(ddl);
+    return Promise.resolve();
+  }
+
+  transaction<T>(work: (tx: ReadTx) => Promise<T>): Promise<T> {
+    const run = async () => {
+      const tx: ReadTx = {
+        query: <Row>(sql: string, params: unknown[] = []) =>
+          Promise.resolve(this.prepare(this.writer, this.writeStatements, sql).all(...bindable(params)) as Row[]),
+        execute: (sql: string, params: unknown[] = []) => {
+          this.prepare(this.writer, this.writeStatements, sql).run(...bindable(params));
+          return Promise.resolve();
+        },
+      };
+      this.writer.exec('BEGIN IMMEDIATE');
+      try {
+        const result = await work(tx);
+        this.writer.exec('COMMIT');
+        return result;
+      } catch (error) {
+        if (this.writer.inTransaction) this.writer.exec('ROLLBACK');
+        throw error;
+      }
+    };
+    // Transactions share the writer connection: run them one after another.
+    const next = this.queue.then(run, run);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  query<Row>(sql: string, params: unknown[] = []): Promise<Row[]> {
+    return Promise.resolve(this.prepare(this.reader, this.readStatements, sql).all(...bindable(params)) as Row[]);
+  }
+
+  private prepare(db: Database.Database, cache: Map<string, Statement>, sql: string): Statement {
+    let statement = cache.get(sql);
+    if (!statement) {
+      statement = db.prepare(sql);
+      cache.set(sql, statement);
+    }
+    return statement;
+  }
+
+  async close(): Promise<void> {
+    await this.queue;
+    this.reader.close();
+    this.writer.close();
+  }
+}

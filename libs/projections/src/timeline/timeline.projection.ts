@@ -1,0 +1,205 @@
+import type { CaseEvent, IncidentDeclared } from '@heard/domain';
+import type { RecordedEvent } from '@heard/event-store';
+import { isCaseEvent } from '../case-view/case-view.projection';
+import type { Projection } from '../projection';
+import { placeholders, type ReadStore, type ReadTx } from '../read-store/read-store.port';
+import { emptySummary, presentSummary, summarizeCaseEvent, type CustomerSummary, type CustomerSummaryDoc } from './customer-summary';
+import { headlineOf } from './headline';
+
+export interface TimelineEntry {
+  position: number;
+  caseId: string | null;
+  type: string;
+  occurredAt: string;
+  actor: string;
+  headline: string;
+  details: Record<string, unknown>;
+}
+
+export interface TimelinePage {
+  customerId: string;
+  summary: CustomerSummary;
+  entries: TimelineEntry[];
+  /** Pass as `cursor` to read the next, older page; null on the last page. */
+  nextCursor: string | null;
+}
+
+const chunks = <T>(items: T[], size: number): T[][] =>
+  Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
+
+/**
+ * Every event of every case of a customer (and the incidents that named them), newest
+ * first, with a summary of what we already know so that an agent confirms, not asks.
+ */
+export const timelineProjection: Projection = {
+  name: 'customer_timeline',
+  version: 1,
+  tables: ['timeline_entries', 'timeline_cases', 'customer_summaries'],
+  schema: () => `
+    CREATE TABLE IF NOT EXISTS timeline_entries (
+      customer_id TEXT    NOT NULL,
+      position    INTEGER NOT NULL,
+      case_id     TEXT,
+      type        TEXT    NOT NULL,
+      occurred_at TEXT    NOT NULL,
+      actor       TEXT    NOT NULL,
+      headline    TEXT    NOT NULL,
+      details     TEXT    NOT NULL,
+      PRIMARY KEY (customer_id, position)
+    );
+    CREATE TABLE IF NOT EXISTS timeline_cases (
+      case_id     TEXT PRIMARY KEY,
+      customer_id TEXT NOT NULL
+    );
+    CREATE TABLE IF NOT EXISTS customer_summaries (
+      customer_id TEXT PRIMARY KEY,
+      summary     TEXT NOT NULL,
+      updated_at  TEXT NOT NULL
+    );`,
+
+  async apply(events: RecordedEvent[], tx: ReadTx) {
+    const customerOfCase = new Map<string, string>();
+    const newCases: Array<[string, string]> = [];
+    for (const event of events)
+      if (event.type === 'CaseOpened') {
+        const d = event.data as { caseId: string; customerId: string };
+        customerOfCase.set(d.caseId, d.customerId);
+        newCases.push([d.caseId, d.customerId]);
+      }
+    const unknownCases = [
+      ...new Set(
+        events.filter(isCaseEvent).map((e) => e.streamId.slice('case-'.length)).filter((id) => !customerOfCase.has(id)),
+      ),
+    ];
+    for (const chunk of chunks(unknownCases, 500)) {
+      const rows = await tx.query<{ case_id: string; customer_id: string }>(
+        `SELECT case_id, customer_id FROM timeline_cases WHERE case_id IN (${placeholders(chunk.length)})`,
+        chunk,
+      );
+      for (const row of rows) customerOfCase.set(row.case_id, row.customer_id);
+    }
+
+    const entries: Array<{ customerId: string; entry: TimelineEntry }> = [];
+    const summaries = new Map<string, CustomerSummaryDoc>();
+    const touched = new Set<string>();
+    const addEntry = (customerId: string, entry: TimelineEntry) => {
+      entries.push({ customerId, entry });
+      touched.add(customerId);
+    };
+    for (const event of events) {
+      const actor = `${event.metadata.actor.kind}:${event.metadata.actor.id}`;
+      if (isCaseEvent(event)) {
+        const caseId = event.streamId.slice('case-'.length);
+        const customerId = customerOfCase.get(caseId);
+        if (!customerId) continue;
+        const { caseId: _c, ...details } = event.data as Record<string, unknown>;
+        addEntry(customerId, {
+          position: event.position,
+          caseId,
+          type: event.type,
+          occurredAt: event.metadata.occurredAt,
+          actor,
+          headline: headlineOf({ type: event.type, data: event.data } as CaseEvent),
+          details,
+        });
+      } else if (event.type === 'IncidentDeclared') {
+        const d = event.data as IncidentDeclared['data'];
+        for (const customerId of d.affectedCustomerIds)
+          addEntry(customerId, {
+            position: event.position,
+            caseId: null,
+            type: event.type,
+            occurredAt: event.metadata.occurredAt,
+            actor,
+            headline: `Incident declared: ${d.title}. We told you: ${d.message}`,
+            details: { incidentId: d.incidentId, title: d.title, product: d.product, message: d.message },
+          });
+      }
+    }
+    if (entries.length === 0) return;
+
+    for (const chunk of chunks([...touched], 500)) {
+      const rows = await tx.query<{ customer_id: string; summary: string }>(
+        `SELECT customer_id, summary FROM customer_summaries WHERE customer_id IN (${placeholders(chunk.length)})`,
+        chunk,
+      );
+      for (const row of rows) summaries.set(row.customer_id, JSON.parse(row.summary) as CustomerSummaryDoc);
+    }
+    for (const { customerId, entry } of entries) {
+      let doc = summaries.get(customerId);
+      if (!doc) summaries.set(customerId, (doc = emptySummary(customerId)));
+      if (entry.caseId)
+        summarizeCaseEvent(doc, entry.caseId, { type: entry.type, data: entry.details } as CaseEvent, entry.occurredAt);
+      else
+        doc.incidents = [
+          { incidentId: String(entry.details.incidentId), title: String(entry.details.title), declaredAt: entry.occurredAt },
+          ...doc.incidents,
+        ];
+      // ON CONFLICT DO NOTHING: a replayed batch (never expected) cannot duplicate an entry.
+      await tx.execute(
+        `INSERT INTO timeline_entries (customer_id, position, case_id, type, occurred_at, actor, headline, details)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (customer_id, position) DO NOTHING`,
+        [customerId, entry.position, entry.caseId, entry.type, entry.occurredAt, entry.actor, entry.headline, JSON.stringify(entry.details)],
+      );
+    }
+    for (const [caseId, customerId] of newCases)
+      await tx.execute(
+        'INSERT INTO timeline_cases (case_id, customer_id) VALUES (?, ?) ON CONFLICT (case_id) DO NOTHING',
+        [caseId, customerId],
+      );
+    const now = new Date().toISOString();
+    for (const [customerId, doc] of summaries)
+      await tx.execute(
+        `INSERT INTO customer_summaries (customer_id, summary, updated_at) VALUES (?, ?, ?)
+         ON CONFLICT (customer_id) DO UPDATE SET summary = excluded.summary, updated_at = excluded.updated_at`,
+        [customerId, JSON.stringify(doc), now],
+      );
+  },
+};
+
+const encodeCursor = (position: number) => Buffer.from(`p:${position}`).toString('base64url');
+export const decodeCursor = (cursor: string): number | undefined => {
+  const match = /^p:(\d+)$/.exec(Buffer.from(cursor, 'base64url').toString());
+  return match ? Number(match[1]) : undefined;
+};
+
+/** A page of the timeline, newest first; undefined when the customer has no history. */
+export const readTimeline = async (
+  store: ReadStore,
+  customerId: string,
+  options: { limit: number; before?: number },
+): Promise<TimelinePage | undefined> => {
+  const [summaryRow] = await store.query<{ summary: string }>(
+    'SELECT summary FROM customer_summaries WHERE customer_id = ?',
+    [customerId],
+  );
+  if (!summaryRow) return undefined;
+  const rows = await store.query<{
+    position: number;
+    case_id: string | null;
+    type: string;
+    occurred_at: string;
+    actor: string;
+    headline: string;
+    details: string;
+  }>(
+    `SELECT position, case_id, type, occurred_at, actor, headline, details FROM timeline_entries
+     WHERE customer_id = ? AND position < ? ORDER BY position DESC LIMIT ?`,
+    [customerId, options.before ?? Number.MAX_SAFE_INTEGER, options.limit + 1],
+  );
+  const page = rows.slice(0, options.limit);
+  return {
+    customerId,
+    summary: presentSummary(JSON.parse(summaryRow.summary) as CustomerSummaryDoc),
+    entries: page.map((r) => ({
+      position: r.position,
+      caseId: r.case_id,
+      type: r.type,
+      occurredAt: r.occurred_at,
+      actor: r.actor,
+      headline: r.headline,
+      details: JSON.parse(r.details) as Record<string, unknown>,
+    })),
+    nextCursor: rows.length > options.limit ? encodeCursor(page[page.length - 1]!.position) : null,
+  };
+};
