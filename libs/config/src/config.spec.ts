@@ -35,7 +35,12 @@ describe('loadConfig', () => {
   it('names every bad setting and what it accepts', () => {
     let error: unknown;
     try {
-      loadConfig({ PORT: 'eighty', HEARD_FOLLOW_UP_DELAY: 'soon', HEARD_EVENT_STORE: 'mysql://x', HEARD_LOG_LEVEL: 'loud' });
+      loadConfig({
+        PORT: 'eighty',
+        HEARD_FOLLOW_UP_DELAY: 'soon',
+        HEARD_EVENT_STORE: 'mysql://x',
+        HEARD_LOG_LEVEL: 'loud',
+      });
     } catch (e) {
       error = e;
     }
@@ -52,6 +57,8 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ HEARD_EVENT_STORE: 'postgres://localhost/test' })).toThrow(
       /HEARD_EVENT_STORE=postgres:\/\/localhost\/test: the postgres adapter is not built yet/,
     );
-    expect(() => loadConfig({ HEARD_KAFKA_BROKERS: 'localhost:9092' })).toThrow(/Kafka transport is not built yet/);
+    expect(() => loadConfig({ HEARD_KAFKA_BROKERS: 'localhost:9092' })).toThrow(
+      /Kafka transport is not built yet/,
+    );
   });
 });

@@ -1,6 +1,9 @@
 import { join, resolve } from 'node:path';
 
-export type StoreLocation = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string } | { kind: 'esdb'; url: string };
+export type StoreLocation =
+  | { kind: 'sqlite'; file: string }
+  | { kind: 'postgres'; url: string }
+  | { kind: 'esdb'; url: string };
 
 export interface HeardConfig {
   port: number;
@@ -79,29 +82,49 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): HeardConfig =>
   };
 
   const dataDir = resolve(read('HEARD_DATA_DIR') ?? './data');
-  const store = (name: string, defaultFile: string, allowed: StoreLocation['kind'][]): StoreLocation => {
+  const store = (
+    name: string,
+    defaultFile: string,
+    allowed: StoreLocation['kind'][],
+  ): StoreLocation => {
     const raw = read(name) ?? 'sqlite';
     let location: StoreLocation | undefined;
     if (raw === 'sqlite') location = { kind: 'sqlite', file: join(dataDir, defaultFile) };
-    else if (raw.startsWith('sqlite:')) location = { kind: 'sqlite', file: resolve(raw.slice('sqlite:'.length)) };
+    else if (raw.startsWith('sqlite:'))
+      location = { kind: 'sqlite', file: resolve(raw.slice('sqlite:'.length)) };
     else if (/^postgres(ql)?:\/\//.test(raw)) location = { kind: 'postgres', url: raw };
-    else if (raw.startsWith('esdb://') || raw.startsWith('esdb+discover://')) location = { kind: 'esdb', url: raw };
+    else if (raw.startsWith('esdb://') || raw.startsWith('esdb+discover://'))
+      location = { kind: 'esdb', url: raw };
     if (!location || (location.kind === 'sqlite' && location.file === resolve(''))) {
-      problems.push(`${name}=${raw}: must be sqlite, sqlite:PATH, ${allowed.filter((k) => k !== 'sqlite').map((k) => `${k}://…`).join(' or ')}`);
+      problems.push(
+        `${name}=${raw}: must be sqlite, sqlite:PATH, ${allowed
+          .filter((k) => k !== 'sqlite')
+          .map((k) => `${k}://…`)
+          .join(' or ')}`,
+      );
       return { kind: 'sqlite', file: join(dataDir, defaultFile) };
     }
     if (!allowed.includes(location.kind)) {
-      problems.push(`${name}=${raw}: the ${location.kind} adapter is not built yet; use sqlite or sqlite:PATH`);
+      problems.push(
+        `${name}=${raw}: the ${location.kind} adapter is not built yet; use sqlite or sqlite:PATH`,
+      );
     }
     return location;
   };
 
-  const brokers = (read('HEARD_KAFKA_BROKERS') ?? '').split(',').map((b) => b.trim()).filter(Boolean);
+  const brokers = (read('HEARD_KAFKA_BROKERS') ?? '')
+    .split(',')
+    .map((b) => b.trim())
+    .filter(Boolean);
   for (const broker of brokers)
     if (!/^[\w.-]+:\d{1,5}$/.test(broker))
-      problems.push(`HEARD_KAFKA_BROKERS: "${broker}" must be host:port (comma-separated for several)`);
+      problems.push(
+        `HEARD_KAFKA_BROKERS: "${broker}" must be host:port (comma-separated for several)`,
+      );
   if (brokers.length > 0)
-    problems.push('HEARD_KAFKA_BROKERS: the Kafka transport is not built yet; leave it unset to run embedded');
+    problems.push(
+      'HEARD_KAFKA_BROKERS: the Kafka transport is not built yet; leave it unset to run embedded',
+    );
 
   const logLevel = (read('HEARD_LOG_LEVEL') ?? 'info') as HeardConfig['logLevel'];
   if (!LOG_LEVELS.includes(logLevel))

@@ -12,21 +12,32 @@ export type DomainEvent = CaseEvent | IssueEvent | ChangeEvent | IncidentEvent;
 export type AggregateName = 'case' | 'issue' | 'change' | 'incident';
 
 /** Which aggregate, and so which stream, a command addresses. */
-export const targetOf = (command: DomainCommand): { aggregate: AggregateName; id: string; streamId: string } => {
-  if ('caseId' in command) return { aggregate: 'case', id: command.caseId, streamId: streamIds.case(command.caseId) };
+export const targetOf = (
+  command: DomainCommand,
+): { aggregate: AggregateName; id: string; streamId: string } => {
+  if ('caseId' in command)
+    return { aggregate: 'case', id: command.caseId, streamId: streamIds.case(command.caseId) };
   if ('issueId' in command)
     return { aggregate: 'issue', id: command.issueId, streamId: streamIds.issue(command.issueId) };
   if ('changeId' in command)
-    return { aggregate: 'change', id: command.changeId, streamId: streamIds.change(command.changeId) };
-  return { aggregate: 'incident', id: command.incidentId, streamId: streamIds.incident(command.incidentId) };
+    return {
+      aggregate: 'change',
+      id: command.changeId,
+      streamId: streamIds.change(command.changeId),
+    };
+  return {
+    aggregate: 'incident',
+    id: command.incidentId,
+    streamId: streamIds.incident(command.incidentId),
+  };
 };
 
 // The deciders are typed per aggregate; the registry erases that for the generic command path.
 export const deciders: Record<AggregateName, Decider<DomainCommand, DomainEvent, unknown>> = {
-  case: caseDecider as unknown as Decider<DomainCommand, DomainEvent, unknown>,
-  issue: issueDecider as unknown as Decider<DomainCommand, DomainEvent, unknown>,
-  change: changeDecider as unknown as Decider<DomainCommand, DomainEvent, unknown>,
-  incident: incidentDecider as unknown as Decider<DomainCommand, DomainEvent, unknown>,
+  case: caseDecider,
+  issue: issueDecider,
+  change: changeDecider,
+  incident: incidentDecider,
 };
 
 /** The command types a process may send, and whether they create their stream. */

@@ -31,12 +31,19 @@ export interface AppendResult {
   eventTypes: string[];
   /** True when the commandId had been seen: nothing was appended, this is the first result. */
   duplicate: boolean;
+  /** The request fingerprint given with the first append, if any. */
+  fingerprint?: string;
 }
 
 export interface AppendOptions {
   expectedRevision: ExpectedRevision;
   /** Idempotency key: a second append with it writes nothing and returns the first result. */
   commandId?: string;
+  /**
+   * What the command asked, hashed by the caller: a key seen before with another
+   * fingerprint is refused (IdempotencyKeyReused) instead of answering the first result.
+   */
+  fingerprint?: string;
 }
 
 /** The event store port; every adapter passes `describeEventStoreContract`. */
@@ -63,18 +70,26 @@ export class WrongExpectedRevision extends Error {
   }
 }
 
-/** The same idempotency key was sent before for a different stream. */
+/** The same idempotency key was sent before with a different command. */
 export class IdempotencyKeyReused extends Error {
   override readonly name = 'IdempotencyKeyReused';
   constructor(
     readonly commandId: string,
     readonly firstStreamId: string,
-    readonly streamId: string,
   ) {
     super(
-      `Idempotency key ${commandId} was first used for ${firstStreamId}, not ${streamId}; use a new key for a new command`,
+      `Idempotency key ${commandId} was first used for another command (on ${firstStreamId}); use a new key for a new command`,
     );
   }
 }
+
+/** Whether a command seen before under the same key is the same request. */
+export const isSameRequest = (
+  first: AppendResult,
+  streamId: string,
+  fingerprint?: string,
+): boolean =>
+  first.streamId === streamId &&
+  (!fingerprint || !first.fingerprint || first.fingerprint === fingerprint);
 
 export const EVENT_STORE = Symbol('EventStore');

@@ -4,7 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { caseDecider, fold, type CaseCommand, type CaseEvent } from '@heard/domain';
 import { SqliteEventStore, type NewEvent } from '@heard/event-store';
-import { defaultProjections, ProjectionRunner, SqliteReadStore, readTimeline, findCaseView } from './index';
+import {
+  defaultProjections,
+  ProjectionRunner,
+  SqliteReadStore,
+  readTimeline,
+  findCaseView,
+} from './index';
 
 const at = (minute: number) => new Date(Date.UTC(2026, 2, 1, 10, minute)).toISOString();
 
@@ -23,16 +29,22 @@ const toNew = (events: CaseEvent[], occurredAt: string): NewEvent[] =>
     },
   }));
 
+type Step = CaseCommand extends infer C
+  ? C extends CaseCommand
+    ? Omit<C, 'caseId'>
+    : never
+  : never;
+
 /** Runs commands through the pure decider and appends what it decided. */
-const story = async (store: SqliteEventStore, caseId: string, customerId: string, commands: Array<Omit<CaseCommand, 'caseId'>>) => {
+const story = async (store: SqliteEventStore, caseId: string, commands: Step[]) => {
   const history: CaseEvent[] = [];
-  for (const [i, command] of commands.entries()) {
-    const events = caseDecider.decide({ ...command, caseId } as CaseCommand, fold(caseDecider, history));
-    await store.append(`case-${caseId}`, toNew(events, command.at), { expectedRevision: history.length ? history.length - 1 : 'no_stream' });
+  for (const command of commands) {
+    const events = caseDecider.decide({ ...command, caseId }, fold(caseDecider, history));
+    await store.append(`case-${caseId}`, toNew(events, command.at), {
+      expectedRevision: history.length ? history.length - 1 : 'no_stream',
+    });
     history.push(...events);
-    void i;
   }
-  void customerId;
 };
 
 const openCase = (customerId: string, minute: number) => ({
@@ -55,26 +67,47 @@ describe('ProjectionRunner on SQLite', () => {
     const events = new SqliteEventStore(join(dir, 'events.db'));
     const reads = new SqliteReadStore(join(dir, 'reads.db'));
     const runner = new ProjectionRunner(events, reads, defaultProjections(), undefined, 7);
-    return { events, reads, runner, close: async () => { await runner.stop(); await reads.close(); await events.close(); } };
+    return {
+      events,
+      reads,
+      runner,
+      close: async () => {
+        await runner.stop();
+        await reads.close();
+        await events.close();
+      },
+    };
   };
   const dump = async (reads: SqliteReadStore) => ({
-    cases: await reads.query('SELECT case_id, status, revision, state FROM case_view ORDER BY case_id'),
+    cases: await reads.query(
+      'SELECT case_id, status, revision, state FROM case_view ORDER BY case_id',
+    ),
     entries: await reads.query('SELECT * FROM timeline_entries ORDER BY customer_id, position'),
-    summaries: await reads.query('SELECT customer_id, summary FROM customer_summaries ORDER BY customer_id'),
+    summaries: await reads.query(
+      'SELECT customer_id, summary FROM customer_summaries ORDER BY customer_id',
+    ),
   });
 
   it('catches up, follows live appends, resumes after a restart without counting twice, and rebuilds the same rows', async () => {
     const first = open();
     for (let i = 0; i < 10; i++)
-      await story(first.events, `c${i}`, `cust-${i % 3}`, [
+      await story(first.events, `c${i}`, [
         openCase(`cust-${i % 3}`, i),
-        { type: 'LogContact', at: at(i + 1), contactId: `k${i}`, channel: 'email', direction: 'inbound', agentId: 'agent-2', note: 'Sent statement' },
+        {
+          type: 'LogContact',
+          at: at(i + 1),
+          contactId: `k${i}`,
+          channel: 'email',
+          direction: 'inbound',
+          agentId: 'agent-2',
+          note: 'Sent statement',
+        },
       ]);
     await first.runner.start();
     expect(await first.runner.waitFor(await first.events.headPosition(), 5000)).toBe(true);
 
     // Live: appended after start.
-    await story(first.events, 'live', 'cust-0', [openCase('cust-0', 30)]);
+    await story(first.events, 'live', [openCase('cust-0', 30)]);
     expect(await first.runner.waitFor(await first.events.headPosition(), 5000)).toBe(true);
     expect((await findCaseView(first.reads, 'live'))?.status).toBe('open');
     const before = await dump(first.reads);
@@ -83,7 +116,7 @@ describe('ProjectionRunner on SQLite', () => {
 
     // Restart: more events while down, then resume from the checkpoint.
     const second = open();
-    await story(second.events, 'later', 'cust-1', [openCase('cust-1', 40)]);
+    await story(second.events, 'later', [openCase('cust-1', 40)]);
     await second.runner.start();
     expect(await second.runner.waitFor(await second.events.headPosition(), 5000)).toBe(true);
     const after = await dump(second.reads);
@@ -91,7 +124,9 @@ describe('ProjectionRunner on SQLite', () => {
     const page = await readTimeline(second.reads, 'cust-1', { limit: 100 });
     expect(page?.summary.cases.total).toBe(4);
     expect(page?.summary.contacts).toBe(3);
-    expect(page?.entries.map((e) => e.position)).toEqual([...page!.entries.map((e) => e.position)].sort((a, b) => b - a));
+    expect(page?.entries.map((e) => e.position)).toEqual(
+      [...page!.entries.map((e) => e.position)].sort((a, b) => b - a),
+    );
 
     await second.runner.rebuild('customer_timeline');
     await second.runner.rebuild('case_view');
@@ -102,7 +137,7 @@ describe('ProjectionRunner on SQLite', () => {
 
   it('pages the timeline with a cursor, newest first, without gaps or repeats', async () => {
     const ctx = open();
-    await story(ctx.events, 'p1', 'cust-p', [
+    await story(ctx.events, 'p1', [
       openCase('cust-p', 0),
       ...Array.from({ length: 11 }, (_, i) => ({
         type: 'LogContact' as const,

@@ -81,7 +81,10 @@ export class ProjectionRunner {
         for (const wake of [...this.waiters]) wake();
       },
       onError: (error, attempt) =>
-        this.logger.error(`Projection ${projection.name} failed (attempt ${attempt}); retrying the same batch`, error),
+        this.logger.error(
+          `Projection ${projection.name} failed (attempt ${attempt}); retrying the same batch`,
+          error,
+        ),
     });
     this.subscriptions.set(projection.name, subscription);
   }
@@ -89,14 +92,20 @@ export class ProjectionRunner {
   private async reset(projection: Projection): Promise<void> {
     await this.readStore.transaction(async (tx) => {
       for (const table of projection.tables) await tx.execute(`DELETE FROM ${table}`);
-      await tx.execute('DELETE FROM projection_checkpoints WHERE projection = ?', [projection.name]);
+      await tx.execute('DELETE FROM projection_checkpoints WHERE projection = ?', [
+        projection.name,
+      ]);
     });
   }
 
   /** Empties a projection and replays it from the first event; resolves once it reached `head`. */
-  async rebuild(name: string, onProgress?: (position: number, head: number) => void): Promise<void> {
+  async rebuild(
+    name: string,
+    onProgress?: (position: number, head: number) => void,
+  ): Promise<void> {
     const projection = this.byName.get(name);
-    if (!projection) throw new Error(`Unknown projection ${name}; known: ${[...this.byName.keys()].join(', ')}`);
+    if (!projection)
+      throw new Error(`Unknown projection ${name}; known: ${[...this.byName.keys()].join(', ')}`);
     await this.subscriptions.get(name)?.stop();
     this.subscriptions.delete(name);
     await this.reset(projection);
@@ -113,11 +122,17 @@ export class ProjectionRunner {
   }
 
   /** Resolves true once the named projections (all by default) have applied `position`. */
-  waitFor(position: number, timeoutMs: number, names: string[] = [...this.byName.keys()]): Promise<boolean> {
+  waitFor(
+    position: number,
+    timeoutMs: number,
+    names: string[] = [...this.byName.keys()],
+  ): Promise<boolean> {
     const reached = () => names.every((n) => (this.positions.get(n) ?? 0) >= position);
     if (reached()) return Promise.resolve(true);
     return new Promise((resolve) => {
-      const timer = Number.isFinite(timeoutMs) ? setTimeout(() => finish(false), timeoutMs) : undefined;
+      const timer = Number.isFinite(timeoutMs)
+        ? setTimeout(() => finish(false), timeoutMs)
+        : undefined;
       const check = () => reached() && finish(true);
       const finish = (ok: boolean) => {
         if (timer) clearTimeout(timer);

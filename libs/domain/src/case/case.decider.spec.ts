@@ -25,20 +25,33 @@ const opened: CaseEvent = {
 };
 const proposed: CaseEvent = {
   type: 'FixProposed',
-  data: { caseId, fixId: 'f1', agentId: 'agent-1', kind: 'refund', description: 'Refund 49.90', proposedAt: at },
+  data: {
+    caseId,
+    fixId: 'f1',
+    agentId: 'agent-1',
+    kind: 'refund',
+    description: 'Refund 49.90',
+    proposedAt: at,
+  },
 };
 const applied: CaseEvent = {
   type: 'FixApplied',
   data: { caseId, fixId: 'f1', agentId: 'agent-1', appliedAt: at },
 };
 const resolved: CaseEvent[] = [
-  { type: 'CaseResolved', data: { caseId, agentId: 'agent-1', resolution: 'Refunded', resolvedAt: at } },
+  {
+    type: 'CaseResolved',
+    data: { caseId, agentId: 'agent-1', resolution: 'Refunded', resolvedAt: at },
+  },
   {
     type: 'FollowUpScheduled',
     data: { caseId, followUpId: 'fu1', reason: 'resolution', dueAt: later, scheduledAt: at },
   },
 ];
-const closed: CaseEvent = { type: 'CaseClosed', data: { caseId, agentId: 'agent-1', closedAt: at } };
+const closed: CaseEvent = {
+  type: 'CaseClosed',
+  data: { caseId, agentId: 'agent-1', closedAt: at },
+};
 
 describe('Case decider', () => {
   describe('OpenCase', () => {
@@ -127,15 +140,30 @@ describe('Case decider', () => {
         ]));
     it('refuses a third-party apology that names no third party', () =>
       spec([opened])
-        .when({ type: 'IssueApology', caseId, at, agentId: 'a', fault: 'third_party', statement: 'Sorry' })
+        .when({
+          type: 'IssueApology',
+          caseId,
+          at,
+          agentId: 'a',
+          fault: 'third_party',
+          statement: 'Sorry',
+        })
         .thenRefuses(caseRules.apologyThirdPartyNamed, 'invalid'));
   });
 
   describe('HandOverCase', () => {
-    const summary = 'Double charge confirmed on the statement; refund approved, needs manager sign-off';
+    const summary =
+      'Double charge confirmed on the statement; refund approved, needs manager sign-off';
     it('hands over with an executive summary and moves the case to its receiver', () => {
       spec([opened])
-        .when({ type: 'HandOverCase', caseId, at, fromAgentId: 'agent-1', toTeam: 'billing-managers', summary })
+        .when({
+          type: 'HandOverCase',
+          caseId,
+          at,
+          fromAgentId: 'agent-1',
+          toTeam: 'billing-managers',
+          summary,
+        })
         .then([
           {
             type: 'CaseHandedOver',
@@ -173,7 +201,15 @@ describe('Case decider', () => {
         .thenRefuses(caseRules.handoverSummaryRequired));
     it('refuses a handover with two receivers', () =>
       spec([opened])
-        .when({ type: 'HandOverCase', caseId, at, fromAgentId: 'a', toAgentId: 'b', toTeam: 't', summary })
+        .when({
+          type: 'HandOverCase',
+          caseId,
+          at,
+          fromAgentId: 'a',
+          toAgentId: 'b',
+          toTeam: 't',
+          summary,
+        })
         .thenRefuses(caseRules.handoverOneReceiver, 'invalid'));
     it('refuses a handover with no receiver', () =>
       spec([opened])
@@ -213,16 +249,32 @@ describe('Case decider', () => {
   describe('fixes', () => {
     it('proposes a fix', () =>
       spec([opened])
-        .when({ type: 'ProposeFix', caseId, at, fixId: 'f1', agentId: 'agent-1', kind: 'refund', description: 'Refund 49.90' })
+        .when({
+          type: 'ProposeFix',
+          caseId,
+          at,
+          fixId: 'f1',
+          agentId: 'agent-1',
+          kind: 'refund',
+          description: 'Refund 49.90',
+        })
         .then([proposed]));
     it('refuses to propose the same fix id twice', () =>
       spec([opened, proposed])
-        .when({ type: 'ProposeFix', caseId, at, fixId: 'f1', agentId: 'a', kind: 'credit', description: 'x' })
+        .when({
+          type: 'ProposeFix',
+          caseId,
+          at,
+          fixId: 'f1',
+          agentId: 'a',
+          kind: 'credit',
+          description: 'x',
+        })
         .thenRefuses(caseRules.fixAlreadyProposed, 'conflict'));
     it('applies a proposed fix', () =>
       spec([opened, proposed])
         .when({ type: 'ApplyFix', caseId, at, fixId: 'f1', agentId: 'agent-1' })
-        .then([applied].map((e) => ({ ...e, data: { ...e.data, note: undefined } })) as CaseEvent[]));
+        .then([applied].map((e) => ({ ...e, data: { ...e.data, note: undefined } }))));
     it('refuses to apply a fix that was never proposed', () =>
       spec([opened])
         .when({ type: 'ApplyFix', caseId, at, fixId: 'f1', agentId: 'agent-1' })
@@ -234,14 +286,29 @@ describe('Case decider', () => {
   });
 
   describe('EscalateCase', () => {
-    const escalate = { type: 'EscalateCase' as const, caseId, at, agentId: 'agent-1', reason: 'Angry', level: 'manager' as const };
+    const escalate = {
+      type: 'EscalateCase' as const,
+      caseId,
+      at,
+      agentId: 'agent-1',
+      reason: 'Angry',
+      level: 'manager' as const,
+    };
     it('escalates and carries the account for its sales team', () =>
       spec([opened])
         .when({ ...escalate, notifySales: true })
         .then([
           {
             type: 'CaseEscalated',
-            data: { caseId, agentId: 'agent-1', level: 'manager', reason: 'Angry', notifySales: true, accountId: 'acct-1', escalatedAt: at },
+            data: {
+              caseId,
+              agentId: 'agent-1',
+              level: 'manager',
+              reason: 'Angry',
+              notifySales: true,
+              accountId: 'acct-1',
+              escalatedAt: at,
+            },
           },
         ]));
     it('refuses an escalation that is not higher than the current one', () =>
@@ -249,8 +316,13 @@ describe('Case decider', () => {
         .when({ ...escalate, level: 'team' })
         .thenRefuses(caseRules.escalationNotHigher, 'conflict'));
     it('refuses to notify sales when the case has no account', () => {
-      const noAccount: CaseEvent = { type: 'CaseOpened', data: { ...(opened.data as object), accountId: undefined } } as CaseEvent;
-      spec([noAccount]).when({ ...escalate, notifySales: true }).thenRefuses(caseRules.escalationNeedsAccount, 'invalid');
+      const noAccount: CaseEvent = {
+        type: 'CaseOpened',
+        data: { ...(opened.data as object), accountId: undefined },
+      } as CaseEvent;
+      spec([noAccount])
+        .when({ ...escalate, notifySales: true })
+        .thenRefuses(caseRules.escalationNeedsAccount, 'invalid');
     });
   });
 
@@ -265,13 +337,17 @@ describe('Case decider', () => {
     };
     it('resolves and schedules the follow-up', () => spec([opened]).when(resolve).then(resolved));
     it('refuses to resolve twice', () =>
-      spec([opened, ...resolved]).when(resolve).thenRefuses(caseRules.alreadyResolved, 'conflict'));
+      spec([opened, ...resolved])
+        .when(resolve)
+        .thenRefuses(caseRules.alreadyResolved, 'conflict'));
     it('refuses to resolve a closed case', () =>
       spec([opened, closed]).when(resolve).thenRefuses(caseRules.closed, 'conflict'));
     it('confirms a pending resolution', () =>
       spec([opened, ...resolved])
         .when({ type: 'ConfirmResolution', caseId, at: later, note: 'All good' })
-        .then([{ type: 'ResolutionConfirmed', data: { caseId, note: 'All good', confirmedAt: later } }]));
+        .then([
+          { type: 'ResolutionConfirmed', data: { caseId, note: 'All good', confirmedAt: later } },
+        ]));
     it('refuses to confirm when nothing is resolved', () =>
       spec([opened])
         .when({ type: 'ConfirmResolution', caseId, at })
@@ -280,8 +356,14 @@ describe('Case decider', () => {
       spec([opened, ...resolved])
         .when({ type: 'RejectResolution', caseId, at: later, reason: 'Still charged twice' })
         .then([
-          { type: 'ResolutionRejected', data: { caseId, reason: 'Still charged twice', rejectedAt: later } },
-          { type: 'CaseReopened', data: { caseId, reason: 'Resolution rejected: Still charged twice', reopenedAt: later } },
+          {
+            type: 'ResolutionRejected',
+            data: { caseId, reason: 'Still charged twice', rejectedAt: later },
+          },
+          {
+            type: 'CaseReopened',
+            data: { caseId, reason: 'Resolution rejected: Still charged twice', reopenedAt: later },
+          },
         ]);
       const events = caseDecider.decide(
         { type: 'RejectResolution', caseId, at: later, reason: 'no' },
@@ -292,7 +374,11 @@ describe('Case decider', () => {
       expect(state.reopenCount).toBe(1);
     });
     it('refuses to reject a confirmed resolution', () =>
-      spec([opened, ...resolved, { type: 'ResolutionConfirmed', data: { caseId, confirmedAt: at } }])
+      spec([
+        opened,
+        ...resolved,
+        { type: 'ResolutionConfirmed', data: { caseId, confirmedAt: at } },
+      ])
         .when({ type: 'RejectResolution', caseId, at, reason: 'changed my mind' })
         .thenRefuses(caseRules.resolutionNotPending));
   });
@@ -301,7 +387,12 @@ describe('Case decider', () => {
     it('reopens a resolved case', () =>
       spec([opened, ...resolved])
         .when({ type: 'ReopenCase', caseId, at, agentId: 'agent-1', reason: 'Charged again' })
-        .then([{ type: 'CaseReopened', data: { caseId, agentId: 'agent-1', reason: 'Charged again', reopenedAt: at } }]));
+        .then([
+          {
+            type: 'CaseReopened',
+            data: { caseId, agentId: 'agent-1', reason: 'Charged again', reopenedAt: at },
+          },
+        ]));
     it('reopens a closed case: the one command a closed case accepts', () =>
       expect(
         caseDecider.decide(
@@ -316,23 +407,35 @@ describe('Case decider', () => {
     it('closes a resolved case', () =>
       spec([opened, ...resolved])
         .when({ type: 'CloseCase', caseId, at, agentId: 'agent-1' })
-        .then([{ type: 'CaseClosed', data: { caseId, agentId: 'agent-1', reason: undefined, closedAt: at } }]));
+        .then([
+          {
+            type: 'CaseClosed',
+            data: { caseId, agentId: 'agent-1', reason: undefined, closedAt: at },
+          },
+        ]));
     it('refuses to close an unresolved case without a reason', () =>
       spec([opened])
         .when({ type: 'CloseCase', caseId, at, agentId: 'agent-1' })
         .thenRefuses(caseRules.closureReasonRequired, 'invalid'));
     it('closes an unresolved case with a reason', () =>
       expect(
-        caseDecider.decide({ type: 'CloseCase', caseId, at, agentId: 'a', reason: 'Duplicate of c2' }, fold(caseDecider, [opened])),
+        caseDecider.decide(
+          { type: 'CloseCase', caseId, at, agentId: 'a', reason: 'Duplicate of c2' },
+          fold(caseDecider, [opened]),
+        ),
       ).toHaveLength(1));
     it('refuses to close twice', () =>
-      spec([opened, closed]).when({ type: 'CloseCase', caseId, at, agentId: 'a' }).thenRefuses(caseRules.closed));
+      spec([opened, closed])
+        .when({ type: 'CloseCase', caseId, at, agentId: 'a' })
+        .thenRefuses(caseRules.closed));
   });
 
   describe('LinkCaseToIssue', () => {
     const link = { type: 'LinkCaseToIssue' as const, caseId, at, issueId: 'i1' };
     it('links a case to an issue', () =>
-      spec([opened]).when(link).then([{ type: 'CaseLinkedToIssue', data: { caseId, issueId: 'i1', linkedAt: at } }]));
+      spec([opened])
+        .when(link)
+        .then([{ type: 'CaseLinkedToIssue', data: { caseId, issueId: 'i1', linkedAt: at } }]));
     it('refuses the same link twice', () =>
       spec([opened, { type: 'CaseLinkedToIssue', data: { caseId, issueId: 'i1', linkedAt: at } }])
         .when(link)
@@ -340,22 +443,42 @@ describe('Case decider', () => {
   });
 
   describe('CompleteFollowUp', () => {
-    const complete = { type: 'CompleteFollowUp' as const, caseId, at: later, followUpId: 'fu1', outcome: 'satisfied' as const, csat: 5 };
+    const complete = {
+      type: 'CompleteFollowUp' as const,
+      caseId,
+      at: later,
+      followUpId: 'fu1',
+      outcome: 'satisfied' as const,
+      csat: 5,
+    };
     it('records the outcome and satisfaction', () =>
       spec([opened, ...resolved])
         .when(complete)
         .then([
           {
             type: 'FollowUpCompleted',
-            data: { caseId, followUpId: 'fu1', outcome: 'satisfied', csat: 5, note: undefined, completedAt: later },
+            data: {
+              caseId,
+              followUpId: 'fu1',
+              outcome: 'satisfied',
+              csat: 5,
+              note: undefined,
+              completedAt: later,
+            },
           },
         ]));
     it('"not fixed" reopens the case', () => {
-      const events = caseDecider.decide({ ...complete, outcome: 'not_fixed' }, fold(caseDecider, [opened, ...resolved]));
+      const events = caseDecider.decide(
+        { ...complete, outcome: 'not_fixed' },
+        fold(caseDecider, [opened, ...resolved]),
+      );
       expect(events.map((e) => e.type)).toEqual(['FollowUpCompleted', 'CaseReopened']);
     });
     it('"not fixed" on a closed case reopens it too', () => {
-      const events = caseDecider.decide({ ...complete, outcome: 'not_fixed' }, fold(caseDecider, [opened, ...resolved, closed]));
+      const events = caseDecider.decide(
+        { ...complete, outcome: 'not_fixed' },
+        fold(caseDecider, [opened, ...resolved, closed]),
+      );
       expect(events.map((e) => e.type)).toEqual(['FollowUpCompleted', 'CaseReopened']);
     });
     it('refuses a follow-up that was never scheduled', () =>
@@ -363,7 +486,11 @@ describe('Case decider', () => {
         .when({ ...complete, followUpId: 'nope' })
         .thenRefuses(caseRules.followUpNotScheduled, 'invalid'));
     it('refuses to complete a follow-up twice', () =>
-      spec([opened, ...resolved, ...caseDecider.decide(complete, fold(caseDecider, [opened, ...resolved]))])
+      spec([
+        opened,
+        ...resolved,
+        ...caseDecider.decide(complete, fold(caseDecider, [opened, ...resolved])),
+      ])
         .when(complete)
         .thenRefuses(caseRules.followUpAlreadyCompleted, 'conflict'));
   });
@@ -371,7 +498,13 @@ describe('Case decider', () => {
   it('folds a whole story into what an agent needs to know', () => {
     const handover: CaseEvent = {
       type: 'CaseHandedOver',
-      data: { caseId, fromAgentId: 'agent-1', toTeam: 'managers', summary: 'Refund approved, needs sign-off', handedOverAt: at },
+      data: {
+        caseId,
+        fromAgentId: 'agent-1',
+        toTeam: 'managers',
+        summary: 'Refund approved, needs sign-off',
+        handedOverAt: at,
+      },
     };
     const state = fold(caseDecider, [opened, proposed, applied, handover, ...resolved]);
     expect(state).toMatchObject({

@@ -32,14 +32,19 @@ export const caseRules = {
 } as const;
 
 const requireExisting = (state: CaseState, caseId: string): void => {
-  if (state.status === 'none') refuse(caseRules.notFound, 'not_found', `Case ${caseId} does not exist`);
+  if (state.status === 'none')
+    refuse(caseRules.notFound, 'not_found', `Case ${caseId} does not exist`);
 };
 
 /** Only a reopen is accepted on a closed case. */
 const requireNotClosed = (state: CaseState): void => {
   requireExisting(state, state.caseId);
   if (state.status === 'closed')
-    refuse(caseRules.closed, 'conflict', `Case ${state.caseId} is closed; only a reopen is accepted`);
+    refuse(
+      caseRules.closed,
+      'conflict',
+      `Case ${state.caseId} is closed; only a reopen is accepted`,
+    );
 };
 
 const decide = (command: CaseCommand, state: CaseState): CaseEvent[] => {
@@ -123,7 +128,11 @@ const decide = (command: CaseCommand, state: CaseState): CaseEvent[] => {
           'A handover names exactly one receiver: toAgentId or toTeam',
         );
       if (command.toAgentId && command.toAgentId === command.fromAgentId)
-        refuse(caseRules.handoverToSelf, 'invalid', 'A case cannot be handed over to the same agent');
+        refuse(
+          caseRules.handoverToSelf,
+          'invalid',
+          'A case cannot be handed over to the same agent',
+        );
       return [
         {
           type: 'CaseHandedOver',
@@ -157,7 +166,11 @@ const decide = (command: CaseCommand, state: CaseState): CaseEvent[] => {
     case 'ProposeFix':
       requireNotClosed(state);
       if (state.fixes[command.fixId])
-        refuse(caseRules.fixAlreadyProposed, 'conflict', `Fix ${command.fixId} was already proposed`);
+        refuse(
+          caseRules.fixAlreadyProposed,
+          'conflict',
+          `Fix ${command.fixId} was already proposed`,
+        );
       return [
         {
           type: 'FixProposed',
@@ -259,7 +272,9 @@ const decide = (command: CaseCommand, state: CaseState): CaseEvent[] => {
           'conflict',
           `Case ${caseId} has no resolution waiting for the customer's answer`,
         );
-      return [{ type: 'ResolutionConfirmed', data: { caseId, note: command.note, confirmedAt: at } }];
+      return [
+        { type: 'ResolutionConfirmed', data: { caseId, note: command.note, confirmedAt: at } },
+      ];
     case 'RejectResolution':
       requireNotClosed(state);
       if (state.status !== 'resolved' || state.resolution?.status !== 'pending')
@@ -277,7 +292,11 @@ const decide = (command: CaseCommand, state: CaseState): CaseEvent[] => {
       ];
     case 'ReopenCase':
       if (state.status === 'open')
-        refuse(caseRules.alreadyOpen, 'conflict', `Case ${caseId} is open; only a resolved or closed case can be reopened`);
+        refuse(
+          caseRules.alreadyOpen,
+          'conflict',
+          `Case ${caseId} is open; only a resolved or closed case can be reopened`,
+        );
       return [
         {
           type: 'CaseReopened',
@@ -301,8 +320,14 @@ const decide = (command: CaseCommand, state: CaseState): CaseEvent[] => {
     case 'LinkCaseToIssue':
       requireNotClosed(state);
       if (state.issueIds.includes(command.issueId))
-        refuse(caseRules.alreadyLinked, 'conflict', `Case ${caseId} is already linked to issue ${command.issueId}`);
-      return [{ type: 'CaseLinkedToIssue', data: { caseId, issueId: command.issueId, linkedAt: at } }];
+        refuse(
+          caseRules.alreadyLinked,
+          'conflict',
+          `Case ${caseId} is already linked to issue ${command.issueId}`,
+        );
+      return [
+        { type: 'CaseLinkedToIssue', data: { caseId, issueId: command.issueId, linkedAt: at } },
+      ];
     case 'CompleteFollowUp': {
       const followUp = state.followUps[command.followUpId];
       if (!followUp)
@@ -334,7 +359,11 @@ const decide = (command: CaseCommand, state: CaseState): CaseEvent[] => {
           completed,
           {
             type: 'CaseReopened',
-            data: { caseId, reason: 'Follow-up: the customer says it is not fixed', reopenedAt: at },
+            data: {
+              caseId,
+              reason: 'Follow-up: the customer says it is not fixed',
+              reopenedAt: at,
+            },
           },
         ];
       return [completed];
@@ -426,7 +455,11 @@ const evolve = (state: CaseState, event: CaseEvent): CaseState => {
       };
     }
     case 'CaseLinkedToIssue':
-      return { ...s, issueIds: [...s.issueIds, event.data.issueId], lastActivityAt: event.data.linkedAt };
+      return {
+        ...s,
+        issueIds: [...s.issueIds, event.data.issueId],
+        lastActivityAt: event.data.linkedAt,
+      };
     case 'CaseEscalated': {
       const d = event.data;
       return {
@@ -499,7 +532,12 @@ const evolve = (state: CaseState, event: CaseEvent): CaseState => {
       };
     }
     case 'CaseClosed':
-      return { ...s, status: 'closed', closedAt: event.data.closedAt, lastActivityAt: event.data.closedAt };
+      return {
+        ...s,
+        status: 'closed',
+        closedAt: event.data.closedAt,
+        lastActivityAt: event.data.closedAt,
+      };
     default:
       return assertNever(event);
   }

@@ -47,7 +47,11 @@ export const changeDecider: Decider<ChangeCommand, ChangeEvent, ChangeState> = {
     switch (command.type) {
       case 'AnnounceChange':
         if (state.status !== 'none')
-          refuse(changeRules.alreadyAnnounced, 'conflict', `Change ${command.changeId} was already announced`);
+          refuse(
+            changeRules.alreadyAnnounced,
+            'conflict',
+            `Change ${command.changeId} was already announced`,
+          );
         return [
           {
             type: 'ChangeAnnounced',

@@ -27,7 +27,12 @@ export type DeclareIncident = {
   message: string;
   affectedCustomerIds: string[];
 };
-export type ResolveIncident = { type: 'ResolveIncident'; incidentId: string; at: string; note?: string };
+export type ResolveIncident = {
+  type: 'ResolveIncident';
+  incidentId: string;
+  at: string;
+  note?: string;
+};
 export type IncidentCommand = DeclareIncident | ResolveIncident;
 
 export interface IncidentState {
@@ -59,8 +64,14 @@ export const incidentDecider: Decider<IncidentCommand, IncidentEvent, IncidentSt
     switch (command.type) {
       case 'DeclareIncident': {
         if (state.status !== 'none')
-          refuse(incidentRules.alreadyDeclared, 'conflict', `Incident ${command.incidentId} was already declared`);
-        const affected = [...new Set(command.affectedCustomerIds.map((id) => id.trim()).filter(Boolean))];
+          refuse(
+            incidentRules.alreadyDeclared,
+            'conflict',
+            `Incident ${command.incidentId} was already declared`,
+          );
+        const affected = [
+          ...new Set(command.affectedCustomerIds.map((id) => id.trim()).filter(Boolean)),
+        ];
         if (affected.length === 0)
           refuse(
             incidentRules.noAffectedCustomers,
@@ -83,9 +94,17 @@ export const incidentDecider: Decider<IncidentCommand, IncidentEvent, IncidentSt
       }
       case 'ResolveIncident':
         if (state.status === 'none')
-          refuse(incidentRules.notFound, 'not_found', `Incident ${command.incidentId} does not exist`);
+          refuse(
+            incidentRules.notFound,
+            'not_found',
+            `Incident ${command.incidentId} does not exist`,
+          );
         if (state.status === 'resolved')
-          refuse(incidentRules.alreadyResolved, 'conflict', `Incident ${command.incidentId} is already resolved`);
+          refuse(
+            incidentRules.alreadyResolved,
+            'conflict',
+            `Incident ${command.incidentId} is already resolved`,
+          );
         return [
           {
             type: 'IncidentResolved',

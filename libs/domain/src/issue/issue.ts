@@ -77,8 +77,10 @@ const initialState = (): IssueState => ({
 const decide = (command: IssueCommand, state: IssueState): IssueEvent[] => {
   const { issueId, at } = command;
   if (command.type !== 'IdentifyIssue') {
-    if (state.status === 'none') refuse(issueRules.notFound, 'not_found', `Issue ${issueId} does not exist`);
-    if (state.status === 'closed') refuse(issueRules.closed, 'conflict', `Issue ${issueId} is closed`);
+    if (state.status === 'none')
+      refuse(issueRules.notFound, 'not_found', `Issue ${issueId} does not exist`);
+    if (state.status === 'closed')
+      refuse(issueRules.closed, 'conflict', `Issue ${issueId} is closed`);
   }
   switch (command.type) {
     case 'IdentifyIssue':
@@ -165,7 +167,10 @@ const evolve = (state: IssueState, event: IssueEvent): IssueState => {
       return {
         ...state,
         status: 'fix_shipped',
-        fixes: [...state.fixes, { release: d.release, description: d.description, shippedAt: d.shippedAt }],
+        fixes: [
+          ...state.fixes,
+          { release: d.release, description: d.description, shippedAt: d.shippedAt },
+        ],
       };
     }
     case 'IssueClosed':

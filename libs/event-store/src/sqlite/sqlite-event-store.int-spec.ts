@@ -6,16 +6,16 @@ import { SqliteEventStore } from './sqlite-event-store';
 
 const tempDir = () => mkdtempSync(join(tmpdir(), 'heard-es-'));
 
-describeEventStoreContract('SQLite', async () => {
+describeEventStoreContract('SQLite', () => {
   const dir = tempDir();
   const store = new SqliteEventStore(join(dir, 'events.db'));
-  return {
+  return Promise.resolve({
     store,
     teardown: async () => {
       await store.close();
       rmSync(dir, { recursive: true, force: true });
     },
-  };
+  });
 });
 
 describe('SQLite event store, durability', () => {
@@ -33,7 +33,9 @@ describe('SQLite event store, durability', () => {
     const file = join(dir, 'events.db');
     const store = new SqliteEventStore(file);
     await Promise.all(
-      Array.from({ length: 100 }, (_, i) => store.append(`case-${i}`, [newEvent('E')], { expectedRevision: 'no_stream' })),
+      Array.from({ length: 100 }, (_, i) =>
+        store.append(`case-${i}`, [newEvent('E')], { expectedRevision: 'no_stream' }),
+      ),
     );
     await store.close();
     const reopened = new SqliteEventStore(file);
@@ -49,7 +51,9 @@ describe('SQLite event store, durability', () => {
     let commits = 0;
     store.onAppended(() => (commits += 1));
     await Promise.all(
-      Array.from({ length: 200 }, (_, i) => store.append(`case-${i}`, [newEvent('E')], { expectedRevision: 'no_stream' })),
+      Array.from({ length: 200 }, (_, i) =>
+        store.append(`case-${i}`, [newEvent('E')], { expectedRevision: 'no_stream' }),
+      ),
     );
     expect(commits).toBeLessThan(10);
     expect(await store.headPosition()).toBe(200);

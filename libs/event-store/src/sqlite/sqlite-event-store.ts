@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import type { EventMetadata } from '@heard/domain';
 import {
   IdempotencyKeyReused,
+  isSameRequest,
   WrongExpectedRevision,
   type AppendOptions,
   type AppendResult,
@@ -108,7 +109,9 @@ export class SqliteEventStore implements EventStore {
       readAll: this.db.prepare<[number, number], EventRow>(
         'SELECT position, stream_id, revision, type, data, metadata FROM events WHERE position > ? ORDER BY position LIMIT ?',
       ),
-      head: this.db.prepare<[], { head: number | null }>('SELECT MAX(position) AS head FROM events'),
+      head: this.db.prepare<[], { head: number | null }>(
+        'SELECT MAX(position) AS head FROM events',
+      ),
     };
   }
 
@@ -170,9 +173,10 @@ export class SqliteEventStore implements EventStore {
     if (options.commandId) {
       const seen = this.stmt.findCommand.get(options.commandId);
       if (seen) {
-        if (seen.stream_id !== streamId)
-          throw new IdempotencyKeyReused(options.commandId, seen.stream_id, streamId);
-        return { ...(JSON.parse(seen.result) as AppendResult), duplicate: true };
+        const first = { ...(JSON.parse(seen.result) as AppendResult), duplicate: true };
+        if (!isSameRequest(first, streamId, options.fingerprint))
+          throw new IdempotencyKeyReused(options.commandId, seen.stream_id);
+        return first;
       }
     }
     const current = this.stmt.streamRevision.get(streamId)?.revision;
@@ -180,7 +184,8 @@ export class SqliteEventStore implements EventStore {
     const matches =
       expectedRevision === 'any' ||
       (expectedRevision === 'no_stream' ? current === undefined : current === expectedRevision);
-    if (!matches) throw new WrongExpectedRevision(streamId, expectedRevision, current ?? 'no_stream');
+    if (!matches)
+      throw new WrongExpectedRevision(streamId, expectedRevision, current ?? 'no_stream');
 
     const recordedAt = this.now().toISOString();
     let revision = current ?? -1;
@@ -205,6 +210,7 @@ export class SqliteEventStore implements EventStore {
       eventIds: events.map((e) => e.metadata.eventId),
       eventTypes: events.map((e) => e.type),
       duplicate: false,
+      ...(options.fingerprint ? { fingerprint: options.fingerprint } : {}),
     };
     if (options.commandId)
       this.stmt.insertCommand.run(options.commandId, streamId, JSON.stringify(result));
@@ -212,7 +218,9 @@ export class SqliteEventStore implements EventStore {
   }
 
   readStream(streamId: string, options: { fromRevision?: number } = {}): Promise<RecordedEvent[]> {
-    return Promise.resolve(this.stmt.readStream.all(streamId, options.fromRevision ?? 0).map(toRecorded));
+    return Promise.resolve(
+      this.stmt.readStream.all(streamId, options.fromRevision ?? 0).map(toRecorded),
+    );
   }
 
   readAll({ after, limit }: { after: number; limit: number }): Promise<RecordedEvent[]> {

@@ -67,8 +67,13 @@ export const describeEventStoreContract = (
     });
 
     it('reads a stream from a revision, and an unknown stream as empty', async () => {
-      await store.append(stream, [newEvent('A'), newEvent('B'), newEvent('C')], { expectedRevision: 'no_stream' });
-      expect((await store.readStream(stream, { fromRevision: 1 })).map((e) => e.type)).toEqual(['B', 'C']);
+      await store.append(stream, [newEvent('A'), newEvent('B'), newEvent('C')], {
+        expectedRevision: 'no_stream',
+      });
+      expect((await store.readStream(stream, { fromRevision: 1 })).map((e) => e.type)).toEqual([
+        'B',
+        'C',
+      ]);
       expect(await store.readStream(`case-${randomUUID()}`)).toEqual([]);
     });
 
@@ -78,8 +83,12 @@ export const describeEventStoreContract = (
       const stale = store.append(stream, [newEvent('C')], { expectedRevision: 0 });
       await expectConflict(stale);
       await stale.catch((e: WrongExpectedRevision) => expect(e.actual).toBe(1));
-      await expectConflict(store.append(stream, [newEvent('C')], { expectedRevision: 'no_stream' }));
-      await expectConflict(store.append(`case-${randomUUID()}`, [newEvent('C')], { expectedRevision: 0 }));
+      await expectConflict(
+        store.append(stream, [newEvent('C')], { expectedRevision: 'no_stream' }),
+      );
+      await expectConflict(
+        store.append(`case-${randomUUID()}`, [newEvent('C')], { expectedRevision: 0 }),
+      );
       expect((await store.readStream(stream)).map((e) => e.type)).toEqual(['A', 'B']);
     });
 
@@ -110,7 +119,10 @@ export const describeEventStoreContract = (
       const commandId = randomUUID();
       const results = await Promise.all(
         Array.from({ length: 10 }, () =>
-          store.append(stream, [newEvent('A', {}, commandId)], { expectedRevision: 'any', commandId }),
+          store.append(stream, [newEvent('A', {}, commandId)], {
+            expectedRevision: 'any',
+            commandId,
+          }),
         ),
       );
       expect(results.filter((r) => !r.duplicate)).toHaveLength(1);
@@ -118,18 +130,41 @@ export const describeEventStoreContract = (
       expect(await store.readStream(stream)).toHaveLength(1);
     });
 
-    it('refuses an idempotency key reused for another stream', async () => {
+    it('refuses an idempotency key reused for another stream or another request', async () => {
       const commandId = randomUUID();
-      await store.append(stream, [newEvent('A')], { expectedRevision: 'any', commandId });
+      await store.append(stream, [newEvent('A')], {
+        expectedRevision: 'any',
+        commandId,
+        fingerprint: 'f1',
+      });
       await expect(
-        store.append(`case-${randomUUID()}`, [newEvent('A')], { expectedRevision: 'any', commandId }),
+        store.append(`case-${randomUUID()}`, [newEvent('A')], {
+          expectedRevision: 'any',
+          commandId,
+        }),
       ).rejects.toBeInstanceOf(IdempotencyKeyReused);
+      await expect(
+        store.append(stream, [newEvent('B')], {
+          expectedRevision: 'any',
+          commandId,
+          fingerprint: 'f2',
+        }),
+      ).rejects.toBeInstanceOf(IdempotencyKeyReused);
+      const same = await store.append(stream, [newEvent('A')], {
+        expectedRevision: 'any',
+        commandId,
+        fingerprint: 'f1',
+      });
+      expect(same).toMatchObject({ duplicate: true, fingerprint: 'f1' });
+      expect(await store.readStream(stream)).toHaveLength(1);
     });
 
     it('reads all events in global order from a position, in pages', async () => {
       const start = await store.headPosition();
       const other = `case-${randomUUID()}`;
-      await store.append(stream, [newEvent('A1'), newEvent('A2')], { expectedRevision: 'no_stream' });
+      await store.append(stream, [newEvent('A1'), newEvent('A2')], {
+        expectedRevision: 'no_stream',
+      });
       await store.append(other, [newEvent('B1')], { expectedRevision: 'no_stream' });
       await store.append(stream, [newEvent('A3')], { expectedRevision: 1 });
       const mine = (e: RecordedEvent) => e.streamId === stream || e.streamId === other;
@@ -147,7 +182,9 @@ export const describeEventStoreContract = (
       await Promise.all(
         streams.map(async (s) => {
           for (let i = 0; i < perStream; i++)
-            await store.append(s, [newEvent('E', { i })], { expectedRevision: i === 0 ? 'no_stream' : i - 1 });
+            await store.append(s, [newEvent('E', { i })], {
+              expectedRevision: i === 0 ? 'no_stream' : i - 1,
+            });
         }),
       );
       for (const s of streams) {
@@ -159,26 +196,31 @@ export const describeEventStoreContract = (
     it('concurrent appenders on one stream: each append either lands once or conflicts', async () => {
       await store.append(stream, [newEvent('Start')], { expectedRevision: 'no_stream' });
       const attempts = await Promise.allSettled(
-        Array.from({ length: 20 }, (_, i) => store.append(stream, [newEvent('Racer', { i })], { expectedRevision: 0 })),
+        Array.from({ length: 20 }, (_, i) =>
+          store.append(stream, [newEvent('Racer', { i })], { expectedRevision: 0 }),
+        ),
       );
       const won = attempts.filter((a) => a.status === 'fulfilled');
       const lost = attempts.filter((a) => a.status === 'rejected');
       expect(won).toHaveLength(1);
-      for (const l of lost) expect((l as PromiseRejectedResult).reason).toBeInstanceOf(WrongExpectedRevision);
+      for (const l of lost) expect(l.reason).toBeInstanceOf(WrongExpectedRevision);
       const read = await store.readStream(stream);
       expect(read.map((e) => e.revision)).toEqual([0, 1]);
     });
 
     it('a subscription catches up from a position, then follows live appends', async () => {
-      await store.append(stream, [newEvent('Old1'), newEvent('Old2')], { expectedRevision: 'no_stream' });
+      await store.append(stream, [newEvent('Old1'), newEvent('Old2')], {
+        expectedRevision: 'no_stream',
+      });
       const [first] = await store.readStream(stream);
       const seen: RecordedEvent[] = [];
       const subscription = subscribeToAll(store, {
         after: first!.position,
         batchSize: 2,
         pollIntervalMs: 50,
-        onBatch: async (events) => {
+        onBatch: (events) => {
           seen.push(...events.filter((e) => e.streamId === stream));
+          return Promise.resolve();
         },
       });
       await store.append(stream, [newEvent('Live1')], { expectedRevision: 1 });

@@ -95,7 +95,13 @@ export const caseViewProjection: Projection = {
   },
 };
 
-export const findCaseView = async (store: ReadStore, caseId: string): Promise<CaseView | undefined> => {
-  const [row] = await store.query<{ state: string }>('SELECT state FROM case_view WHERE case_id = ?', [caseId]);
+export const findCaseView = async (
+  store: ReadStore,
+  caseId: string,
+): Promise<CaseView | undefined> => {
+  const [row] = await store.query<{ state: string }>(
+    'SELECT state FROM case_view WHERE case_id = ?',
+    [caseId],
+  );
   return row ? (JSON.parse(row.state) as CaseView) : undefined;
 };

@@ -41,7 +41,9 @@ export class SqliteReadStore implements ReadStore {
     const run = async () => {
       const tx: ReadTx = {
         query: <Row>(sql: string, params: unknown[] = []) =>
-          Promise.resolve(this.prepare(this.writer, this.writeStatements, sql).all(...bindable(params)) as Row[]),
+          Promise.resolve(
+            this.prepare(this.writer, this.writeStatements, sql).all(...bindable(params)) as Row[],
+          ),
         execute: (sql: string, params: unknown[] = []) => {
           this.prepare(this.writer, this.writeStatements, sql).run(...bindable(params));
           return Promise.resolve();
@@ -64,7 +66,9 @@ export class SqliteReadStore implements ReadStore {
   }
 
   query<Row>(sql: string, params: unknown[] = []): Promise<Row[]> {
-    return Promise.resolve(this.prepare(this.reader, this.readStatements, sql).all(...bindable(params)) as Row[]);
+    return Promise.resolve(
+      this.prepare(this.reader, this.readStatements, sql).all(...bindable(params)) as Row[],
+    );
   }
 
   private prepare(db: Database.Database, cache: Map<string, Statement>, sql: string): Statement {

@@ -1,4 +1,11 @@
-import type { CaseEvent, CaseHolder, CaseStatus, EscalationLevel, Fault, FixKind } from '@heard/domain';
+import type {
+  CaseEvent,
+  CaseHolder,
+  CaseStatus,
+  EscalationLevel,
+  Fault,
+  FixKind,
+} from '@heard/domain';
 
 interface CaseDigest {
   caseId: string;
@@ -31,9 +38,22 @@ export interface CustomerSummaryDoc {
   apologies: {
     total: number;
     byFault: Partial<Record<Fault, number>>;
-    latest: Array<{ caseId: string; agentId: string; fault: Fault; thirdParty?: string; statement: string; apologizedAt: string }>;
+    latest: Array<{
+      caseId: string;
+      agentId: string;
+      fault: Fault;
+      thirdParty?: string;
+      statement: string;
+      apologizedAt: string;
+    }>;
   };
-  fixesApplied: Array<{ caseId: string; fixId: string; kind?: FixKind; description?: string; appliedAt: string }>;
+  fixesApplied: Array<{
+    caseId: string;
+    fixId: string;
+    kind?: FixKind;
+    description?: string;
+    appliedAt: string;
+  }>;
   incidents: Array<{ incidentId: string; title: string; declaredAt: string }>;
 }
 
@@ -76,13 +96,17 @@ export const summarizeCaseEvent = (
     case 'ContactLogged':
       doc.contacts += 1;
       doc.lastContactAt = event.data.contactedAt;
-      if (!digest.holder.agentId && !digest.holder.team) digest.holder = { agentId: event.data.agentId };
+      if (!digest.holder.agentId && !digest.holder.team)
+        digest.holder = { agentId: event.data.agentId };
       break;
     case 'ApologyIssued': {
       const { caseId: _c, ...apology } = event.data;
       doc.apologies.total += 1;
       doc.apologies.byFault[apology.fault] = (doc.apologies.byFault[apology.fault] ?? 0) + 1;
-      doc.apologies.latest = [{ caseId, ...apology }, ...doc.apologies.latest].slice(0, KEEP_LATEST);
+      doc.apologies.latest = [{ caseId, ...apology }, ...doc.apologies.latest].slice(
+        0,
+        KEEP_LATEST,
+      );
       break;
     }
     case 'CaseHandedOver': {
@@ -99,12 +123,21 @@ export const summarizeCaseEvent = (
       break;
     }
     case 'FixProposed':
-      digest.proposedFixes[event.data.fixId] = { kind: event.data.kind, description: event.data.description };
+      digest.proposedFixes[event.data.fixId] = {
+        kind: event.data.kind,
+        description: event.data.description,
+      };
       break;
     case 'FixApplied': {
       const fix = digest.proposedFixes[event.data.fixId];
       doc.fixesApplied = [
-        { caseId, fixId: event.data.fixId, kind: fix?.kind, description: fix?.description, appliedAt: event.data.appliedAt },
+        {
+          caseId,
+          fixId: event.data.fixId,
+          kind: fix?.kind,
+          description: fix?.description,
+          appliedAt: event.data.appliedAt,
+        },
         ...doc.fixesApplied,
       ];
       break;
@@ -131,7 +164,9 @@ export const summarizeCaseEvent = (
 /** The summary as the API shows it at the top of the timeline. */
 export const presentSummary = (doc: CustomerSummaryDoc) => {
   const cases = Object.values(doc.cases);
-  const active = cases.filter((c) => c.status !== 'closed').sort((a, b) => b.lastActivityAt.localeCompare(a.lastActivityAt));
+  const active = cases
+    .filter((c) => c.status !== 'closed')
+    .sort((a, b) => b.lastActivityAt.localeCompare(a.lastActivityAt));
   return {
     customerId: doc.customerId,
     accountIds: [...new Set(cases.map((c) => c.accountId).filter((a): a is string => !!a))],

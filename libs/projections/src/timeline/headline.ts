@@ -13,7 +13,8 @@ export const headlineOf = (event: CaseEvent): string => {
     }
     case 'ApologyIssued': {
       const d = event.data;
-      const fault = d.fault === 'third_party' ? `third party: ${d.thirdParty ?? 'unnamed'}` : d.fault;
+      const fault =
+        d.fault === 'third_party' ? `third party: ${d.thirdParty ?? 'unnamed'}` : d.fault;
       return `Apology by ${d.agentId} (fault: ${fault}): ${d.statement}`;
     }
     case 'CaseHandedOver': {

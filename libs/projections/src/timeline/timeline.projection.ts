@@ -3,7 +3,13 @@ import type { RecordedEvent } from '@heard/event-store';
 import { isCaseEvent } from '../case-view/case-view.projection';
 import type { Projection } from '../projection';
 import { placeholders, type ReadStore, type ReadTx } from '../read-store/read-store.port';
-import { emptySummary, presentSummary, summarizeCaseEvent, type CustomerSummary, type CustomerSummaryDoc } from './customer-summary';
+import {
+  emptySummary,
+  presentSummary,
+  summarizeCaseEvent,
+  type CustomerSummary,
+  type CustomerSummaryDoc,
+} from './customer-summary';
 import { headlineOf } from './headline';
 
 export interface TimelineEntry {
@@ -25,7 +31,9 @@ export interface TimelinePage {
 }
 
 const chunks = <T>(items: T[], size: number): T[][] =>
-  Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
+  Array.from({ length: Math.ceil(items.length / size) }, (_, i) =>
+    items.slice(i * size, (i + 1) * size),
+  );
 
 /**
  * Every event of every case of a customer (and the incidents that named them), newest
@@ -68,7 +76,10 @@ export const timelineProjection: Projection = {
       }
     const unknownCases = [
       ...new Set(
-        events.filter(isCaseEvent).map((e) => e.streamId.slice('case-'.length)).filter((id) => !customerOfCase.has(id)),
+        events
+          .filter(isCaseEvent)
+          .map((e) => e.streamId.slice('case-'.length))
+          .filter((id) => !customerOfCase.has(id)),
       ),
     ];
     for (const chunk of chunks(unknownCases, 500)) {
@@ -112,7 +123,12 @@ export const timelineProjection: Projection = {
             occurredAt: event.metadata.occurredAt,
             actor,
             headline: `Incident declared: ${d.title}. We told you: ${d.message}`,
-            details: { incidentId: d.incidentId, title: d.title, product: d.product, message: d.message },
+            details: {
+              incidentId: d.incidentId,
+              title: d.title,
+              product: d.product,
+              message: d.message,
+            },
           });
       }
     }
@@ -123,23 +139,42 @@ export const timelineProjection: Projection = {
         `SELECT customer_id, summary FROM customer_summaries WHERE customer_id IN (${placeholders(chunk.length)})`,
         chunk,
       );
-      for (const row of rows) summaries.set(row.customer_id, JSON.parse(row.summary) as CustomerSummaryDoc);
+      for (const row of rows)
+        summaries.set(row.customer_id, JSON.parse(row.summary) as CustomerSummaryDoc);
     }
     for (const { customerId, entry } of entries) {
       let doc = summaries.get(customerId);
       if (!doc) summaries.set(customerId, (doc = emptySummary(customerId)));
       if (entry.caseId)
-        summarizeCaseEvent(doc, entry.caseId, { type: entry.type, data: entry.details } as CaseEvent, entry.occurredAt);
+        summarizeCaseEvent(
+          doc,
+          entry.caseId,
+          { type: entry.type, data: entry.details } as CaseEvent,
+          entry.occurredAt,
+        );
       else
         doc.incidents = [
-          { incidentId: String(entry.details.incidentId), title: String(entry.details.title), declaredAt: entry.occurredAt },
+          {
+            incidentId: String(entry.details.incidentId),
+            title: String(entry.details.title),
+            declaredAt: entry.occurredAt,
+          },
           ...doc.incidents,
         ];
       // ON CONFLICT DO NOTHING: a replayed batch (never expected) cannot duplicate an entry.
       await tx.execute(
         `INSERT INTO timeline_entries (customer_id, position, case_id, type, occurred_at, actor, headline, details)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (customer_id, position) DO NOTHING`,
-        [customerId, entry.position, entry.caseId, entry.type, entry.occurredAt, entry.actor, entry.headline, JSON.stringify(entry.details)],
+        [
+          customerId,
+          entry.position,
+          entry.caseId,
+          entry.type,
+          entry.occurredAt,
+          entry.actor,
+          entry.headline,
+          JSON.stringify(entry.details),
+        ],
       );
     }
     for (const [caseId, customerId] of newCases)

@@ -1,0 +1,134 @@
+import { Body, Controller, Headers, HttpCode, Inject, Post } from '@nestjs/common';
+import { ApiBody, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { HEARD_CONFIG, type HeardConfig } from '@heard/config';
+import { toErrorBody } from '../http/error.filter';
+import { ValidationFailed } from '../http/errors';
+import { commandSpec, COMMAND_TYPES } from './command-catalog';
+import { CommandGateway, type CommandReceipt } from './command-gateway';
+
+/** One command in a batch: its type, its path parameters and body together in `data`. */
+export interface BatchItem {
+  type: string;
+  commandId?: string;
+  correlationId?: string;
+  /** Business time, for commands whose body has no occurredAt (history loads). */
+  occurredAt?: string;
+  data: Record<string, unknown>;
+}
+
+export interface BatchResult {
+  index: number;
+  status: number;
+  body: CommandReceipt | ReturnType<typeof toErrorBody>;
+}
+
+/** Commands on one stream run in the order given; different streams run side by side. */
+const streamKey = (item: BatchItem, index: number): string => {
+  const d = item.data ?? {};
+  for (const key of ['caseId', 'issueId', 'changeId', 'incidentId'] as const)
+    if (typeof d[key] === 'string') return `${key}:${d[key]}`;
+  return `#${index}`;
+};
+
+@ApiTags('commands')
+@Controller('commands')
+export class BatchController {
+  constructor(
+    private readonly gateway: CommandGateway,
+    @Inject(HEARD_CONFIG) private readonly config: HeardConfig,
+  ) {}
+
+  /** Many commands in one request, each answered on its own, as if sent to its own route. */
+  @Post()
+  @HttpCode(200)
+  @ApiBody({
+    schema: {
+      type: 'object',
+      required: ['commands'],
+      properties: {
+        commands: {
+          type: 'array',
+          items: {
+            type: 'object',
+            required: ['type', 'data'],
+            properties: {
+              type: { type: 'string', enum: [...COMMAND_TYPES] },
+              commandId: { type: 'string' },
+              correlationId: { type: 'string' },
+              occurredAt: { type: 'string', format: 'date-time' },
+              data: {
+                type: 'object',
+                description: "The route's body plus its path parameters (caseId, fixId, …)",
+              },
+            },
+          },
+        },
+      },
+    },
+  })
+  @ApiOkResponse({
+    description: 'results[i] answers commands[i]: status 201, 400, 404, 409 or 422 and its body',
+  })
+  async run(
+    @Body() body: { commands?: unknown },
+    @Headers('x-correlation-id') correlationId?: string,
+  ) {
+    const items = body?.commands;
+    if (!Array.isArray(items) || items.length === 0 || items.length > this.config.batchMaxCommands)
+      throw new ValidationFailed([
+        {
+          field: 'commands',
+          rules: {
+            arrayLength: `commands must be an array of 1 to ${this.config.batchMaxCommands} commands`,
+          },
+        },
+      ]);
+    const results: BatchResult[] = new Array<BatchResult>(items.length);
+    const groups = new Map<string, number[]>();
+    (items as BatchItem[]).forEach((item, index) => {
+      const key = typeof item === 'object' && item ? streamKey(item, index) : `#${index}`;
+      groups.set(key, [...(groups.get(key) ?? []), index]);
+    });
+    await Promise.all(
+      [...groups.values()].map(async (indexes) => {
+        for (const index of indexes)
+          results[index] = await this.runOne(items[index] as BatchItem, index, correlationId);
+      }),
+    );
+    return {
+      accepted: results.filter((r) => r.status === 201).length,
+      failed: results.filter((r) => r.status !== 201).length,
+      results,
+    };
+  }
+
+  private async runOne(
+    item: BatchItem,
+    index: number,
+    correlationId?: string,
+  ): Promise<BatchResult> {
+    try {
+      if (typeof item !== 'object' || item === null || typeof item.type !== 'string')
+        throw new ValidationFailed([
+          { field: 'type', rules: { isString: 'each command needs a type' } },
+        ]);
+      const spec = commandSpec(item.type);
+      const data = { ...(item.data ?? {}) };
+      const params: Record<string, string> = {};
+      for (const name of spec?.params ?? []) {
+        params[name] = data[name] as string;
+        delete data[name];
+      }
+      const receipt = await this.gateway.execute(item.type, params, data, {
+        idempotencyKey: item.commandId,
+        correlationId: item.correlationId ?? correlationId,
+        occurredAt: item.occurredAt,
+      });
+      return { index, status: 201, body: receipt };
+    } catch (error) {
+      const body = toErrorBody(error);
+      if (body.statusCode >= 500) throw error;
+      return { index, status: body.statusCode, body };
+    }
+  }
+}

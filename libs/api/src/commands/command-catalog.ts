@@ -1,0 +1,299 @@
+import type { DomainCommand } from '@heard/domain';
+import * as dto from './command.dtos';
+
+export interface BuildContext {
+  /** Business time of the command. */
+  at: string;
+  /** An id derived from the idempotency key, so that a retry names the same thing. */
+  newId(purpose: string): string;
+  followUpDelayMs: number;
+}
+
+export interface CommandSpec<D extends dto.CommandDto = dto.CommandDto> {
+  type: DomainCommand['type'];
+  dto: new () => D;
+  /** Path parameters of the HTTP route; in a batch or on Kafka they are fields of `data`. */
+  params: readonly string[];
+  build(body: D, params: Record<string, string>, ctx: BuildContext): DomainCommand;
+  /** The acting agent named in the body, if any. */
+  actorOf?(body: D): string | undefined;
+}
+
+const spec = <D extends dto.CommandDto>(s: CommandSpec<D>) => s as unknown as CommandSpec;
+const p = (params: Record<string, string>, name: string) => params[name]!;
+const bodyOf = <D extends dto.CommandDto>(body: D): Omit<D, 'commandId'> => {
+  const { commandId: _k, ...rest } = body;
+  return rest;
+};
+
+/** Every command heard accepts, one entry each: DTO, path parameters, and the domain command. */
+export const COMMANDS: readonly CommandSpec[] = [
+  spec<dto.OpenCaseDto>({
+    type: 'OpenCase',
+    dto: dto.OpenCaseDto,
+    params: [],
+    build: (b, _p, ctx) => ({
+      type: 'OpenCase',
+      ...bodyOf(b),
+      caseId: b.caseId ?? ctx.newId('case'),
+      at: ctx.at,
+    }),
+  }),
+  spec<dto.LogContactDto>({
+    type: 'LogContact',
+    dto: dto.LogContactDto,
+    params: ['caseId'],
+    build: (b, params, ctx) => {
+      const { occurredAt: _o, ...rest } = bodyOf(b);
+      return {
+        type: 'LogContact',
+        ...rest,
+        caseId: p(params, 'caseId'),
+        contactId: ctx.newId('contact'),
+        at: ctx.at,
+      };
+    },
+    actorOf: (b) => b.agentId,
+  }),
+  spec<dto.IssueApologyDto>({
+    type: 'IssueApology',
+    dto: dto.IssueApologyDto,
+    params: ['caseId'],
+    build: (b, params, ctx) => ({
+      type: 'IssueApology',
+      ...bodyOf(b),
+      caseId: p(params, 'caseId'),
+      at: ctx.at,
+    }),
+    actorOf: (b) => b.agentId,
+  }),
+  spec<dto.HandOverCaseDto>({
+    type: 'HandOverCase',
+    dto: dto.HandOverCaseDto,
+    params: ['caseId'],
+    build: (b, params, ctx) => ({
+      type: 'HandOverCase',
+      ...bodyOf(b),
+      caseId: p(params, 'caseId'),
+      at: ctx.at,
+    }),
+    actorOf: (b) => b.fromAgentId,
+  }),
+  spec<dto.RecordDiagnosisDto>({
+    type: 'RecordDiagnosis',
+    dto: dto.RecordDiagnosisDto,
+    params: ['caseId'],
+    build: (b, params, ctx) => ({
+      type: 'RecordDiagnosis',
+      ...bodyOf(b),
+      caseId: p(params, 'caseId'),
+      at: ctx.at,
+    }),
+    actorOf: (b) => b.agentId,
+  }),
+  spec<dto.ProposeFixDto>({
+    type: 'ProposeFix',
+    dto: dto.ProposeFixDto,
+    params: ['caseId'],
+    build: (b, params, ctx) => ({
+      type: 'ProposeFix',
+      ...bodyOf(b),
+      caseId: p(params, 'caseId'),
+      fixId: b.fixId ?? ctx.newId('fix'),
+      at: ctx.at,
+    }),
+    actorOf: (b) => b.agentId,
+  }),
+  spec<dto.ApplyFixDto>({
+    type: 'ApplyFix',
+    dto: dto.ApplyFixDto,
+    params: ['caseId', 'fixId'],
+    build: (b, params, ctx) => ({
+      type: 'ApplyFix',
+      ...bodyOf(b),
+      caseId: p(params, 'caseId'),
+      fixId: p(params, 'fixId'),
+      at: ctx.at,
+    }),
+    actorOf: (b) => b.agentId,
+  }),
+  spec<dto.EscalateCaseDto>({
+    type: 'EscalateCase',
+    dto: dto.EscalateCaseDto,
+    params: ['caseId'],
+    build: (b, params, ctx) => ({
+      type: 'EscalateCase',
+      ...bodyOf(b),
+      caseId: p(params, 'caseId'),
+      at: ctx.at,
+    }),
+    actorOf: (b) => b.agentId,
+  }),
+  spec<dto.ResolveCaseDto>({
+    type: 'ResolveCase',
+    dto: dto.ResolveCaseDto,
+    params: ['caseId'],
+    build: (b, params, ctx) => ({
+      type: 'ResolveCase',
+      ...bodyOf(b),
+      caseId: p(params, 'caseId'),
+      at: ctx.at,
+      followUp: {
+        followUpId: ctx.newId('follow-up'),
+        dueAt: new Date(Date.parse(ctx.at) + ctx.followUpDelayMs).toISOString(),
+      },
+    }),
+    actorOf: (b) => b.agentId,
+  }),
+  spec<dto.ConfirmResolutionDto>({
+    type: 'ConfirmResolution',
+    dto: dto.ConfirmResolutionDto,
+    params: ['caseId'],
+    build: (b, params, ctx) => ({
+      type: 'ConfirmResolution',
+      ...bodyOf(b),
+      caseId: p(params, 'caseId'),
+      at: ctx.at,
+    }),
+  }),
+  spec<dto.RejectResolutionDto>({
+    type: 'RejectResolution',
+    dto: dto.RejectResolutionDto,
+    params: ['caseId'],
+    build: (b, params, ctx) => ({
+      type: 'RejectResolution',
+      ...bodyOf(b),
+      caseId: p(params, 'caseId'),
+      at: ctx.at,
+    }),
+  }),
+  spec<dto.ReopenCaseDto>({
+    type: 'ReopenCase',
+    dto: dto.ReopenCaseDto,
+    params: ['caseId'],
+    build: (b, params, ctx) => ({
+      type: 'ReopenCase',
+      ...bodyOf(b),
+      caseId: p(params, 'caseId'),
+      at: ctx.at,
+    }),
+    actorOf: (b) => b.agentId,
+  }),
+  spec<dto.CloseCaseDto>({
+    type: 'CloseCase',
+    dto: dto.CloseCaseDto,
+    params: ['caseId'],
+    build: (b, params, ctx) => ({
+      type: 'CloseCase',
+      ...bodyOf(b),
+      caseId: p(params, 'caseId'),
+      at: ctx.at,
+    }),
+    actorOf: (b) => b.agentId,
+  }),
+  spec<dto.LinkCaseToIssueDto>({
+    type: 'LinkCaseToIssue',
+    dto: dto.LinkCaseToIssueDto,
+    params: ['caseId'],
+    build: (b, params, ctx) => ({
+      type: 'LinkCaseToIssue',
+      ...bodyOf(b),
+      caseId: p(params, 'caseId'),
+      at: ctx.at,
+    }),
+  }),
+  spec<dto.CompleteFollowUpDto>({
+    type: 'CompleteFollowUp',
+    dto: dto.CompleteFollowUpDto,
+    params: ['caseId', 'followUpId'],
+    build: (b, params, ctx) => ({
+      type: 'CompleteFollowUp',
+      ...bodyOf(b),
+      caseId: p(params, 'caseId'),
+      followUpId: p(params, 'followUpId'),
+      at: ctx.at,
+    }),
+  }),
+  spec<dto.IdentifyIssueDto>({
+    type: 'IdentifyIssue',
+    dto: dto.IdentifyIssueDto,
+    params: [],
+    build: (b, _p, ctx) => ({
+      type: 'IdentifyIssue',
+      ...bodyOf(b),
+      issueId: b.issueId ?? ctx.newId('issue'),
+      at: ctx.at,
+    }),
+  }),
+  spec<dto.AcknowledgeIssueDto>({
+    type: 'AcknowledgeIssue',
+    dto: dto.AcknowledgeIssueDto,
+    params: ['issueId'],
+    build: (b, params, ctx) => ({
+      type: 'AcknowledgeIssue',
+      ...bodyOf(b),
+      issueId: p(params, 'issueId'),
+      at: ctx.at,
+    }),
+    actorOf: (b) => b.owner,
+  }),
+  spec<dto.ShipFixDto>({
+    type: 'ShipFix',
+    dto: dto.ShipFixDto,
+    params: ['issueId'],
+    build: (b, params, ctx) => ({
+      type: 'ShipFix',
+      ...bodyOf(b),
+      issueId: p(params, 'issueId'),
+      at: ctx.at,
+    }),
+  }),
+  spec<dto.CloseIssueDto>({
+    type: 'CloseIssue',
+    dto: dto.CloseIssueDto,
+    params: ['issueId'],
+    build: (b, params, ctx) => ({
+      type: 'CloseIssue',
+      ...bodyOf(b),
+      issueId: p(params, 'issueId'),
+      at: ctx.at,
+    }),
+  }),
+  spec<dto.AnnounceChangeDto>({
+    type: 'AnnounceChange',
+    dto: dto.AnnounceChangeDto,
+    params: [],
+    build: (b, _p, ctx) => ({
+      type: 'AnnounceChange',
+      ...bodyOf(b),
+      changeId: b.changeId ?? ctx.newId('change'),
+      at: ctx.at,
+    }),
+  }),
+  spec<dto.DeclareIncidentDto>({
+    type: 'DeclareIncident',
+    dto: dto.DeclareIncidentDto,
+    params: [],
+    build: (b, _p, ctx) => ({
+      type: 'DeclareIncident',
+      ...bodyOf(b),
+      incidentId: b.incidentId ?? ctx.newId('incident'),
+      at: ctx.at,
+    }),
+  }),
+  spec<dto.ResolveIncidentDto>({
+    type: 'ResolveIncident',
+    dto: dto.ResolveIncidentDto,
+    params: ['incidentId'],
+    build: (b, params, ctx) => ({
+      type: 'ResolveIncident',
+      ...bodyOf(b),
+      incidentId: p(params, 'incidentId'),
+      at: ctx.at,
+    }),
+  }),
+];
+
+export const COMMAND_TYPES = COMMANDS.map((c) => c.type);
+export const commandSpec = (type: string): CommandSpec | undefined =>
+  COMMANDS.find((c) => c.type === type);

@@ -1,0 +1,219 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { createHash, randomUUID } from 'node:crypto';
+import {
+  ACTOR_KINDS,
+  targetOf,
+  type Actor,
+  type ActorKind,
+  type DomainCommand,
+} from '@heard/domain';
+import { HEARD_CONFIG, type HeardConfig } from '@heard/config';
+import { ValidationFailed, type FieldError } from '../http/errors';
+import { Metrics } from '../ops/metrics';
+import { commandSpec, COMMAND_TYPES } from './command-catalog';
+import { ID_PATTERN } from './command.dtos';
+import { ExecuteDomainCommand } from './execute-domain-command';
+import { validateBody } from './validate-body';
+
+/** Where a command came from, beside its body: headers over HTTP, the envelope in a batch. */
+export interface CommandContext {
+  idempotencyKey?: string;
+  correlationId?: string;
+  causationId?: string;
+  actorId?: string;
+  actorKind?: string;
+  actorRole?: string;
+  /** Business time for commands whose body has no occurredAt (history loaders, backfills). */
+  occurredAt?: string;
+}
+
+export interface CommandReceipt {
+  /** The ids the command named or generated: caseId, fixId, followUpId, contactId, … */
+  ids: Record<string, string>;
+  streamId: string;
+  revision: number;
+  position: number;
+  events: string[];
+  /** True when the idempotency key had been seen: this is the first answer, nothing was written. */
+  replayed: boolean;
+}
+
+const ID_FIELDS = [
+  'caseId',
+  'issueId',
+  'changeId',
+  'incidentId',
+  'fixId',
+  'followUpId',
+  'contactId',
+] as const;
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+
+/** Ids derived from the idempotency key: a retried command names the same case, fix or follow-up. */
+const derivedId = (commandId: string, purpose: string): string => {
+  const hex = createHash('sha256').update(`${commandId}:${purpose}`).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+};
+
+/**
+ * Turns a command as it arrives (type, path parameters, body, context) into a domain command
+ * with metadata, after one validation shared by HTTP, the batch route and Kafka.
+ */
+@Injectable()
+export class CommandGateway {
+  constructor(
+    private readonly bus: CommandBus,
+    private readonly metrics: Metrics,
+    @Inject(HEARD_CONFIG) private readonly config: HeardConfig,
+  ) {}
+
+  async execute(
+    type: string,
+    params: Record<string, string>,
+    rawBody: unknown,
+    context: CommandContext = {},
+  ): Promise<CommandReceipt> {
+    const stop = this.metrics.commandTimer(type);
+    try {
+      const receipt = await this.run(type, params, rawBody, context);
+      stop(receipt.replayed ? 'replayed' : 'accepted');
+      return receipt;
+    } catch (error) {
+      stop(outcomeOf(error));
+      throw error;
+    }
+  }
+
+  private async run(
+    type: string,
+    params: Record<string, string>,
+    rawBody: unknown,
+    context: CommandContext,
+  ) {
+    const spec = commandSpec(type);
+    if (!spec)
+      throw new ValidationFailed([
+        {
+          field: 'type',
+          rules: { isIn: `type must be one of the following values: ${COMMAND_TYPES.join(', ')}` },
+        },
+      ]);
+    const problems: FieldError[] = [];
+    for (const name of spec.params) {
+      const value = params[name];
+      if (value === undefined || !ID_PATTERN.test(value))
+        problems.push({
+          field: name,
+          rules: { matches: `${name} must be 1 to 100 letters, digits, ".", "_", ":" or "-"` },
+        });
+    }
+    let body: ReturnType<typeof validateBody> | undefined;
+    try {
+      body = validateBody(spec.dto, rawBody);
+    } catch (error) {
+      if (!(error instanceof ValidationFailed)) throw error;
+      problems.push(...error.fields);
+    }
+    const commandId = this.commandIdOf(
+      context,
+      (rawBody as { commandId?: unknown } | undefined)?.commandId,
+      problems,
+    );
+    const actor = this.actorOf(context, problems);
+    if (context.occurredAt !== undefined && !ISO_INSTANT.test(context.occurredAt))
+      problems.push({
+        field: 'occurredAt',
+        rules: { isIso8601: 'occurredAt must be an ISO 8601 instant' },
+      });
+    if (problems.length > 0 || !body) throw new ValidationFailed(problems);
+
+    const occurredAt = (body as { occurredAt?: string }).occurredAt ?? context.occurredAt;
+    const at = occurredAt ? new Date(occurredAt).toISOString() : new Date().toISOString();
+    const command: DomainCommand = spec.build(body, params, {
+      at,
+      newId: (purpose) => derivedId(commandId, purpose),
+      followUpDelayMs: this.config.followUpDelayMs,
+    });
+    const agent = spec.actorOf?.(body);
+    const result = await this.bus.execute(
+      new ExecuteDomainCommand(
+        command,
+        {
+          commandId,
+          correlationId: context.correlationId ?? commandId,
+          causationId: context.causationId ?? commandId,
+          actor: actor ?? (agent ? { id: agent, kind: 'agent' } : { id: 'anonymous', kind: 'app' }),
+          occurredAt: at,
+        },
+        fingerprintOf(type, params, rawBody),
+      ),
+    );
+    const ids: Record<string, string> = {};
+    for (const field of ID_FIELDS) {
+      const value = (command as unknown as Record<string, unknown>)[field];
+      if (typeof value === 'string') ids[field] = value;
+    }
+    if (command.type === 'ResolveCase') ids.followUpId = command.followUp.followUpId;
+    return {
+      ids,
+      streamId: targetOf(command).streamId,
+      revision: result.revision,
+      position: result.position,
+      events: result.eventTypes,
+      replayed: result.duplicate,
+    };
+  }
+
+  private commandIdOf(context: CommandContext, inBody: unknown, problems: FieldError[]): string {
+    const key = context.idempotencyKey;
+    if (key !== undefined && !ID_PATTERN.test(key))
+      problems.push({
+        field: 'Idempotency-Key',
+        rules: {
+          matches: 'Idempotency-Key must be 1 to 100 letters, digits, ".", "_", ":" or "-"',
+        },
+      });
+    if (key !== undefined && typeof inBody === 'string' && inBody !== key)
+      problems.push({
+        field: 'commandId',
+        rules: { equals: 'commandId and the Idempotency-Key header differ; send one key' },
+      });
+    return key ?? (typeof inBody === 'string' ? inBody : randomUUID());
+  }
+
+  private actorOf(context: CommandContext, problems: FieldError[]): Actor | undefined {
+    if (!context.actorId) return undefined;
+    const kind = (context.actorKind ?? 'agent') as ActorKind;
+    if (!ACTOR_KINDS.includes(kind))
+      problems.push({
+        field: 'X-Actor-Kind',
+        rules: { isIn: `X-Actor-Kind must be one of ${ACTOR_KINDS.join(', ')}` },
+      });
+    return { id: context.actorId, kind, ...(context.actorRole ? { role: context.actorRole } : {}) };
+  }
+}
+
+/** Canonical JSON (sorted keys) of what was asked, without the key itself. */
+const canonical = (value: unknown): string => {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value && typeof value === 'object')
+    return `{${Object.keys(value)
+      .filter((k) => k !== 'commandId')
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  return JSON.stringify(value) ?? 'null';
+};
+const fingerprintOf = (type: string, params: Record<string, string>, body: unknown): string =>
+  createHash('sha256')
+    .update(`${type}\n${canonical(params)}\n${canonical(body ?? {})}`)
+    .digest('base64url');
+
+const outcomeOf = (error: unknown): string => {
+  const name = (error as { name?: string }).name;
+  if (name === 'ValidationFailed') return 'invalid';
+  if (name === 'DomainRuleViolation') return `refused_${(error as { kind: string }).kind}`;
+  if (name === 'ConcurrencyConflict') return 'conflict';
+  return 'error';
+};

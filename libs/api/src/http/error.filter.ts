@@ -1,0 +1,95 @@
+import {
+  Catch,
+  HttpException,
+  Logger,
+  type ArgumentsHost,
+  type ExceptionFilter,
+} from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { DomainRuleViolation } from '@heard/domain';
+import { IdempotencyKeyReused, WrongExpectedRevision } from '@heard/event-store';
+import { ConcurrencyConflict, ValidationFailed } from './errors';
+
+export interface ErrorBody {
+  statusCode: number;
+  /** Stable and machine-readable: a rule name such as handover.executive_summary_required. */
+  error: string;
+  message: string;
+  fields?: ValidationFailed['fields'];
+}
+
+const STATUS_OF_KIND = { conflict: 409, invalid: 422, not_found: 404 } as const;
+
+/** The one place where errors become HTTP answers. */
+export const toErrorBody = (error: unknown): ErrorBody => {
+  if (error instanceof ValidationFailed)
+    return {
+      statusCode: 400,
+      error: 'validation_failed',
+      message: 'The request is invalid; nothing was written',
+      fields: error.fields,
+    };
+  if (error instanceof DomainRuleViolation)
+    return { statusCode: STATUS_OF_KIND[error.kind], error: error.rule, message: error.message };
+  if (error instanceof ConcurrencyConflict || error instanceof WrongExpectedRevision)
+    return { statusCode: 409, error: 'concurrency_conflict', message: error.message };
+  if (error instanceof IdempotencyKeyReused)
+    return { statusCode: 422, error: 'idempotency_key_reused', message: error.message };
+  if (error instanceof HttpException) {
+    const status = error.getStatus();
+    if (status === 413)
+      return {
+        statusCode: 413,
+        error: 'body_too_large',
+        message:
+          'The body is larger than this route accepts (HEARD_BODY_LIMIT); nothing was written',
+      };
+    const response = error.getResponse();
+    const detail =
+      typeof response === 'string' ? response : (response as { message?: unknown }).message;
+    const message = typeof detail === 'string' ? detail : error.message;
+    return { statusCode: status, error: status === 404 ? 'not_found' : `http_${status}`, message };
+  }
+  const fastifyError = error as { statusCode?: number; code?: string; message?: string };
+  if (fastifyError.code === 'FST_ERR_CTP_BODY_TOO_LARGE')
+    return {
+      statusCode: 413,
+      error: 'body_too_large',
+      message: 'The body is larger than this route accepts (HEARD_BODY_LIMIT); nothing was written',
+    };
+  if (fastifyError.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE')
+    return {
+      statusCode: 415,
+      error: 'unsupported_media_type',
+      message: 'Send the body as application/json',
+    };
+  if (fastifyError.statusCode === 400 && fastifyError.code?.startsWith('FST_ERR_CTP'))
+    return {
+      statusCode: 400,
+      error: 'invalid_json',
+      message: `The body is not valid JSON: ${fastifyError.message}`,
+    };
+  if (error instanceof SyntaxError)
+    return {
+      statusCode: 400,
+      error: 'invalid_json',
+      message: `The body is not valid JSON: ${error.message}`,
+    };
+  return {
+    statusCode: 500,
+    error: 'internal_error',
+    message: 'Something went wrong on our side; it was logged',
+  };
+};
+
+@Catch()
+export class ErrorFilter implements ExceptionFilter {
+  private readonly logger = new Logger('HTTP');
+
+  catch(error: unknown, host: ArgumentsHost): void {
+    const body = toErrorBody(error);
+    if (body.statusCode >= 500)
+      this.logger.error(error instanceof Error ? error.stack : String(error));
+    void host.switchToHttp().getResponse<FastifyReply>().status(body.statusCode).send(body);
+  }
+}

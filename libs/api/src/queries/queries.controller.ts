@@ -1,0 +1,153 @@
+import { Controller, Get, Inject, NotFoundException, Param, Query, Res } from '@nestjs/common';
+import { ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { caseDecider, streamIds, type CaseEvent } from '@heard/domain';
+import { EVENT_STORE, type EventStore } from '@heard/event-store';
+import {
+  ProjectionRunner,
+  READ_STORE,
+  decodeCursor,
+  findCaseView,
+  readTimeline,
+  type ReadStore,
+} from '@heard/projections';
+import { ValidationFailed, type FieldError } from '../http/errors';
+
+const MAX_WAIT_MS = 5000;
+
+@ApiTags('queries')
+@Controller()
+export class QueriesController {
+  constructor(
+    @Inject(EVENT_STORE) private readonly events: EventStore,
+    @Inject(READ_STORE) private readonly reads: ReadStore,
+    private readonly runner: ProjectionRunner,
+  ) {}
+
+  @Get('cases/:caseId')
+  @ApiQuery({
+    name: 'asOf',
+    required: false,
+    description: 'ISO 8601: the case as it stood then (business time of its events)',
+  })
+  @ApiQuery({
+    name: 'minPosition',
+    required: false,
+    description:
+      'Wait (up to 5 s) until read models include this store position, as returned by a write',
+  })
+  async getCase(
+    @Param('caseId') caseId: string,
+    @Query('asOf') asOf: string | undefined,
+    @Query('minPosition') minPosition: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const problems: FieldError[] = [];
+    const asOfTime = asOf === undefined ? undefined : Date.parse(asOf);
+    if (asOfTime !== undefined && Number.isNaN(asOfTime))
+      problems.push({
+        field: 'asOf',
+        rules: { isIso8601: 'asOf must be an ISO 8601 date or instant' },
+      });
+    const wait = this.positionOf(minPosition, problems);
+    if (problems.length) throw new ValidationFailed(problems);
+
+    if (asOfTime !== undefined) {
+      // The past is folded from the store itself, with the same evolve as the live view.
+      const events = (await this.events.readStream(streamIds.case(caseId))).filter(
+        (e) => Date.parse(e.metadata.occurredAt) <= asOfTime,
+      );
+      if (events.length === 0)
+        throw new NotFoundException(`Case ${caseId} did not exist at ${asOf}`);
+      const state = events.reduce(
+        (s, e) => caseDecider.evolve(s, { type: e.type, data: e.data } as CaseEvent),
+        caseDecider.initialState(),
+      );
+      return {
+        ...state,
+        revision: events[events.length - 1]!.revision,
+        asOf: new Date(asOfTime).toISOString(),
+      };
+    }
+    await this.waitFor(wait, reply);
+    const view = await findCaseView(this.reads, caseId);
+    if (!view) throw new NotFoundException(`Case ${caseId} does not exist`);
+    return view;
+  }
+
+  /** The audit trail: every event of the case as the store recorded it, with its metadata. */
+  @Get('cases/:caseId/events')
+  async getCaseEvents(@Param('caseId') caseId: string) {
+    const events = await this.events.readStream(streamIds.case(caseId));
+    if (events.length === 0) throw new NotFoundException(`Case ${caseId} does not exist`);
+    return {
+      caseId,
+      events: events.map((e) => ({
+        revision: e.revision,
+        position: e.position,
+        type: e.type,
+        occurredAt: e.metadata.occurredAt,
+        recordedAt: e.metadata.recordedAt,
+        actor: e.metadata.actor,
+        eventId: e.metadata.eventId,
+        commandId: e.metadata.commandId,
+        correlationId: e.metadata.correlationId,
+        causationId: e.metadata.causationId,
+        schemaVersion: e.metadata.schemaVersion,
+        data: e.data,
+      })),
+    };
+  }
+
+  @Get('customers/:customerId/timeline')
+  @ApiQuery({ name: 'limit', required: false, description: '1 to 200, default 50' })
+  @ApiQuery({ name: 'cursor', required: false, description: 'nextCursor of the previous page' })
+  @ApiQuery({ name: 'minPosition', required: false })
+  async getTimeline(
+    @Param('customerId') customerId: string,
+    @Query('limit') limit: string | undefined,
+    @Query('cursor') cursor: string | undefined,
+    @Query('minPosition') minPosition: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const problems: FieldError[] = [];
+    const size = limit === undefined ? 50 : Number(limit);
+    if (!Number.isInteger(size) || size < 1 || size > 200)
+      problems.push({
+        field: 'limit',
+        rules: { range: 'limit must be a whole number from 1 to 200' },
+      });
+    const before = cursor === undefined ? undefined : decodeCursor(cursor);
+    if (cursor !== undefined && before === undefined)
+      problems.push({
+        field: 'cursor',
+        rules: { isCursor: 'cursor must be a nextCursor returned by this route' },
+      });
+    const wait = this.positionOf(minPosition, problems);
+    if (problems.length) throw new ValidationFailed(problems);
+    await this.waitFor(wait, reply);
+    const page = await readTimeline(this.reads, customerId, { limit: size, before });
+    if (!page) throw new NotFoundException(`No history for customer ${customerId}`);
+    return page;
+  }
+
+  private positionOf(raw: string | undefined, problems: FieldError[]): number | undefined {
+    if (raw === undefined) return undefined;
+    const position = Number(raw);
+    if (!Number.isInteger(position) || position < 0) {
+      problems.push({
+        field: 'minPosition',
+        rules: { isInt: 'minPosition must be a whole number, the position a write returned' },
+      });
+      return undefined;
+    }
+    return position;
+  }
+
+  private async waitFor(position: number | undefined, reply: FastifyReply): Promise<void> {
+    if (position === undefined) return;
+    const reached = await this.runner.waitFor(position, MAX_WAIT_MS);
+    // Still answered, but marked: the read models have not reached the asked position yet.
+    if (!reached) void reply.header('X-Heard-Stale', 'true');
+  }
+}

@@ -1,0 +1,67 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { createHeardApp } from '@heard/api';
+import { loadConfig } from '@heard/config';
+
+export interface Answer<T = any> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+export interface RunningHeard {
+  url: string;
+  dataDir: string;
+  app: NestFastifyApplication;
+  post<T = any>(path: string, body?: unknown, headers?: Record<string, string>): Promise<Answer<T>>;
+  get<T = any>(path: string): Promise<Answer<T>>;
+  stop(): Promise<void>;
+}
+
+export const tempDataDir = () => mkdtempSync(join(tmpdir(), 'heard-e2e-'));
+export const removeDir = (dir: string) => rmSync(dir, { recursive: true, force: true });
+
+/** The real app, listening on a free loopback port, with its stores in `dataDir`. */
+export const startHeard = async (
+  dataDir: string,
+  env: Record<string, string> = {},
+): Promise<RunningHeard> => {
+  const config = loadConfig({
+    HEARD_DATA_DIR: dataDir,
+    PORT: '0',
+    HEARD_LOG_LEVEL: 'warn',
+    ...env,
+  });
+  const app = await createHeardApp(config, { logs: false });
+  await app.listen(0, '127.0.0.1');
+  const address = app.getHttpServer().address() as { port: number };
+  const url = `http://127.0.0.1:${address.port}`;
+  const call = async (
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ) => {
+    const response = await fetch(url + path, {
+      method,
+      headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    const text = await response.text();
+    return {
+      status: response.status,
+      body: text ? JSON.parse(text) : undefined,
+      headers: response.headers,
+    };
+  };
+  return {
+    url,
+    dataDir,
+    app,
+    post: (path, body, headers) => call('POST', path, body ?? {}, headers),
+    get: (path) => call('GET', path),
+    stop: () => app.close(),
+  };
+};
