@@ -10,7 +10,7 @@ import {
 import { CqrsModule } from '@nestjs/cqrs';
 import { TerminusModule } from '@nestjs/terminus';
 import { LoggerModule } from 'nestjs-pino';
-import { HEARD_CONFIG, type HeardConfig } from '@heard/config';
+import { HEARD_CONFIG, markRunning, type HeardConfig } from '@heard/config';
 import { EVENT_STORE, SqliteEventStore, type EventStore } from '@heard/event-store';
 import {
   defaultProjections,
@@ -45,8 +45,10 @@ const openReadStore = (config: HeardConfig): ReadStore => {
 @Injectable()
 class Lifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('heard');
+  private unmark?: () => void;
 
   constructor(
+    @Inject(HEARD_CONFIG) private readonly config: HeardConfig,
     @Inject(EVENT_STORE) private readonly events: EventStore,
     @Inject(READ_STORE) private readonly reads: ReadStore,
     private readonly runner: ProjectionRunner,
@@ -68,6 +70,7 @@ class Lifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
         for (const p of this.runner.status()) set({ projection: p.name }, p.position);
       },
     );
+    this.unmark = markRunning(this.config.dataDir);
     await this.runner.start();
     this.logger.log(
       `Projections following the store: ${this.runner
@@ -82,6 +85,7 @@ class Lifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
     await this.runner.stop();
     await this.reads.close();
     await this.events.close();
+    this.unmark?.();
   }
 }
 

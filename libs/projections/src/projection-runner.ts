@@ -45,9 +45,8 @@ export class ProjectionRunner {
 
   /** Creates tables, rebuilds projections whose version changed, and starts following. */
   async start(): Promise<void> {
-    await this.readStore.exec(CHECKPOINTS_DDL);
     for (const projection of this.projections) {
-      await this.readStore.exec(projection.schema(this.readStore.dialect));
+      await this.ensureSchema(projection);
       const [checkpoint] = await this.readStore.query<{ position: number; version: number }>(
         'SELECT position, version FROM projection_checkpoints WHERE projection = ?',
         [projection.name],
@@ -61,6 +60,11 @@ export class ProjectionRunner {
       } else this.positions.set(projection.name, checkpoint?.position ?? 0);
       this.follow(projection);
     }
+  }
+
+  private async ensureSchema(projection: Projection): Promise<void> {
+    await this.readStore.exec(CHECKPOINTS_DDL);
+    await this.readStore.exec(projection.schema(this.readStore.dialect));
   }
 
   private follow(projection: Projection): void {
@@ -108,6 +112,7 @@ export class ProjectionRunner {
       throw new Error(`Unknown projection ${name}; known: ${[...this.byName.keys()].join(', ')}`);
     await this.subscriptions.get(name)?.stop();
     this.subscriptions.delete(name);
+    await this.ensureSchema(projection);
     await this.reset(projection);
     this.positions.set(name, 0);
     const head = await this.events.headPosition();

@@ -95,7 +95,8 @@ export const summarizeCaseEvent = (
   switch (event.type) {
     case 'ContactLogged':
       doc.contacts += 1;
-      doc.lastContactAt = event.data.contactedAt;
+      if (!doc.lastContactAt || event.data.contactedAt > doc.lastContactAt)
+        doc.lastContactAt = event.data.contactedAt;
       if (!digest.holder.agentId && !digest.holder.team)
         digest.holder = { agentId: event.data.agentId };
       break;

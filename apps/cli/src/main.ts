@@ -1,0 +1,129 @@
+import 'reflect-metadata';
+import { Command, InvalidArgumentError } from 'commander';
+import { SingleBar, Presets } from 'cli-progress';
+import { ConfigError, loadConfig, runningInstance } from '@heard/config';
+import { DEMO_DEFAULTS, demoHistory, loadOverHttp } from '@heard/demo';
+import { SqliteEventStore } from '@heard/event-store';
+import { defaultProjections, ProjectionRunner, SqliteReadStore } from '@heard/projections';
+
+const positiveInt = (value: string) => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1)
+    throw new InvalidArgumentError('must be a whole number of 1 or more');
+  return n;
+};
+
+const program = new Command('heard').description('heard command-line tools').showHelpAfterError();
+
+program
+  .command('demo')
+  .description('Load the deterministic demo history into a running heard, through POST /commands')
+  .option('--url <url>', 'where heard listens', `http://localhost:${process.env.PORT ?? 3000}`)
+  .option(
+    '--customers <n>',
+    'how many customers (about 1.6 cases and 14 events each)',
+    positiveInt,
+    DEMO_DEFAULTS.customers,
+  )
+  .option('--seed <n>', 'the same seed gives the same history', positiveInt, DEMO_DEFAULTS.seed)
+  .option('--batch <n>', 'commands per request', positiveInt, 500)
+  .option('--concurrency <n>', 'requests in flight', positiveInt, 4)
+  .action(
+    async (opts: {
+      url: string;
+      customers: number;
+      seed: number;
+      batch: number;
+      concurrency: number;
+    }) => {
+      const history = demoHistory({ ...DEMO_DEFAULTS, customers: opts.customers, seed: opts.seed });
+      const bar = new SingleBar(
+        { format: 'demo |{bar}| {value} commands sent | {duration}s' },
+        Presets.shades_classic,
+      );
+      bar.start(0, 0);
+      try {
+        const report = await loadOverHttp(opts.url, history, {
+          batchSize: opts.batch,
+          concurrency: opts.concurrency,
+          onProgress: (sent) => {
+            bar.setTotal(sent);
+            bar.update(sent);
+          },
+        });
+        bar.stop();
+        console.log(
+          `${report.commands} commands in ${report.seconds.toFixed(1)} s: ${report.accepted} accepted, ` +
+            `${report.replayed} already loaded (same idempotency keys: nothing appended), ${report.refused} refused`,
+        );
+        for (const sample of report.samples) console.log('  refused:', JSON.stringify(sample));
+      } catch (error) {
+        bar.stop();
+        const cause = (error as { cause?: { code?: string } }).cause;
+        if (cause?.code === 'ECONNREFUSED') {
+          console.error(
+            `heard is not answering at ${opts.url}; start it first (npm start) or pass --url`,
+          );
+          process.exit(1);
+        }
+        throw error;
+      }
+    },
+  );
+
+program
+  .command('rebuild')
+  .description('Rebuild read models from the first event (run while heard is stopped)')
+  .argument(
+    '[projections...]',
+    `which ones (default: all): ${defaultProjections()
+      .map((p) => p.name)
+      .join(', ')}`,
+  )
+  .action(async (names: string[]) => {
+    const config = loadConfig();
+    const pid = runningInstance(config.dataDir);
+    if (pid) {
+      console.error(
+        `heard is running on ${config.dataDir} (pid ${pid}); stop it before rebuilding its read models`,
+      );
+      process.exit(1);
+    }
+    if (config.eventStore.kind !== 'sqlite' || config.readStore.kind !== 'sqlite')
+      throw new Error('Only the SQLite stores are built yet');
+    const events = new SqliteEventStore(config.eventStore.file);
+    const reads = new SqliteReadStore(config.readStore.file);
+    const projections = defaultProjections();
+    const runner = new ProjectionRunner(events, reads, projections, undefined, 5000);
+    const chosen = names.length ? names : projections.map((p) => p.name);
+    try {
+      for (const name of chosen) {
+        const started = Date.now();
+        const bar = new SingleBar(
+          {
+            format: `${name.padEnd(18)} |{bar}| {percentage}% | {value}/{total} events | {eta}s left`,
+          },
+          Presets.shades_classic,
+        );
+        bar.start(await events.headPosition(), 0);
+        await runner.rebuild(name, (position, head) => {
+          bar.setTotal(head);
+          bar.update(position);
+        });
+        bar.stop();
+        const seconds = (Date.now() - started) / 1000;
+        console.log(
+          `${name}: rebuilt ${await events.headPosition()} events in ${seconds.toFixed(1)} s`,
+        );
+      }
+    } finally {
+      await runner.stop();
+      await reads.close();
+      await events.close();
+    }
+  });
+
+program.parseAsync().catch((error: unknown) => {
+  console.error(error instanceof ConfigError ? `heard: ${error.message}` : error);
+  process.exit(1);
+});

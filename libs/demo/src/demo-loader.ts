@@ -1,0 +1,85 @@
+import type { DemoCommand } from './demo-history';
+
+export interface LoadReport {
+  commands: number;
+  accepted: number;
+  /** Already recorded under the same idempotency key: nothing appended. */
+  replayed: number;
+  refused: number;
+  /** The first refusals, to show what went wrong. */
+  samples: unknown[];
+  seconds: number;
+  lastPosition: number;
+}
+
+/**
+ * Sends the history to a running heard through POST /commands: the real command path,
+ * validation included. Whole cases travel in one batch, so each case keeps its order.
+ */
+export const loadOverHttp = async (
+  url: string,
+  history: Iterable<DemoCommand[]>,
+  options: { batchSize?: number; concurrency?: number; onProgress?: (sent: number) => void } = {},
+): Promise<LoadReport> => {
+  const batchSize = options.batchSize ?? 500;
+  const concurrency = options.concurrency ?? 4;
+  const report: LoadReport = {
+    commands: 0,
+    accepted: 0,
+    replayed: 0,
+    refused: 0,
+    samples: [],
+    seconds: 0,
+    lastPosition: 0,
+  };
+  const started = process.hrtime.bigint();
+  const iterator = history[Symbol.iterator]();
+  let first = true;
+
+  const nextBatch = (): DemoCommand[] | undefined => {
+    const batch: DemoCommand[] = [];
+    for (;;) {
+      const next = iterator.next();
+      if (next.done) break;
+      batch.push(...next.value);
+      // The first group (issues, changes) lands alone, before the cases that refer to it.
+      if (first || batch.length >= batchSize) break;
+    }
+    first = false;
+    return batch.length ? batch : undefined;
+  };
+
+  const send = async (batch: DemoCommand[]) => {
+    const response = await fetch(`${url}/commands`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ commands: batch }),
+    });
+    if (response.status !== 200)
+      throw new Error(`POST /commands answered ${response.status}: ${await response.text()}`);
+    const body = (await response.json()) as {
+      results: Array<{ status: number; body: { position?: number; replayed?: boolean } }>;
+    };
+    for (const result of body.results) {
+      if (result.status === 201 && result.body.replayed) report.replayed += 1;
+      else if (result.status === 201) {
+        report.accepted += 1;
+        report.lastPosition = Math.max(report.lastPosition, result.body.position ?? 0);
+      } else {
+        report.refused += 1;
+        if (report.samples.length < 5) report.samples.push(result);
+      }
+    }
+    report.commands += batch.length;
+    options.onProgress?.(report.commands);
+  };
+
+  const firstBatch = nextBatch();
+  if (firstBatch) await send(firstBatch);
+  const worker = async () => {
+    for (let batch = nextBatch(); batch; batch = nextBatch()) await send(batch);
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  report.seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  return report;
+};

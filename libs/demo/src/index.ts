@@ -1,0 +1,3 @@
+export * from './random';
+export * from './demo-history';
+export * from './demo-loader';
