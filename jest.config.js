@@ -1,21 +1,14 @@
 // One config, three tiers chosen by file name: *.spec.ts (pure), *.int-spec.ts (real stores,
 // real broker), *.e2e-spec.ts (the app over HTTP).
-const swc = [
-  '@swc/jest',
-  {
-    jsc: {
-      parser: { syntax: 'typescript', decorators: true },
-      transform: { legacyDecorator: true, decoratorMetadata: true },
-      target: 'es2022',
-      keepClassNames: true,
-    },
-    module: { type: 'commonjs' },
-  },
+const tsJest = [
+  'ts-jest',
+  // Transpile only: the typecheck script checks types once for the whole tree.
+  { isolatedModules: true, tsconfig: { allowJs: true, module: 'commonjs' } },
 ];
 const base = {
   rootDir: __dirname,
   testEnvironment: 'node',
-  transform: { '^.+\\.[tj]s$': swc },
+  transform: { '^.+\\.[tj]s$': tsJest },
   // ESM-only dependencies of @fastify/static (the /docs assets), compiled to CommonJS for jest.
   transformIgnorePatterns: ['/node_modules/(?!(content-disposition)/)'],
   moduleFileExtensions: ['ts', 'js', 'json'],

@@ -1,0 +1,29 @@
+import 'reflect-metadata';
+import { Body, Controller, HttpCode, Module, Post } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
+
+/** The ceiling of the HTTP layer: parse the JSON body, answer 201, nothing else. */
+@Controller()
+class BareController {
+  @Post('bare')
+  @HttpCode(201)
+  bare(@Body() body: unknown) {
+    return { received: typeof body };
+  }
+}
+
+@Module({ controllers: [BareController] })
+class BareModule {}
+
+const main = async () => {
+  const platform = process.argv[2] ?? 'fastify';
+  const port = Number(process.argv[3] ?? 3900);
+  const app =
+    platform === 'express'
+      ? await NestFactory.create(BareModule, { logger: false })
+      : await NestFactory.create(BareModule, new FastifyAdapter(), { logger: false });
+  await app.listen(port, '127.0.0.1');
+  process.send?.('ready');
+};
+void main();

@@ -1,0 +1,62 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+
+export interface ChildServer {
+  url: string;
+  process: ChildProcess;
+  stop(): Promise<void>;
+}
+
+const waitForHttp = async (url: string, timeoutMs: number) => {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      const response = await fetch(url);
+      if (response.status < 500) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${url} did not answer within ${timeoutMs} ms`);
+};
+
+const stopChild = (child: ChildProcess) =>
+  new Promise<void>((resolve) => {
+    if (child.exitCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+
+const dist = join(__dirname, '..', '..');
+
+/** heard itself, as `npm start` runs it, in its own process (the load generator needs the other core). */
+export const startHeardProcess = async (dataDir: string, port: number): Promise<ChildServer> => {
+  const child = fork(join(dist, 'heard', 'src', 'main.js'), [], {
+    env: {
+      ...process.env,
+      HEARD_DATA_DIR: dataDir,
+      PORT: String(port),
+      HEARD_HOST: '127.0.0.1',
+      HEARD_LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  await waitForHttp(`${url}/health`, 60_000);
+  return { url, process: child, stop: () => stopChild(child) };
+};
+
+export const startBareServer = async (
+  platform: 'fastify' | 'express',
+  port: number,
+): Promise<ChildServer> => {
+  const child = fork(join(__dirname, 'bare-server.js'), [platform, String(port)], {
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    child.once('message', () => resolve());
+    child.once('exit', (code) => reject(new Error(`bare ${platform} server exited with ${code}`)));
+  });
+  return { url: `http://127.0.0.1:${port}`, process: child, stop: () => stopChild(child) };
+};
