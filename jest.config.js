@@ -3,7 +3,7 @@
 const tsJest = [
   'ts-jest',
   // Transpile only: the typecheck script checks types once for the whole tree.
-  { isolatedModules: true, tsconfig: { allowJs: true, module: 'commonjs' } },
+  { tsconfig: { isolatedModules: true, allowJs: true, module: 'commonjs' } },
 ];
 const base = {
   rootDir: __dirname,

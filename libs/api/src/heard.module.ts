@@ -9,7 +9,6 @@ import {
 } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { TerminusModule } from '@nestjs/terminus';
-import { LoggerModule } from 'nestjs-pino';
 import { HEARD_CONFIG, markRunning, type HeardConfig } from '@heard/config';
 import { EVENT_STORE, SqliteEventStore, type EventStore } from '@heard/event-store';
 import {
@@ -94,13 +93,7 @@ export class HeardModule {
   static forRoot(config: HeardConfig): DynamicModule {
     return {
       module: HeardModule,
-      imports: [
-        CqrsModule.forRoot(),
-        TerminusModule,
-        LoggerModule.forRoot({
-          pinoHttp: { level: config.logLevel, autoLogging: config.httpLog, quietReqLogger: true },
-        }),
-      ],
+      imports: [CqrsModule.forRoot(), TerminusModule],
       controllers: [
         CasesController,
         IssuesController,

@@ -1,4 +1,9 @@
-import { subscribeToAll, type EventStore, type Subscription } from '@heard/event-store';
+import {
+  subscribeToAll,
+  type EventStore,
+  type RecordedEvent,
+  type Subscription,
+} from '@heard/event-store';
 import type { Projection } from './projection';
 import type { ReadStore } from './read-store/read-store.port';
 
@@ -22,16 +27,22 @@ CREATE TABLE IF NOT EXISTS projection_checkpoints (
   updated_at TEXT    NOT NULL
 );`;
 
+const SAVE_CHECKPOINT = `INSERT INTO projection_checkpoints (projection, position, version, updated_at) VALUES (?, ?, ?, ?)
+  ON CONFLICT (projection) DO UPDATE SET position = excluded.position, version = excluded.version, updated_at = excluded.updated_at`;
+
 /**
- * Feeds each projection from its checkpoint: catches up at start, then follows live
- * appends. Rows and checkpoint are written in one transaction, so a crash resumes without
- * counting anything twice.
+ * Feeds the projections from their checkpoints: catches up at start, then follows live
+ * appends. One subscription reads each batch once for all of them, and one read-store
+ * transaction writes every projection's rows with its checkpoint, so a crash resumes
+ * without counting anything twice. A projection behind the others (rebuilt, or new) gets
+ * the events it has not applied; the others skip them.
  */
 export class ProjectionRunner {
   private readonly positions = new Map<string, number>();
-  private readonly subscriptions = new Map<string, Subscription>();
   private readonly waiters = new Set<() => void>();
   private readonly byName: Map<string, Projection>;
+  private subscription?: Subscription;
+  private active: Projection[] = [];
 
   constructor(
     private readonly events: EventStore,
@@ -56,10 +67,9 @@ export class ProjectionRunner {
           `Projection ${projection.name}: version ${checkpoint.version} -> ${projection.version}, rebuilding from the first event`,
         );
         await this.reset(projection);
-        this.positions.set(projection.name, 0);
       } else this.positions.set(projection.name, checkpoint?.position ?? 0);
-      this.follow(projection);
     }
+    this.follow([...this.projections]);
   }
 
   private async ensureSchema(projection: Projection): Promise<void> {
@@ -67,30 +77,39 @@ export class ProjectionRunner {
     await this.readStore.exec(projection.schema(this.readStore.dialect));
   }
 
-  private follow(projection: Projection): void {
-    const subscription = subscribeToAll(this.events, {
-      after: this.positions.get(projection.name) ?? 0,
+  private follow(projections: Projection[]): void {
+    this.active = projections;
+    if (projections.length === 0) return;
+    const after = Math.min(...projections.map((p) => this.positions.get(p.name) ?? 0));
+    this.subscription = subscribeToAll(this.events, {
+      after,
       batchSize: this.batchSize,
-      onBatch: async (events) => {
-        const position = events[events.length - 1]!.position;
-        await this.readStore.transaction(async (tx) => {
-          await projection.apply(events, tx);
-          await tx.execute(
-            `INSERT INTO projection_checkpoints (projection, position, version, updated_at) VALUES (?, ?, ?, ?)
-             ON CONFLICT (projection) DO UPDATE SET position = excluded.position, version = excluded.version, updated_at = excluded.updated_at`,
-            [projection.name, position, projection.version, new Date().toISOString()],
-          );
-        });
-        this.positions.set(projection.name, position);
-        for (const wake of [...this.waiters]) wake();
-      },
+      onBatch: (events) => this.applyBatch(projections, events),
       onError: (error, attempt) =>
         this.logger.error(
-          `Projection ${projection.name} failed (attempt ${attempt}); retrying the same batch`,
+          `Projections failed (attempt ${attempt}); retrying the same batch`,
           error,
         ),
     });
-    this.subscriptions.set(projection.name, subscription);
+  }
+
+  private async applyBatch(projections: Projection[], events: RecordedEvent[]): Promise<void> {
+    const last = events[events.length - 1]!.position;
+    const now = new Date().toISOString();
+    await this.readStore.transaction(async (tx) => {
+      for (const projection of projections) {
+        const applied = this.positions.get(projection.name) ?? 0;
+        if (applied >= last) continue;
+        const fresh =
+          applied < events[0]!.position ? events : events.filter((e) => e.position > applied);
+        await projection.apply(fresh, tx);
+        await tx.execute(SAVE_CHECKPOINT, [projection.name, last, projection.version, now]);
+      }
+    });
+    // Only after the commit: a crash before it leaves the checkpoints where the rows are.
+    for (const projection of projections)
+      this.positions.set(projection.name, Math.max(this.positions.get(projection.name) ?? 0, last));
+    for (const wake of [...this.waiters]) wake();
   }
 
   private async reset(projection: Projection): Promise<void> {
@@ -100,9 +119,10 @@ export class ProjectionRunner {
         projection.name,
       ]);
     });
+    this.positions.set(projection.name, 0);
   }
 
-  /** Empties a projection and replays it from the first event; resolves once it reached `head`. */
+  /** Empties a projection and replays it from the first event; resolves once it reached the head. */
   async rebuild(
     name: string,
     onProgress?: (position: number, head: number) => void,
@@ -110,16 +130,16 @@ export class ProjectionRunner {
     const projection = this.byName.get(name);
     if (!projection)
       throw new Error(`Unknown projection ${name}; known: ${[...this.byName.keys()].join(', ')}`);
-    await this.subscriptions.get(name)?.stop();
-    this.subscriptions.delete(name);
+    const following = this.active;
+    await this.subscription?.stop();
+    this.subscription = undefined;
     await this.ensureSchema(projection);
     await this.reset(projection);
-    this.positions.set(name, 0);
     const head = await this.events.headPosition();
     const progress = onProgress ? () => onProgress(this.positions.get(name) ?? 0, head) : undefined;
     if (progress) this.waiters.add(progress);
     try {
-      this.follow(projection);
+      this.follow(following.includes(projection) ? following : [...following, projection]);
       await this.waitFor(head, Number.POSITIVE_INFINITY, [name]);
     } finally {
       if (progress) this.waiters.delete(progress);
@@ -153,12 +173,13 @@ export class ProjectionRunner {
       name: p.name,
       version: p.version,
       position: this.positions.get(p.name) ?? 0,
-      running: this.subscriptions.has(p.name),
+      running: !!this.subscription && this.active.includes(p),
     }));
   }
 
   async stop(): Promise<void> {
-    await Promise.all([...this.subscriptions.values()].map((s) => s.stop()));
-    this.subscriptions.clear();
+    await this.subscription?.stop();
+    this.subscription = undefined;
+    this.active = [];
   }
 }

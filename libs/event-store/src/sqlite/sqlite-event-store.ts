@@ -21,14 +21,14 @@ interface PendingAppend {
   reject: (error: unknown) => void;
 }
 
-interface EventRow {
-  position: number;
-  stream_id: string;
-  revision: number;
-  type: string;
-  data: string;
-  metadata: string;
-}
+type EventRow = [
+  position: number,
+  streamId: string,
+  revision: number,
+  type: string,
+  data: string,
+  metadata: string,
+];
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS events (
@@ -103,12 +103,17 @@ export class SqliteEventStore implements EventStore {
       insertCommand: this.db.prepare(
         'INSERT INTO commands (command_id, stream_id, result) VALUES (?, ?, ?)',
       ),
-      readStream: this.db.prepare<[string, number], EventRow>(
-        'SELECT position, stream_id, revision, type, data, metadata FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision',
-      ),
-      readAll: this.db.prepare<[number, number], EventRow>(
-        'SELECT position, stream_id, revision, type, data, metadata FROM events WHERE position > ? ORDER BY position LIMIT ?',
-      ),
+      // Raw rows (arrays): a catch-up reads millions of them.
+      readStream: this.db
+        .prepare<[string, number], EventRow>(
+          'SELECT position, stream_id, revision, type, data, metadata FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision',
+        )
+        .raw(),
+      readAll: this.db
+        .prepare<[number, number], EventRow>(
+          'SELECT position, stream_id, revision, type, data, metadata FROM events WHERE position > ? ORDER BY position LIMIT ?',
+        )
+        .raw(),
       head: this.db.prepare<[], { head: number | null }>(
         'SELECT MAX(position) AS head FROM events',
       ),
@@ -253,11 +258,18 @@ export class SqliteEventStore implements EventStore {
   }
 }
 
-const toRecorded = (row: EventRow): RecordedEvent => ({
-  position: row.position,
-  streamId: row.stream_id,
-  revision: row.revision,
-  type: row.type,
-  data: JSON.parse(row.data) as unknown,
-  metadata: JSON.parse(row.metadata) as EventMetadata,
+const toRecorded = ([
+  position,
+  streamId,
+  revision,
+  type,
+  data,
+  metadata,
+]: EventRow): RecordedEvent => ({
+  position,
+  streamId,
+  revision,
+  type,
+  data: JSON.parse(data) as unknown,
+  metadata: JSON.parse(metadata) as EventMetadata,
 });

@@ -28,6 +28,8 @@ export class SqliteReadStore implements ReadStore {
     // Read models can be rebuilt from the event store, so NORMAL (no fsync per commit) is enough.
     this.writer.pragma('synchronous = NORMAL');
     this.writer.pragma('busy_timeout = 5000');
+    // Projections update indexes all over the file: keep more of it in memory (64 MB).
+    this.writer.pragma('cache_size = -65536');
     this.reader = new Database(file);
     this.reader.pragma('busy_timeout = 5000');
   }

@@ -1,0 +1,339 @@
+import 'reflect-metadata';
+import autocannon from 'autocannon';
+import { Command } from 'commander';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { DEMO_DEFAULTS, demoHistory, loadOverHttp } from '@heard/demo';
+import { SqliteEventStore, type NewEvent } from '@heard/event-store';
+import {
+  defaultProjections,
+  ProjectionRunner,
+  readTimeline,
+  SqliteReadStore,
+} from '@heard/projections';
+import { startBareServer, startHeardProcess, type ChildServer } from './child-server';
+
+interface Options {
+  events: number;
+  duration: number;
+  connections: number;
+  out: string;
+}
+
+const CONTACT_BODY = {
+  channel: 'phone',
+  direction: 'inbound',
+  agentId: 'agent-07',
+  note: 'Customer calls about the second charge on the March invoice',
+};
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
+const log = (line: string) => console.log(line);
+
+interface HttpFigures {
+  requestsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  non2xx: number;
+  errors: number;
+}
+
+const run = async (opts: autocannon.Options): Promise<HttpFigures> => {
+  const result = await autocannon(opts);
+  return {
+    requestsPerSecond: round(result.requests.average),
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+  };
+};
+
+/** POST a contact to one of many open cases: no case is contended, every command is durable. */
+const contactLoad = (server: ChildServer, caseIds: string[], o: Options, overallRate?: number) => {
+  let i = 0;
+  return run({
+    url: server.url,
+    connections: o.connections,
+    duration: o.duration,
+    overallRate,
+    requests: [
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        setupRequest: (request) => ({
+          ...request,
+          path: `/cases/${caseIds[i++ % caseIds.length]}/contacts`,
+          body: JSON.stringify(CONTACT_BODY),
+        }),
+      },
+    ],
+  });
+};
+
+const openCases = async (url: string, count: number): Promise<string[]> => {
+  const ids = Array.from({ length: count }, () => `bench-${randomUUID()}`);
+  for (let i = 0; i < ids.length; i += 500) {
+    const commands = ids.slice(i, i + 500).map((caseId) => ({
+      type: 'OpenCase',
+      data: {
+        caseId,
+        customerId: `bench-cust-${caseId}`,
+        channel: 'phone',
+        category: 'billing',
+        summary: 'Charged twice',
+      },
+    }));
+    const response = await fetch(`${url}/commands`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ commands }),
+    });
+    if (response.status !== 200) throw new Error(`opening bench cases: ${response.status}`);
+  }
+  return ids;
+};
+
+const rssMb = async (url: string) => {
+  const text = await fetch(`${url}/metrics`).then((r) => r.text());
+  const match = /^heard_process_resident_memory_bytes (\d+(\.\d+)?)/m.exec(text);
+  return match ? round(Number(match[1]) / 2 ** 20) : undefined;
+};
+
+const main = async (o: Options) => {
+  const results: Record<string, unknown> = {
+    startedAt: new Date().toISOString(),
+    machine: { node: process.version, cpus: (await import('node:os')).cpus().length },
+    options: o,
+  };
+  const work = mkdtempSync(join(tmpdir(), 'heard-bench-'));
+  try {
+    // 1. The HTTP layer's ceiling on each platform, measured now, beside heard.
+    log(`HTTP: ${o.connections} connections, ${o.duration} s per run`);
+    const ceilings: Record<string, HttpFigures> = {};
+    for (const platform of ['fastify', 'express'] as const) {
+      const bare = await startBareServer(platform, 3901);
+      ceilings[platform] = await run({
+        url: `${bare.url}/bare`,
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(CONTACT_BODY),
+        connections: o.connections,
+        duration: o.duration,
+      });
+      await bare.stop();
+      log(
+        `  bare route, Nest on ${platform}: ${ceilings[platform].requestsPerSecond} req/s, p50 ${ceilings[platform].p50Ms} ms, p99 ${ceilings[platform].p99Ms} ms`,
+      );
+    }
+    results.bareRoute = ceilings;
+
+    // 2. Durable commands over HTTP, on heard as npm start runs it.
+    const heard = await startHeardProcess(join(work, 'http'), 3902);
+    const caseIds = await openCases(heard.url, 2000);
+    await contactLoad(heard, caseIds, { ...o, duration: 3 }); // warm-up
+    const max = await contactLoad(heard, caseIds, o);
+    const rate80 = Math.floor(max.requestsPerSecond * 0.8);
+    const at80 = await contactLoad(heard, caseIds, o, rate80);
+    log(
+      `  heard POST /cases/:id/contacts (durable, group commit): ${max.requestsPerSecond} req/s, p50 ${max.p50Ms} ms, p99 ${max.p99Ms} ms; errors ${max.errors + max.non2xx}`,
+    );
+    log(
+      `    = ${round((100 * max.requestsPerSecond) / ceilings.fastify!.requestsPerSecond)}% of the bare Fastify route`,
+    );
+    log(`  heard at 80% of its max (${rate80} req/s): p50 ${at80.p50Ms} ms, p99 ${at80.p99Ms} ms`);
+
+    // 3. The batch route: 100 commands per request.
+    let batchCursor = 0;
+    const batchSize = 100;
+    const batch = await run({
+      url: heard.url,
+      connections: 8,
+      duration: o.duration,
+      requests: [
+        {
+          method: 'POST',
+          path: '/commands',
+          headers: { 'content-type': 'application/json' },
+          setupRequest: (request) => ({
+            ...request,
+            body: JSON.stringify({
+              commands: Array.from({ length: batchSize }, () => ({
+                type: 'LogContact',
+                data: { caseId: caseIds[batchCursor++ % caseIds.length], ...CONTACT_BODY },
+              })),
+            }),
+          }),
+        },
+      ],
+    });
+    const batchCommandsPerSecond = round(batch.requestsPerSecond * batchSize);
+    log(
+      `  heard POST /commands (${batchSize} per request): ${batchCommandsPerSecond} commands/s, p99 ${batch.p99Ms} ms per request`,
+    );
+    results.commandsOverHttp = {
+      singleRoute: max,
+      at80PercentOfMax: { rate: rate80, ...at80 },
+      batchRoute: {
+        commandsPerRequest: batchSize,
+        commandsPerSecond: batchCommandsPerSecond,
+        ...batch,
+      },
+      rssMb: await rssMb(heard.url),
+    };
+    await heard.stop();
+
+    // 4. The store alone: the same events appended by 64 concurrent appenders.
+    const store = new SqliteEventStore(join(work, 'raw', 'events.db'));
+    const appendEvents = 100_000;
+    const rawStart = process.hrtime.bigint();
+    let next = 0;
+    const appender = async () => {
+      for (let i = next++; i < appendEvents; i = next++) {
+        const event: NewEvent = {
+          type: 'ContactLogged',
+          data: {
+            caseId: `raw-${i % 2000}`,
+            contactId: randomUUID(),
+            ...CONTACT_BODY,
+            contactedAt: new Date().toISOString(),
+          },
+          metadata: {
+            eventId: randomUUID(),
+            commandId: randomUUID(),
+            correlationId: 'bench',
+            causationId: 'bench',
+            actor: { id: 'agent-07', kind: 'agent' },
+            occurredAt: new Date().toISOString(),
+            schemaVersion: 1,
+          },
+        };
+        await store.append(`case-raw-${i}`, [event], {
+          expectedRevision: 'no_stream',
+          commandId: event.metadata.commandId,
+        });
+      }
+    };
+    await Promise.all(Array.from({ length: 64 }, appender));
+    const rawSeconds = Number(process.hrtime.bigint() - rawStart) / 1e9;
+    await store.close();
+    const rawRate = round(appendEvents / rawSeconds);
+    log(`  raw SQLite append (64 concurrent, synchronous=FULL, group commit): ${rawRate} events/s`);
+    results.rawAppend = { events: appendEvents, eventsPerSecond: rawRate };
+
+    // 5. A store of o.events events from the demo history, loaded through POST /commands.
+    const bigDir = join(work, 'big');
+    const loader = await startHeardProcess(bigDir, 3903);
+    const customers = Math.ceil(o.events / 13.5);
+    log(`Loading about ${o.events} events (${customers} demo customers) through POST /commands …`);
+    const load = await loadOverHttp(loader.url, demoHistory({ ...DEMO_DEFAULTS, customers }), {
+      batchSize: 500,
+      concurrency: 4,
+      onProgress: (sent) =>
+        sent % 50_000 < 500 && process.stdout.write(`\r  ${sent} commands sent`),
+    });
+    process.stdout.write('\n');
+    const loadRss = await rssMb(loader.url);
+    await loader.stop();
+    log(
+      `  loaded ${load.accepted} commands in ${round(load.seconds)} s = ${round(load.accepted / load.seconds)} commands/s (refused ${load.refused}); heard RSS ${loadRss} MB`,
+    );
+
+    // 6. Rebuild each projection from the first event.
+    const events = new SqliteEventStore(join(bigDir, 'events.db'));
+    const reads = new SqliteReadStore(join(bigDir, 'read-models.db'));
+    const head = await events.headPosition();
+    const runner = new ProjectionRunner(events, reads, defaultProjections(), undefined, 5000);
+    const rebuild: Record<string, { events: number; seconds: number; eventsPerSecond: number }> =
+      {};
+    for (const projection of defaultProjections()) {
+      const started = process.hrtime.bigint();
+      await runner.rebuild(projection.name);
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      rebuild[projection.name] = {
+        events: head,
+        seconds: round(seconds, 2),
+        eventsPerSecond: round(head / seconds),
+      };
+      log(
+        `  rebuild ${projection.name}: ${head} events in ${round(seconds, 2)} s = ${rebuild[projection.name]!.eventsPerSecond} events/s`,
+      );
+    }
+    await runner.stop();
+
+    // 7. Timeline queries at that size: the read-store query alone, then over HTTP.
+    const timings: number[] = [];
+    for (let i = 0; i < 5000; i++) {
+      const customerId = `cust-${String(1 + ((i * 7919) % customers)).padStart(6, '0')}`;
+      const t0 = process.hrtime.bigint();
+      await readTimeline(reads, customerId, { limit: 50 });
+      timings.push(Number(process.hrtime.bigint() - t0) / 1e6);
+    }
+    timings.sort((a, b) => a - b);
+    const direct = {
+      queries: timings.length,
+      p50Ms: round(percentile(timings, 50), 3),
+      p99Ms: round(percentile(timings, 99), 3),
+    };
+    await reads.close();
+    await events.close();
+    const server = await startHeardProcess(bigDir, 3904);
+    let q = 0;
+    const overHttp = await run({
+      url: server.url,
+      connections: 16,
+      duration: o.duration,
+      requests: [
+        {
+          method: 'GET',
+          setupRequest: (request) => ({
+            ...request,
+            path: `/customers/cust-${String(1 + ((q++ * 7919) % customers)).padStart(6, '0')}/timeline`,
+          }),
+        },
+      ],
+    });
+    await server.stop();
+    log(
+      `  timeline at ${head} events: query p50 ${direct.p50Ms} ms, p99 ${direct.p99Ms} ms; over HTTP ${overHttp.requestsPerSecond} req/s, p50 ${overHttp.p50Ms} ms, p99 ${overHttp.p99Ms} ms`,
+    );
+    results.bigStore = {
+      events: head,
+      load: {
+        commands: load.accepted,
+        seconds: round(load.seconds),
+        commandsPerSecond: round(load.accepted / load.seconds),
+        rssMb: loadRss,
+      },
+      rebuild,
+      timeline: { direct, overHttp },
+    };
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+  results.finishedAt = new Date().toISOString();
+  mkdirSync(resolve(o.out, '..'), { recursive: true });
+  writeFileSync(o.out, JSON.stringify(results, null, 2));
+  log(`Figures written to ${o.out}`);
+};
+
+const cli = new Command('bench')
+  .option('--events <n>', 'size of the big store', (v) => Number(v), 1_000_000)
+  .option('--duration <s>', 'seconds per HTTP run', (v) => Number(v), 10)
+  .option('--connections <n>', 'concurrent HTTP clients', (v) => Number(v), 64)
+  .option(
+    '--out <file>',
+    'where the figures go',
+    `bench-results/bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`,
+  )
+  .parse();
+main(cli.opts<Options>()).then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
