@@ -21,6 +21,13 @@ interface PendingAppend {
   reject: (error: unknown) => void;
 }
 
+interface CommandRow {
+  stream_id: string;
+  position: number;
+  count: number;
+  fingerprint: string | null;
+}
+
 type EventRow = [
   position: number,
   streamId: string,
@@ -30,6 +37,9 @@ type EventRow = [
   metadata: string,
 ];
 
+// Two B-trees take a write per event: the events (appended at the end) and their
+// (stream_id, revision) index; one per command: its idempotency record. Every other
+// random-key index would cost a page write per append (measured: about a third more).
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS events (
   position  INTEGER PRIMARY KEY,
@@ -40,14 +50,12 @@ CREATE TABLE IF NOT EXISTS events (
   metadata  TEXT    NOT NULL,
   UNIQUE (stream_id, revision)
 );
-CREATE TABLE IF NOT EXISTS streams (
-  stream_id TEXT PRIMARY KEY,
-  revision  INTEGER NOT NULL
-) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS commands (
-  command_id TEXT PRIMARY KEY,
-  stream_id  TEXT NOT NULL,
-  result     TEXT NOT NULL
+  command_id  TEXT    PRIMARY KEY,
+  stream_id   TEXT    NOT NULL,
+  position    INTEGER NOT NULL,
+  count       INTEGER NOT NULL,
+  fingerprint TEXT
 ) WITHOUT ROWID;
 `;
 
@@ -84,24 +92,28 @@ export class SqliteEventStore implements EventStore {
     // WAL defaults to NORMAL, which may lose the last commits on power loss.
     this.db.pragma('synchronous = FULL');
     this.db.pragma('busy_timeout = 5000');
+    this.db.pragma('cache_size = -65536');
     this.db.exec(SCHEMA);
     this.now = options.now ?? (() => new Date());
     this.maxBatch = options.maxBatch ?? 1000;
     this.stmt = {
-      streamRevision: this.db.prepare<[string], { revision: number }>(
-        'SELECT revision FROM streams WHERE stream_id = ?',
-      ),
-      upsertStream: this.db.prepare(
-        'INSERT INTO streams (stream_id, revision) VALUES (?, ?) ON CONFLICT(stream_id) DO UPDATE SET revision = excluded.revision',
+      streamRevision: this.db.prepare<[string], { revision: number | null }>(
+        'SELECT MAX(revision) AS revision FROM events WHERE stream_id = ?',
       ),
       insertEvent: this.db.prepare(
         'INSERT INTO events (stream_id, revision, type, data, metadata) VALUES (?, ?, ?, ?, ?)',
       ),
-      findCommand: this.db.prepare<[string], { stream_id: string; result: string }>(
-        'SELECT stream_id, result FROM commands WHERE command_id = ?',
+      findCommand: this.db.prepare<[string], CommandRow>(
+        'SELECT stream_id, position, count, fingerprint FROM commands WHERE command_id = ?',
       ),
       insertCommand: this.db.prepare(
-        'INSERT INTO commands (command_id, stream_id, result) VALUES (?, ?, ?)',
+        'INSERT INTO commands (command_id, stream_id, position, count, fingerprint) VALUES (?, ?, ?, ?, ?)',
+      ),
+      eventsAt: this.db.prepare<
+        [number, number],
+        { revision: number; type: string; metadata: string }
+      >(
+        'SELECT revision, type, metadata FROM events WHERE position BETWEEN ? AND ? ORDER BY position',
       ),
       // Raw rows (arrays): a catch-up reads millions of them.
       readStream: this.db
@@ -176,15 +188,14 @@ export class SqliteEventStore implements EventStore {
 
   private appendInTransaction({ streamId, events, options }: PendingAppend): AppendResult {
     if (options.commandId) {
-      const seen = this.stmt.findCommand.get(options.commandId);
-      if (seen) {
-        const first = { ...(JSON.parse(seen.result) as AppendResult), duplicate: true };
+      const first = this.commandResult(options.commandId);
+      if (first) {
         if (!isSameRequest(first, streamId, options.fingerprint))
-          throw new IdempotencyKeyReused(options.commandId, seen.stream_id);
+          throw new IdempotencyKeyReused(options.commandId, first.streamId);
         return first;
       }
     }
-    const current = this.stmt.streamRevision.get(streamId)?.revision;
+    const current = this.stmt.streamRevision.get(streamId)?.revision ?? undefined;
     const { expectedRevision } = options;
     const matches =
       expectedRevision === 'any' ||
@@ -207,7 +218,6 @@ export class SqliteEventStore implements EventStore {
       );
       position = Number(info.lastInsertRowid);
     }
-    this.stmt.upsertStream.run(streamId, revision);
     const result: AppendResult = {
       streamId,
       revision,
@@ -218,8 +228,30 @@ export class SqliteEventStore implements EventStore {
       ...(options.fingerprint ? { fingerprint: options.fingerprint } : {}),
     };
     if (options.commandId)
-      this.stmt.insertCommand.run(options.commandId, streamId, JSON.stringify(result));
+      this.stmt.insertCommand.run(
+        options.commandId,
+        streamId,
+        position,
+        events.length,
+        options.fingerprint,
+      );
     return result;
+  }
+
+  /** The first result of a command, rebuilt from its record and its events. */
+  private commandResult(commandId: string): AppendResult | undefined {
+    const seen = this.stmt.findCommand.get(commandId);
+    if (!seen) return undefined;
+    const events = this.stmt.eventsAt.all(seen.position - seen.count + 1, seen.position);
+    return {
+      streamId: seen.stream_id,
+      revision: events[events.length - 1]!.revision,
+      position: seen.position,
+      eventIds: events.map((e) => (JSON.parse(e.metadata) as EventMetadata).eventId),
+      eventTypes: events.map((e) => e.type),
+      duplicate: true,
+      ...(seen.fingerprint ? { fingerprint: seen.fingerprint } : {}),
+    };
   }
 
   readStream(streamId: string, options: { fromRevision?: number } = {}): Promise<RecordedEvent[]> {
@@ -237,10 +269,7 @@ export class SqliteEventStore implements EventStore {
   }
 
   findCommandResult(commandId: string): Promise<AppendResult | undefined> {
-    const seen = this.stmt.findCommand.get(commandId);
-    return Promise.resolve(
-      seen ? { ...(JSON.parse(seen.result) as AppendResult), duplicate: true } : undefined,
-    );
+    return Promise.resolve(this.commandResult(commandId));
   }
 
   onAppended(listener: (head: number) => void): () => void {
