@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { ConfigError, loadConfig } from '@heard/config';
 import { createHeardApp } from '@heard/api';
+import { KafkaUnavailable } from '@heard/messaging';
 
 const main = async () => {
   let config;
@@ -13,7 +14,16 @@ const main = async () => {
     }
     throw error;
   }
-  const app = await createHeardApp(config);
+  let app;
+  try {
+    app = await createHeardApp(config);
+  } catch (error) {
+    if (error instanceof KafkaUnavailable) {
+      console.error(`heard cannot start.\n${error.message}`);
+      process.exit(1);
+    }
+    throw error;
+  }
   await app.listen(config.port, config.host);
   console.log(
     `heard listening on http://localhost:${config.port} (API docs at /docs); data in ${config.dataDir}`,

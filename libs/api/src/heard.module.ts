@@ -18,7 +18,16 @@ import {
   SqliteReadStore,
   type ReadStore,
 } from '@heard/projections';
+import {
+  EventPublisher,
+  InProcessTransport,
+  KafkaTransport,
+  MESSAGE_TRANSPORT,
+  topicNames,
+  type MessageTransport,
+} from '@heard/messaging';
 import { AggregateStateCache } from './commands/aggregate-state-cache';
+import { CommandIntake } from './intake/command-intake';
 import { BatchController } from './commands/batch.controller';
 import { CommandGateway } from './commands/command-gateway';
 import {
@@ -35,6 +44,23 @@ const openEventStore = (config: HeardConfig): EventStore => {
   if (config.eventStore.kind === 'sqlite') return new SqliteEventStore(config.eventStore.file);
   throw new Error(`HEARD_EVENT_STORE: the ${config.eventStore.kind} adapter is not built yet`);
 };
+/** Kafka when brokers are configured (checked now: a broker that does not answer stops the start), else in-process. */
+const openTransport = async (config: HeardConfig): Promise<MessageTransport> => {
+  if (config.kafkaBrokers.length === 0) return new InProcessTransport();
+  const logger = new Logger('kafka');
+  const transport = new KafkaTransport({
+    brokers: config.kafkaBrokers,
+    clientId: config.kafkaClientId,
+    partitions: config.kafkaPartitions,
+    replicationFactor: config.kafkaReplicationFactor,
+    topics: topicNames(config.kafkaTopicPrefix),
+    log: (level, message) => (level === 'error' ? logger.error(message) : logger.warn(message)),
+  });
+  await transport.connect();
+  await transport.ensureTopics();
+  return transport;
+};
+
 const openReadStore = (config: HeardConfig): ReadStore => {
   if (config.readStore.kind === 'sqlite') return new SqliteReadStore(config.readStore.file);
   throw new Error(`HEARD_READ_STORE: the ${config.readStore.kind} adapter is not built yet`);
@@ -52,6 +78,9 @@ class Lifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
     @Inject(READ_STORE) private readonly reads: ReadStore,
     private readonly runner: ProjectionRunner,
     private readonly metrics: Metrics,
+    @Inject(MESSAGE_TRANSPORT) private readonly transport: MessageTransport,
+    private readonly publisher: EventPublisher,
+    private readonly intake: CommandIntake,
   ) {}
 
   async onApplicationBootstrap() {
@@ -69,8 +98,53 @@ class Lifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
         for (const p of this.runner.status()) set({ projection: p.name }, p.position);
       },
     );
+    this.metrics.gauge(
+      'heard_transport_messages',
+      'Messages produced and consumed by this process so far',
+      ['transport', 'direction'],
+      (set) => {
+        const stats = this.transport.stats();
+        set({ transport: this.transport.kind, direction: 'produced' }, stats.produced);
+        set({ transport: this.transport.kind, direction: 'consumed' }, stats.consumed);
+      },
+    );
+    this.metrics.gauge(
+      'heard_publisher_position',
+      'Store position published to heard.case-events',
+      [],
+      (set) => set({}, this.publisher.status().position),
+    );
+    this.metrics.gauge(
+      'heard_consumer_lag',
+      'Messages not yet consumed, per consumer group and topic',
+      ['group', 'topic'],
+      async (set) => {
+        if (this.config.kafkaIntakeConsumers === 0 || this.transport.kind !== 'kafka') return;
+        try {
+          set(
+            {
+              group: this.config.kafkaIntakeGroup,
+              topic: topicNames(this.config.kafkaTopicPrefix).commands,
+            },
+            await this.transport.lag(
+              this.config.kafkaIntakeGroup,
+              topicNames(this.config.kafkaTopicPrefix).commands,
+            ),
+          );
+        } catch {
+          // The broker is down: /health says so; the gauge keeps its last value.
+        }
+      },
+    );
     this.unmark = markRunning(this.config.dataDir);
     await this.runner.start();
+    if (this.transport.kind === 'kafka') {
+      await this.publisher.start();
+      if (this.config.kafkaIntakeConsumers > 0) await this.intake.start();
+      this.logger.log(
+        `Kafka: publishing every event to ${topicNames(this.config.kafkaTopicPrefix).caseEvents}; intake from ${topicNames(this.config.kafkaTopicPrefix).commands} (group ${this.config.kafkaIntakeGroup}, ${this.config.kafkaIntakeConsumers} consumer(s))`,
+      );
+    }
     this.logger.log(
       `Projections following the store: ${this.runner
         .status()
@@ -81,6 +155,9 @@ class Lifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
 
   // After the HTTP server closed: no request can reach a closed store.
   async onApplicationShutdown() {
+    await this.intake.stop();
+    await this.publisher.stop();
+    await this.transport.close();
     await this.runner.stop();
     await this.reads.close();
     await this.events.close();
@@ -117,13 +194,38 @@ export class HeardModule {
             });
           },
         },
+        { provide: MESSAGE_TRANSPORT, useFactory: () => openTransport(config) },
+        {
+          provide: EventPublisher,
+          inject: [EVENT_STORE, READ_STORE, MESSAGE_TRANSPORT],
+          useFactory: (events: EventStore, reads: ReadStore, transport: MessageTransport) => {
+            const logger = new Logger('publisher');
+            return new EventPublisher(
+              events,
+              reads,
+              transport,
+              { error: (m, e) => logger.error(m, e instanceof Error ? e.stack : String(e)) },
+              topicNames(config.kafkaTopicPrefix),
+            );
+          },
+        },
+        CommandIntake,
         Metrics,
         AggregateStateCache,
         CommandGateway,
         ExecuteDomainCommandHandler,
         Lifecycle,
       ],
-      exports: [CommandGateway, ProjectionRunner, EVENT_STORE, READ_STORE, Metrics, HEARD_CONFIG],
+      exports: [
+        CommandGateway,
+        ProjectionRunner,
+        EVENT_STORE,
+        READ_STORE,
+        MESSAGE_TRANSPORT,
+        EventPublisher,
+        Metrics,
+        HEARD_CONFIG,
+      ],
     };
   }
 }

@@ -57,8 +57,14 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ HEARD_EVENT_STORE: 'postgres://localhost/test' })).toThrow(
       /HEARD_EVENT_STORE=postgres:\/\/localhost\/test: the postgres adapter is not built yet/,
     );
-    expect(() => loadConfig({ HEARD_KAFKA_BROKERS: 'localhost:9092' })).toThrow(
-      /Kafka transport is not built yet/,
+  });
+
+  it('reads Kafka brokers and names a malformed one', () => {
+    expect(
+      loadConfig({ HEARD_KAFKA_BROKERS: 'localhost:9092, 10.0.0.2:9093' }).kafkaBrokers,
+    ).toEqual(['localhost:9092', '10.0.0.2:9093']);
+    expect(() => loadConfig({ HEARD_KAFKA_BROKERS: 'localhost' })).toThrow(
+      /"localhost" must be host:port/,
     );
   });
 });

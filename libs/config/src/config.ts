@@ -12,6 +12,15 @@ export interface HeardConfig {
   eventStore: StoreLocation;
   readStore: StoreLocation;
   kafkaBrokers: string[];
+  /** Partitions of the topics heard creates. */
+  kafkaPartitions: number;
+  kafkaReplicationFactor: number;
+  kafkaClientId: string;
+  /** Topic names start with it: PREFIX.case-events, PREFIX.commands, … */
+  kafkaTopicPrefix: string;
+  /** Consumer group of the command intake, and how many consumers this process runs in it. */
+  kafkaIntakeGroup: string;
+  kafkaIntakeConsumers: number;
   /** Delay between a resolution and its "did it work?" follow-up. */
   followUpDelayMs: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -121,11 +130,6 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): HeardConfig =>
       problems.push(
         `HEARD_KAFKA_BROKERS: "${broker}" must be host:port (comma-separated for several)`,
       );
-  if (brokers.length > 0)
-    problems.push(
-      'HEARD_KAFKA_BROKERS: the Kafka transport is not built yet; leave it unset to run embedded',
-    );
-
   const logLevel = (read('HEARD_LOG_LEVEL') ?? 'info') as HeardConfig['logLevel'];
   if (!LOG_LEVELS.includes(logLevel))
     problems.push(`HEARD_LOG_LEVEL=${logLevel}: must be one of ${LOG_LEVELS.join(', ')}`);
@@ -137,6 +141,12 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): HeardConfig =>
     eventStore: store('HEARD_EVENT_STORE', 'events.db', ['sqlite']),
     readStore: store('HEARD_READ_STORE', 'read-models.db', ['sqlite']),
     kafkaBrokers: brokers,
+    kafkaPartitions: integer('HEARD_KAFKA_PARTITIONS', 3, 1, 1000),
+    kafkaReplicationFactor: integer('HEARD_KAFKA_REPLICATION_FACTOR', 1, 1, 10),
+    kafkaClientId: read('HEARD_KAFKA_CLIENT_ID') ?? 'heard',
+    kafkaTopicPrefix: read('HEARD_KAFKA_TOPIC_PREFIX') ?? 'heard',
+    kafkaIntakeGroup: read('HEARD_KAFKA_INTAKE_GROUP') ?? 'heard-intake',
+    kafkaIntakeConsumers: integer('HEARD_KAFKA_INTAKE_CONSUMERS', 1, 0, 64),
     followUpDelayMs: duration('HEARD_FOLLOW_UP_DELAY', '3d'),
     logLevel,
     httpLog: bool('HEARD_HTTP_LOG', false),

@@ -3,18 +3,11 @@ import { ApiBody, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { HEARD_CONFIG, type HeardConfig } from '@heard/config';
 import { toErrorBody } from '../http/error.filter';
 import { ValidationFailed } from '../http/errors';
-import { commandSpec, COMMAND_TYPES } from './command-catalog';
+import { COMMAND_TYPES } from './command-catalog';
+import { executeEnvelope, type CommandEnvelope } from './command-envelope';
 import { CommandGateway, type CommandReceipt } from './command-gateway';
 
-/** One command in a batch: its type, its path parameters and body together in `data`. */
-export interface BatchItem {
-  type: string;
-  commandId?: string;
-  correlationId?: string;
-  /** Business time, for commands whose body has no occurredAt (history loads). */
-  occurredAt?: string;
-  data: Record<string, unknown>;
-}
+export type BatchItem = CommandEnvelope;
 
 export interface BatchResult {
   index: number;
@@ -108,23 +101,11 @@ export class BatchController {
     correlationId?: string,
   ): Promise<BatchResult> {
     try {
-      if (typeof item !== 'object' || item === null || typeof item.type !== 'string')
-        throw new ValidationFailed([
-          { field: 'type', rules: { isString: 'each command needs a type' } },
-        ]);
-      const spec = commandSpec(item.type);
-      const data = { ...(item.data ?? {}) };
-      const params: Record<string, string> = {};
-      for (const name of spec?.params ?? []) {
-        params[name] = data[name] as string;
-        delete data[name];
-      }
-      const receipt = await this.gateway.execute(item.type, params, data, {
-        idempotencyKey: item.commandId,
-        correlationId: item.correlationId ?? correlationId,
-        occurredAt: item.occurredAt,
-      });
-      return { index, status: 201, body: receipt };
+      return {
+        index,
+        status: 201,
+        body: await executeEnvelope(this.gateway, item, { correlationId }),
+      };
     } catch (error) {
       const body = toErrorBody(error);
       if (body.statusCode >= 500) throw error;

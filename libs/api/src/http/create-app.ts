@@ -50,6 +50,8 @@ export const createHeardApp = async (config: HeardConfig, options: { logs?: bool
     HeardModule.forRoot(config),
     adapter,
     {
+      // Let start-up errors (a broker that does not answer) reach main, which names them.
+      abortOnError: false,
       // Our own JSON parser above accepts an empty body.
       bodyParser: false,
       logger:

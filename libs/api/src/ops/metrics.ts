@@ -25,6 +25,13 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  private readonly intakeCommands = new Counter({
+    name: 'heard_intake_commands_total',
+    help: 'Commands taken from heard.commands, by outcome (accepted, retried, dead_lettered)',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'heard_' });
   }
@@ -36,6 +43,10 @@ export class Metrics {
       end();
       this.commands.inc({ type, outcome });
     };
+  }
+
+  intake(outcome: 'accepted' | 'retried' | 'dead_lettered'): void {
+    this.intakeCommands.inc({ outcome });
   }
 
   /** A gauge whose value is read when /metrics is scraped. */

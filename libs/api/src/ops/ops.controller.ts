@@ -3,6 +3,7 @@ import { ApiExcludeEndpoint, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { EVENT_STORE, type EventStore } from '@heard/event-store';
 import { ProjectionRunner, READ_STORE, type ReadStore } from '@heard/projections';
+import { EventPublisher, MESSAGE_TRANSPORT, type MessageTransport } from '@heard/messaging';
 import { Metrics } from './metrics';
 
 @ApiTags('ops')
@@ -15,6 +16,8 @@ export class OpsController {
     @Inject(READ_STORE) private readonly reads: ReadStore,
     private readonly runner: ProjectionRunner,
     private readonly metrics: Metrics,
+    @Inject(MESSAGE_TRANSPORT) private readonly transport: MessageTransport,
+    private readonly publisher: EventPublisher,
   ) {}
 
   /** Up when both stores answer and every projection is following the store. */
@@ -46,6 +49,24 @@ export class OpsController {
         return projections.every((p) => p.running)
           ? check.up({ projections })
           : check.down({ projections });
+      },
+      async () => {
+        const check = this.indicators.check('messaging');
+        const broker = await this.transport.check();
+        const publisher = this.publisher.status();
+        const detail = {
+          transport: this.transport.kind,
+          broker: broker.detail,
+          ...(this.transport.kind === 'kafka'
+            ? {
+                publisher: {
+                  ...publisher,
+                  lag: (await this.events.headPosition()) - publisher.position,
+                },
+              }
+            : {}),
+        };
+        return broker.up ? check.up(detail) : check.down(detail);
       },
     ]);
   }

@@ -1,0 +1,51 @@
+import type { RecordedEvent } from '@heard/event-store';
+import type { Message } from './transport.port';
+
+/**
+ * An event as a CloudEvent in the Kafka protocol binding's binary mode: attributes in
+ * ce_* headers, the event's data as the JSON value, the stream id as the key.
+ */
+export const toCloudEventMessage = (event: RecordedEvent): Message => ({
+  key: event.streamId,
+  value: JSON.stringify(event.data),
+  headers: {
+    ce_specversion: '1.0',
+    ce_id: event.metadata.eventId,
+    ce_source: `heard/${event.streamId.slice(0, event.streamId.indexOf('-'))}`,
+    ce_type: `heard.${event.type}`,
+    ce_subject: event.streamId,
+    ce_time: event.metadata.occurredAt,
+    'content-type': 'application/json',
+    ce_dataschemaversion: String(event.metadata.schemaVersion),
+    // heard's extension attributes: where the event sits in the store, and why it exists.
+    ce_heardposition: String(event.position),
+    ce_heardrevision: String(event.revision),
+    ce_heardrecordedat: event.metadata.recordedAt,
+    ce_heardcommandid: event.metadata.commandId,
+    ce_heardcorrelationid: event.metadata.correlationId,
+    ce_heardcausationid: event.metadata.causationId,
+    ce_heardactor: `${event.metadata.actor.kind}:${event.metadata.actor.id}`,
+  },
+});
+
+/** A CloudEvent for an outbound topic (trends, follow-ups, alerts). */
+export const cloudEvent = (options: {
+  id: string;
+  type: string;
+  source: string;
+  subject: string;
+  time: string;
+  data: unknown;
+}): Message => ({
+  key: options.subject,
+  value: JSON.stringify(options.data),
+  headers: {
+    ce_specversion: '1.0',
+    ce_id: options.id,
+    ce_source: options.source,
+    ce_type: options.type,
+    ce_subject: options.subject,
+    ce_time: options.time,
+    'content-type': 'application/json',
+  },
+});

@@ -1,0 +1,77 @@
+import { subscribeToAll, type EventStore, type Subscription } from '@heard/event-store';
+import type { ReadStore } from '@heard/projections';
+import { toCloudEventMessage } from './cloud-event';
+import { TOPICS, type Topics } from './topics';
+import type { MessageTransport } from './transport.port';
+
+const DDL = `CREATE TABLE IF NOT EXISTS publisher_checkpoints (
+  publisher  TEXT PRIMARY KEY,
+  position   INTEGER NOT NULL,
+  updated_at TEXT    NOT NULL
+);`;
+
+export interface PublisherLogger {
+  error(message: string, error?: unknown): void;
+}
+
+/**
+ * Publishes every event the store recorded to heard.case-events, in store order, keyed by
+ * stream id. It reads from its checkpoint and moves the checkpoint only after the broker
+ * acknowledged the batch: at least once, with ce_id (the event id) as the dedup key. After
+ * a crash, at most the batch in flight is sent again; nothing is lost or reordered per key.
+ */
+export class EventPublisher {
+  private subscription?: Subscription;
+  private published = 0;
+  private position = 0;
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly checkpoints: ReadStore,
+    private readonly transport: MessageTransport,
+    private readonly logger: PublisherLogger = { error: () => undefined },
+    private readonly topics: Topics = TOPICS,
+    private readonly batchSize = 500,
+    private readonly name = 'case-events',
+  ) {}
+
+  async start(): Promise<void> {
+    await this.checkpoints.exec(DDL);
+    const [row] = await this.checkpoints.query<{ position: number }>(
+      'SELECT position FROM publisher_checkpoints WHERE publisher = ?',
+      [this.name],
+    );
+    this.position = row?.position ?? 0;
+    this.subscription = subscribeToAll(this.store, {
+      after: this.position,
+      batchSize: this.batchSize,
+      onBatch: async (events) => {
+        await this.transport.send(this.topics.caseEvents, events.map(toCloudEventMessage));
+        const last = events[events.length - 1]!.position;
+        await this.checkpoints.transaction((tx) =>
+          tx.execute(
+            `INSERT INTO publisher_checkpoints (publisher, position, updated_at) VALUES (?, ?, ?)
+             ON CONFLICT (publisher) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at`,
+            [this.name, last, new Date().toISOString()],
+          ),
+        );
+        this.position = last;
+        this.published += events.length;
+      },
+      onError: (error, attempt) =>
+        this.logger.error(
+          `Publishing to ${this.topics.caseEvents} failed (attempt ${attempt}); retrying the same batch`,
+          error,
+        ),
+    });
+  }
+
+  status() {
+    return { position: this.position, published: this.published, running: !!this.subscription };
+  }
+
+  async stop(): Promise<void> {
+    await this.subscription?.stop();
+    this.subscription = undefined;
+  }
+}

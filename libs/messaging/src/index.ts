@@ -1,0 +1,6 @@
+export * from './topics';
+export * from './transport.port';
+export * from './cloud-event';
+export * from './event-publisher';
+export * from './kafka/kafka-transport';
+export * from './in-process/in-process-transport';

@@ -1,0 +1,215 @@
+import {
+  Kafka,
+  logLevel as KafkaLogLevel,
+  type Admin,
+  type Consumer as KafkaConsumer,
+  type Producer,
+  type logCreator,
+} from 'kafkajs';
+import { TOPICS, type TopicName, type Topics } from '../topics';
+import type {
+  Consumer,
+  Message,
+  MessageHandler,
+  MessageTransport,
+  TransportStats,
+} from '../transport.port';
+
+export interface KafkaTransportOptions {
+  brokers: string[];
+  clientId?: string;
+  /** Partitions of the topics heard creates. */
+  partitions?: number;
+  replicationFactor?: number;
+  /** The topics ensureTopics creates. */
+  topics?: Topics;
+  /** Receives kafkajs' warnings and errors. */
+  log?: (level: 'error' | 'warn' | 'info', message: string) => void;
+}
+
+/** No broker answered: the message names the setting and what was tried. */
+export class KafkaUnavailable extends Error {
+  override readonly name = 'KafkaUnavailable';
+}
+
+const toHeaders = (headers: Record<string, string>) => headers;
+const fromHeaders = (
+  headers: Record<string, Buffer | string | (Buffer | string)[] | undefined> | undefined,
+) => {
+  const result: Record<string, string> = {};
+  for (const [k, v] of Object.entries(headers ?? {})) {
+    const value = Array.isArray(v) ? v[0] : v;
+    if (value !== undefined) result[k] = value.toString();
+  }
+  return result;
+};
+
+/**
+ * kafkajs behind heard's transport port. The producer is idempotent with acks from all
+ * in-sync replicas and one request in flight, so a retry neither duplicates nor reorders
+ * within a session. Consumers commit an offset only after the handler resolved.
+ */
+export class KafkaTransport implements MessageTransport {
+  readonly kind = 'kafka' as const;
+  private readonly kafka: Kafka;
+  private readonly admin: Admin;
+  private readonly producer: Producer;
+  private readonly consumers = new Set<KafkaConsumer>();
+  private producerConnected?: Promise<void>;
+  private readonly counters: TransportStats = { produced: 0, consumed: 0 };
+
+  constructor(private readonly options: KafkaTransportOptions) {
+    const log = options.log ?? (() => undefined);
+    const creator: logCreator =
+      () =>
+      ({ level, log: entry }) => {
+        const text = `kafkajs ${entry.logger ?? ''}: ${entry.message}${entry.error ? ` (${String(entry.error)})` : ''}`;
+        if (level === KafkaLogLevel.ERROR) log('error', text);
+        else if (level === KafkaLogLevel.WARN) log('warn', text);
+      };
+    this.kafka = new Kafka({
+      clientId: options.clientId ?? 'heard',
+      brokers: options.brokers,
+      logLevel: KafkaLogLevel.WARN,
+      logCreator: creator,
+      connectionTimeout: 3000,
+      retry: { retries: 8, initialRetryTime: 200, maxRetryTime: 5000 },
+    });
+    this.admin = this.kafka.admin();
+    this.producer = this.kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+    });
+  }
+
+  /** Connects and asks the cluster to describe itself; throws KafkaUnavailable naming the brokers. */
+  async connect(timeoutMs = 10_000): Promise<void> {
+    const attempt = (async () => {
+      await this.admin.connect();
+      await this.admin.describeCluster();
+    })();
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+    });
+    try {
+      await Promise.race([attempt, timeout]);
+    } catch (error) {
+      attempt.catch(() => undefined);
+      await this.admin.disconnect().catch(() => undefined);
+      throw new KafkaUnavailable(
+        `HEARD_KAFKA_BROKERS=${this.options.brokers.join(',')}: no Kafka broker answered (${(error as Error).message}). ` +
+          'Start one (scripts/kafka.sh start), fix the address, or unset HEARD_KAFKA_BROKERS to run embedded.',
+      );
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async ensureTopics(): Promise<void> {
+    const existing = new Set(await this.admin.listTopics());
+    const missing = Object.values(this.options.topics ?? TOPICS).filter((t) => !existing.has(t));
+    if (missing.length === 0) return;
+    await this.admin.createTopics({
+      waitForLeaders: true,
+      topics: missing.map((topic) => ({
+        topic,
+        numPartitions: this.options.partitions ?? 3,
+        replicationFactor: this.options.replicationFactor ?? 1,
+      })),
+    });
+  }
+
+  async send(topic: TopicName, messages: Message[]): Promise<void> {
+    if (messages.length === 0) return;
+    this.producerConnected ??= this.producer.connect();
+    await this.producerConnected;
+    await this.producer.send({
+      topic,
+      acks: -1,
+      messages: messages.map((m) => ({
+        key: m.key,
+        value: m.value,
+        headers: toHeaders(m.headers),
+      })),
+    });
+    this.counters.produced += messages.length;
+  }
+
+  async consume(topic: TopicName, groupId: string, handler: MessageHandler): Promise<Consumer> {
+    const consumer = this.kafka.consumer({
+      groupId,
+      allowAutoTopicCreation: false,
+      sessionTimeout: 30_000,
+      heartbeatInterval: 3000,
+    });
+    this.consumers.add(consumer);
+    await consumer.connect();
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await consumer.run({
+      autoCommit: false,
+      partitionsConsumedConcurrently: 1,
+      eachMessage: async ({ topic: from, partition, message }) => {
+        await handler({
+          topic: from,
+          partition,
+          offset: message.offset,
+          key: message.key?.toString() ?? '',
+          value: message.value?.toString() ?? '',
+          headers: fromHeaders(message.headers),
+        });
+        this.counters.consumed += 1;
+        await consumer.commitOffsets([
+          { topic: from, partition, offset: (BigInt(message.offset) + 1n).toString() },
+        ]);
+      },
+    });
+    return {
+      stop: async () => {
+        this.consumers.delete(consumer);
+        await consumer.disconnect();
+      },
+    };
+  }
+
+  async check(): Promise<{ up: boolean; detail: string }> {
+    try {
+      const cluster = await this.admin.describeCluster();
+      return {
+        up: true,
+        detail: `${cluster.brokers.length} broker(s), controller ${cluster.controller}`,
+      };
+    } catch (error) {
+      return { up: false, detail: (error as Error).message };
+    }
+  }
+
+  async lag(groupId: string, topic: TopicName): Promise<number> {
+    const [committed, latest] = await Promise.all([
+      this.admin.fetchOffsets({ groupId, topics: [topic] }),
+      this.admin.fetchTopicOffsets(topic),
+    ]);
+    const done = new Map(
+      committed.flatMap((t) => t.partitions.map((p) => [p.partition, BigInt(p.offset)] as const)),
+    );
+    let lag = 0n;
+    for (const p of latest) {
+      const high = BigInt(p.high);
+      const at = done.get(p.partition) ?? -1n;
+      lag += at < 0n ? high - BigInt(p.low) : high - at;
+    }
+    return Number(lag);
+  }
+
+  stats(): TransportStats {
+    return { ...this.counters };
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.consumers].map((c) => c.disconnect().catch(() => undefined)));
+    this.consumers.clear();
+    if (this.producerConnected) await this.producer.disconnect().catch(() => undefined);
+    await this.admin.disconnect().catch(() => undefined);
+  }
+}

@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# A real single-node Apache Kafka broker (KRaft: broker and controller in one process) for
+# tests and development, from the jars on Maven Central, run with the machine's Java 17.
+#
+#   scripts/kafka.sh fetch    download Kafka and its runtime dependencies (Maven) into .tools/kafka
+#   scripts/kafka.sh start    format storage if needed, start on 127.0.0.1:$KAFKA_PORT, wait until it answers
+#   scripts/kafka.sh stop     stop it
+#   scripts/kafka.sh status   say whether it runs
+#
+# Kafka 3.9: Kafka 4.0 removed the old protocol versions that kafkajs speaks (KIP-896).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+KAFKA_VERSION="${KAFKA_VERSION:-3.9.1}"
+KAFKA_PORT="${KAFKA_PORT:-9092}"
+CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-9093}"
+HOME_DIR="$PWD/.tools/kafka"
+LIBS="$HOME_DIR/libs-$KAFKA_VERSION"
+RUN_DIR="$HOME_DIR/run-$KAFKA_PORT"
+PID_FILE="$RUN_DIR/kafka.pid"
+
+fetch() {
+  if [ -f "$LIBS/.complete" ]; then return; fi
+  command -v mvn >/dev/null || { echo "kafka.sh: Maven (mvn) is needed to fetch Kafka" >&2; exit 1; }
+  mkdir -p "$HOME_DIR"
+  cat > "$HOME_DIR/pom.xml" <<POM
+<project xmlns="http://maven.apache.org/POM/4.0.0">
+  <modelVersion>4.0.0</modelVersion>
+  <groupId>heard.tools</groupId><artifactId>kafka-broker</artifactId><version>1</version>
+  <packaging>pom</packaging>
+  <dependencies>
+    <dependency><groupId>org.apache.kafka</groupId><artifactId>kafka_2.13</artifactId><version>$KAFKA_VERSION</version></dependency>
+    <dependency><groupId>org.slf4j</groupId><artifactId>slf4j-reload4j</artifactId><version>1.7.36</version></dependency>
+  </dependencies>
+</project>
+POM
+  echo "kafka.sh: fetching Apache Kafka $KAFKA_VERSION from Maven Central"
+  mvn -q -B -f "$HOME_DIR/pom.xml" dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$LIBS"
+  touch "$LIBS/.complete"
+}
+
+running() { [ -f "$PID_FILE" ] && kill -0 "$(cat "$PID_FILE")" 2>/dev/null; }
+
+start() {
+  fetch
+  if running; then echo "kafka.sh: already running on 127.0.0.1:$KAFKA_PORT (pid $(cat "$PID_FILE"))"; return; fi
+  mkdir -p "$RUN_DIR"
+  cat > "$RUN_DIR/server.properties" <<PROPS
+process.roles=broker,controller
+node.id=1
+controller.quorum.voters=1@127.0.0.1:$CONTROLLER_PORT
+listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,CONTROLLER://127.0.0.1:$CONTROLLER_PORT
+advertised.listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT
+controller.listener.names=CONTROLLER
+inter.broker.listener.name=PLAINTEXT
+listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
+log.dirs=$RUN_DIR/data
+num.partitions=1
+auto.create.topics.enable=false
+offsets.topic.replication.factor=1
+offsets.topic.num.partitions=10
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+group.initial.rebalance.delay.ms=0
+PROPS
+  cat > "$RUN_DIR/log4j.properties" <<LOG
+log4j.rootLogger=WARN, file
+log4j.appender.file=org.apache.log4j.FileAppender
+log4j.appender.file.File=$RUN_DIR/kafka.log
+log4j.appender.file.layout=org.apache.log4j.PatternLayout
+log4j.appender.file.layout.ConversionPattern=[%d] %p %m (%c)%n
+LOG
+  local cp="$LIBS/*"
+  if [ ! -f "$RUN_DIR/data/meta.properties" ]; then
+    local cluster_id
+    cluster_id=$(java -cp "$cp" kafka.tools.StorageTool random-uuid 2>/dev/null | tail -1)
+    java -Dlog4j.configuration="file:$RUN_DIR/log4j.properties" -cp "$cp" kafka.tools.StorageTool format \
+      -t "$cluster_id" -c "$RUN_DIR/server.properties" >/dev/null
+  fi
+  nohup java -Xms256m -Xmx768m -XX:+UseG1GC -Dlog4j.configuration="file:$RUN_DIR/log4j.properties" \
+    -cp "$cp" kafka.Kafka "$RUN_DIR/server.properties" >"$RUN_DIR/stdout.log" 2>&1 &
+  echo $! >"$PID_FILE"
+  for _ in $(seq 1 120); do
+    if ! running; then echo "kafka.sh: the broker exited; see $RUN_DIR/kafka.log and $RUN_DIR/stdout.log" >&2; tail -20 "$RUN_DIR/stdout.log" >&2; exit 1; fi
+    if (exec 3<>"/dev/tcp/127.0.0.1/$KAFKA_PORT") 2>/dev/null && grep -q "Kafka Server started\|started (kafka.server" "$RUN_DIR/stdout.log" "$RUN_DIR/kafka.log" 2>/dev/null; then
+      echo "kafka.sh: Kafka $KAFKA_VERSION answers on 127.0.0.1:$KAFKA_PORT (pid $(cat "$PID_FILE"))"
+      return
+    fi
+    sleep 1
+  done
+  echo "kafka.sh: the broker did not answer within 120 s; see $RUN_DIR" >&2
+  exit 1
+}
+
+stop() {
+  if running; then
+    local pid; pid=$(cat "$PID_FILE")
+    kill "$pid"
+    for _ in $(seq 1 30); do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
+    kill -9 "$pid" 2>/dev/null || true
+    echo "kafka.sh: stopped"
+  fi
+  rm -f "$PID_FILE"
+}
+
+case "${1:-}" in
+  fetch) fetch ;;
+  start) start ;;
+  stop) stop ;;
+  status) if running; then echo "running on 127.0.0.1:$KAFKA_PORT (pid $(cat "$PID_FILE"))"; else echo "not running"; exit 1; fi ;;
+  *) echo "usage: scripts/kafka.sh fetch|start|stop|status" >&2; exit 2 ;;
+esac
