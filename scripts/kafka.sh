@@ -69,6 +69,8 @@ log4j.appender.file=org.apache.log4j.FileAppender
 log4j.appender.file.File=$RUN_DIR/kafka.log
 log4j.appender.file.layout=org.apache.log4j.PatternLayout
 log4j.appender.file.layout.ConversionPattern=[%d] %p %m (%c)%n
+# The line that says the broker is up.
+log4j.logger.kafka.server.KafkaRaftServer=INFO
 LOG
   local cp="$LIBS/*"
   if [ ! -f "$RUN_DIR/data/meta.properties" ]; then
@@ -77,12 +79,13 @@ LOG
     java -Dlog4j.configuration="file:$RUN_DIR/log4j.properties" -cp "$cp" kafka.tools.StorageTool format \
       -t "$cluster_id" -c "$RUN_DIR/server.properties" >/dev/null
   fi
+  : >"$RUN_DIR/kafka.log"
   nohup java -Xms256m -Xmx768m -XX:+UseG1GC -Dlog4j.configuration="file:$RUN_DIR/log4j.properties" \
     -cp "$cp" kafka.Kafka "$RUN_DIR/server.properties" >"$RUN_DIR/stdout.log" 2>&1 &
   echo $! >"$PID_FILE"
   for _ in $(seq 1 120); do
     if ! running; then echo "kafka.sh: the broker exited; see $RUN_DIR/kafka.log and $RUN_DIR/stdout.log" >&2; tail -20 "$RUN_DIR/stdout.log" >&2; exit 1; fi
-    if (exec 3<>"/dev/tcp/127.0.0.1/$KAFKA_PORT") 2>/dev/null && grep -q "Kafka Server started\|started (kafka.server" "$RUN_DIR/stdout.log" "$RUN_DIR/kafka.log" 2>/dev/null; then
+    if (exec 3<>"/dev/tcp/127.0.0.1/$KAFKA_PORT") 2>/dev/null && grep -q "Kafka Server started" "$RUN_DIR/kafka.log" 2>/dev/null; then
       echo "kafka.sh: Kafka $KAFKA_VERSION answers on 127.0.0.1:$KAFKA_PORT (pid $(cat "$PID_FILE"))"
       return
     fi

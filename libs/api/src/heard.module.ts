@@ -206,6 +206,7 @@ export class HeardModule {
               transport,
               { error: (m, e) => logger.error(m, e instanceof Error ? e.stack : String(e)) },
               topicNames(config.kafkaTopicPrefix),
+              config.kafkaPublishBatch,
             );
           },
         },

@@ -8,3 +8,4 @@ export * from './commands/command.dtos';
 export * from './commands/validate-body';
 export * from './commands/execute-domain-command';
 export * from './ops/metrics';
+export * from './intake/command-intake';

@@ -21,6 +21,8 @@ export interface HeardConfig {
   /** Consumer group of the command intake, and how many consumers this process runs in it. */
   kafkaIntakeGroup: string;
   kafkaIntakeConsumers: number;
+  /** Events per publish to PREFIX.case-events (one broker acknowledgement, one checkpoint). */
+  kafkaPublishBatch: number;
   /** Delay between a resolution and its "did it work?" follow-up. */
   followUpDelayMs: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -147,6 +149,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): HeardConfig =>
     kafkaTopicPrefix: read('HEARD_KAFKA_TOPIC_PREFIX') ?? 'heard',
     kafkaIntakeGroup: read('HEARD_KAFKA_INTAKE_GROUP') ?? 'heard-intake',
     kafkaIntakeConsumers: integer('HEARD_KAFKA_INTAKE_CONSUMERS', 1, 0, 64),
+    kafkaPublishBatch: integer('HEARD_KAFKA_PUBLISH_BATCH', 500, 1, 10_000),
     followUpDelayMs: duration('HEARD_FOLLOW_UP_DELAY', '3d'),
     logLevel,
     httpLog: bool('HEARD_HTTP_LOG', false),

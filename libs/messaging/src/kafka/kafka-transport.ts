@@ -1,5 +1,6 @@
 import {
   Kafka,
+  Partitioners,
   logLevel as KafkaLogLevel,
   type Admin,
   type Consumer as KafkaConsumer,
@@ -80,6 +81,10 @@ export class KafkaTransport implements MessageTransport {
       idempotent: true,
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
+      // Murmur2 on the key, as the Java client: one stream, one partition.
+      createPartitioner: Partitioners.DefaultPartitioner,
+      // The idempotent producer keeps its guarantee only if it never gives up a send.
+      retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 200, maxRetryTime: 5000 },
     });
   }
 
