@@ -140,8 +140,8 @@ describeWithKafka('command intake from heard.commands', (brokers) => {
     const reader = await transport.consume(
       topicNames(prefix).commands,
       `redeliver-${prefix}`,
-      (m) => {
-        if (m.key === `case-${caseId}`) seen.push(m);
+      (batch) => {
+        seen.push(...batch.filter((m) => m.key === `case-${caseId}`));
         return Promise.resolve();
       },
     );
@@ -149,8 +149,8 @@ describeWithKafka('command intake from heard.commands', (brokers) => {
     await reader.stop();
     await transport.close();
     const intake = heard.app.get(CommandIntake);
-    await intake.handle(seen[0]!);
-    await intake.handle(seen[0]!);
+    await intake.handleBatch([seen[0]!]);
+    await intake.handleBatch([seen[0]!, seen[0]!]);
     expect((await trail(caseId)).map((e: { type: string }) => e.type)).toEqual(['CaseOpened']);
   });
 
@@ -164,9 +164,11 @@ describeWithKafka('command intake from heard.commands', (brokers) => {
     const taken: string[] = [];
     const consumers = await Promise.all(
       [0, 1].map((i) =>
-        transport.consume(topics.commands, group, (m) => {
-          byConsumer[i]!.add(m.partition);
-          taken.push(m.value);
+        transport.consume(topics.commands, group, (batch) => {
+          for (const m of batch) {
+            byConsumer[i]!.add(m.partition);
+            taken.push(m.value);
+          }
           return Promise.resolve();
         }),
       ),

@@ -154,8 +154,8 @@ describeWithKafka('publisher to heard.case-events', (brokers) => {
       const db = new Database(join(dir, 'read-models.db'), { readonly: true });
       try {
         const row = db
-          .prepare("SELECT position FROM publisher_checkpoints WHERE publisher = 'case-events'")
-          .get();
+          .prepare('SELECT position FROM publisher_checkpoints WHERE publisher = ?')
+          .get(topics.caseEvents);
         return (row as { position: number } | undefined)?.position ?? 0;
       } catch {
         return 0; // not created yet

@@ -24,7 +24,8 @@ export const describeWithKafka = (name: string, suite: (brokers: string[]) => vo
         throw new Error(`Kafka suite not run: ${why}`);
       }),
     );
-  console.warn(`SKIPPED Kafka suite "${name}": ${why}`);
+  // Written straight to stderr: jest hides console output of suites with no test run.
+  process.stderr.write(`\nSKIPPED Kafka suite "${name}": ${why}\n`);
   return describe.skip(`${name} (SKIPPED: ${why})`, () => suite([]));
 };
 

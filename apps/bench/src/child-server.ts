@@ -31,7 +31,11 @@ const stopChild = (child: ChildProcess) =>
 const dist = join(__dirname, '..', '..');
 
 /** heard itself, as `npm start` runs it, in its own process (the load generator needs the other core). */
-export const startHeardProcess = async (dataDir: string, port: number): Promise<ChildServer> => {
+export const startHeardProcess = async (
+  dataDir: string,
+  port: number,
+  extraEnv: Record<string, string> = {},
+): Promise<ChildServer> => {
   const child = fork(join(dist, 'heard', 'src', 'main.js'), [], {
     env: {
       ...process.env,
@@ -39,6 +43,7 @@ export const startHeardProcess = async (dataDir: string, port: number): Promise<
       PORT: String(port),
       HEARD_HOST: '127.0.0.1',
       HEARD_LOG_LEVEL: 'warn',
+      ...extraEnv,
     },
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });

@@ -14,8 +14,11 @@ import {
   SqliteReadStore,
 } from '@heard/projections';
 import { startBareServer, startHeardProcess, type ChildServer } from './child-server';
+import { kafkaBench } from './kafka-bench';
 
 interface Options {
+  kafka?: string;
+  kafkaMessages: number;
   events: number;
   duration: number;
   connections: number;
@@ -224,6 +227,15 @@ const main = async (o: Options) => {
     log(`  raw SQLite append (64 concurrent, synchronous=FULL, group commit): ${rawRate} events/s`);
     results.rawAppend = { events: appendEvents, eventsPerSecond: rawRate };
 
+    // Kafka, when a broker is given.
+    if (o.kafka) {
+      log(`Kafka at ${o.kafka}: ${o.kafkaMessages} messages per run`);
+      results.kafka = await kafkaBench(o.kafka.split(','), work, o.kafkaMessages);
+    } else
+      log(
+        'Kafka figures skipped: pass --kafka 127.0.0.1:9092 (start a broker with scripts/kafka.sh start)',
+      );
+
     // 5. A store of o.events events from the demo history, loaded through POST /commands.
     const bigDir = join(work, 'big');
     const loader = await startHeardProcess(bigDir, 3903);
@@ -321,6 +333,8 @@ const main = async (o: Options) => {
 };
 
 const cli = new Command('bench')
+  .option('--kafka <brokers>', 'measure the Kafka intake and publisher against these brokers')
+  .option('--kafka-messages <n>', 'messages per Kafka run', (v) => Number(v), 50_000)
   .option('--events <n>', 'size of the big store', (v) => Number(v), 1_000_000)
   .option('--duration <s>', 'seconds per HTTP run', (v) => Number(v), 10)
   .option('--connections <n>', 'concurrent HTTP clients', (v) => Number(v), 64)

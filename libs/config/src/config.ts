@@ -147,7 +147,9 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): HeardConfig =>
     kafkaReplicationFactor: integer('HEARD_KAFKA_REPLICATION_FACTOR', 1, 1, 10),
     kafkaClientId: read('HEARD_KAFKA_CLIENT_ID') ?? 'heard',
     kafkaTopicPrefix: read('HEARD_KAFKA_TOPIC_PREFIX') ?? 'heard',
-    kafkaIntakeGroup: read('HEARD_KAFKA_INTAKE_GROUP') ?? 'heard-intake',
+    // One group per topic prefix: members of a group must all read the same topic.
+    kafkaIntakeGroup:
+      read('HEARD_KAFKA_INTAKE_GROUP') ?? `${read('HEARD_KAFKA_TOPIC_PREFIX') ?? 'heard'}-intake`,
     kafkaIntakeConsumers: integer('HEARD_KAFKA_INTAKE_CONSUMERS', 1, 0, 64),
     kafkaPublishBatch: integer('HEARD_KAFKA_PUBLISH_BATCH', 500, 1, 10_000),
     followUpDelayMs: duration('HEARD_FOLLOW_UP_DELAY', '3d'),

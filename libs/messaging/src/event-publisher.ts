@@ -32,7 +32,8 @@ export class EventPublisher {
     private readonly logger: PublisherLogger = { error: () => undefined },
     private readonly topics: Topics = TOPICS,
     private readonly batchSize = 500,
-    private readonly name = 'case-events',
+    // One checkpoint per topic: pointing heard at new topics publishes the history there.
+    private readonly name = topics.caseEvents,
   ) {}
 
   async start(): Promise<void> {

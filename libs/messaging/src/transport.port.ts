@@ -13,8 +13,11 @@ export interface ReceivedMessage extends Message {
   offset: string;
 }
 
-/** Handles one message; the transport commits its offset only after this resolves. */
-export type MessageHandler = (message: ReceivedMessage) => Promise<void>;
+/**
+ * Handles a batch of messages of one partition, in order; the transport commits their
+ * offsets only after this resolves (and redelivers them if it throws or the process dies).
+ */
+export type BatchHandler = (messages: ReceivedMessage[]) => Promise<void>;
 
 export interface Consumer {
   stop(): Promise<void>;
@@ -35,8 +38,8 @@ export interface MessageTransport {
   ensureTopics(): Promise<void>;
   /** Resolves once every message is acknowledged (Kafka: by all in-sync replicas). */
   send(topic: TopicName, messages: Message[]): Promise<void>;
-  /** Joins a consumer group; each partition's messages are handled one after another. */
-  consume(topic: TopicName, groupId: string, handler: MessageHandler): Promise<Consumer>;
+  /** Joins a consumer group; each partition's batches are handled one after another. */
+  consume(topic: TopicName, groupId: string, handler: BatchHandler): Promise<Consumer>;
   /** Up when the broker answers; for /health. */
   check(): Promise<{ up: boolean; detail: string }>;
   /** Messages still to be consumed, per consumer group and topic; for /metrics. */

@@ -58,9 +58,23 @@ export class CommandIntake {
         await this.transport.consume(
           topicNames(this.config.kafkaTopicPrefix).commands,
           this.config.kafkaIntakeGroup,
-          (m) => this.handle(m),
+          (batch) => this.handleBatch(batch),
         ),
       );
+  }
+
+  /**
+   * Messages with one key (one stream) run in order; different keys run side by side, so
+   * their appends share commits. The batch's offsets are committed when all are done.
+   */
+  async handleBatch(messages: ReceivedMessage[]): Promise<void> {
+    const byKey = new Map<string, ReceivedMessage[]>();
+    for (const m of messages) byKey.set(m.key, [...(byKey.get(m.key) ?? []), m]);
+    await Promise.all(
+      [...byKey.values()].map(async (sameKey) => {
+        for (const m of sameKey) await this.handle(m);
+      }),
+    );
   }
 
   async handle(message: ReceivedMessage): Promise<void> {

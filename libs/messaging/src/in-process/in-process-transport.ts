@@ -2,7 +2,7 @@ import type { TopicName } from '../topics';
 import type {
   Consumer,
   Message,
-  MessageHandler,
+  BatchHandler,
   MessageTransport,
   ReceivedMessage,
   TransportStats,
@@ -38,7 +38,7 @@ export class InProcessTransport implements MessageTransport {
     return this.logs.get(topic) ?? [];
   }
 
-  consume(topic: TopicName, groupId: string, handler: MessageHandler): Promise<Consumer> {
+  consume(topic: TopicName, groupId: string, handler: BatchHandler): Promise<Consumer> {
     const key = `${groupId}\u0000${topic}`;
     let running = true;
     let wake: (() => void) | undefined;
@@ -54,9 +54,10 @@ export class InProcessTransport implements MessageTransport {
           if (wake) this.wakers.delete(wake);
           continue;
         }
-        await handler(log[at]!);
-        this.counters.consumed += 1;
-        this.offsets.set(key, at + 1);
+        const batch = log.slice(at, at + 500);
+        await handler(batch);
+        this.counters.consumed += batch.length;
+        this.offsets.set(key, at + batch.length);
       }
     };
     const done = loop();

@@ -11,7 +11,7 @@ import { TOPICS, type TopicName, type Topics } from '../topics';
 import type {
   Consumer,
   Message,
-  MessageHandler,
+  BatchHandler,
   MessageTransport,
   TransportStats,
 } from '../transport.port';
@@ -142,7 +142,7 @@ export class KafkaTransport implements MessageTransport {
     this.counters.produced += messages.length;
   }
 
-  async consume(topic: TopicName, groupId: string, handler: MessageHandler): Promise<Consumer> {
+  async consume(topic: TopicName, groupId: string, handler: BatchHandler): Promise<Consumer> {
     const consumer = this.kafka.consumer({
       groupId,
       allowAutoTopicCreation: false,
@@ -154,20 +154,30 @@ export class KafkaTransport implements MessageTransport {
     await consumer.subscribe({ topic, fromBeginning: true });
     await consumer.run({
       autoCommit: false,
-      partitionsConsumedConcurrently: 1,
-      eachMessage: async ({ topic: from, partition, message }) => {
-        await handler({
-          topic: from,
-          partition,
-          offset: message.offset,
-          key: message.key?.toString() ?? '',
-          value: message.value?.toString() ?? '',
-          headers: fromHeaders(message.headers),
-        });
-        this.counters.consumed += 1;
+      eachBatchAutoResolve: false,
+      // Partitions are independent: several in flight, each one in order.
+      partitionsConsumedConcurrently: 8,
+      eachBatch: async (payload) => {
+        const { batch } = payload;
+        if (!payload.isRunning() || payload.isStale() || batch.messages.length === 0) return;
+        await handler(
+          batch.messages.map((message) => ({
+            topic: batch.topic,
+            partition: batch.partition,
+            offset: message.offset,
+            key: message.key?.toString() ?? '',
+            value: message.value?.toString() ?? '',
+            headers: fromHeaders(message.headers),
+          })),
+        );
+        this.counters.consumed += batch.messages.length;
+        const last = batch.messages[batch.messages.length - 1]!.offset;
+        payload.resolveOffset(last);
+        const next = (BigInt(last) + 1n).toString();
         await consumer.commitOffsets([
-          { topic: from, partition, offset: (BigInt(message.offset) + 1n).toString() },
+          { topic: batch.topic, partition: batch.partition, offset: next },
         ]);
+        await payload.heartbeat();
       },
     });
     return {
