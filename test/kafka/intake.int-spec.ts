@@ -120,6 +120,14 @@ describeWithKafka('command intake from heard.commands', (brokers) => {
     });
     expect(events.map((e: { type: string }) => e.type)).toEqual(['CaseOpened', 'ContactLogged']);
     expect(await trail(`nope-${caseId}`)).toEqual([]);
+
+    // Health and metrics say what Kafka did.
+    const health = await heard.get('/health');
+    expect(health.body.details.messaging).toMatchObject({ status: 'up', transport: 'kafka' });
+    const metrics = await fetch(`${heard.url}/metrics`).then((r) => r.text());
+    expect(metrics).toMatch(/heard_intake_commands_total\{outcome="accepted"\} [2-9]/);
+    expect(metrics).toMatch(/heard_intake_commands_total\{outcome="dead_lettered"\} [4-9]/);
+    expect(metrics).toMatch(/heard_consumer_lag\{group="[^"]+",topic="[^"]+\.commands"\} \d+/);
   });
 
   it('a message redelivered without a commandId appends once: its offset is its key', async () => {

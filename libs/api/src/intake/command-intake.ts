@@ -102,7 +102,7 @@ export class CommandIntake {
         this.metrics.intake('retried');
         const delay = Math.min(100 * 2 ** attempt, 30_000);
         this.logger.warn(
-          `Command at ${message.topic}/${message.partition}@${message.offset} failed (${body.error}: ${body.message}); retry ${attempt} in ${delay} ms`,
+          `Command at ${message.topic}/${message.partition}@${message.offset} failed (${body.error}: ${(error as Error).message}); retry ${attempt} in ${delay} ms`,
         );
         await new Promise((r) => setTimeout(r, delay));
       }

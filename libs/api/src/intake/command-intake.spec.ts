@@ -1,0 +1,121 @@
+import type { HeardConfig } from '@heard/config';
+import { DomainRuleViolation } from '@heard/domain';
+import { InProcessTransport, topicNames, type ReceivedMessage } from '@heard/messaging';
+import type { CommandGateway } from '../commands/command-gateway';
+import { Metrics } from '../ops/metrics';
+import { CommandIntake, type DeadLetter } from './command-intake';
+
+const message = (value: unknown, offset = '0'): ReceivedMessage => ({
+  topic: 'heard.commands',
+  partition: 0,
+  offset,
+  key: 'case-c1',
+  value: typeof value === 'string' ? value : JSON.stringify(value),
+  headers: {},
+});
+const config = {
+  kafkaTopicPrefix: 'heard',
+  kafkaIntakeGroup: 'heard-intake',
+  kafkaIntakeConsumers: 1,
+} as HeardConfig;
+const open = {
+  type: 'OpenCase',
+  data: { caseId: 'c1', customerId: 'x', channel: 'phone', category: 'b', summary: 's' },
+};
+
+/** A gateway that fails as told, then accepts; it records what it was asked. */
+const gatewayFailing = (failures: Error[]) => {
+  const calls: Array<{ type: string; key?: string }> = [];
+  const gateway = {
+    execute: (
+      type: string,
+      _params: unknown,
+      _body: unknown,
+      context: { idempotencyKey?: string },
+    ) => {
+      calls.push({ type, key: context.idempotencyKey });
+      const failure = failures.shift();
+      return failure
+        ? Promise.reject(failure)
+        : Promise.resolve({
+            ids: {},
+            streamId: 's',
+            revision: 0,
+            position: 1,
+            events: [],
+            replayed: false,
+          });
+    },
+  } as unknown as CommandGateway;
+  return { gateway, calls };
+};
+
+describe('CommandIntake', () => {
+  jest.setTimeout(10_000);
+
+  it('retries a transient failure with backoff until it succeeds, and drops nothing', async () => {
+    const transport = new InProcessTransport();
+    const metrics = new Metrics();
+    const { gateway, calls } = gatewayFailing([
+      new Error('SQLITE_BUSY: database is locked'),
+      new Error('SQLITE_BUSY: database is locked'),
+    ]);
+    const intake = new CommandIntake(gateway, transport, config, metrics);
+    await intake.handle(message(open, '7'));
+    expect(calls).toHaveLength(3);
+    expect(new Set(calls.map((c) => c.key))).toEqual(new Set(['kafka:heard.commands:0:7']));
+    expect(transport.messages(topicNames().commandsDlq)).toHaveLength(0);
+    const text = await metrics.registry.metrics();
+    expect(text).toMatch(/heard_intake_commands_total\{outcome="retried"\} 2/);
+    expect(text).toMatch(/heard_intake_commands_total\{outcome="accepted"\} 1/);
+  });
+
+  it('sends what can never succeed to the DLQ at once, with the reason and the original', async () => {
+    const transport = new InProcessTransport();
+    const { gateway, calls } = gatewayFailing([
+      new DomainRuleViolation('case.closed', 'conflict', 'Case c1 is closed'),
+    ]);
+    const intake = new CommandIntake(gateway, transport, config, new Metrics());
+    await intake.handle(message(open));
+    await intake.handle(message('{oops'));
+    expect(calls).toHaveLength(1);
+    const letters = transport
+      .messages(topicNames().commandsDlq)
+      .map((m) => JSON.parse(m.value) as DeadLetter);
+    expect(letters.map((l) => l.reason)).toEqual(['case.closed', 'invalid_json']);
+    expect(letters[0]!.error).toMatchObject({ statusCode: 409, error: 'case.closed' });
+    expect(JSON.parse(letters[0]!.original.value)).toEqual(open);
+  });
+
+  it('runs messages with one key in order, and other keys side by side', async () => {
+    const order: string[] = [];
+    const gateway = {
+      execute: async (_t: string, params: Record<string, string>, body: { note: string }) => {
+        order.push(`${params.caseId}:${body.note}`);
+        await new Promise((r) => setTimeout(r, params.caseId === 'a' ? 20 : 1));
+        return { ids: {}, streamId: 's', revision: 0, position: 1, events: [], replayed: false };
+      },
+    } as unknown as CommandGateway;
+    const intake = new CommandIntake(gateway, new InProcessTransport(), config, new Metrics());
+    const contact = (caseId: string, note: string, offset: string) => ({
+      ...message(
+        {
+          type: 'LogContact',
+          data: { caseId, channel: 'phone', direction: 'inbound', agentId: 'x', note },
+        },
+        offset,
+      ),
+      key: `case-${caseId}`,
+    });
+    await intake.handleBatch([
+      contact('a', '1', '0'),
+      contact('b', '1', '1'),
+      contact('a', '2', '2'),
+      contact('b', '2', '3'),
+    ]);
+    expect(order.filter((o) => o.startsWith('a:'))).toEqual(['a:1', 'a:2']);
+    expect(order.filter((o) => o.startsWith('b:'))).toEqual(['b:1', 'b:2']);
+    // b did not wait for a's slow commands.
+    expect(order.indexOf('b:2')).toBeLessThan(order.indexOf('a:2'));
+  });
+});
