@@ -51,6 +51,9 @@ export const subscribeToAll = (store: EventStore, options: CatchUpOptions): Subs
         await options.onBatch(events);
         position = events[events.length - 1]!.position;
         attempt = 0;
+        // With an in-process store every await above resolves at once: let I/O (requests)
+        // run between batches, or a catch-up would hold the event loop until it is done.
+        await new Promise<void>((resolve) => setImmediate(resolve));
       } catch (error) {
         attempt += 1;
         options.onError?.(error, attempt);
