@@ -39,11 +39,3 @@ export const deciders: Record<AggregateName, Decider<DomainCommand, DomainEvent,
   change: changeDecider,
   incident: incidentDecider,
 };
-
-/** The command types a process may send, and whether they create their stream. */
-export const CREATING_COMMANDS = new Set<DomainCommand['type']>([
-  'OpenCase',
-  'IdentifyIssue',
-  'AnnounceChange',
-  'DeclareIncident',
-]);
