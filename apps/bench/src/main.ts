@@ -263,7 +263,7 @@ const main = async (o: Options) => {
       {};
     for (const projection of defaultProjections()) {
       const started = process.hrtime.bigint();
-      await runner.rebuild(projection.name);
+      await runner.rebuild([projection.name]);
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       rebuild[projection.name] = {
         events: head,

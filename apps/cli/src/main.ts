@@ -97,25 +97,21 @@ program
     const runner = new ProjectionRunner(events, reads, projections, undefined, 5000);
     const chosen = names.length ? names : projections.map((p) => p.name);
     try {
-      for (const name of chosen) {
-        const started = Date.now();
-        const bar = new SingleBar(
-          {
-            format: `${name.padEnd(18)} |{bar}| {percentage}% | {value}/{total} events | {eta}s left`,
-          },
-          Presets.shades_classic,
-        );
-        bar.start(await events.headPosition(), 0);
-        await runner.rebuild(name, (position, head) => {
-          bar.setTotal(head);
-          bar.update(position);
-        });
-        bar.stop();
-        const seconds = (Date.now() - started) / 1000;
-        console.log(
-          `${name}: rebuilt ${await events.headPosition()} events in ${seconds.toFixed(1)} s`,
-        );
-      }
+      const started = Date.now();
+      const bar = new SingleBar(
+        { format: `rebuild |{bar}| {percentage}% | {value}/{total} events | {eta}s left` },
+        Presets.shades_classic,
+      );
+      bar.start(await events.headPosition(), 0);
+      await runner.rebuild(chosen, (position, head) => {
+        bar.setTotal(head);
+        bar.update(position);
+      });
+      bar.stop();
+      const seconds = (Date.now() - started) / 1000;
+      console.log(
+        `${chosen.join(', ')}: rebuilt from ${await events.headPosition()} events in ${seconds.toFixed(1)} s`,
+      );
     } finally {
       await runner.stop();
       await reads.close();

@@ -128,8 +128,8 @@ describe('ProjectionRunner on SQLite', () => {
       [...page!.entries.map((e) => e.position)].sort((a, b) => b - a),
     );
 
-    await second.runner.rebuild('customer_timeline');
-    await second.runner.rebuild('case_view');
+    await second.runner.rebuild(['customer_timeline']);
+    await second.runner.rebuild(['case_view', 'customer_timeline']);
     const rebuilt = await dump(second.reads);
     expect(rebuilt).toEqual(after);
     await second.close();

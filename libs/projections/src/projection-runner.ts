@@ -122,25 +122,34 @@ export class ProjectionRunner {
     this.positions.set(projection.name, 0);
   }
 
-  /** Empties a projection and replays it from the first event; resolves once it reached the head. */
+  /**
+   * Empties the named projections and replays them from the first event in one pass (the
+   * store is read once for all of them); resolves once they reached the head.
+   */
   async rebuild(
-    name: string,
+    names: readonly string[],
     onProgress?: (position: number, head: number) => void,
   ): Promise<void> {
-    const projection = this.byName.get(name);
-    if (!projection)
-      throw new Error(`Unknown projection ${name}; known: ${[...this.byName.keys()].join(', ')}`);
+    const chosen = names.map((name) => {
+      const projection = this.byName.get(name);
+      if (!projection)
+        throw new Error(`Unknown projection ${name}; known: ${[...this.byName.keys()].join(', ')}`);
+      return projection;
+    });
     const following = this.active;
     await this.subscription?.stop();
     this.subscription = undefined;
-    await this.ensureSchema(projection);
-    await this.reset(projection);
+    for (const projection of chosen) {
+      await this.ensureSchema(projection);
+      await this.reset(projection);
+    }
     const head = await this.events.headPosition();
-    const progress = onProgress ? () => onProgress(this.positions.get(name) ?? 0, head) : undefined;
+    const slowest = () => Math.min(...chosen.map((p) => this.positions.get(p.name) ?? 0));
+    const progress = onProgress ? () => onProgress(slowest(), head) : undefined;
     if (progress) this.waiters.add(progress);
     try {
-      this.follow(following.includes(projection) ? following : [...following, projection]);
-      await this.waitFor(head, Number.POSITIVE_INFINITY, [name]);
+      this.follow([...new Set([...following, ...chosen])]);
+      await this.waitFor(head, Number.POSITIVE_INFINITY, [...names]);
     } finally {
       if (progress) this.waiters.delete(progress);
     }

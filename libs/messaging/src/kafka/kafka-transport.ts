@@ -33,7 +33,6 @@ export class KafkaUnavailable extends Error {
   override readonly name = 'KafkaUnavailable';
 }
 
-const toHeaders = (headers: Record<string, string>) => headers;
 const fromHeaders = (
   headers: Record<string, Buffer | string | (Buffer | string)[] | undefined> | undefined,
 ) => {
@@ -136,7 +135,7 @@ export class KafkaTransport implements MessageTransport {
       messages: messages.map((m) => ({
         key: m.key,
         value: m.value,
-        headers: toHeaders(m.headers),
+        headers: m.headers,
       })),
     });
     this.counters.produced += messages.length;
