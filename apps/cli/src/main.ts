@@ -2,9 +2,14 @@ import 'reflect-metadata';
 import { Command, InvalidArgumentError } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
 import { ConfigError, loadConfig, runningInstance } from '@heard/config';
-import { DEMO_DEFAULTS, demoHistory, loadOverHttp } from '@heard/demo';
+import { answerDueFollowUps, DEMO_DEFAULTS, demoHistory, loadOverHttp } from '@heard/demo';
 import { SqliteEventStore } from '@heard/event-store';
-import { defaultProjections, ProjectionRunner, SqliteReadStore } from '@heard/projections';
+import {
+  defaultProjections,
+  ProjectionRunner,
+  projectionRules,
+  SqliteReadStore,
+} from '@heard/projections';
 
 const positiveInt = (value: string) => {
   const n = Number(value);
@@ -17,7 +22,9 @@ const program = new Command('heard').description('heard command-line tools').sho
 
 program
   .command('demo')
-  .description('Load the deterministic demo history into a running heard, through POST /commands')
+  .description(
+    'Load the deterministic demo history into a running heard, through POST /commands, then answer its due follow-ups',
+  )
   .option('--url <url>', 'where heard listens', `http://localhost:${process.env.PORT ?? 3000}`)
   .option(
     '--customers <n>',
@@ -57,6 +64,14 @@ program
             `${report.replayed} already loaded (same idempotency keys: nothing appended), ${report.refused} refused`,
         );
         for (const sample of report.samples) console.log('  refused:', JSON.stringify(sample));
+        const answers = await answerDueFollowUps(opts.url, {
+          seed: opts.seed,
+          minPosition: report.lastPosition,
+        });
+        console.log(
+          `follow-ups answered as a notification app would: ${answers.accepted} recorded, ${answers.replayed} already recorded, ${answers.refused} refused`,
+        );
+        for (const sample of answers.samples) console.log('  refused:', JSON.stringify(sample));
       } catch (error) {
         bar.stop();
         const cause = (error as { cause?: { code?: string } }).cause;
@@ -93,7 +108,7 @@ program
       throw new Error('Only the SQLite stores are built yet');
     const events = new SqliteEventStore(config.eventStore.file);
     const reads = new SqliteReadStore(config.readStore.file);
-    const projections = defaultProjections();
+    const projections = defaultProjections(projectionRules(config));
     const runner = new ProjectionRunner(events, reads, projections, undefined, 5000);
     const chosen = names.length ? names : projections.map((p) => p.name);
     try {

@@ -13,14 +13,17 @@ import { HEARD_CONFIG, markRunning, type HeardConfig } from '@heard/config';
 import { EVENT_STORE, SqliteEventStore, type EventStore } from '@heard/event-store';
 import {
   defaultProjections,
+  enqueueDueFollowUps,
   ProjectionRunner,
   READ_STORE,
   SqliteReadStore,
+  projectionRules,
   type ReadStore,
 } from '@heard/projections';
 import {
   EventPublisher,
   InProcessTransport,
+  OutboxRelay,
   KafkaTransport,
   MESSAGE_TRANSPORT,
   topicNames,
@@ -39,6 +42,9 @@ import { ExecuteDomainCommandHandler } from './commands/execute-domain-command';
 import { Metrics } from './ops/metrics';
 import { OpsController } from './ops/ops.controller';
 import { QueriesController } from './queries/queries.controller';
+import { CandidateAcceptanceController } from './reports/candidate-acceptance.controller';
+import { FollowUpsController } from './reports/follow-ups.controller';
+import { ReportsController } from './reports/reports.controller';
 
 const openEventStore = (config: HeardConfig): EventStore => {
   if (config.eventStore.kind === 'sqlite') return new SqliteEventStore(config.eventStore.file);
@@ -81,7 +87,9 @@ class Lifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
     @Inject(MESSAGE_TRANSPORT) private readonly transport: MessageTransport,
     private readonly publisher: EventPublisher,
     private readonly intake: CommandIntake,
+    private readonly relay: OutboxRelay,
   ) {}
+  private stopPoking?: () => void;
 
   async onApplicationBootstrap() {
     this.metrics.gauge(
@@ -136,8 +144,17 @@ class Lifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
         }
       },
     );
+    this.metrics.gauge(
+      'heard_outbound_messages_relayed',
+      'Trend, follow-up and alert messages this process sent to the outbound topics',
+      [],
+      (set) => set({}, this.relay.status().relayed),
+    );
     this.unmark = markRunning(this.config.dataDir);
     await this.runner.start();
+    // Whatever a batch put in the outbox goes out now, not at the next tick.
+    this.stopPoking = this.runner.onApplied(() => this.relay.poke());
+    await this.relay.start();
     if (this.transport.kind === 'kafka') {
       await this.publisher.start();
       if (this.config.kafkaIntakeConsumers > 0) await this.intake.start();
@@ -155,6 +172,8 @@ class Lifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
 
   // After the HTTP server closed: no request can reach a closed store.
   async onApplicationShutdown() {
+    this.stopPoking?.();
+    await this.relay.stop();
     await this.intake.stop();
     await this.publisher.stop();
     await this.transport.close();
@@ -177,6 +196,9 @@ export class HeardModule {
         ChangesAndIncidentsController,
         BatchController,
         QueriesController,
+        ReportsController,
+        FollowUpsController,
+        CandidateAcceptanceController,
         OpsController,
       ],
       providers: [
@@ -188,10 +210,15 @@ export class HeardModule {
           inject: [EVENT_STORE, READ_STORE],
           useFactory: (events: EventStore, reads: ReadStore) => {
             const logger = new Logger('projections');
-            return new ProjectionRunner(events, reads, defaultProjections(), {
-              log: (m) => logger.log(m),
-              error: (m, e) => logger.error(m, e instanceof Error ? e.stack : String(e)),
-            });
+            return new ProjectionRunner(
+              events,
+              reads,
+              defaultProjections(projectionRules(config)),
+              {
+                log: (m) => logger.log(m),
+                error: (m, e) => logger.error(m, e instanceof Error ? e.stack : String(e)),
+              },
+            );
           },
         },
         { provide: MESSAGE_TRANSPORT, useFactory: () => openTransport(config) },
@@ -208,6 +235,21 @@ export class HeardModule {
               topicNames(config.kafkaTopicPrefix),
               config.kafkaPublishBatch,
             );
+          },
+        },
+        {
+          provide: OutboxRelay,
+          inject: [READ_STORE, MESSAGE_TRANSPORT],
+          useFactory: (reads: ReadStore, transport: MessageTransport) => {
+            const logger = new Logger('outbox');
+            return new OutboxRelay(reads, transport, {
+              intervalMs: config.schedulerIntervalMs,
+              topics: topicNames(config.kafkaTopicPrefix),
+              beforeRelay: () => enqueueDueFollowUps(reads, Date.now()),
+              logger: {
+                error: (m, e) => logger.error(m, e instanceof Error ? e.stack : String(e)),
+              },
+            });
           },
         },
         CommandIntake,

@@ -12,7 +12,25 @@ describe('loadConfig', () => {
       kafkaBrokers: [],
       followUpDelayMs: 3 * 86_400_000,
       bodyLimitBytes: 65536,
+      spikeRule: { windowDays: 7, baselineDays: 28, minCases: 10, ratio: 2 },
+      accountAlertOpenCases: 5,
     });
+  });
+
+  it('reads the spike rule and the alert threshold, and refuses a ratio that is not a number', () => {
+    expect(
+      loadConfig({
+        HEARD_SPIKE_RATIO: '1.5',
+        HEARD_SPIKE_MIN_CASES: '3',
+        HEARD_ACCOUNT_ALERT_OPEN_CASES: '2',
+      }),
+    ).toMatchObject({ spikeRule: { ratio: 1.5, minCases: 3 }, accountAlertOpenCases: 2 });
+    expect(() => loadConfig({ HEARD_SPIKE_RATIO: 'double' })).toThrow(
+      /HEARD_SPIKE_RATIO=double: must be a number from 1 to 100/,
+    );
+    expect(() => loadConfig({ HEARD_SCHEDULER_INTERVAL: '10ms' })).toThrow(
+      /HEARD_SCHEDULER_INTERVAL: must be at least 100ms/,
+    );
   });
 
   it('reads explicit values', () => {

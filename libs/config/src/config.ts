@@ -25,6 +25,12 @@ export interface HeardConfig {
   kafkaPublishBatch: number;
   /** Delay between a resolution and its "did it work?" follow-up. */
   followUpDelayMs: number;
+  /** How often due follow-ups are queued and the outbox is relayed to the outbound topics. */
+  schedulerIntervalMs: number;
+  /** When a recurring issue spikes (see the README's "Spike rule"). */
+  spikeRule: { windowDays: number; baselineDays: number; minCases: number; ratio: number };
+  /** An account alert when an account has more open cases than this. */
+  accountAlertOpenCases: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Log every HTTP request (off by default: /metrics counts them). */
   httpLog: boolean;
@@ -72,6 +78,16 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): HeardConfig =>
       return 0;
     }
     return Number(match[1]) * UNIT_MS[match[2] as keyof typeof UNIT_MS];
+  };
+  const decimal = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = read(name);
+    if (raw === undefined) return fallback;
+    const value = Number(raw);
+    if (!/^\d+(\.\d+)?$/.test(raw) || value < min || value > max) {
+      problems.push(`${name}=${raw}: must be a number from ${min} to ${max}`);
+      return fallback;
+    }
+    return value;
   };
   const size = (name: string, fallback: string): number => {
     const raw = read(name) ?? fallback;
@@ -153,11 +169,21 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): HeardConfig =>
     kafkaIntakeConsumers: integer('HEARD_KAFKA_INTAKE_CONSUMERS', 1, 0, 64),
     kafkaPublishBatch: integer('HEARD_KAFKA_PUBLISH_BATCH', 500, 1, 10_000),
     followUpDelayMs: duration('HEARD_FOLLOW_UP_DELAY', '3d'),
+    schedulerIntervalMs: duration('HEARD_SCHEDULER_INTERVAL', '5s'),
+    spikeRule: {
+      windowDays: integer('HEARD_SPIKE_WINDOW_DAYS', 7, 1, 90),
+      baselineDays: integer('HEARD_SPIKE_BASELINE_DAYS', 28, 1, 365),
+      minCases: integer('HEARD_SPIKE_MIN_CASES', 10, 1, 1_000_000),
+      ratio: decimal('HEARD_SPIKE_RATIO', 2, 1, 100),
+    },
+    accountAlertOpenCases: integer('HEARD_ACCOUNT_ALERT_OPEN_CASES', 5, 1, 100_000),
     logLevel,
     httpLog: bool('HEARD_HTTP_LOG', false),
     bodyLimitBytes: size('HEARD_BODY_LIMIT', '64kb'),
     batchMaxCommands: integer('HEARD_BATCH_MAX_COMMANDS', 1000, 1, 10000),
   };
+  if (config.schedulerIntervalMs < 100)
+    problems.push(`HEARD_SCHEDULER_INTERVAL: must be at least 100ms`);
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
 };

@@ -31,7 +31,7 @@ const CARRIERS = ['SkyCargo', 'FastCarrier', 'ParcelNow'];
 
 /**
  * A realistic history, the same for the same seed: double-charged invoices, luggage lost
- * by a third-party carrier, a product defect that recurs and spikes in the last two weeks,
+ * by a third-party carrier, a product defect that recurs and spikes in the last ten days,
  * handovers to managers, rejected resolutions, plain questions. Each case is a list of
  * commands in order, with business times spread over 90 days.
  */
@@ -128,11 +128,11 @@ interface CaseSeed {
 function caseStory(random: Random, seed: CaseSeed): DemoCommand[] {
   const { caseId, customerId, accountId } = seed;
   const scenario = random.next();
-  // The defect recurs throughout and spikes in the last two weeks.
+  // The defect recurs throughout and spikes in the last ten days.
   const isDefect = scenario < 0.22;
   const spike = isDefect && random.chance(0.45);
   let t = spike
-    ? seed.end - random.int(1, 14 * 24) * HOUR
+    ? seed.end - random.int(1, 10 * 24) * HOUR
     : seed.start + random.next() * (seed.end - seed.start - 5 * DAY);
   const agent = random.pick(AGENTS);
   const commands: DemoCommand[] = [];
@@ -212,7 +212,13 @@ function caseStory(random: Random, seed: CaseSeed): DemoCommand[] {
       summary: 'Charged twice for my monthly invoice',
       desiredOutcome: 'Refund of the double charge',
     });
-    contact('phone', 'Customer confirms two identical card charges on the same day');
+    // The agent calls back: outbound, not a repeat contact from the customer.
+    contact(
+      'phone',
+      'Customer confirms two identical card charges on the same day',
+      agent,
+      'outbound',
+    );
     step('IssueApology', {
       agentId: agent,
       fault: 'ours',
@@ -335,7 +341,7 @@ function caseStory(random: Random, seed: CaseSeed): DemoCommand[] {
         'Password reset email never arrives',
       ]),
     });
-    contact('chat', 'Explained the steps');
+    contact('chat', 'Explained the steps', agent, 'outbound');
     if (random.chance(0.85)) {
       step('ResolveCase', { agentId: agent, resolution: 'Answered the question' }, 0.1, 1);
       if (random.chance(0.6)) step('ConfirmResolution', {}, 0.5, 24);

@@ -83,3 +83,67 @@ export const loadOverHttp = async (
   report.seconds = Number(process.hrtime.bigint() - started) / 1e9;
   return report;
 };
+
+interface DueFollowUp {
+  followUpId: string;
+  caseId: string;
+  dueAt: string;
+}
+
+/** A number in [0, 1) fixed by the text: the same follow-up always gets the same answer. */
+const unitOf = (text: string): number => {
+  let h = 2166136261;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619);
+  return (h >>> 0) / 2 ** 32;
+};
+
+/**
+ * Plays the notification app: answers the follow-ups that came due, two hours after each was
+ * due. About 60% answer: mostly satisfied, some "not fixed" (which reopens the case), some
+ * no answer. Reloading sends the same answers (same keys), nothing twice.
+ */
+export const answerDueFollowUps = async (
+  url: string,
+  options: { seed: number; minPosition: number },
+): Promise<LoadReport> => {
+  const due: DueFollowUp[] = [];
+  let cursor: string | null = null;
+  do {
+    const query = new URLSearchParams({
+      status: 'due',
+      limit: '500',
+      minPosition: String(options.minPosition),
+      ...(cursor ? { cursor } : {}),
+    });
+    const response = await fetch(`${url}/follow-ups?${query.toString()}`);
+    if (response.status !== 200)
+      throw new Error(`GET /follow-ups answered ${response.status}: ${await response.text()}`);
+    const page = (await response.json()) as { followUps: DueFollowUp[]; nextCursor: string | null };
+    due.push(...page.followUps);
+    cursor = page.nextCursor;
+  } while (cursor);
+
+  const answers: DemoCommand[][] = [];
+  for (const f of due) {
+    const u = unitOf(`${options.seed}:${f.followUpId}`);
+    if (u >= 0.6) continue;
+    const outcome = u < 0.42 ? 'satisfied' : u < 0.51 ? 'not_fixed' : 'no_answer';
+    const csat =
+      outcome === 'satisfied'
+        ? u < 0.3
+          ? 5
+          : 4
+        : outcome === 'not_fixed'
+          ? 1 + (Math.floor(u * 10) % 2)
+          : undefined;
+    answers.push([
+      {
+        type: 'CompleteFollowUp',
+        commandId: `demo-${options.seed}-follow-up-${f.followUpId}`,
+        occurredAt: new Date(Date.parse(f.dueAt) + 2 * 3_600_000).toISOString(),
+        data: { caseId: f.caseId, followUpId: f.followUpId, outcome, ...(csat ? { csat } : {}) },
+      },
+    ]);
+  }
+  return loadOverHttp(url, answers);
+};

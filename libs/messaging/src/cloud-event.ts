@@ -36,8 +36,10 @@ export const cloudEvent = (options: {
   subject: string;
   time: string;
   data: unknown;
+  /** Partition key; the subject when absent. */
+  key?: string;
 }): Message => ({
-  key: options.subject,
+  key: options.key ?? options.subject,
   value: JSON.stringify(options.data),
   headers: {
     ce_specversion: '1.0',

@@ -4,3 +4,4 @@ export * from './cloud-event';
 export * from './event-publisher';
 export * from './kafka/kafka-transport';
 export * from './in-process/in-process-transport';
+export * from './outbox-relay';

@@ -1,12 +1,63 @@
+import {
+  accountAlertsProjection,
+  type AccountAlertRule,
+  DEFAULT_ACCOUNT_ALERT_RULE,
+} from './account-alerts/account-alerts.projection';
 import { caseViewProjection } from './case-view/case-view.projection';
+import { changeImpactProjection } from './change-impact/change-impact.projection';
+import { followUpsProjection } from './follow-ups/follow-ups.projection';
+import { kpisProjection } from './kpis/kpis.projection';
+import type { Projection } from './projection';
+import { recurringIssuesProjection } from './recurring-issues/recurring-issues.projection';
+import { DEFAULT_SPIKE_RULE, type SpikeRule } from './recurring-issues/spike-rule';
 import { timelineProjection } from './timeline/timeline.projection';
 
 export * from './read-store/read-store.port';
 export * from './read-store/sqlite-read-store';
 export * from './projection';
 export * from './projection-runner';
+export * from './outbox/outbox';
 export * from './case-view/case-view.projection';
 export * from './timeline/timeline.projection';
 export * from './timeline/customer-summary';
+export * from './follow-ups/follow-ups.projection';
+export * from './follow-ups/follow-ups.queries';
+export * from './recurring-issues/spike-rule';
+export * from './recurring-issues/recurring-issues.projection';
+export * from './recurring-issues/recurring-issues.queries';
+export * from './recurring-issues/candidates';
+export * from './change-impact/change-impact.projection';
+export * from './kpis/kpis.projection';
+export * from './account-alerts/account-alerts.projection';
 
-export const defaultProjections = () => [caseViewProjection, timelineProjection];
+/** The rules some projections decide by; they come from config. */
+export interface ProjectionRules {
+  spike: SpikeRule;
+  accountAlerts: AccountAlertRule;
+}
+
+export const DEFAULT_PROJECTION_RULES: ProjectionRules = {
+  spike: DEFAULT_SPIKE_RULE,
+  accountAlerts: DEFAULT_ACCOUNT_ALERT_RULE,
+};
+
+/** The rules from heard's config (HEARD_SPIKE_*, HEARD_ACCOUNT_ALERT_OPEN_CASES). */
+export const projectionRules = (config: {
+  spikeRule: SpikeRule;
+  accountAlertOpenCases: number;
+}): ProjectionRules => ({
+  spike: config.spikeRule,
+  accountAlerts: { openCasesThreshold: config.accountAlertOpenCases },
+});
+
+export const defaultProjections = (
+  rules: ProjectionRules = DEFAULT_PROJECTION_RULES,
+): Projection[] => [
+  caseViewProjection,
+  timelineProjection,
+  followUpsProjection,
+  recurringIssuesProjection(rules.spike),
+  changeImpactProjection,
+  kpisProjection,
+  accountAlertsProjection(rules.accountAlerts),
+];

@@ -40,6 +40,7 @@ const SAVE_CHECKPOINT = `INSERT INTO projection_checkpoints (projection, positio
 export class ProjectionRunner {
   private readonly positions = new Map<string, number>();
   private readonly waiters = new Set<() => void>();
+  private readonly appliedListeners = new Set<() => void>();
   private readonly byName: Map<string, Projection>;
   private subscription?: Subscription;
   private active: Projection[] = [];
@@ -110,6 +111,13 @@ export class ProjectionRunner {
     for (const projection of projections)
       this.positions.set(projection.name, Math.max(this.positions.get(projection.name) ?? 0, last));
     for (const wake of [...this.waiters]) wake();
+    for (const listener of this.appliedListeners) listener();
+  }
+
+  /** Called after each batch the projections committed (the outbox relay sends what it added). */
+  onApplied(listener: () => void): () => void {
+    this.appliedListeners.add(listener);
+    return () => this.appliedListeners.delete(listener);
   }
 
   private async reset(projection: Projection): Promise<void> {

@@ -36,7 +36,8 @@ import {
 export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/;
 const ID_MESSAGE =
   '$property must be 1 to 100 letters, digits, ".", "_", ":" or "-", starting with a letter or digit';
-const IsId = () => Matches(ID_PATTERN, { message: ID_MESSAGE });
+const IsId = (options: { each?: boolean } = {}) =>
+  Matches(ID_PATTERN, { message: ID_MESSAGE, ...options });
 const SHORT = 200;
 const LONG = 4000;
 
@@ -241,4 +242,33 @@ export class DeclareIncidentDto extends CommandDto {
 
 export class ResolveIncidentDto extends CommandDto {
   @ApiPropertyOptional() @OptionalText(LONG) note?: string;
+}
+
+/** Accepting a candidate issue: identify (or name) the issue and link the candidate's cases. */
+export class AcceptCandidateDto {
+  @ApiPropertyOptional({
+    description:
+      'An existing issue to link the cases to, or the id of the new one (default: derived from the candidate)',
+  })
+  @IsOptional()
+  @IsId()
+  issueId?: string;
+  @ApiPropertyOptional({ description: 'Title of a new issue (default: the candidate’s title)' })
+  @OptionalText(SHORT)
+  title?: string;
+  @ApiPropertyOptional({ description: 'Category of a new issue (default: its cases’ most common)' })
+  @OptionalText(SHORT)
+  category?: string;
+  @ApiPropertyOptional() @OptionalText(LONG) description?: string;
+  @ApiPropertyOptional({
+    type: [String],
+    description:
+      'The cases to link, as the analyst saw them (default: the candidate’s cases now); a retry with the same list links nothing twice',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(10_000)
+  @IsId({ each: true })
+  caseIds?: string[];
 }

@@ -12,8 +12,7 @@ import {
   type ReadStore,
 } from '@heard/projections';
 import { ValidationFailed, type FieldError } from '../http/errors';
-
-const MAX_WAIT_MS = 5000;
+import { QueryReader, waitForPosition } from './query-reader';
 
 @ApiTags('queries')
 @Controller()
@@ -49,7 +48,9 @@ export class QueriesController {
         field: 'asOf',
         rules: { isIso8601: 'asOf must be an ISO 8601 date or instant' },
       });
-    const wait = this.positionOf(minPosition, problems);
+    const positions = new QueryReader({ minPosition });
+    const wait = positions.position();
+    problems.push(...positions.problems);
     if (problems.length) throw new ValidationFailed(problems);
 
     if (asOfTime !== undefined) {
@@ -69,7 +70,7 @@ export class QueriesController {
         asOf: new Date(asOfTime).toISOString(),
       };
     }
-    await this.waitFor(wait, reply);
+    await waitForPosition(this.runner, wait, reply);
     const view = await findCaseView(this.reads, caseId);
     if (!view) throw new NotFoundException(`Case ${caseId} does not exist`);
     return view;
@@ -110,44 +111,19 @@ export class QueriesController {
     @Query('minPosition') minPosition: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    const problems: FieldError[] = [];
-    const size = limit === undefined ? 50 : Number(limit);
-    if (!Number.isInteger(size) || size < 1 || size > 200)
-      problems.push({
-        field: 'limit',
-        rules: { range: 'limit must be a whole number from 1 to 200' },
-      });
+    const q = new QueryReader({ limit, cursor, minPosition });
+    const size = q.int('limit', 1, 200, 50);
     const before = cursor === undefined ? undefined : decodeCursor(cursor);
     if (cursor !== undefined && before === undefined)
-      problems.push({
+      q.problems.push({
         field: 'cursor',
         rules: { isCursor: 'cursor must be a nextCursor returned by this route' },
       });
-    const wait = this.positionOf(minPosition, problems);
-    if (problems.length) throw new ValidationFailed(problems);
-    await this.waitFor(wait, reply);
+    const wait = q.position();
+    q.done();
+    await waitForPosition(this.runner, wait, reply);
     const page = await readTimeline(this.reads, customerId, { limit: size, before });
     if (!page) throw new NotFoundException(`No history for customer ${customerId}`);
     return page;
-  }
-
-  private positionOf(raw: string | undefined, problems: FieldError[]): number | undefined {
-    if (raw === undefined) return undefined;
-    const position = Number(raw);
-    if (!Number.isInteger(position) || position < 0) {
-      problems.push({
-        field: 'minPosition',
-        rules: { isInt: 'minPosition must be a whole number, the position a write returned' },
-      });
-      return undefined;
-    }
-    return position;
-  }
-
-  private async waitFor(position: number | undefined, reply: FastifyReply): Promise<void> {
-    if (position === undefined) return;
-    const reached = await this.runner.waitFor(position, MAX_WAIT_MS);
-    // Still answered, but marked: the read models have not reached the asked position yet.
-    if (!reached) void reply.header('X-Heard-Stale', 'true');
   }
 }

@@ -440,6 +440,10 @@ describe('Case decider', () => {
       spec([opened, { type: 'CaseLinkedToIssue', data: { caseId, issueId: 'i1', linkedAt: at } }])
         .when(link)
         .thenRefuses(caseRules.alreadyLinked, 'conflict'));
+    it('links a closed case, after the fact', () =>
+      spec([opened, closed])
+        .when(link)
+        .then([{ type: 'CaseLinkedToIssue', data: { caseId, issueId: 'i1', linkedAt: at } }]));
   });
 
   describe('CompleteFollowUp', () => {

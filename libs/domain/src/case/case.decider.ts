@@ -318,7 +318,8 @@ const decide = (command: CaseCommand, state: CaseState): CaseEvent[] => {
         },
       ];
     case 'LinkCaseToIssue':
-      requireNotClosed(state);
+      // A link classifies the case, it does not work on it: closed cases are linked too, so
+      // that their customers hear when the issue's fix ships.
       if (state.issueIds.includes(command.issueId))
         refuse(
           caseRules.alreadyLinked,

@@ -23,3 +23,24 @@ export const READ_STORE = Symbol('ReadStore');
 
 /** `IN (?, ?, …)` for n values. */
 export const placeholders = (n: number): string => Array.from({ length: n }, () => '?').join(', ');
+
+/** WHERE clauses and their parameters, for queries with optional filters. */
+export class SqlFilter {
+  readonly clauses: string[] = [];
+  readonly params: unknown[] = [];
+
+  add(clause: string, ...params: unknown[]): this {
+    this.clauses.push(clause);
+    this.params.push(...params);
+    return this;
+  }
+
+  /** Adds `clause` (one `?`) only when the value is given. */
+  when(value: unknown, clause: string): this {
+    return value === undefined || value === null || value === '' ? this : this.add(clause, value);
+  }
+
+  get where(): string {
+    return this.clauses.length ? `WHERE ${this.clauses.join(' AND ')}` : '';
+  }
+}

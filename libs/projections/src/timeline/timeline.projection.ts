@@ -11,6 +11,7 @@ import {
   type CustomerSummaryDoc,
 } from './customer-summary';
 import { headlineOf } from './headline';
+import { chunks } from '../shared/time';
 
 export interface TimelineEntry {
   position: number;
@@ -29,11 +30,6 @@ export interface TimelinePage {
   /** Pass as `cursor` to read the next, older page; null on the last page. */
   nextCursor: string | null;
 }
-
-const chunks = <T>(items: T[], size: number): T[][] =>
-  Array.from({ length: Math.ceil(items.length / size) }, (_, i) =>
-    items.slice(i * size, (i + 1) * size),
-  );
 
 /**
  * Every event of every case of a customer (and the incidents that named them), newest

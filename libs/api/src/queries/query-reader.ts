@@ -1,0 +1,97 @@
+import type { FastifyReply } from 'fastify';
+import type { ProjectionRunner } from '@heard/projections';
+import { ValidationFailed, type FieldError } from '../http/errors';
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+const MAX_WAIT_MS = 5000;
+
+/** Reads query parameters, collecting every problem: `done()` throws them all as one 400. */
+export class QueryReader {
+  readonly problems: FieldError[] = [];
+
+  constructor(private readonly query: Record<string, string | undefined>) {}
+
+  private fail(field: string, rule: string, message: string): undefined {
+    this.problems.push({ field, rules: { [rule]: message } });
+    return undefined;
+  }
+
+  text(name: string, max = 200): string | undefined {
+    const raw = this.query[name];
+    if (raw === undefined || raw === '') return undefined;
+    if (raw.length > max)
+      return this.fail(name, 'maxLength', `${name} must be at most ${max} characters`);
+    return raw;
+  }
+
+  oneOf<T extends string>(name: string, allowed: readonly T[]): T | undefined {
+    const raw = this.text(name);
+    if (raw === undefined) return undefined;
+    if (!allowed.includes(raw as T))
+      return this.fail(
+        name,
+        'isIn',
+        `${name} must be one of the following values: ${allowed.join(', ')}`,
+      );
+    return raw as T;
+  }
+
+  int(name: string, min: number, max: number, fallback: number): number {
+    const raw = this.text(name);
+    if (raw === undefined) return fallback;
+    const value = Number(raw);
+    if (!/^\d+$/.test(raw) || value < min || value > max) {
+      this.fail(name, 'range', `${name} must be a whole number from ${min} to ${max}`);
+      return fallback;
+    }
+    return value;
+  }
+
+  decimal(name: string, min: number, max: number, fallback: number): number {
+    const raw = this.text(name);
+    if (raw === undefined) return fallback;
+    const value = Number(raw);
+    if (!/^\d+(\.\d+)?$/.test(raw) || value < min || value > max) {
+      this.fail(name, 'range', `${name} must be a number from ${min} to ${max}`);
+      return fallback;
+    }
+    return value;
+  }
+
+  day(name: string): string | undefined {
+    const raw = this.text(name);
+    if (raw === undefined) return undefined;
+    if (!DAY.test(raw) || Number.isNaN(Date.parse(`${raw}T00:00:00Z`)))
+      return this.fail(name, 'isDate', `${name} must be a day, YYYY-MM-DD`);
+    return raw;
+  }
+
+  /** `minPosition`: the store position a write returned, to read one's own writes. */
+  position(): number | undefined {
+    const raw = this.text('minPosition');
+    if (raw === undefined) return undefined;
+    const position = Number(raw);
+    if (!/^\d+$/.test(raw))
+      return this.fail(
+        'minPosition',
+        'isInt',
+        'minPosition must be a whole number, the position a write returned',
+      );
+    return position;
+  }
+
+  done(): void {
+    if (this.problems.length) throw new ValidationFailed(this.problems);
+  }
+}
+
+/** Waits (up to 5 s) for the read models to reach a position; a late answer is marked stale. */
+export const waitForPosition = async (
+  runner: ProjectionRunner,
+  position: number | undefined,
+  reply: FastifyReply,
+): Promise<void> => {
+  if (position === undefined) return;
+  const reached = await runner.waitFor(position, MAX_WAIT_MS);
+  if (!reached) void reply.header('X-Heard-Stale', 'true');
+};

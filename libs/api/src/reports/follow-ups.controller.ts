@@ -1,0 +1,105 @@
+import { Controller, Get, Inject, Query, Res } from '@nestjs/common';
+import { ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import {
+  decodeFollowUpCursor,
+  FOLLOW_UP_STATUSES,
+  OUTBOUND_TOPICS,
+  ProjectionRunner,
+  READ_STORE,
+  readFollowUps,
+  readOutbound,
+  type ReadStore,
+} from '@heard/projections';
+import { QueryReader, waitForPosition } from '../queries/query-reader';
+
+type QueryParams = Record<string, string | undefined>;
+
+/** "You were heard": follow-ups, and every message heard sent (or will send) out. */
+@ApiTags('follow-ups and messages')
+@Controller()
+export class FollowUpsController {
+  constructor(
+    @Inject(READ_STORE) private readonly reads: ReadStore,
+    private readonly runner: ProjectionRunner,
+  ) {}
+
+  @Get('follow-ups')
+  @ApiQuery({
+    name: 'status',
+    required: false,
+    enum: FOLLOW_UP_STATUSES,
+    description:
+      'scheduled: not due yet; due: due and not answered; sent: its trigger reached the follow-ups topic and it is not answered; completed; cancelled: the customer confirmed first or the case was reopened',
+  })
+  @ApiQuery({ name: 'customerId', required: false })
+  @ApiQuery({ name: 'caseId', required: false })
+  @ApiQuery({ name: 'limit', required: false, description: '1 to 500, default 100' })
+  @ApiQuery({ name: 'cursor', required: false })
+  @ApiQuery({ name: 'minPosition', required: false })
+  async followUps(@Query() query: QueryParams, @Res({ passthrough: true }) reply: FastifyReply) {
+    const q = new QueryReader(query);
+    const status = q.oneOf('status', FOLLOW_UP_STATUSES);
+    const cursor = q.text('cursor', 1000);
+    const after = cursor === undefined ? undefined : decodeFollowUpCursor(cursor);
+    if (cursor !== undefined && !after)
+      q.problems.push({
+        field: 'cursor',
+        rules: { isCursor: 'cursor must be a nextCursor returned by this route' },
+      });
+    const options = {
+      status,
+      customerId: q.text('customerId'),
+      caseId: q.text('caseId'),
+      limit: q.int('limit', 1, 500, 100),
+      after,
+      nowMs: Date.now(),
+    };
+    const wait = q.position();
+    q.done();
+    await waitForPosition(this.runner, wait, reply);
+    return readFollowUps(this.reads, options);
+  }
+
+  @Get('messages')
+  @ApiQuery({ name: 'topic', required: false, enum: OUTBOUND_TOPICS })
+  @ApiQuery({ name: 'type', required: false, description: 'e.g. heard.notice.fix-shipped' })
+  @ApiQuery({
+    name: 'key',
+    required: false,
+    description: 'customer (follow-ups), account (alerts) or group (trends)',
+  })
+  @ApiQuery({
+    name: 'subject',
+    required: false,
+    description: 'e.g. issue-<issueId>, case-<caseId>',
+  })
+  @ApiQuery({ name: 'status', required: false, enum: ['pending', 'sent'] })
+  @ApiQuery({
+    name: 'after',
+    required: false,
+    description: 'seq of the last message read (paging)',
+  })
+  @ApiQuery({ name: 'limit', required: false, description: '1 to 1000, default 100' })
+  @ApiQuery({ name: 'minPosition', required: false })
+  async messages(@Query() query: QueryParams, @Res({ passthrough: true }) reply: FastifyReply) {
+    const q = new QueryReader(query);
+    const filter = {
+      topic: q.oneOf('topic', OUTBOUND_TOPICS),
+      type: q.text('type'),
+      key: q.text('key'),
+      subject: q.text('subject'),
+      status: q.oneOf('status', ['pending', 'sent'] as const),
+      after: q.int('after', 0, Number.MAX_SAFE_INTEGER, 0),
+      limit: q.int('limit', 1, 1000, 100),
+    };
+    const wait = q.position();
+    q.done();
+    await waitForPosition(this.runner, wait, reply);
+    const messages = await readOutbound(this.reads, filter);
+    return {
+      messages,
+      next: messages.length === filter.limit ? messages[messages.length - 1]!.seq : null,
+    };
+  }
+}

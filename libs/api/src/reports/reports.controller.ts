@@ -1,0 +1,159 @@
+import { Controller, Get, Inject, NotFoundException, Param, Query, Res } from '@nestjs/common';
+import { ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { HEARD_CONFIG, type HeardConfig } from '@heard/config';
+import {
+  DEFAULT_CANDIDATE_OPTIONS,
+  findCandidateIssues,
+  KPI_DIMENSIONS,
+  ProjectionRunner,
+  READ_STORE,
+  readChangeImpact,
+  readGroupCustomers,
+  readKpis,
+  readRecurringIssues,
+  RECURRING_SORTS,
+  RECURRING_STATUSES,
+  type ReadStore,
+} from '@heard/projections';
+import { QueryReader, waitForPosition } from '../queries/query-reader';
+
+type QueryParams = Record<string, string | undefined>;
+
+/** What product teams and analysts read: recurring issues, candidates, change impact, KPIs. */
+@ApiTags('reports')
+@Controller('reports')
+export class ReportsController {
+  constructor(
+    @Inject(READ_STORE) private readonly reads: ReadStore,
+    @Inject(HEARD_CONFIG) private readonly config: HeardConfig,
+    private readonly runner: ProjectionRunner,
+  ) {}
+
+  @Get('recurring-issues')
+  @ApiQuery({ name: 'product', required: false })
+  @ApiQuery({ name: 'category', required: false })
+  @ApiQuery({ name: 'kind', required: false, enum: ['issue', 'unlinked'] })
+  @ApiQuery({ name: 'status', required: false, enum: RECURRING_STATUSES })
+  @ApiQuery({
+    name: 'from',
+    required: false,
+    description: 'YYYY-MM-DD; default: 27 days before `to`',
+  })
+  @ApiQuery({
+    name: 'to',
+    required: false,
+    description: 'YYYY-MM-DD, the trend’s day of reference; default: the newest business day seen',
+  })
+  @ApiQuery({ name: 'sort', required: false, enum: RECURRING_SORTS })
+  @ApiQuery({ name: 'limit', required: false, description: '1 to 500, default 50' })
+  @ApiQuery({ name: 'minPosition', required: false })
+  async recurringIssues(
+    @Query() query: QueryParams,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const q = new QueryReader(query);
+    const filter = {
+      product: q.text('product'),
+      category: q.text('category'),
+      kind: q.oneOf('kind', ['issue', 'unlinked'] as const),
+      status: q.oneOf('status', RECURRING_STATUSES),
+      from: q.day('from'),
+      to: q.day('to'),
+      sort: q.oneOf('sort', RECURRING_SORTS),
+      limit: q.int('limit', 1, 500, 50),
+    };
+    if (filter.from && filter.to && filter.from > filter.to)
+      q.problems.push({ field: 'from', rules: { order: 'from must not be after to' } });
+    const wait = q.position();
+    q.done();
+    await waitForPosition(this.runner, wait, reply);
+    return readRecurringIssues(this.reads, this.config.spikeRule, filter);
+  }
+
+  @Get('recurring-issues/customers')
+  @ApiQuery({
+    name: 'group',
+    required: true,
+    description: 'A `group` of the recurring-issue report',
+  })
+  @ApiQuery({ name: 'from', required: false })
+  @ApiQuery({ name: 'to', required: false })
+  async recurringIssueCustomers(@Query() query: QueryParams) {
+    const q = new QueryReader(query);
+    const group = q.text('group', 400);
+    if (!group) q.problems.push({ field: 'group', rules: { isNotEmpty: 'group is required' } });
+    const period = { from: q.day('from'), to: q.day('to') };
+    q.done();
+    const customers = await readGroupCustomers(this.reads, group!, period);
+    if (!customers) throw new NotFoundException(`No recurring issue ${group}`);
+    return { group, ...period, customers };
+  }
+
+  @Get('candidate-issues')
+  @ApiQuery({ name: 'product', required: false })
+  @ApiQuery({
+    name: 'days',
+    required: false,
+    description: 'cases opened in the last N days (1 to 365, default 90)',
+  })
+  @ApiQuery({ name: 'minCases', required: false, description: '2 to 10000, default 5' })
+  @ApiQuery({ name: 'similarity', required: false, description: '0.1 to 0.95, default 0.5' })
+  async candidateIssues(@Query() query: QueryParams) {
+    const q = new QueryReader(query);
+    const options = {
+      product: q.text('product'),
+      days: q.int('days', 1, 365, DEFAULT_CANDIDATE_OPTIONS.days),
+      minCases: q.int('minCases', 2, 10_000, DEFAULT_CANDIDATE_OPTIONS.minCases),
+      similarity: q.decimal('similarity', 0.1, 0.95, DEFAULT_CANDIDATE_OPTIONS.similarity),
+    };
+    q.done();
+    return findCandidateIssues(this.reads, options);
+  }
+
+  @Get('change-impact/:changeId')
+  @ApiQuery({
+    name: 'days',
+    required: false,
+    description: 'window on each side, 1 to 90 days, default 14',
+  })
+  @ApiQuery({ name: 'minPosition', required: false })
+  async changeImpact(
+    @Param('changeId') changeId: string,
+    @Query() query: QueryParams,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const q = new QueryReader(query);
+    const days = q.int('days', 1, 90, 14);
+    const wait = q.position();
+    q.done();
+    await waitForPosition(this.runner, wait, reply);
+    const impact = await readChangeImpact(this.reads, changeId, days);
+    if (!impact) throw new NotFoundException(`Change ${changeId} was never announced`);
+    return impact;
+  }
+
+  @Get('kpis')
+  @ApiQuery({ name: 'by', required: false, enum: KPI_DIMENSIONS, description: 'default week' })
+  @ApiQuery({
+    name: 'from',
+    required: false,
+    description: 'cases opened from this day (YYYY-MM-DD)',
+  })
+  @ApiQuery({ name: 'to', required: false })
+  @ApiQuery({ name: 'product', required: false })
+  @ApiQuery({ name: 'minPosition', required: false })
+  async kpis(@Query() query: QueryParams, @Res({ passthrough: true }) reply: FastifyReply) {
+    const q = new QueryReader(query);
+    const options = {
+      by: q.oneOf('by', KPI_DIMENSIONS) ?? 'week',
+      from: q.day('from'),
+      to: q.day('to'),
+      product: q.text('product'),
+    };
+    const wait = q.position();
+    q.done();
+    await waitForPosition(this.runner, wait, reply);
+    return readKpis(this.reads, options);
+  }
+}

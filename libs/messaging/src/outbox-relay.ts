@@ -1,0 +1,128 @@
+import {
+  markOutboundSent,
+  OUTBOX_DDL,
+  pendingOutbound,
+  type OutboundTopic,
+  type ReadStore,
+  type StoredOutboundMessage,
+} from '@heard/projections';
+import { cloudEvent } from './cloud-event';
+import { TOPICS, type Topics } from './topics';
+import type { Message, MessageTransport } from './transport.port';
+
+export interface RelayLogger {
+  error(message: string, error?: unknown): void;
+}
+
+const topicOf = (topics: Topics, topic: OutboundTopic) =>
+  ({
+    'issue-trends': topics.issueTrends,
+    'follow-ups': topics.followUps,
+    'account-alerts': topics.accountAlerts,
+  })[topic];
+
+export const toOutboundMessage = (m: StoredOutboundMessage): Message => {
+  const message = cloudEvent({
+    id: m.id,
+    type: m.type,
+    source: `heard/${m.topic}`,
+    subject: m.subject,
+    time: m.time,
+    data: m.data,
+    key: m.key,
+  });
+  message.headers.ce_heardseq = String(m.seq);
+  return message;
+};
+
+/**
+ * Sends the outbox to the outbound topics, oldest first, and marks each message sent once
+ * the transport acknowledged it: at least once, with ce_id (the message id) as the dedup
+ * key. It runs every interval (after `beforeRelay`, which queues the follow-ups that came
+ * due) and whenever the projections committed a batch.
+ */
+export class OutboxRelay {
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<void>;
+  private again = false;
+  private relayed = 0;
+  private stopped = true;
+
+  constructor(
+    private readonly reads: ReadStore,
+    private readonly transport: MessageTransport,
+    private readonly options: {
+      intervalMs: number;
+      topics?: Topics;
+      batchSize?: number;
+      beforeRelay?: () => Promise<unknown>;
+      logger?: RelayLogger;
+    },
+  ) {}
+
+  async start(): Promise<void> {
+    await this.reads.exec(OUTBOX_DDL);
+    this.stopped = false;
+    this.timer = setInterval(() => this.poke(), this.options.intervalMs);
+    this.timer.unref();
+    this.poke();
+  }
+
+  /** Runs a pass now, or right after the one under way. */
+  poke(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = this.loop().finally(() => (this.running = undefined));
+  }
+
+  private async loop(): Promise<void> {
+    do {
+      this.again = false;
+      try {
+        await this.options.beforeRelay?.();
+        while ((await this.relayOnce()) === (this.options.batchSize ?? 500) && !this.stopped);
+      } catch (error) {
+        // The next pass (interval or batch) retries from the same place.
+        this.options.logger?.error('Relaying the outbox failed; retrying on the next pass', error);
+        return;
+      }
+    } while (this.again && !this.stopped);
+  }
+
+  /** Sends one batch of pending messages; returns how many. */
+  async relayOnce(): Promise<number> {
+    const pending = await pendingOutbound(this.reads, this.options.batchSize ?? 500);
+    if (pending.length === 0) return 0;
+    const byTopic = new Map<OutboundTopic, StoredOutboundMessage[]>();
+    for (const m of pending) {
+      const list = byTopic.get(m.topic);
+      if (list) list.push(m);
+      else byTopic.set(m.topic, [m]);
+    }
+    for (const [topic, messages] of byTopic)
+      await this.transport.send(
+        topicOf(this.options.topics ?? TOPICS, topic),
+        messages.map(toOutboundMessage),
+      );
+    await markOutboundSent(
+      this.reads,
+      pending.map((m) => m.id),
+      new Date().toISOString(),
+    );
+    this.relayed += pending.length;
+    return pending.length;
+  }
+
+  status() {
+    return { relayed: this.relayed, running: !this.stopped };
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.timer);
+    await this.running;
+  }
+}

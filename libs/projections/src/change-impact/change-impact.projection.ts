@@ -1,0 +1,217 @@
+import type { CaseOpened, ChangeAnnounced, ContactLogged } from '@heard/domain';
+import type { RecordedEvent } from '@heard/event-store';
+import type { Projection } from '../projection';
+import type { ReadStore, ReadTx } from '../read-store/read-store.port';
+import { DAY_MS, dayOf } from '../shared/time';
+
+/**
+ * Every inbound contact (the one that opened a case, and each inbound contact after it)
+ * with its time, channel and the case's category and product; and every announced change.
+ * Change impact is a count of contacts in equal windows on either side of a change.
+ */
+export const changeImpactProjection: Projection = {
+  name: 'change_impact',
+  version: 1,
+  tables: ['ci_contacts', 'ci_cases', 'ci_changes'],
+  schema: () => `
+    CREATE TABLE IF NOT EXISTS ci_contacts (
+      position  INTEGER PRIMARY KEY,
+      case_id   TEXT    NOT NULL,
+      at_ms     INTEGER NOT NULL,
+      day       TEXT    NOT NULL,
+      channel   TEXT    NOT NULL,
+      category  TEXT    NOT NULL,
+      product   TEXT,
+      opening   INTEGER NOT NULL
+    );
+    CREATE INDEX IF NOT EXISTS ci_contacts_by_time ON ci_contacts (at_ms);
+    CREATE TABLE IF NOT EXISTS ci_cases (
+      case_id  TEXT PRIMARY KEY,
+      category TEXT NOT NULL,
+      product  TEXT
+    );
+    CREATE TABLE IF NOT EXISTS ci_changes (
+      change_id    TEXT    PRIMARY KEY,
+      kind         TEXT    NOT NULL,
+      description  TEXT    NOT NULL,
+      product      TEXT,
+      effective_at TEXT    NOT NULL,
+      effective_ms INTEGER NOT NULL,
+      announced_at TEXT    NOT NULL
+    );`,
+
+  async apply(events: RecordedEvent[], tx: ReadTx) {
+    const contact = (
+      event: RecordedEvent,
+      caseId: string,
+      atIso: string,
+      channel: string,
+      category: string,
+      product: string | null | undefined,
+      opening: boolean,
+    ) => {
+      const at = Date.parse(atIso);
+      return tx.execute(
+        `INSERT INTO ci_contacts (position, case_id, at_ms, day, channel, category, product, opening)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (position) DO NOTHING`,
+        [event.position, caseId, at, dayOf(at), channel, category, product, opening ? 1 : 0],
+      );
+    };
+    for (const event of events)
+      switch (event.type) {
+        case 'CaseOpened': {
+          const d = event.data as CaseOpened['data'];
+          await tx.execute(
+            'INSERT INTO ci_cases (case_id, category, product) VALUES (?, ?, ?) ON CONFLICT (case_id) DO NOTHING',
+            [d.caseId, d.category, d.product],
+          );
+          await contact(event, d.caseId, d.openedAt, d.channel, d.category, d.product, true);
+          break;
+        }
+        case 'ContactLogged': {
+          const d = event.data as ContactLogged['data'];
+          if (d.direction !== 'inbound') break;
+          const [c] = await tx.query<{ category: string; product: string | null }>(
+            'SELECT category, product FROM ci_cases WHERE case_id = ?',
+            [d.caseId],
+          );
+          if (c)
+            await contact(event, d.caseId, d.contactedAt, d.channel, c.category, c.product, false);
+          break;
+        }
+        case 'ChangeAnnounced': {
+          const d = event.data as ChangeAnnounced['data'];
+          await tx.execute(
+            `INSERT INTO ci_changes (change_id, kind, description, product, effective_at, effective_ms, announced_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (change_id) DO NOTHING`,
+            [
+              d.changeId,
+              d.kind,
+              d.description,
+              d.product,
+              d.effectiveAt,
+              Date.parse(d.effectiveAt),
+              d.announcedAt,
+            ],
+          );
+          break;
+        }
+      }
+  },
+};
+
+export interface ImpactCount {
+  before: number;
+  after: number;
+  difference: number;
+  /** (after - before) / before, rounded to 0.1%; null when there was none before. */
+  changePct: number | null;
+}
+
+export interface ChangeImpact {
+  change: {
+    changeId: string;
+    kind: string;
+    description: string;
+    product: string | null;
+    effectiveAt: string;
+  };
+  windowDays: number;
+  before: { from: string; to: string };
+  after: { from: string; to: string };
+  /** False while the after window is still running (contacts seen up to `observedUntil`). */
+  afterWindowComplete: boolean;
+  observedUntil: string | null;
+  /** Contacts counted: the change's product only, or every product for a change without one. */
+  scope: string;
+  total: ImpactCount;
+  byCategory: Array<{ category: string } & ImpactCount>;
+  byChannel: Array<{ channel: string } & ImpactCount>;
+  byCategoryAndChannel: Array<{ category: string; channel: string } & ImpactCount>;
+}
+
+const count = (before: number, after: number): ImpactCount => ({
+  before,
+  after,
+  difference: after - before,
+  changePct: before > 0 ? Math.round(((after - before) / before) * 1000) / 10 : null,
+});
+
+/** Contacts in the `windowDays` before the change took effect and the same span after it. */
+export const readChangeImpact = async (
+  store: ReadStore,
+  changeId: string,
+  windowDays: number,
+): Promise<ChangeImpact | undefined> => {
+  const [change] = await store.query<{
+    change_id: string;
+    kind: string;
+    description: string;
+    product: string | null;
+    effective_at: string;
+    effective_ms: number;
+  }>('SELECT * FROM ci_changes WHERE change_id = ?', [changeId]);
+  if (!change) return undefined;
+  const span = windowDays * DAY_MS;
+  const start = change.effective_ms - span;
+  const end = change.effective_ms + span;
+  const rows = await store.query<{
+    category: string;
+    channel: string;
+    before: number;
+    after: number;
+  }>(
+    `SELECT category, channel,
+            SUM(CASE WHEN at_ms < ? THEN 1 ELSE 0 END) AS before,
+            SUM(CASE WHEN at_ms >= ? THEN 1 ELSE 0 END) AS after
+     FROM ci_contacts WHERE at_ms >= ? AND at_ms < ? ${change.product ? 'AND product = ?' : ''}
+     GROUP BY category, channel ORDER BY category, channel`,
+    [
+      change.effective_ms,
+      change.effective_ms,
+      start,
+      end,
+      ...(change.product ? [change.product] : []),
+    ],
+  );
+  const [latest] = await store.query<{ at_ms: number | null }>(
+    'SELECT MAX(at_ms) AS at_ms FROM ci_contacts',
+  );
+  const sumBy = (keyOf: (r: (typeof rows)[number]) => string) => {
+    const sums = new Map<string, { before: number; after: number }>();
+    for (const r of rows) {
+      const s = sums.get(keyOf(r)) ?? { before: 0, after: 0 };
+      s.before += r.before;
+      s.after += r.after;
+      sums.set(keyOf(r), s);
+    }
+    return [...sums.entries()].map(([key, s]) => ({ key, ...count(s.before, s.after) }));
+  };
+  const iso = (ms: number) => new Date(ms).toISOString();
+  return {
+    change: {
+      changeId: change.change_id,
+      kind: change.kind,
+      description: change.description,
+      product: change.product,
+      effectiveAt: change.effective_at,
+    },
+    windowDays,
+    before: { from: iso(start), to: iso(change.effective_ms) },
+    after: { from: iso(change.effective_ms), to: iso(end) },
+    afterWindowComplete: (latest?.at_ms ?? 0) >= end,
+    observedUntil: latest?.at_ms ? iso(latest.at_ms) : null,
+    scope: change.product ? `product ${change.product}` : 'all products',
+    total: count(
+      rows.reduce((n, r) => n + r.before, 0),
+      rows.reduce((n, r) => n + r.after, 0),
+    ),
+    byCategory: sumBy((r) => r.category).map(({ key, ...c }) => ({ category: key, ...c })),
+    byChannel: sumBy((r) => r.channel).map(({ key, ...c }) => ({ channel: key, ...c })),
+    byCategoryAndChannel: rows.map((r) => ({
+      category: r.category,
+      channel: r.channel,
+      ...count(r.before, r.after),
+    })),
+  };
+};

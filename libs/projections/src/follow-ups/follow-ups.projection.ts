@@ -1,0 +1,315 @@
+import type {
+  CaseOpened,
+  CaseResolved,
+  FixShipped,
+  FollowUpCompleted,
+  FollowUpScheduled,
+  IncidentDeclared,
+  IncidentResolved,
+  IssueIdentified,
+} from '@heard/domain';
+import type { RecordedEvent } from '@heard/event-store';
+import { enqueueOutbound, OUTBOX_DDL, type OutboundMessage } from '../outbox/outbox';
+import type { Projection } from '../projection';
+import type { ReadTx } from '../read-store/read-store.port';
+
+const caseIdOf = (event: RecordedEvent) => event.streamId.slice('case-'.length);
+
+interface ShippedFix {
+  eventId: string;
+  release: string;
+  description: string;
+  credit: boolean;
+  shippedAt: string;
+}
+
+/**
+ * "You were heard": the follow-ups scheduled after each resolution (sent when due by the
+ * scheduler, see enqueueDueFollowUps), a notice to every customer whose case is linked to an
+ * issue when its fix ships, and a notice to each customer an incident affects. Notices go to
+ * the outbox with ids derived from the trigger and the customer: one per customer per trigger,
+ * whatever replays it.
+ */
+export const followUpsProjection: Projection = {
+  name: 'follow_ups',
+  version: 1,
+  tables: ['follow_ups', 'fu_cases', 'fu_issue_cases', 'fu_issues', 'fu_incidents'],
+  schema: () => `
+    ${OUTBOX_DDL}
+    CREATE TABLE IF NOT EXISTS follow_ups (
+      case_id       TEXT    NOT NULL,
+      follow_up_id  TEXT    NOT NULL,
+      customer_id   TEXT    NOT NULL,
+      product       TEXT,
+      resolution    TEXT,
+      scheduled_at  TEXT    NOT NULL,
+      due_at        TEXT    NOT NULL,
+      due_ms        INTEGER NOT NULL,
+      status        TEXT    NOT NULL,
+      cancel_reason TEXT,
+      outcome       TEXT,
+      csat          INTEGER,
+      note          TEXT,
+      completed_at  TEXT,
+      trigger_id    TEXT    NOT NULL,
+      PRIMARY KEY (case_id, follow_up_id)
+    );
+    CREATE INDEX IF NOT EXISTS follow_ups_by_status ON follow_ups (status, due_ms);
+    CREATE INDEX IF NOT EXISTS follow_ups_by_customer ON follow_ups (customer_id);
+    CREATE TABLE IF NOT EXISTS fu_cases (
+      case_id     TEXT PRIMARY KEY,
+      customer_id TEXT NOT NULL,
+      product     TEXT,
+      summary     TEXT NOT NULL,
+      resolution  TEXT
+    );
+    CREATE TABLE IF NOT EXISTS fu_issue_cases (
+      issue_id    TEXT NOT NULL,
+      case_id     TEXT NOT NULL,
+      customer_id TEXT NOT NULL,
+      PRIMARY KEY (issue_id, case_id)
+    );
+    CREATE TABLE IF NOT EXISTS fu_issues (
+      issue_id TEXT PRIMARY KEY,
+      title    TEXT NOT NULL,
+      fixes    TEXT NOT NULL
+    );
+    CREATE TABLE IF NOT EXISTS fu_incidents (
+      incident_id TEXT PRIMARY KEY,
+      title       TEXT NOT NULL,
+      product     TEXT,
+      affected    TEXT NOT NULL
+    );`,
+
+  async apply(events: RecordedEvent[], tx: ReadTx) {
+    const outbound: OutboundMessage[] = [];
+    for (const event of events) {
+      const at = event.metadata.occurredAt;
+      switch (event.type) {
+        case 'CaseOpened': {
+          const d = event.data as CaseOpened['data'];
+          await tx.execute(
+            `INSERT INTO fu_cases (case_id, customer_id, product, summary) VALUES (?, ?, ?, ?)
+             ON CONFLICT (case_id) DO NOTHING`,
+            [d.caseId, d.customerId, d.product, d.summary],
+          );
+          break;
+        }
+        case 'CaseResolved': {
+          const d = event.data as CaseResolved['data'];
+          await tx.execute('UPDATE fu_cases SET resolution = ? WHERE case_id = ?', [
+            d.resolution,
+            d.caseId,
+          ]);
+          break;
+        }
+        case 'FollowUpScheduled': {
+          const d = event.data as FollowUpScheduled['data'];
+          await tx.execute(
+            `INSERT INTO follow_ups (case_id, follow_up_id, customer_id, product, resolution, scheduled_at, due_at, due_ms, status, trigger_id)
+             SELECT case_id, ?, customer_id, product, resolution, ?, ?, ?, 'scheduled', ? FROM fu_cases WHERE case_id = ?
+             ON CONFLICT (case_id, follow_up_id) DO NOTHING`,
+            [
+              d.followUpId,
+              d.scheduledAt,
+              d.dueAt,
+              Date.parse(d.dueAt),
+              `follow-up:${d.caseId}:${d.followUpId}`,
+              d.caseId,
+            ],
+          );
+          break;
+        }
+        // The customer answered before we asked: no need to ask. A reopened case will be
+        // resolved again, with a follow-up of its own.
+        case 'ResolutionConfirmed':
+        case 'CaseReopened':
+          await tx.execute(
+            `UPDATE follow_ups SET status = 'cancelled', cancel_reason = ?
+             WHERE case_id = ? AND status = 'scheduled' AND due_ms > ?`,
+            [
+              event.type === 'ResolutionConfirmed' ? 'confirmed' : 'reopened',
+              caseIdOf(event),
+              Date.parse(at),
+            ],
+          );
+          break;
+        case 'FollowUpCompleted': {
+          const d = event.data as FollowUpCompleted['data'];
+          await tx.execute(
+            `UPDATE follow_ups SET status = 'completed', cancel_reason = NULL, outcome = ?, csat = ?, note = ?, completed_at = ?
+             WHERE case_id = ? AND follow_up_id = ?`,
+            [d.outcome, d.csat, d.note, d.completedAt, d.caseId, d.followUpId],
+          );
+          break;
+        }
+        case 'CaseLinkedToIssue': {
+          const caseId = caseIdOf(event);
+          const issueId = (event.data as { issueId: string }).issueId;
+          await tx.execute(
+            `INSERT INTO fu_issue_cases (issue_id, case_id, customer_id)
+             SELECT ?, case_id, customer_id FROM fu_cases WHERE case_id = ?
+             ON CONFLICT (issue_id, case_id) DO NOTHING`,
+            [issueId, caseId],
+          );
+          // Linked after its fix shipped: this customer still hears about it.
+          const [issue] = await tx.query<{ title: string; fixes: string }>(
+            'SELECT title, fixes FROM fu_issues WHERE issue_id = ?',
+            [issueId],
+          );
+          if (!issue) break;
+          const [linked] = await tx.query<{ customer_id: string }>(
+            'SELECT customer_id FROM fu_cases WHERE case_id = ?',
+            [caseId],
+          );
+          if (!linked) break;
+          for (const fix of JSON.parse(issue.fixes) as ShippedFix[])
+            if (fix.credit)
+              outbound.push(
+                ...(await fixNotices(tx, issueId, issue.title, fix, [linked.customer_id])),
+              );
+          break;
+        }
+        case 'IssueIdentified': {
+          const d = event.data as IssueIdentified['data'];
+          await tx.execute(
+            `INSERT INTO fu_issues (issue_id, title, fixes) VALUES (?, ?, '[]') ON CONFLICT (issue_id) DO NOTHING`,
+            [d.issueId, d.title],
+          );
+          break;
+        }
+        case 'FixShipped': {
+          const d = event.data as FixShipped['data'];
+          const [issue] = await tx.query<{ title: string; fixes: string }>(
+            'SELECT title, fixes FROM fu_issues WHERE issue_id = ?',
+            [d.issueId],
+          );
+          if (!issue) break;
+          const fix: ShippedFix = {
+            eventId: event.metadata.eventId,
+            release: d.release,
+            description: d.description,
+            credit: d.creditCustomers,
+            shippedAt: d.shippedAt,
+          };
+          await tx.execute('UPDATE fu_issues SET fixes = ? WHERE issue_id = ?', [
+            JSON.stringify([...(JSON.parse(issue.fixes) as ShippedFix[]), fix]),
+            d.issueId,
+          ]);
+          if (!fix.credit) break;
+          const customers = await tx.query<{ customer_id: string }>(
+            'SELECT DISTINCT customer_id FROM fu_issue_cases WHERE issue_id = ? ORDER BY customer_id',
+            [d.issueId],
+          );
+          outbound.push(
+            ...(await fixNotices(
+              tx,
+              d.issueId,
+              issue.title,
+              fix,
+              customers.map((c) => c.customer_id),
+            )),
+          );
+          break;
+        }
+        case 'IncidentDeclared': {
+          const d = event.data as IncidentDeclared['data'];
+          const affected = [...new Set(d.affectedCustomerIds)];
+          await tx.execute(
+            `INSERT INTO fu_incidents (incident_id, title, product, affected) VALUES (?, ?, ?, ?)
+             ON CONFLICT (incident_id) DO NOTHING`,
+            [d.incidentId, d.title, d.product, JSON.stringify(affected)],
+          );
+          for (const customerId of affected)
+            outbound.push({
+              id: `incident-declared:${event.metadata.eventId}:${customerId}`,
+              topic: 'follow-ups',
+              type: 'heard.notice.incident-declared',
+              key: customerId,
+              subject: event.streamId,
+              time: d.declaredAt,
+              data: {
+                customerId,
+                incidentId: d.incidentId,
+                title: d.title,
+                product: d.product,
+                message: d.message,
+              },
+            });
+          break;
+        }
+        case 'IncidentResolved': {
+          const d = event.data as IncidentResolved['data'];
+          const [incident] = await tx.query<{ title: string; affected: string }>(
+            'SELECT title, affected FROM fu_incidents WHERE incident_id = ?',
+            [d.incidentId],
+          );
+          if (!incident) break;
+          for (const customerId of JSON.parse(incident.affected) as string[])
+            outbound.push({
+              id: `incident-resolved:${event.metadata.eventId}:${customerId}`,
+              topic: 'follow-ups',
+              type: 'heard.notice.incident-resolved',
+              key: customerId,
+              subject: event.streamId,
+              time: d.resolvedAt,
+              data: {
+                customerId,
+                incidentId: d.incidentId,
+                title: incident.title,
+                message: d.note ?? `Resolved: ${incident.title}`,
+              },
+            });
+          break;
+        }
+      }
+    }
+    await enqueueOutbound(tx, outbound);
+  },
+};
+
+/** One "you were heard" notice per customer, naming the fix and crediting their report. */
+const fixNotices = async (
+  tx: ReadTx,
+  issueId: string,
+  title: string,
+  fix: ShippedFix,
+  customerIds: string[],
+): Promise<OutboundMessage[]> => {
+  if (customerIds.length === 0) return [];
+  const [count] = await tx.query<{ n: number }>(
+    'SELECT COUNT(DISTINCT customer_id) AS n FROM fu_issue_cases WHERE issue_id = ?',
+    [issueId],
+  );
+  const reporters = count?.n ?? customerIds.length;
+  const messages: OutboundMessage[] = [];
+  for (const customerId of customerIds) {
+    const cases = await tx.query<{ case_id: string; summary: string }>(
+      `SELECT c.case_id, c.summary FROM fu_issue_cases l JOIN fu_cases c ON c.case_id = l.case_id
+       WHERE l.issue_id = ? AND l.customer_id = ? ORDER BY c.case_id`,
+      [issueId, customerId],
+    );
+    messages.push({
+      id: `fix-shipped:${fix.eventId}:${customerId}`,
+      topic: 'follow-ups',
+      type: 'heard.notice.fix-shipped',
+      key: customerId,
+      subject: `issue-${issueId}`,
+      time: fix.shippedAt,
+      data: {
+        customerId,
+        issueId,
+        issueTitle: title,
+        release: fix.release,
+        fix: fix.description,
+        caseIds: cases.map((c) => c.case_id),
+        reportedBy: reporters,
+        message:
+          `You told us: "${cases[0]?.summary ?? title}". You were heard: ` +
+          `${reporters > 1 ? `with ${reporters - 1} other customer${reporters > 2 ? 's' : ''}, ` : ''}` +
+          `your report led to a fix, shipped in ${fix.release}: ${fix.description}`,
+      },
+    });
+  }
+  return messages;
+};

@@ -1,0 +1,272 @@
+import type {
+  ApologyIssued,
+  CaseHandedOver,
+  CaseOpened,
+  CaseResolved,
+  FollowUpCompleted,
+} from '@heard/domain';
+import type { RecordedEvent } from '@heard/event-store';
+import type { Projection } from '../projection';
+import { SqlFilter, type ReadStore, type ReadTx } from '../read-store/read-store.port';
+import { DAY_MS, dayOf, isoWeekOf } from '../shared/time';
+
+/** Team of a case nobody handed to a team. */
+export const FIRST_LINE = 'first-line';
+
+/**
+ * One row per case with what its outcome KPIs need. A case counts for the team that held it
+ * when it was first resolved (the last team handed to, else first-line), for the agent who
+ * first resolved it (before that, the agent working it), its product, and the ISO week it
+ * was opened.
+ */
+export const kpisProjection: Projection = {
+  name: 'outcome_kpis',
+  version: 1,
+  tables: ['kpi_cases'],
+  schema: () => `
+    CREATE TABLE IF NOT EXISTS kpi_cases (
+      case_id                     TEXT    PRIMARY KEY,
+      customer_id                 TEXT    NOT NULL,
+      product                     TEXT,
+      week                        TEXT    NOT NULL,
+      opened_day                  TEXT    NOT NULL,
+      opened_ms                   INTEGER NOT NULL,
+      team                        TEXT    NOT NULL,
+      agent                       TEXT,
+      resolved                    INTEGER NOT NULL,
+      first_resolved_ms           INTEGER,
+      contacts_before_resolution  INTEGER NOT NULL,
+      handovers                   INTEGER NOT NULL,
+      handovers_before_resolution INTEGER NOT NULL,
+      reopens                     INTEGER NOT NULL,
+      first_apology_ms            INTEGER,
+      apologies                   INTEGER NOT NULL,
+      third_party_apologies       INTEGER NOT NULL,
+      confirmed_ms                INTEGER,
+      follow_ups_completed        INTEGER NOT NULL,
+      satisfied                   INTEGER NOT NULL,
+      csat_sum                    INTEGER NOT NULL,
+      csat_count                  INTEGER NOT NULL
+    );
+    CREATE INDEX IF NOT EXISTS kpi_cases_by_day ON kpi_cases (opened_day);`,
+
+  async apply(events: RecordedEvent[], tx: ReadTx) {
+    for (const event of events) {
+      if (!event.streamId.startsWith('case-')) continue;
+      const caseId = event.streamId.slice('case-'.length);
+      const at = Date.parse(event.metadata.occurredAt);
+      const update = (set: string, params: unknown[] = []) =>
+        tx.execute(`UPDATE kpi_cases SET ${set} WHERE case_id = ?`, [...params, caseId]);
+      // Before the first resolution the case belongs to whoever works it.
+      const working = (agentId: string) =>
+        update('agent = CASE WHEN resolved = 0 THEN ? ELSE agent END', [agentId]);
+      switch (event.type) {
+        case 'CaseOpened': {
+          const d = event.data as CaseOpened['data'];
+          const opened = Date.parse(d.openedAt);
+          await tx.execute(
+            `INSERT INTO kpi_cases (case_id, customer_id, product, week, opened_day, opened_ms, team, agent, resolved,
+               contacts_before_resolution, handovers, handovers_before_resolution, reopens, apologies,
+               third_party_apologies, follow_ups_completed, satisfied, csat_sum, csat_count)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0) ON CONFLICT (case_id) DO NOTHING`,
+            [
+              d.caseId,
+              d.customerId,
+              d.product,
+              isoWeekOf(opened),
+              dayOf(opened),
+              opened,
+              FIRST_LINE,
+              d.openedBy,
+            ],
+          );
+          break;
+        }
+        case 'ContactLogged': {
+          const d = event.data as { direction: string; agentId: string };
+          if (d.direction === 'inbound')
+            await update(
+              'contacts_before_resolution = contacts_before_resolution + CASE WHEN resolved = 0 THEN 1 ELSE 0 END',
+            );
+          await update('agent = COALESCE(agent, ?)', [d.agentId]);
+          break;
+        }
+        case 'ApologyIssued': {
+          const d = event.data as ApologyIssued['data'];
+          await update(
+            `apologies = apologies + 1, third_party_apologies = third_party_apologies + ?,
+             first_apology_ms = COALESCE(first_apology_ms, ?), agent = COALESCE(agent, ?)`,
+            [d.fault === 'third_party' ? 1 : 0, at, d.agentId],
+          );
+          break;
+        }
+        case 'CaseHandedOver': {
+          const d = event.data as CaseHandedOver['data'];
+          await update(
+            `handovers = handovers + 1,
+             handovers_before_resolution = handovers_before_resolution + CASE WHEN resolved = 0 THEN 1 ELSE 0 END`,
+          );
+          if (d.toTeam)
+            await update('team = CASE WHEN resolved = 0 THEN ? ELSE team END', [d.toTeam]);
+          if (d.toAgentId) await working(d.toAgentId);
+          break;
+        }
+        case 'CaseResolved': {
+          const d = event.data as CaseResolved['data'];
+          await update(
+            `agent = CASE WHEN resolved = 0 THEN ? ELSE agent END,
+             first_resolved_ms = COALESCE(first_resolved_ms, ?), resolved = 1`,
+            [d.agentId, at],
+          );
+          break;
+        }
+        case 'ResolutionConfirmed':
+          await update('confirmed_ms = COALESCE(confirmed_ms, ?)', [at]);
+          break;
+        case 'CaseReopened':
+          await update('reopens = reopens + 1, confirmed_ms = NULL');
+          break;
+        case 'FollowUpCompleted': {
+          const d = event.data as FollowUpCompleted['data'];
+          await update(
+            `follow_ups_completed = follow_ups_completed + 1, satisfied = satisfied + ?,
+             csat_sum = csat_sum + ?, csat_count = csat_count + ?,
+             confirmed_ms = CASE WHEN ? = 1 THEN COALESCE(confirmed_ms, ?) ELSE confirmed_ms END`,
+            [
+              d.outcome === 'satisfied' ? 1 : 0,
+              d.csat ?? 0,
+              d.csat === undefined ? 0 : 1,
+              d.outcome === 'satisfied' ? 1 : 0,
+              at,
+            ],
+          );
+          break;
+        }
+        default:
+          if ('agentId' in (event.data as object)) {
+            const agentId = (event.data as { agentId?: unknown }).agentId;
+            if (typeof agentId === 'string') await update('agent = COALESCE(agent, ?)', [agentId]);
+          }
+      }
+    }
+  },
+};
+
+export const KPI_DIMENSIONS = ['team', 'agent', 'product', 'week'] as const;
+export type KpiDimension = (typeof KPI_DIMENSIONS)[number];
+
+export interface KpiRow {
+  /** The team, agent, product or week; null for cases without one (no product, no agent yet). */
+  key: string | null;
+  cases: number;
+  resolved: number;
+  /** Share of resolved cases solved without another inbound contact, handover or reopen. */
+  firstContactResolution: number | null;
+  /** Inbound contacts after the opening one, before the first resolution, per resolved case. */
+  repeatContactsBeforeResolution: number | null;
+  handoversPerCase: number | null;
+  /** Share of resolved cases reopened at least once (rejected, "not fixed", or reopened). */
+  reopenRate: number | null;
+  /** Mean hours from opening to the first apology, over cases with one. */
+  hoursToFirstApology: number | null;
+  /** Mean hours from opening to the confirmation that held (customer or follow-up). */
+  hoursToConfirmedFix: number | null;
+  /** Mean CSAT (1 to 5) of completed follow-ups that gave one. */
+  satisfaction: number | null;
+  followUpsCompleted: number;
+  satisfiedShare: number | null;
+  /** Share of apologies that named a third party's fault. */
+  thirdPartyApologyShare: number | null;
+}
+
+export interface KpiReport {
+  by: KpiDimension;
+  period: { from: string | null; to: string | null };
+  overall: KpiRow;
+  rows: KpiRow[];
+}
+
+interface Sums {
+  key: string | null;
+  cases: number;
+  resolved: number;
+  fcr: number;
+  repeat_contacts: number;
+  handovers: number;
+  reopened: number;
+  apology_ms: number | null;
+  confirmed_ms: number | null;
+  csat_sum: number;
+  csat_count: number;
+  follow_ups: number;
+  satisfied: number;
+  apologies: number;
+  third_party: number;
+}
+
+const ratio = (n: number, d: number, digits = 3) =>
+  d > 0 ? Math.round((n / d) * 10 ** digits) / 10 ** digits : null;
+const hours = (ms: number | null) =>
+  ms === null ? null : Math.round((ms / (DAY_MS / 24)) * 10) / 10;
+
+const present = (sums: Sums): KpiRow => {
+  // SUM over no rows is NULL.
+  const s = Object.fromEntries(
+    Object.entries(sums).map(([k, v]) => [
+      k,
+      v === null && !k.endsWith('_ms') && k !== 'key' ? 0 : v,
+    ]),
+  ) as unknown as Sums;
+  return {
+    key: s.key,
+    cases: s.cases,
+    resolved: s.resolved,
+    firstContactResolution: ratio(s.fcr, s.resolved),
+    repeatContactsBeforeResolution: ratio(s.repeat_contacts, s.resolved, 2),
+    handoversPerCase: ratio(s.handovers, s.cases, 2),
+    reopenRate: ratio(s.reopened, s.resolved),
+    hoursToFirstApology: hours(s.apology_ms),
+    hoursToConfirmedFix: hours(s.confirmed_ms),
+    satisfaction: ratio(s.csat_sum, s.csat_count, 2),
+    followUpsCompleted: s.follow_ups,
+    satisfiedShare: ratio(s.satisfied, s.follow_ups),
+    thirdPartyApologyShare: ratio(s.third_party, s.apologies),
+  };
+};
+
+const SUMS = `COUNT(*) AS cases, SUM(resolved) AS resolved,
+  SUM(CASE WHEN resolved = 1 AND contacts_before_resolution = 0 AND handovers_before_resolution = 0 AND reopens = 0 THEN 1 ELSE 0 END) AS fcr,
+  SUM(CASE WHEN resolved = 1 THEN contacts_before_resolution ELSE 0 END) AS repeat_contacts,
+  SUM(handovers) AS handovers,
+  SUM(CASE WHEN resolved = 1 AND reopens > 0 THEN 1 ELSE 0 END) AS reopened,
+  AVG(first_apology_ms - opened_ms) AS apology_ms,
+  AVG(confirmed_ms - opened_ms) AS confirmed_ms,
+  SUM(csat_sum) AS csat_sum, SUM(csat_count) AS csat_count,
+  SUM(follow_ups_completed) AS follow_ups, SUM(satisfied) AS satisfied,
+  SUM(apologies) AS apologies, SUM(third_party_apologies) AS third_party`;
+
+/** Outcome KPIs by team, agent, product or week, over cases opened in the period. */
+export const readKpis = async (
+  store: ReadStore,
+  options: { by: KpiDimension; from?: string; to?: string; product?: string },
+): Promise<KpiReport> => {
+  const { where: filter, params } = new SqlFilter()
+    .when(options.from, 'opened_day >= ?')
+    .when(options.to, 'opened_day <= ?')
+    .when(options.product, 'product = ?');
+  // The dimension is one of four column names, never user text.
+  const rows = await store.query<Sums>(
+    `SELECT ${options.by} AS key, ${SUMS} FROM kpi_cases ${filter} GROUP BY ${options.by} ORDER BY ${options.by}`,
+    params,
+  );
+  const [overall] = await store.query<Sums>(
+    `SELECT NULL AS key, ${SUMS} FROM kpi_cases ${filter}`,
+    params,
+  );
+  return {
+    by: options.by,
+    period: { from: options.from ?? null, to: options.to ?? null },
+    overall: present({ ...overall!, key: 'all' }),
+    rows: rows.map(present),
+  };
+};

@@ -1,0 +1,137 @@
+import { createHash } from 'node:crypto';
+import type { ReadStore } from '../read-store/read-store.port';
+import { addDays, dayOf } from '../shared/time';
+import { readWatermark } from './recurring-issues.queries';
+import { dot, terms, tfIdfVectors, type Vector } from './text-similarity';
+
+export interface CandidateOptions {
+  product?: string;
+  /** Cases opened in the last `days` days (to the newest business time seen). */
+  days: number;
+  /** A candidate needs at least this many cases. */
+  minCases: number;
+  /** Cosine similarity a case needs to a group's centroid to join it. */
+  similarity: number;
+}
+
+export const DEFAULT_CANDIDATE_OPTIONS: CandidateOptions = {
+  days: 90,
+  minCases: 5,
+  similarity: 0.5,
+};
+
+export interface CandidateIssue {
+  /** Stable while its first case stays in it: derived from the product and that case. */
+  candidateId: string;
+  product: string | null;
+  /** The summary most cases share. */
+  title: string;
+  /** The words that weigh most in the group. */
+  keywords: string[];
+  categories: Record<string, number>;
+  cases: number;
+  customers: number;
+  firstOpenedAt: string;
+  lastOpenedAt: string;
+  caseIds: string[];
+}
+
+interface CaseText {
+  case_id: string;
+  customer_id: string;
+  product: string | null;
+  category: string;
+  opened_at: string;
+  summary: string;
+  text: string;
+}
+
+/** A group's members and the sum of their vectors (its centroid, unnormalized). */
+interface Cluster {
+  sum: Vector;
+  squaredNorm: number;
+  members: CaseText[];
+}
+
+const join = (cluster: Cluster, row: CaseText, vector: Vector) => {
+  cluster.members.push(row);
+  for (const [t, w] of vector) {
+    const before = cluster.sum.get(t) ?? 0;
+    cluster.sum.set(t, before + w);
+    cluster.squaredNorm += (before + w) ** 2 - before ** 2;
+  }
+};
+
+/**
+ * Cases nobody linked to an issue yet that tell the same story, grouped per product: each
+ * case, oldest first, joins the group whose centroid it is most similar to (at least
+ * `similarity`), or starts a group. Groups with at least `minCases` are candidates.
+ */
+export const findCandidateIssues = async (
+  store: ReadStore,
+  options: CandidateOptions,
+): Promise<{ from: string; to: string; candidates: CandidateIssue[] }> => {
+  const to = dayOf((await readWatermark(store)) ?? Date.now());
+  const from = addDays(to, -(options.days - 1));
+  const rows = await store.query<CaseText>(
+    `SELECT case_id, customer_id, product, category, opened_at, summary, text FROM ri_cases
+     WHERE issue_id IS NULL AND opened_day >= ? AND opened_day <= ? ${options.product ? 'AND product = ?' : ''}
+     ORDER BY opened_ms, case_id`,
+    options.product ? [from, to, options.product] : [from, to],
+  );
+  const vectors = tfIdfVectors(rows.map((r) => terms(r.text)));
+  const clustersByProduct = new Map<string, Cluster[]>();
+  rows.forEach((row, i) => {
+    const vector = vectors[i]!;
+    const clusters = clustersByProduct.get(row.product ?? '') ?? [];
+    clustersByProduct.set(row.product ?? '', clusters);
+    let best: Cluster | undefined;
+    let bestScore = options.similarity;
+    for (const cluster of clusters) {
+      const score = dot(vector, cluster.sum) / Math.sqrt(cluster.squaredNorm);
+      if (score >= bestScore) [best, bestScore] = [cluster, score];
+    }
+    if (!best) clusters.push((best = { sum: new Map(), squaredNorm: 0, members: [] }));
+    join(best, row, vector);
+  });
+
+  const candidates: CandidateIssue[] = [];
+  for (const clusters of clustersByProduct.values())
+    for (const cluster of clusters) {
+      if (cluster.members.length < options.minCases) continue;
+      const members = cluster.members;
+      const first = members[0]!;
+      candidates.push({
+        candidateId: candidateIdOf(first.product, first.case_id),
+        product: first.product,
+        title: mostCommon(members.map((m) => m.summary)),
+        keywords: [...cluster.sum.entries()]
+          .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+          .slice(0, 6)
+          .map(([t]) => t),
+        categories: countBy(members.map((m) => m.category)),
+        cases: members.length,
+        customers: new Set(members.map((m) => m.customer_id)).size,
+        firstOpenedAt: first.opened_at,
+        lastOpenedAt: members[members.length - 1]!.opened_at,
+        caseIds: members.map((m) => m.case_id),
+      });
+    }
+  candidates.sort((a, b) => b.cases - a.cases || a.candidateId.localeCompare(b.candidateId));
+  return { from, to, candidates };
+};
+
+export const candidateIdOf = (product: string | null, firstCaseId: string) =>
+  `cand-${createHash('sha256')
+    .update(`${product ?? ''}|${firstCaseId}`)
+    .digest('hex')
+    .slice(0, 12)}`;
+
+const countBy = (values: string[]): Record<string, number> => {
+  const counts: Record<string, number> = {};
+  for (const v of values) counts[v] = (counts[v] ?? 0) + 1;
+  return counts;
+};
+
+const mostCommon = (values: string[]): string =>
+  Object.entries(countBy(values)).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]![0];
