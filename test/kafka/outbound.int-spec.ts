@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { cloudEvent, KafkaTransport, outboundTopics, topicNames } from '@heard/messaging';
-import { describeWithKafka, kafkaClient, readTopic, uniquePrefix } from '../support/kafka';
+import { removeDir, startHeard, tempDataDir } from '../support/heard-app';
+import {
+  describeWithKafka,
+  kafkaClient,
+  readTopic,
+  uniquePrefix,
+  type ConsumedMessage,
+} from '../support/kafka';
 
 describeWithKafka('outbound topics', (brokers) => {
   jest.setTimeout(60_000);
@@ -47,6 +54,145 @@ describeWithKafka('outbound topics', (brokers) => {
       }
     } finally {
       await transport.close();
+    }
+  });
+});
+
+describeWithKafka('heard on the outbound topics', (brokers) => {
+  jest.setTimeout(120_000);
+
+  it('sends trend changes, notices, due follow-ups and account alerts as CloudEvents, each once, also after a restart', async () => {
+    const prefix = uniquePrefix();
+    const topics = topicNames(prefix);
+    const dir = tempDataDir();
+    const env = {
+      HEARD_KAFKA_BROKERS: brokers.join(','),
+      HEARD_KAFKA_TOPIC_PREFIX: prefix,
+      HEARD_KAFKA_INTAKE_CONSUMERS: '0',
+      HEARD_FOLLOW_UP_DELAY: '1s',
+      HEARD_SCHEDULER_INTERVAL: '200ms',
+      HEARD_SPIKE_MIN_CASES: '3',
+      HEARD_ACCOUNT_ALERT_OPEN_CASES: '1',
+    };
+    let heard = await startHeard(dir, env);
+    try {
+      const ok = async (answer: Promise<{ status: number; body: unknown }>) =>
+        expect((await answer).status).toBe(201);
+      await ok(
+        heard.post('/issues', {
+          issueId: 'lid',
+          title: 'Lid leaks',
+          product: 'Bottle',
+          category: 'defect',
+        }),
+      );
+      await ok(heard.post('/issues/lid/acknowledgement', { team: 'bottles', owner: 'pm-1' }));
+      for (const [caseId, customerId, accountId] of [
+        ['k1', 'cust-1', 'acct-1'],
+        ['k2', 'cust-2', 'acct-1'],
+        ['k3', 'cust-3', undefined],
+        ['k4', 'cust-4', undefined],
+      ] as const) {
+        await ok(
+          heard.post('/cases', {
+            caseId,
+            customerId,
+            accountId,
+            channel: 'chat',
+            category: 'defect',
+            product: 'Bottle',
+            summary: 'Lid leaks',
+          }),
+        );
+        if (caseId !== 'k4')
+          await ok(heard.post(`/cases/${caseId}/issue-links`, { issueId: 'lid' }));
+      }
+      await ok(
+        heard.post('/cases/k1/escalations', {
+          agentId: 'ana',
+          level: 'manager',
+          reason: 'Wants to cancel',
+          notifySales: true,
+        }),
+      );
+      await ok(heard.post('/cases/k3/resolution', { agentId: 'ana', resolution: 'New lid sent' }));
+      await ok(
+        heard.post('/issues/lid/fix-shipped', { release: 'v2', description: 'A firmer seal' }),
+      );
+      await ok(
+        heard.post('/incidents', {
+          title: 'Orders delayed',
+          message: 'Your order ships Monday',
+          affectedCustomerIds: ['cust-1', 'cust-9'],
+        }),
+      );
+
+      const byType = (messages: ConsumedMessage[]) =>
+        messages.map((m) => `${m.headers.ce_type} ${m.key}`).sort();
+      const followUps = [
+        'heard.follow-up.due cust-3',
+        'heard.notice.fix-shipped cust-1',
+        'heard.notice.fix-shipped cust-2',
+        'heard.notice.fix-shipped cust-3',
+        'heard.notice.incident-declared cust-1',
+        'heard.notice.incident-declared cust-9',
+      ];
+      const trends = [
+        'heard.issue-trend.acknowledged issue:lid',
+        'heard.issue-trend.appeared issue:lid',
+        'heard.issue-trend.fix-shipped issue:lid',
+        'heard.issue-trend.spiking issue:lid',
+      ];
+      const alerts = [
+        'heard.account-alert.escalation acct-1',
+        'heard.account-alert.open-cases acct-1',
+      ];
+      const read = async (topic: string, count: number, timeoutMs: number) =>
+        readTopic(brokers, topic, (m) => m.length > count, timeoutMs);
+
+      const notices = await readTopic(
+        brokers,
+        topics.followUps,
+        (m) => m.length >= followUps.length,
+        30_000,
+      );
+      expect(byType(notices)).toEqual(followUps);
+      const fix = notices.find(
+        (m) => m.headers.ce_type === 'heard.notice.fix-shipped' && m.key === 'cust-1',
+      )!;
+      expect(fix.headers).toMatchObject({
+        ce_specversion: '1.0',
+        ce_source: 'heard/follow-ups',
+        ce_subject: 'issue-lid',
+      });
+      expect(JSON.parse(fix.value)).toMatchObject({
+        issueId: 'lid',
+        release: 'v2',
+        caseIds: ['k1'],
+        reportedBy: 3,
+      });
+      expect(
+        byType(
+          await readTopic(brokers, topics.issueTrends, (m) => m.length >= trends.length, 30_000),
+        ),
+      ).toEqual(trends);
+      expect(
+        byType(
+          await readTopic(brokers, topics.accountAlerts, (m) => m.length >= alerts.length, 30_000),
+        ),
+      ).toEqual(alerts);
+
+      // A restart sends nothing again: waiting for one message more than expected times out.
+      await heard.stop();
+      heard = await startHeard(dir, env);
+      await new Promise((r) => setTimeout(r, 1000));
+      const all = await read(topics.followUps, followUps.length, 3000);
+      expect(byType(all)).toEqual(followUps);
+      expect(new Set(all.map((m) => m.headers.ce_id)).size).toBe(all.length);
+      expect(byType(await read(topics.issueTrends, trends.length, 3000))).toEqual(trends);
+    } finally {
+      await heard.stop();
+      removeDir(dir);
     }
   });
 });

@@ -1,9 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { caseDecider, fold, type CaseCommand, type CaseEvent } from '@heard/domain';
-import { SqliteEventStore, type NewEvent } from '@heard/event-store';
+import type { CaseCommand } from '@heard/domain';
+import { SqliteEventStore } from '@heard/event-store';
 import {
   defaultProjections,
   ProjectionRunner,
@@ -11,23 +10,9 @@ import {
   readTimeline,
   findCaseView,
 } from './index';
+import { recordAll } from './testing/record';
 
 const at = (minute: number) => new Date(Date.UTC(2026, 2, 1, 10, minute)).toISOString();
-
-const toNew = (events: CaseEvent[], occurredAt: string): NewEvent[] =>
-  events.map((e) => ({
-    type: e.type,
-    data: e.data,
-    metadata: {
-      eventId: randomUUID(),
-      commandId: 'cmd',
-      correlationId: 'cmd',
-      causationId: 'cmd',
-      actor: { id: 'agent-1', kind: 'agent' },
-      occurredAt,
-      schemaVersion: 1,
-    },
-  }));
 
 type Step = CaseCommand extends infer C
   ? C extends CaseCommand
@@ -36,16 +21,11 @@ type Step = CaseCommand extends infer C
   : never;
 
 /** Runs commands through the pure decider and appends what it decided. */
-const story = async (store: SqliteEventStore, caseId: string, commands: Step[]) => {
-  const history: CaseEvent[] = [];
-  for (const command of commands) {
-    const events = caseDecider.decide({ ...command, caseId }, fold(caseDecider, history));
-    await store.append(`case-${caseId}`, toNew(events, command.at), {
-      expectedRevision: history.length ? history.length - 1 : 'no_stream',
-    });
-    history.push(...events);
-  }
-};
+const story = (store: SqliteEventStore, caseId: string, commands: Step[]) =>
+  recordAll(
+    store,
+    commands.map((c) => ({ ...c, caseId })),
+  );
 
 const openCase = (customerId: string, minute: number) => ({
   type: 'OpenCase' as const,

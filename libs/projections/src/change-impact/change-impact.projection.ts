@@ -185,7 +185,9 @@ export const readChangeImpact = async (
       s.after += r.after;
       sums.set(keyOf(r), s);
     }
-    return [...sums.entries()].map(([key, s]) => ({ key, ...count(s.before, s.after) }));
+    return [...sums.entries()]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([key, s]) => ({ key, ...count(s.before, s.after) }));
   };
   const iso = (ms: number) => new Date(ms).toISOString();
   return {

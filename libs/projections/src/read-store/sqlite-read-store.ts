@@ -34,9 +34,12 @@ export class SqliteReadStore implements ReadStore {
     this.reader.pragma('busy_timeout = 5000');
   }
 
+  // Queued like a transaction: run in the middle of one, the DDL would commit with it, or not.
   exec(ddl: string): Promise<void> {
-    this.writer.exec(ddl);
-    return Promise.resolve();
+    return this.enqueue(() => {
+      this.writer.exec(ddl);
+      return Promise.resolve();
+    });
   }
 
   transaction<T>(work: (tx: ReadTx) => Promise<T>): Promise<T> {
@@ -61,7 +64,11 @@ export class SqliteReadStore implements ReadStore {
         throw error;
       }
     };
-    // Transactions share the writer connection: run them one after another.
+    return this.enqueue(run);
+  }
+
+  // Transactions share the writer connection: run them one after another.
+  private enqueue<T>(run: () => Promise<T>): Promise<T> {
     const next = this.queue.then(run, run);
     this.queue = next.catch(() => undefined);
     return next;

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { ReadStore } from '../read-store/read-store.port';
 import { addDays, dayOf } from '../shared/time';
 import { readWatermark } from './recurring-issues.queries';
-import { dot, terms, tfIdfVectors, type Vector } from './text-similarity';
+import { dot, surfaceForms, terms, tfIdfVectors, type Vector } from './text-similarity';
 
 export interface CandidateOptions {
   product?: string;
@@ -105,10 +105,7 @@ export const findCandidateIssues = async (
         candidateId: candidateIdOf(first.product, first.case_id),
         product: first.product,
         title: mostCommon(members.map((m) => m.summary)),
-        keywords: [...cluster.sum.entries()]
-          .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
-          .slice(0, 6)
-          .map(([t]) => t),
+        keywords: keywordsOf(cluster),
         categories: countBy(members.map((m) => m.category)),
         cases: members.length,
         customers: new Set(members.map((m) => m.customer_id)).size,
@@ -126,6 +123,14 @@ export const candidateIdOf = (product: string | null, firstCaseId: string) =>
     .update(`${product ?? ''}|${firstCaseId}`)
     .digest('hex')
     .slice(0, 12)}`;
+
+const keywordsOf = (cluster: Cluster): string[] => {
+  const forms = surfaceForms(cluster.members.slice(0, 200).map((m) => m.text));
+  return [...cluster.sum.entries()]
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .slice(0, 6)
+    .map(([term]) => forms.get(term) ?? term);
+};
 
 const countBy = (values: string[]): Record<string, number> => {
   const counts: Record<string, number> = {};

@@ -1,4 +1,4 @@
-import { dot, terms, tfIdfVectors } from './text-similarity';
+import { dot, surfaceForms, terms, tfIdfVectors } from './text-similarity';
 
 describe('text similarity', () => {
   it('meets word forms and drops the words every complaint has', () => {
@@ -9,6 +9,11 @@ describe('text similarity', () => {
       'leak',
       'bag',
     ]);
+  });
+
+  it('shows each term as people wrote it most often', () => {
+    const forms = surfaceForms(['Charged twice', 'charged again', 'it charges']);
+    expect(forms.get('charg')).toBe('charged');
   });
 
   it('finds two wordings of one problem closer than two different problems', () => {

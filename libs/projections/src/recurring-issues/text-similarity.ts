@@ -22,12 +22,31 @@ const stem = (word: string): string => {
   return word;
 };
 
-export const terms = (text: string): string[] =>
+const words = (text: string): string[] =>
   text
     .toLowerCase()
     .split(/[^\p{L}\p{N}]+/u)
-    .filter((w) => w.length >= 3 && !STOP_WORDS.has(w) && !/^\d+$/.test(w))
-    .map(stem);
+    .filter((w) => w.length >= 3 && !STOP_WORDS.has(w) && !/^\d+$/.test(w));
+
+export const terms = (text: string): string[] => words(text).map(stem);
+
+/** The word people wrote most often for each term ("charg" reads as "charged"). */
+export const surfaceForms = (texts: string[]): Map<string, string> => {
+  const counts = new Map<string, Map<string, number>>();
+  for (const text of texts)
+    for (const word of words(text)) {
+      const forms = counts.get(stem(word)) ?? new Map<string, number>();
+      forms.set(word, (forms.get(word) ?? 0) + 1);
+      counts.set(stem(word), forms);
+    }
+  const chosen = new Map<string, string>();
+  for (const [term, forms] of counts)
+    chosen.set(
+      term,
+      [...forms.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]![0],
+    );
+  return chosen;
+};
 
 export type Vector = Map<string, number>;
 

@@ -1,0 +1,307 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import {
+  DEMO_DEFAULTS,
+  DEMO_DEFECT_ISSUE,
+  DEMO_IVR_CHANGE,
+  demoHistory,
+  loadOverHttp,
+} from '@heard/demo';
+import { defaultProjections, ProjectionRunner } from '@heard/projections';
+import { demoOracle } from '../support/demo-oracle';
+import { removeDir, startHeard, tempDataDir, type RunningHeard } from '../support/heard-app';
+
+const demo = { ...DEMO_DEFAULTS, customers: 1200 };
+const ISSUE_GROUP = `issue:${DEMO_DEFECT_ISSUE}`;
+const encode = encodeURIComponent;
+
+/** Polls until `check` returns something truthy (the scheduler and relay run on a timer). */
+const eventually = async <T>(
+  check: () => Promise<T | undefined | false>,
+  ms = 10_000,
+): Promise<T> => {
+  const until = Date.now() + ms;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > until) throw new Error('condition not reached in time');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+};
+
+describe('heard by product teams and customers, on the demo data', () => {
+  const oracle = demoOracle(demo);
+  let dir: string;
+  let heard: RunningHeard;
+  let loadedAt = 0;
+
+  beforeAll(async () => {
+    dir = tempDataDir();
+    heard = await startHeard(dir, { HEARD_SCHEDULER_INTERVAL: '200ms' });
+    const report = await loadOverHttp(heard.url, demoHistory(demo));
+    expect(report.refused).toBe(0);
+    loadedAt = report.lastPosition;
+  }, 120_000);
+  afterAll(async () => {
+    await heard.stop();
+    removeDir(dir);
+  });
+
+  const fixNotices = async () =>
+    (
+      await heard.get(
+        `/messages?type=heard.notice.fix-shipped&subject=issue-${DEMO_DEFECT_ISSUE}&limit=1000`,
+      )
+    ).body.messages as Array<{ key: string; data: { caseIds: string[] }; sentAt: string | null }>;
+
+  it('shows the recurring defect as a spike, with its customers, and tells product teams once', async () => {
+    const { status, body } = await heard.get(
+      `/reports/recurring-issues?status=spiking&minPosition=${loadedAt}`,
+    );
+    expect(status).toBe(200);
+    const spiking = body.groups.map((g: { group: string }) => g.group);
+    expect(spiking).toContain(ISSUE_GROUP);
+    expect(spiking).toContain('unlinked:AquaBottle 2|defect');
+    expect(spiking).not.toContain('unlinked:invoices|billing');
+    const defect = body.groups.find((g: { group: string }) => g.group === ISSUE_GROUP);
+    expect(defect.trend.windowCases).toBeGreaterThanOrEqual(body.rule.minCases);
+    expect(defect.owner).toEqual({ team: 'bottles', owner: 'pm-lindqvist' });
+
+    const customers = await heard.get(
+      `/reports/recurring-issues/customers?group=${encode(ISSUE_GROUP)}&from=${body.period.from}&to=${body.period.to}`,
+    );
+    expect(customers.body.customers).toHaveLength(defect.customers);
+
+    const trends = await eventually(async () => {
+      const { body: page } = await heard.get(
+        `/messages?topic=issue-trends&key=${encode(ISSUE_GROUP)}&status=sent`,
+      );
+      return page.messages.length >= 3 && page.messages;
+    });
+    expect(trends.map((m: { type: string }) => m.type)).toEqual([
+      'heard.issue-trend.appeared',
+      'heard.issue-trend.acknowledged',
+      'heard.issue-trend.spiking',
+    ]);
+  });
+
+  it('counts the contacts in equal windows before and after the IVR change', async () => {
+    const { status, body } = await heard.get(`/reports/change-impact/${DEMO_IVR_CHANGE}?days=14`);
+    expect(status).toBe(200);
+    const expected = oracle.ivrWindows(14);
+    expect(
+      Object.fromEntries(
+        body.byChannel.map((c: { channel: string; before: number; after: number }) => [
+          c.channel,
+          { before: c.before, after: c.after },
+        ]),
+      ),
+    ).toEqual(expected);
+    expect(body.byChannel.find((c: { channel: string }) => c.channel === 'ivr')).toMatchObject({
+      before: 0,
+    });
+    expect((await heard.get('/reports/change-impact/no-such-change')).status).toBe(404);
+  });
+
+  it('sends exactly one "you were heard" notice to each linked customer when the fix ships, none to others, across a retry, a restart and a rebuild', async () => {
+    const ship = () =>
+      heard.post(
+        `/issues/${DEMO_DEFECT_ISSUE}/fix-shipped`,
+        { release: 'AquaBottle lid v3', description: 'A new seal that keeps its shape' },
+        { 'Idempotency-Key': 'ship-lid-v3' },
+      );
+    const shipped = await ship();
+    expect(shipped.status).toBe(201);
+    const notices = await eventually(async () => {
+      const all = await fixNotices();
+      return all.length === oracle.linkedCustomers.length && all.every((n) => n.sentAt) && all;
+    });
+    expect(notices.map((n) => n.key).sort()).toEqual(oracle.linkedCustomers);
+
+    const retried = await ship();
+    expect(retried.headers.get('idempotent-replayed')).toBe('true');
+    expect(retried.body).toEqual(shipped.body);
+    await heard.stop();
+    heard = await startHeard(dir, { HEARD_SCHEDULER_INTERVAL: '200ms' });
+    await heard.app.get(ProjectionRunner).rebuild(['follow_ups']);
+    expect(await fixNotices()).toEqual(notices);
+  });
+
+  it('accepts a candidate issue: its past cases are linked, and their customers hear about the fix already shipped', async () => {
+    const { body } = await heard.get(`/reports/candidate-issues?product=${encode('AquaBottle 2')}`);
+    expect(body.candidates).toHaveLength(1);
+    const candidate = body.candidates[0];
+    expect(candidate.keywords).toEqual(expect.arrayContaining(['lid', 'leaks']));
+
+    const accepted = await heard.post(`/candidate-issues/${candidate.candidateId}/acceptance`, {
+      issueId: DEMO_DEFECT_ISSUE,
+    });
+    expect(accepted.status).toBe(201);
+    expect(accepted.body).toMatchObject({
+      issueId: DEMO_DEFECT_ISSUE,
+      created: false,
+      notFound: [],
+    });
+    expect(accepted.body.linked).toEqual(candidate.caseIds);
+
+    const before = new Set(oracle.linkedCustomers);
+    const newlyLinked = (
+      await heard.get(`/reports/recurring-issues/customers?group=${encode(ISSUE_GROUP)}`)
+    ).body.customers
+      .map((c: { customerId: string }) => c.customerId)
+      .filter((id: string) => !before.has(id));
+    expect(newlyLinked.length).toBeGreaterThan(0);
+    const notices = await eventually(async () => {
+      const all = await fixNotices();
+      return all.length === before.size + newlyLinked.length && all;
+    });
+    expect(new Set(notices.map((n) => n.key)).size).toBe(notices.length);
+
+    // Accepted again with the same list: nothing is linked twice.
+    const again = await heard.post(`/candidate-issues/${candidate.candidateId}/acceptance`, {
+      issueId: DEMO_DEFECT_ISSUE,
+      caseIds: candidate.caseIds,
+    });
+    expect(again.body).toMatchObject({ linked: [], alreadyLinked: candidate.caseIds });
+    expect(
+      (await heard.get(`/reports/candidate-issues?product=${encode('AquaBottle 2')}`)).body
+        .candidates,
+    ).toEqual([]);
+  });
+
+  it('reports outcome KPIs by team, and refuses a dimension it does not know', async () => {
+    const { body } = await heard.get('/reports/kpis?by=team');
+    expect(body.rows.map((r: { key: string }) => r.key)).toEqual(['claims', 'first-line']);
+    expect(body.overall.cases).toBe(
+      body.rows.reduce((n: number, r: { cases: number }) => n + r.cases, 0),
+    );
+    expect(body.rows[0].thirdPartyApologyShare).toBeGreaterThan(0.9);
+    const bad = await heard.get('/reports/kpis?by=planet&from=yesterday');
+    expect(bad.status).toBe(400);
+    expect(bad.body.fields.map((f: { field: string }) => f.field)).toEqual(['by', 'from']);
+  });
+});
+
+describe('a follow-up, from resolution to "not fixed"', () => {
+  let dir: string;
+  let heard: RunningHeard;
+  beforeAll(async () => {
+    dir = tempDataDir();
+    heard = await startHeard(dir, {
+      HEARD_FOLLOW_UP_DELAY: '1s',
+      HEARD_SCHEDULER_INTERVAL: '200ms',
+    });
+  });
+  afterAll(async () => {
+    await heard.stop();
+    removeDir(dir);
+  });
+
+  it('comes due, goes to the follow-ups topic once, and a "not fixed" answer reopens the case', async () => {
+    await heard.post('/cases', {
+      caseId: 'fu-1',
+      customerId: 'cust-fu',
+      channel: 'chat',
+      category: 'defect',
+      summary: 'Lid leaks',
+    });
+    const resolved = await heard.post('/cases/fu-1/resolution', {
+      agentId: 'ana',
+      resolution: 'Sent a new lid',
+    });
+    const followUpId = resolved.body.ids.followUpId as string;
+    expect(
+      (
+        await heard.get(
+          `/follow-ups?status=scheduled&caseId=fu-1&minPosition=${resolved.body.position}`,
+        )
+      ).body.followUps,
+    ).toHaveLength(1);
+
+    const sent = await eventually(
+      async () => (await heard.get('/follow-ups?status=sent&caseId=fu-1')).body.followUps[0],
+    );
+    expect(sent).toMatchObject({ followUpId, status: 'due', customerId: 'cust-fu' });
+    const triggers = (await heard.get('/messages?type=heard.follow-up.due&subject=case-fu-1')).body
+      .messages;
+    expect(triggers).toHaveLength(1);
+    expect(triggers[0].data).toMatchObject({
+      followUpId,
+      resolution: 'Sent a new lid',
+      completion: `/cases/fu-1/follow-ups/${followUpId}/completion`,
+    });
+
+    const completed = await heard.post(`/cases/fu-1/follow-ups/${followUpId}/completion`, {
+      outcome: 'not_fixed',
+      csat: 1,
+      note: 'Still leaks',
+    });
+    expect(completed.status).toBe(201);
+    expect(completed.body.events).toEqual(['FollowUpCompleted', 'CaseReopened']);
+    expect(
+      (await heard.get(`/cases/fu-1?minPosition=${completed.body.position}`)).body.status,
+    ).toBe('open');
+    expect(
+      (await heard.get('/follow-ups?status=completed&caseId=fu-1')).body.followUps,
+    ).toMatchObject([{ outcome: 'not_fixed', csat: 1 }]);
+    // Some time later: still one trigger.
+    await new Promise((r) => setTimeout(r, 500));
+    expect(
+      (await heard.get('/messages?type=heard.follow-up.due&subject=case-fu-1')).body.messages,
+    ).toHaveLength(1);
+  });
+});
+
+describe('heard rebuild', () => {
+  it('gives the same rows as the live projections, table by table, and sends nothing new', async () => {
+    const dir = tempDataDir();
+    try {
+      const heard = await startHeard(dir);
+      const small = { ...DEMO_DEFAULTS, customers: 300 };
+      const loaded = await loadOverHttp(heard.url, demoHistory(small));
+      await heard.post(`/issues/${DEMO_DEFECT_ISSUE}/fix-shipped`, {
+        release: 'v3',
+        description: 'New seal',
+      });
+      await heard.post('/incidents/incident-invoice-emails/resolution', { note: 'Sent' });
+      await heard.app.get(ProjectionRunner).waitFor(loaded.lastPosition + 2, 10_000);
+      await heard.stop();
+
+      const tables = defaultProjections().flatMap((p) => p.tables);
+      const dump = () => {
+        const db = new Database(join(dir, 'read-models.db'), { readonly: true });
+        try {
+          return Object.fromEntries(
+            [...tables, 'outbound_messages'].map((table) => [
+              table,
+              db
+                .prepare(`SELECT * FROM ${table}`)
+                .all()
+                // When the summary row was written is the clock's, not the events'.
+                .map((row) => JSON.stringify({ ...(row as object), updated_at: undefined }))
+                .sort(),
+            ]),
+          );
+        } finally {
+          db.close();
+        }
+      };
+      const live = dump();
+      expect(live.follow_ups!.length).toBeGreaterThan(0);
+      expect(live.ri_cases!.length).toBeGreaterThan(0);
+
+      const cli = join(__dirname, '..', '..', 'dist', 'apps', 'cli', 'src', 'main.js');
+      const run = spawnSync(process.execPath, [cli, 'rebuild'], {
+        env: { ...process.env, HEARD_DATA_DIR: dir, CI: 'true' },
+        encoding: 'utf8',
+      });
+      expect(run.stderr).not.toMatch(/Error/);
+      expect(run.status).toBe(0);
+      expect(run.stdout).toMatch(/rebuilt from \d+ events/);
+      expect(dump()).toEqual(live);
+    } finally {
+      removeDir(dir);
+    }
+  }, 120_000);
+});
