@@ -5,11 +5,17 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { DEMO_DEFAULTS, demoHistory, loadOverHttp } from '@heard/demo';
+import { DEMO_DEFAULTS, DEMO_IVR_CHANGE, demoHistory, loadOverHttp } from '@heard/demo';
 import { SqliteEventStore, type NewEvent } from '@heard/event-store';
 import {
+  DEFAULT_CANDIDATE_OPTIONS,
+  DEFAULT_SPIKE_RULE,
   defaultProjections,
+  findCandidateIssues,
   ProjectionRunner,
+  readChangeImpact,
+  readKpis,
+  readRecurringIssues,
   readTimeline,
   SqliteReadStore,
 } from '@heard/projections';
@@ -274,7 +280,48 @@ const main = async (o: Options) => {
         `  rebuild ${projection.name}: ${head} events in ${round(seconds, 2)} s = ${rebuild[projection.name]!.eventsPerSecond} events/s`,
       );
     }
+    // All of them in one pass, as `heard rebuild` does.
+    {
+      const started = process.hrtime.bigint();
+      await runner.rebuild(defaultProjections().map((p) => p.name));
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      rebuild.all = {
+        events: head,
+        seconds: round(seconds, 2),
+        eventsPerSecond: round(head / seconds),
+      };
+      log(
+        `  rebuild all in one pass: ${head} events in ${round(seconds, 2)} s = ${rebuild.all.eventsPerSecond} events/s`,
+      );
+    }
     await runner.stop();
+
+    // The reports at that size (each read a few times; the median).
+    const reports: Record<string, { p50Ms: number }> = {};
+    const time = async (name: string, read: () => Promise<unknown>) => {
+      const runs: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        const t0 = process.hrtime.bigint();
+        await read();
+        runs.push(Number(process.hrtime.bigint() - t0) / 1e6);
+      }
+      reports[name] = {
+        p50Ms: round(
+          percentile(
+            runs.sort((a, b) => a - b),
+            50,
+          ),
+          1,
+        ),
+      };
+      log(`  ${name}: ${reports[name].p50Ms} ms`);
+    };
+    await time('recurring issues report', () => readRecurringIssues(reads, DEFAULT_SPIKE_RULE, {}));
+    await time('candidate issues (90 days)', () =>
+      findCandidateIssues(reads, DEFAULT_CANDIDATE_OPTIONS),
+    );
+    await time('change impact (14 days)', () => readChangeImpact(reads, DEMO_IVR_CHANGE, 14));
+    await time('KPIs by week', () => readKpis(reads, { by: 'week' }));
 
     // 7. Timeline queries at that size: the read-store query alone, then over HTTP.
     const timings: number[] = [];
@@ -321,6 +368,7 @@ const main = async (o: Options) => {
         rssMb: loadRss,
       },
       rebuild,
+      reports,
       timeline: { direct, overHttp },
     };
   } finally {

@@ -123,17 +123,27 @@ export const followUpsProjection: Projection = {
         // The customer answered before we asked: no need to ask. A reopened case will be
         // resolved again, with a follow-up of its own.
         case 'ResolutionConfirmed':
-        case 'CaseReopened':
-          await tx.execute(
-            `UPDATE follow_ups SET status = 'cancelled', cancel_reason = ?
-             WHERE case_id = ? AND status = 'scheduled' AND due_ms > ?`,
-            [
-              event.type === 'ResolutionConfirmed' ? 'confirmed' : 'reopened',
-              caseIdOf(event),
-              Date.parse(at),
-            ],
-          );
+        case 'CaseReopened': {
+          // Read by the primary key first: given status and due_ms, SQLite's planner would
+          // rather scan the status index, which holds every follow-up still scheduled.
+          const caseId = caseIdOf(event);
+          const scheduled = await tx.query<{
+            follow_up_id: string;
+            due_ms: number;
+            status: string;
+          }>('SELECT follow_up_id, due_ms, status FROM follow_ups WHERE case_id = ?', [caseId]);
+          for (const f of scheduled)
+            if (f.status === 'scheduled' && f.due_ms > Date.parse(at))
+              await tx.execute(
+                `UPDATE follow_ups SET status = 'cancelled', cancel_reason = ? WHERE case_id = ? AND follow_up_id = ?`,
+                [
+                  event.type === 'ResolutionConfirmed' ? 'confirmed' : 'reopened',
+                  caseId,
+                  f.follow_up_id,
+                ],
+              );
           break;
+        }
         case 'FollowUpCompleted': {
           const d = event.data as FollowUpCompleted['data'];
           await tx.execute(

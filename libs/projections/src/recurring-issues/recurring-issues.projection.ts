@@ -12,7 +12,13 @@ import { enqueueOutbound, OUTBOX_DDL, type OutboundMessage } from '../outbox/out
 import type { Projection } from '../projection';
 import type { ReadTx } from '../read-store/read-store.port';
 import { businessMs, dayOf } from '../shared/time';
-import { describeSpikeRule, readTrend, trendWindow, type SpikeRule } from './spike-rule';
+import {
+  describeSpikeRule,
+  readTrend,
+  stillSpiking,
+  trendWindow,
+  type SpikeRule,
+} from './spike-rule';
 
 /** Cases linked to an issue count under it; the others under their product and category. */
 export const issueGroup = (issueId: string) => `issue:${issueId}`;
@@ -152,14 +158,15 @@ export const recurringIssuesProjection = (rule: SpikeRule): Projection => ({
         message(g, 'appeared', 'appeared', time, { trend: reading, rule: describeSpikeRule(rule) });
         await tx.execute('UPDATE ri_groups SET appeared_at = ? WHERE group_key = ?', [time, key]);
       }
-      if (reading.spiking !== (g.spiking === 1)) {
-        const what = reading.spiking ? 'spiking' : 'calmed';
+      const spiking = g.spiking === 1 ? stillSpiking(reading, rule) : reading.spiking;
+      if (spiking !== (g.spiking === 1)) {
+        const what = spiking ? 'spiking' : 'calmed';
         // Numbered per group: the same events replayed number their changes the same way.
         const n = g.transitions + 1;
         message(g, what, `${n}:${what}`, time, { trend: reading, rule: describeSpikeRule(rule) });
         await tx.execute(
           'UPDATE ri_groups SET spiking = ?, transitions = ?, changed_at = ? WHERE group_key = ?',
-          [reading.spiking ? 1 : 0, n, time, key],
+          [spiking ? 1 : 0, n, time, key],
         );
       }
     };

@@ -1,4 +1,4 @@
-import { DEFAULT_SPIKE_RULE, readTrend, trendWindow } from './spike-rule';
+import { DEFAULT_SPIKE_RULE, readTrend, stillSpiking, trendWindow } from './spike-rule';
 
 const rule = DEFAULT_SPIKE_RULE; // 7-day window, 28-day baseline, 10 cases, 2x
 
@@ -23,6 +23,14 @@ describe('spike rule', () => {
       recurring: true,
       spiking: false,
     });
+  });
+
+  it('keeps a spike until its rate falls below three quarters of the threshold', () => {
+    // 2x is needed to start spiking; 1.6x keeps it, 1.4x calms it.
+    expect(readTrend('2026-08-31', 16, 40, rule).spiking).toBe(false);
+    expect(stillSpiking(readTrend('2026-08-31', 16, 40, rule), rule)).toBe(true);
+    expect(stillSpiking(readTrend('2026-08-31', 14, 40, rule), rule)).toBe(false);
+    expect(stillSpiking(readTrend('2026-08-31', 9, 0, rule), rule)).toBe(false);
   });
 
   it('ends the window on the day of reference and puts the baseline right before it', () => {

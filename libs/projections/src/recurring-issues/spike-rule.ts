@@ -42,6 +42,17 @@ export const trendWindow = (asOf: string, rule: SpikeRule) => {
 
 const round = (n: number) => Math.round(n * 100) / 100;
 
+/**
+ * A spike calms down only once its rate falls below this share of the spiking ratio (or its
+ * window holds fewer than minCases): a rate hovering at the threshold, or history loaded
+ * out of order, does not flap between spiking and calm.
+ */
+export const CALM_SHARE = 0.75;
+
+/** The reading for a group that is spiking now: does it still count as spiking? */
+export const stillSpiking = (reading: TrendReading, rule: SpikeRule): boolean =>
+  reading.recurring && (reading.ratio === null || reading.ratio >= rule.ratio * CALM_SHARE);
+
 export const readTrend = (
   asOf: string,
   windowCases: number,
@@ -67,4 +78,5 @@ export const readTrend = (
 /** The rule in words, as the report and the trend messages state it. */
 export const describeSpikeRule = (rule: SpikeRule): string =>
   `spiking: at least ${rule.minCases} cases opened in the ${rule.windowDays} days to the day of reference, ` +
-  `at a daily rate of at least ${rule.ratio}x the ${rule.baselineDays} days before (or with none before)`;
+  `at a daily rate of at least ${rule.ratio}x the ${rule.baselineDays} days before (or with none before); ` +
+  `calm again below ${Math.round(rule.ratio * CALM_SHARE * 100) / 100}x or under ${rule.minCases} cases`;
