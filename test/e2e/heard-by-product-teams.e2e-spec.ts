@@ -168,6 +168,16 @@ describe('heard by product teams and customers, on the demo data', () => {
       (await heard.get(`/reports/candidate-issues?product=${encode('AquaBottle 2')}`)).body
         .candidates,
     ).toEqual([]);
+
+    // Bad input names the field; a candidate that is gone (and no list given) is a 404.
+    const bad = await heard.post(`/candidate-issues/${candidate.candidateId}/acceptance`, {
+      caseIds: ['not an id!'],
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.fields.map((f: { field: string }) => f.field)).toEqual(['caseIds']);
+    const gone = await heard.post(`/candidate-issues/${candidate.candidateId}/acceptance`, {});
+    expect(gone.status).toBe(404);
+    expect(gone.body.error).toBe('candidate.not_found');
   });
 
   it('reports outcome KPIs by team, and refuses a dimension it does not know', async () => {

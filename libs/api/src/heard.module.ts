@@ -150,6 +150,17 @@ class Lifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
       [],
       (set) => set({}, this.relay.status().relayed),
     );
+    this.metrics.gauge(
+      'heard_outbound_pending',
+      'Messages in the outbox not yet acknowledged by the transport',
+      [],
+      async (set) => {
+        const [row] = await this.reads.query<{ n: number }>(
+          'SELECT COUNT(*) AS n FROM outbound_messages WHERE sent_at IS NULL',
+        );
+        set({}, row?.n ?? 0);
+      },
+    );
     this.unmark = markRunning(this.config.dataDir);
     await this.runner.start();
     // Whatever a batch put in the outbox goes out now, not at the next tick.

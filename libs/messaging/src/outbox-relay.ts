@@ -39,7 +39,7 @@ export const toOutboundMessage = (m: StoredOutboundMessage): Message => {
  * Sends the outbox to the outbound topics, oldest first, and marks each message sent once
  * the transport acknowledged it: at least once, with ce_id (the message id) as the dedup
  * key. It runs every interval (after `beforeRelay`, which queues the follow-ups that came
- * due) and whenever the projections committed a batch.
+ * due) and, to send only, whenever the projections committed a batch.
  */
 export class OutboxRelay {
   private timer?: NodeJS.Timeout;
@@ -47,6 +47,9 @@ export class OutboxRelay {
   private again = false;
   private relayed = 0;
   private stopped = true;
+  // Only the interval's passes look for due follow-ups: a pass after every projection batch
+  // would add a write transaction to each one.
+  private dueCheck = false;
 
   constructor(
     private readonly reads: ReadStore,
@@ -63,12 +66,18 @@ export class OutboxRelay {
   async start(): Promise<void> {
     await this.reads.exec(OUTBOX_DDL);
     this.stopped = false;
-    this.timer = setInterval(() => this.poke(), this.options.intervalMs);
+    this.timer = setInterval(() => this.tick(), this.options.intervalMs);
     this.timer.unref();
+    this.tick();
+  }
+
+  /** The scheduled pass: queue what came due, then send. */
+  private tick(): void {
+    this.dueCheck = true;
     this.poke();
   }
 
-  /** Runs a pass now, or right after the one under way. */
+  /** Sends what is pending now, or right after the pass under way. */
   poke(): void {
     if (this.stopped) return;
     if (this.running) {
@@ -82,7 +91,10 @@ export class OutboxRelay {
     do {
       this.again = false;
       try {
-        await this.options.beforeRelay?.();
+        if (this.dueCheck) {
+          this.dueCheck = false;
+          await this.options.beforeRelay?.();
+        }
         while ((await this.relayOnce()) === (this.options.batchSize ?? 500) && !this.stopped);
       } catch (error) {
         // The next pass (interval or batch) retries from the same place.

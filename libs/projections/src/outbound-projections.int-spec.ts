@@ -136,6 +136,19 @@ describe('projections that speak to the outside world', () => {
       'cust-c',
     ]);
 
+    // An internal fix, shipped without crediting customers: nobody is told.
+    await given([
+      {
+        type: 'ShipFix',
+        issueId: 'other',
+        at: at(12),
+        release: '9',
+        description: 'Internal',
+        creditCustomers: false,
+      },
+    ]);
+    expect(await outbox('heard.notice.fix-shipped')).toHaveLength(3);
+
     const before = await outbox();
     await runner.rebuild(['follow_ups']);
     expect(await outbox()).toEqual(before);

@@ -8,45 +8,80 @@ import type {
   TransportStats,
 } from '../transport.port';
 
+interface TopicLog {
+  /** Messages dropped from the front: the offset of messages[0]. */
+  dropped: number;
+  messages: ReceivedMessage[];
+}
+
 /**
  * The transport of the embedded mode: one ordered log per topic in memory, consumer groups
  * with their own offsets. Nothing outside the process can read it and nothing survives a
- * restart; it lets the same code run without a broker.
+ * restart; it lets the same code run without a broker. A topic keeps its last `retain`
+ * messages beyond what its consumer groups still have to read, so that a long-running
+ * embedded heard does not grow without end (the outbound topics' record is the outbox).
  */
 export class InProcessTransport implements MessageTransport {
   readonly kind = 'in-process' as const;
-  private readonly logs = new Map<string, ReceivedMessage[]>();
+  private readonly logs = new Map<string, TopicLog>();
   private readonly offsets = new Map<string, number>();
+  private readonly groups = new Map<string, Set<string>>();
   private readonly wakers = new Set<() => void>();
   private readonly counters: TransportStats = { produced: 0, consumed: 0 };
+
+  constructor(private readonly retain = 10_000) {}
+
+  private log(topic: TopicName): TopicLog {
+    let log = this.logs.get(topic);
+    if (!log) this.logs.set(topic, (log = { dropped: 0, messages: [] }));
+    return log;
+  }
+
+  private trim(topic: TopicName, log: TopicLog): void {
+    const keys = [...(this.groups.get(topic) ?? [])];
+    const needed = Math.min(...keys.map((k) => this.offsets.get(k) ?? 0), Number.MAX_SAFE_INTEGER);
+    const end = log.dropped + log.messages.length;
+    const drop = Math.min(needed, end - this.retain) - log.dropped;
+    if (drop <= 0) return;
+    log.messages.splice(0, drop);
+    log.dropped += drop;
+  }
 
   ensureTopics(): Promise<void> {
     return Promise.resolve();
   }
 
   send(topic: TopicName, messages: Message[]): Promise<void> {
-    const log = this.logs.get(topic) ?? [];
-    this.logs.set(topic, log);
-    for (const m of messages) log.push({ ...m, topic, partition: 0, offset: String(log.length) });
+    const log = this.log(topic);
+    for (const m of messages)
+      log.messages.push({
+        ...m,
+        topic,
+        partition: 0,
+        offset: String(log.dropped + log.messages.length),
+      });
     this.counters.produced += messages.length;
+    this.trim(topic, log);
     for (const wake of [...this.wakers]) wake();
     return Promise.resolve();
   }
 
-  /** Every message of a topic so far (for tests and the embedded read side). */
+  /** The messages a topic still holds (for tests). */
   messages(topic: TopicName): readonly ReceivedMessage[] {
-    return this.logs.get(topic) ?? [];
+    return this.logs.get(topic)?.messages ?? [];
   }
 
   consume(topic: TopicName, groupId: string, handler: BatchHandler): Promise<Consumer> {
     const key = `${groupId}\u0000${topic}`;
+    const groups = this.groups.get(topic) ?? new Set<string>();
+    this.groups.set(topic, groups.add(key));
     let running = true;
     let wake: (() => void) | undefined;
     const loop = async () => {
       while (running) {
-        const log = this.logs.get(topic) ?? [];
-        const at = this.offsets.get(key) ?? 0;
-        if (at >= log.length) {
+        const log = this.log(topic);
+        const at = Math.max(this.offsets.get(key) ?? 0, log.dropped);
+        if (at >= log.dropped + log.messages.length) {
           await new Promise<void>((resolve) => {
             wake = resolve;
             this.wakers.add(resolve);
@@ -54,7 +89,7 @@ export class InProcessTransport implements MessageTransport {
           if (wake) this.wakers.delete(wake);
           continue;
         }
-        const batch = log.slice(at, at + 500);
+        const batch = log.messages.slice(at - log.dropped, at - log.dropped + 500);
         await handler(batch);
         this.counters.consumed += batch.length;
         this.offsets.set(key, at + batch.length);
@@ -75,8 +110,9 @@ export class InProcessTransport implements MessageTransport {
   }
 
   lag(groupId: string, topic: TopicName): Promise<number> {
+    const log = this.log(topic);
     return Promise.resolve(
-      (this.logs.get(topic)?.length ?? 0) - (this.offsets.get(`${groupId}\u0000${topic}`) ?? 0),
+      log.dropped + log.messages.length - (this.offsets.get(`${groupId}\u0000${topic}`) ?? 0),
     );
   }
 

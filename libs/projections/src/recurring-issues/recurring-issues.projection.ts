@@ -28,7 +28,8 @@ export const unlinkedGroup = (product: string | undefined | null, category: stri
 /** Free text kept per case for the candidate-issue grouping (summary, notes, symptoms). */
 const TEXT_LIMIT = 4000;
 
-interface GroupRow {
+/** A row of `ri_groups`. */
+export interface GroupRow {
   group_key: string;
   kind: 'issue' | 'unlinked';
   issue_id: string | null;
@@ -38,9 +39,11 @@ interface GroupRow {
   issue_status: string | null;
   team: string | null;
   owner: string | null;
+  fix_release: string | null;
   spiking: number;
   transitions: number;
   appeared_at: string | null;
+  changed_at: string | null;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { SqlFilter, type ReadStore } from '../read-store/read-store.port';
+import type { GroupRow } from './recurring-issues.projection';
 import { addDays, dayOf, DAY_MS, isoWeekOf, median } from '../shared/time';
 import {
   describeSpikeRule,
@@ -85,20 +86,6 @@ interface CaseRow {
   resolutions: number;
   rejections: number;
   confirmed_ms: number | null;
-}
-
-interface GroupRow {
-  group_key: string;
-  kind: 'issue' | 'unlinked';
-  issue_id: string | null;
-  product: string | null;
-  category: string;
-  title: string;
-  issue_status: string | null;
-  team: string | null;
-  owner: string | null;
-  fix_release: string | null;
-  spiking: number;
 }
 
 /** When the newest case was opened: "today" for the reports' defaults. */
