@@ -1,0 +1,70 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { enqueueOutbound, OUTBOX_DDL, readOutbound, SqliteReadStore } from '@heard/projections';
+import { InProcessTransport } from './in-process/in-process-transport';
+import { OutboxRelay } from './outbox-relay';
+import { topicNames } from './topics';
+import type { Message } from './transport.port';
+
+/** A broker that refuses the first send, as one that is down for a moment. */
+class FlakyTransport extends InProcessTransport {
+  failures = 1;
+  override send(topic: string, messages: Message[]) {
+    if (this.failures-- > 0) return Promise.reject(new Error('broker unavailable'));
+    return super.send(topic, messages);
+  }
+}
+
+describe('OutboxRelay', () => {
+  let dir: string;
+  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'heard-relay-'))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('sends every pending message once the transport takes it, in order, and marks it sent', async () => {
+    const reads = new SqliteReadStore(join(dir, 'reads.db'));
+    await reads.exec(OUTBOX_DDL);
+    await reads.transaction((tx) =>
+      enqueueOutbound(
+        tx,
+        ['cust-1', 'cust-2', 'cust-1'].map((customerId, i) => ({
+          id: `notice-${i}`,
+          topic: 'follow-ups' as const,
+          type: 'heard.notice.test',
+          key: customerId,
+          subject: 'issue-i1',
+          time: '2026-05-01T00:00:00.000Z',
+          data: { i },
+        })),
+      ),
+    );
+    const transport = new FlakyTransport();
+    const errors: string[] = [];
+    const relay = new OutboxRelay(reads, transport, {
+      intervalMs: 50,
+      topics: topicNames('t'),
+      logger: { error: (message) => errors.push(message) },
+    });
+    await relay.start();
+    const until = Date.now() + 5000;
+    while ((await readOutbound(reads, { status: 'pending', limit: 10 })).length > 0) {
+      if (Date.now() > until) throw new Error('the outbox was not relayed');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    await relay.stop();
+
+    expect(errors).toHaveLength(1);
+    const sent = transport.messages('t.follow-ups');
+    expect(sent.map((m) => [m.headers.ce_id, m.key])).toEqual([
+      ['notice-0', 'cust-1'],
+      ['notice-1', 'cust-2'],
+      ['notice-2', 'cust-1'],
+    ]);
+    expect(sent[0]!.headers).toMatchObject({
+      ce_type: 'heard.notice.test',
+      ce_source: 'heard/follow-ups',
+    });
+    expect(relay.status().relayed).toBe(3);
+    await reads.close();
+  });
+});
