@@ -61,14 +61,13 @@ describeWithKafka('outbound topics', (brokers) => {
 describeWithKafka('heard on the outbound topics', (brokers) => {
   jest.setTimeout(120_000);
 
-  it('sends trend changes, notices, due follow-ups and account alerts as CloudEvents, each once, also after a restart', async () => {
+  it('sends trend changes, notices, due follow-ups and account alerts as CloudEvents, each once, also after a redelivered command and a restart', async () => {
     const prefix = uniquePrefix();
     const topics = topicNames(prefix);
     const dir = tempDataDir();
     const env = {
       HEARD_KAFKA_BROKERS: brokers.join(','),
       HEARD_KAFKA_TOPIC_PREFIX: prefix,
-      HEARD_KAFKA_INTAKE_CONSUMERS: '0',
       HEARD_FOLLOW_UP_DELAY: '1s',
       HEARD_SCHEDULER_INTERVAL: '200ms',
       HEARD_SPIKE_MIN_CASES: '3',
@@ -116,9 +115,20 @@ describeWithKafka('heard on the outbound topics', (brokers) => {
         }),
       );
       await ok(heard.post('/cases/k3/resolution', { agentId: 'ana', resolution: 'New lid sent' }));
-      await ok(
-        heard.post('/issues/lid/fix-shipped', { release: 'v2', description: 'A firmer seal' }),
-      );
+      // The product team's app ships the fix over Kafka, and the broker delivers it twice
+      // (same commandId): one FixShipped, one notice per customer.
+      const shipFix = {
+        key: 'issue-lid',
+        value: JSON.stringify({
+          type: 'ShipFix',
+          commandId: 'pm-app-ship-lid-v2',
+          data: { issueId: 'lid', release: 'v2', description: 'A firmer seal' },
+        }),
+      };
+      const producer = kafkaClient(brokers).producer();
+      await producer.connect();
+      await producer.send({ topic: topics.commands, messages: [shipFix, shipFix] });
+      await producer.disconnect();
       await ok(
         heard.post('/incidents', {
           title: 'Orders delayed',
@@ -181,6 +191,12 @@ describeWithKafka('heard on the outbound topics', (brokers) => {
           await readTopic(brokers, topics.accountAlerts, (m) => m.length >= alerts.length, 30_000),
         ),
       ).toEqual(alerts);
+
+      const issueEvents = await heard.get('/reports/recurring-issues?kind=issue');
+      expect(issueEvents.body.groups[0]).toMatchObject({
+        issueStatus: 'fix_shipped',
+        fixRelease: 'v2',
+      });
 
       // A restart sends nothing again: waiting for one message more than expected times out.
       await heard.stop();
