@@ -25,6 +25,16 @@ export const issueGroup = (issueId: string) => `issue:${issueId}`;
 export const unlinkedGroup = (product: string | undefined | null, category: string) =>
   `unlinked:${product ?? '(none)'}|${category}`;
 
+/** What names a group, in reports and trend messages alike. */
+export const groupFields = (g: GroupRow) => ({
+  group: g.group_key,
+  kind: g.kind,
+  issueId: g.issue_id,
+  title: g.title,
+  product: g.product,
+  category: g.category,
+});
+
 /** Free text kept per case for the candidate-issue grouping (summary, notes, symptoms). */
 const TEXT_LIMIT = 4000;
 
@@ -133,15 +143,7 @@ export const recurringIssuesProjection = (rule: SpikeRule): Projection => ({
         key: g.group_key,
         subject: g.issue_id ? `issue-${g.issue_id}` : `${g.product ?? '(none)'}/${g.category}`,
         time,
-        data: {
-          group: g.group_key,
-          kind: g.kind,
-          issueId: g.issue_id,
-          title: g.title,
-          product: g.product,
-          category: g.category,
-          ...extra,
-        },
+        data: { ...groupFields(g), ...extra },
       });
 
     /** Reads the group's trend as of the watermark and announces a change of state. */

@@ -1,5 +1,5 @@
 import { SqlFilter, type ReadStore } from '../read-store/read-store.port';
-import type { GroupRow } from './recurring-issues.projection';
+import { groupFields, type GroupRow } from './recurring-issues.projection';
 import { addDays, dayOf, DAY_MS, isoWeekOf, median } from '../shared/time';
 import {
   describeSpikeRule,
@@ -152,12 +152,7 @@ export const readRecurringIssues = async (
     const perDay = bucket(list, (c) => c.opened_day);
     const perWeek = bucket(list, (c) => isoWeekOf(c.opened_ms));
     report.push({
-      group: g.group_key,
-      kind: g.kind,
-      issueId: g.issue_id,
-      title: g.title,
-      product: g.product,
-      category: g.category,
+      ...groupFields(g),
       issueStatus: g.issue_status,
       owner: g.team && g.owner ? { team: g.team, owner: g.owner } : null,
       fixRelease: g.fix_release,
