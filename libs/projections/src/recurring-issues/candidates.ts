@@ -65,7 +65,8 @@ const join = (cluster: Cluster, row: CaseText, vector: Vector) => {
 /**
  * Cases nobody linked to an issue yet that tell the same story, grouped per product: each
  * case, oldest first, joins the group whose centroid it is most similar to (at least
- * `similarity`), or starts a group. Groups with at least `minCases` are candidates.
+ * `similarity`), or starts a group. Groups with at least `minCases` are candidates. Word
+ * weights (IDF) are the product's own: how rare a word is among that product's cases.
  */
 export const findCandidateIssues = async (
   store: ReadStore,
@@ -79,21 +80,31 @@ export const findCandidateIssues = async (
      ORDER BY opened_ms, case_id`,
     options.product ? [from, to, options.product] : [from, to],
   );
-  const vectors = tfIdfVectors(rows.map((r) => terms(r.text)));
+  // Each product on its own, word weights included: listing one product or all of them
+  // finds the same candidates, with the same ids.
+  const rowsByProduct = new Map<string, CaseText[]>();
+  for (const row of rows) {
+    const list = rowsByProduct.get(row.product ?? '');
+    if (list) list.push(row);
+    else rowsByProduct.set(row.product ?? '', [row]);
+  }
   const clustersByProduct = new Map<string, Cluster[]>();
-  rows.forEach((row, i) => {
-    const vector = vectors[i]!;
-    const clusters = clustersByProduct.get(row.product ?? '') ?? [];
-    clustersByProduct.set(row.product ?? '', clusters);
-    let best: Cluster | undefined;
-    let bestScore = options.similarity;
-    for (const cluster of clusters) {
-      const score = dot(vector, cluster.sum) / Math.sqrt(cluster.squaredNorm);
-      if (score >= bestScore) [best, bestScore] = [cluster, score];
-    }
-    if (!best) clusters.push((best = { sum: new Map(), squaredNorm: 0, members: [] }));
-    join(best, row, vector);
-  });
+  for (const [product, productRows] of rowsByProduct) {
+    const vectors = tfIdfVectors(productRows.map((r) => terms(r.text)));
+    const clusters: Cluster[] = [];
+    clustersByProduct.set(product, clusters);
+    productRows.forEach((row, i) => {
+      const vector = vectors[i]!;
+      let best: Cluster | undefined;
+      let bestScore = options.similarity;
+      for (const cluster of clusters) {
+        const score = dot(vector, cluster.sum) / Math.sqrt(cluster.squaredNorm);
+        if (score >= bestScore) [best, bestScore] = [cluster, score];
+      }
+      if (!best) clusters.push((best = { sum: new Map(), squaredNorm: 0, members: [] }));
+      join(best, row, vector);
+    });
+  }
 
   const candidates: CandidateIssue[] = [];
   for (const clusters of clustersByProduct.values())
