@@ -133,6 +133,10 @@ describe('heard by product teams and customers, on the demo data', () => {
     expect(body.candidates).toHaveLength(1);
     const candidate = body.candidates[0];
     expect(candidate.keywords).toEqual(expect.arrayContaining(['lid', 'leaks']));
+    // The same candidate, id and cases, whether one product is listed or all of them.
+    expect((await heard.get('/reports/candidate-issues')).body.candidates).toContainEqual(
+      candidate,
+    );
 
     const accepted = await heard.post(`/candidate-issues/${candidate.candidateId}/acceptance`, {
       issueId: DEMO_DEFECT_ISSUE,
