@@ -4,6 +4,7 @@ import {
   type RecordedEvent,
   type Subscription,
 } from '@heard/event-store';
+import { OUTBOX_DDL } from './outbox/outbox';
 import type { Projection } from './projection';
 import type { ReadStore } from './read-store/read-store.port';
 
@@ -74,7 +75,8 @@ export class ProjectionRunner {
   }
 
   private async ensureSchema(projection: Projection): Promise<void> {
-    await this.readStore.exec(CHECKPOINTS_DDL);
+    // Shared by the projections: their checkpoints, and the outbox some of them write to.
+    await this.readStore.exec(CHECKPOINTS_DDL + OUTBOX_DDL);
     await this.readStore.exec(projection.schema(this.readStore.dialect));
   }
 

@@ -10,5 +10,6 @@ export interface Projection {
   readonly tables: readonly string[];
   /** DDL that creates its tables if missing. */
   schema(dialect: ReadStore['dialect']): string;
+  /** Writes its rows; messages it owes the outside world go to the outbox (`enqueueOutbound`). */
   apply(events: RecordedEvent[], tx: ReadTx): Promise<void>;
 }

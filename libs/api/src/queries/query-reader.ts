@@ -5,11 +5,14 @@ import { ValidationFailed, type FieldError } from '../http/errors';
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const MAX_WAIT_MS = 5000;
 
+/** Query parameters as a route receives them. */
+export type QueryParams = Record<string, string | undefined>;
+
 /** Reads query parameters, collecting every problem: `done()` throws them all as one 400. */
 export class QueryReader {
   readonly problems: FieldError[] = [];
 
-  constructor(private readonly query: Record<string, string | undefined>) {}
+  constructor(private readonly query: QueryParams) {}
 
   private fail(field: string, rule: string, message: string): undefined {
     this.problems.push({ field, rules: { [rule]: message } });

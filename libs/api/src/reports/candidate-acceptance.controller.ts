@@ -19,9 +19,6 @@ import { contextFromHeaders } from '../http/command-context';
 const stepKey = (base: string, step: string) =>
   `acc-${createHash('sha256').update(`${base}\n${step}`).digest('hex').slice(0, 40)}`;
 
-const mostCommon = (counts: Record<string, number>) =>
-  Object.entries(counts).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0];
-
 /**
  * An analyst accepts a candidate issue: the issue is identified (unless it exists) and every
  * case of the candidate is linked to it, retroactively, through the same commands as any
@@ -74,7 +71,7 @@ export class CandidateAcceptanceController {
           issueId,
           title: body.title ?? candidate.title,
           product,
-          category: body.category ?? mostCommon(candidate.categories) ?? 'other',
+          category: body.category ?? candidate.category,
           description:
             body.description ??
             `Accepted from candidate ${candidateId}: ${candidate.cases} cases, ${candidate.customers} customers; keywords ${candidate.keywords.join(', ')}`,

@@ -11,9 +11,7 @@ import {
   readOutbound,
   type ReadStore,
 } from '@heard/projections';
-import { QueryReader, waitForPosition } from '../queries/query-reader';
-
-type QueryParams = Record<string, string | undefined>;
+import { QueryReader, waitForPosition, type QueryParams } from '../queries/query-reader';
 
 /** "You were heard": follow-ups, and every message heard sent (or will send) out. */
 @ApiTags('follow-ups and messages')

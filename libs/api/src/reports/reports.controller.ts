@@ -16,9 +16,7 @@ import {
   RECURRING_STATUSES,
   type ReadStore,
 } from '@heard/projections';
-import { QueryReader, waitForPosition } from '../queries/query-reader';
-
-type QueryParams = Record<string, string | undefined>;
+import { QueryReader, waitForPosition, type QueryParams } from '../queries/query-reader';
 
 /** What product teams and analysts read: recurring issues, candidates, change impact, KPIs. */
 @ApiTags('reports')

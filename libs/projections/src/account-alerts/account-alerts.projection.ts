@@ -1,6 +1,6 @@
 import type { CaseEscalated, CaseOpened } from '@heard/domain';
 import type { RecordedEvent } from '@heard/event-store';
-import { enqueueOutbound, OUTBOX_DDL, type OutboundMessage } from '../outbox/outbox';
+import { enqueueOutbound, type OutboundMessage } from '../outbox/outbox';
 import type { Projection } from '../projection';
 import type { ReadTx } from '../read-store/read-store.port';
 
@@ -21,7 +21,6 @@ export const accountAlertsProjection = (rule: AccountAlertRule): Projection => (
   version: 1,
   tables: ['aa_cases', 'aa_accounts'],
   schema: () => `
-    ${OUTBOX_DDL}
     CREATE TABLE IF NOT EXISTS aa_cases (
       case_id    TEXT    PRIMARY KEY,
       account_id TEXT    NOT NULL,

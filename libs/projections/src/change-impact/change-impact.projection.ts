@@ -2,6 +2,7 @@ import type { CaseOpened, ChangeAnnounced, ContactLogged } from '@heard/domain';
 import type { RecordedEvent } from '@heard/event-store';
 import type { Projection } from '../projection';
 import type { ReadStore, ReadTx } from '../read-store/read-store.port';
+import { round } from '../shared/numbers';
 import { DAY_MS, dayOf } from '../shared/time';
 
 /**
@@ -134,7 +135,7 @@ const count = (before: number, after: number): ImpactCount => ({
   before,
   after,
   difference: after - before,
-  changePct: before > 0 ? Math.round(((after - before) / before) * 1000) / 10 : null,
+  changePct: before > 0 ? round(((after - before) / before) * 100, 1) : null,
 });
 
 /** Contacts in the `windowDays` before the change took effect and the same span after it. */

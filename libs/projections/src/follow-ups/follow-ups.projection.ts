@@ -9,7 +9,7 @@ import type {
   IssueIdentified,
 } from '@heard/domain';
 import type { RecordedEvent } from '@heard/event-store';
-import { enqueueOutbound, OUTBOX_DDL, type OutboundMessage } from '../outbox/outbox';
+import { enqueueOutbound, type OutboundMessage } from '../outbox/outbox';
 import type { Projection } from '../projection';
 import type { ReadTx } from '../read-store/read-store.port';
 
@@ -35,7 +35,6 @@ export const followUpsProjection: Projection = {
   version: 1,
   tables: ['follow_ups', 'fu_cases', 'fu_issue_cases', 'fu_issues', 'fu_incidents'],
   schema: () => `
-    ${OUTBOX_DDL}
     CREATE TABLE IF NOT EXISTS follow_ups (
       case_id       TEXT    NOT NULL,
       follow_up_id  TEXT    NOT NULL,

@@ -8,6 +8,7 @@ import type {
 import type { RecordedEvent } from '@heard/event-store';
 import type { Projection } from '../projection';
 import { SqlFilter, type ReadStore, type ReadTx } from '../read-store/read-store.port';
+import { round } from '../shared/numbers';
 import { DAY_MS, dayOf, isoWeekOf } from '../shared/time';
 
 /** Team of a case nobody handed to a team. */
@@ -204,46 +205,46 @@ interface Sums {
   third_party: number;
 }
 
-const ratio = (n: number, d: number, digits = 3) =>
-  d > 0 ? Math.round((n / d) * 10 ** digits) / 10 ** digits : null;
-const hours = (ms: number | null) =>
-  ms === null ? null : Math.round((ms / (DAY_MS / 24)) * 10) / 10;
+const ratio = (n: number, d: number, digits = 3) => (d > 0 ? round(n / d, digits) : null);
+const hours = (ms: number | null) => (ms === null ? null : round(ms / (DAY_MS / 24), 1));
 
-const present = (sums: Sums): KpiRow => {
-  // SUM over no rows is NULL.
-  const s = Object.fromEntries(
-    Object.entries(sums).map(([k, v]) => [
-      k,
-      v === null && !k.endsWith('_ms') && k !== 'key' ? 0 : v,
-    ]),
-  ) as unknown as Sums;
-  return {
-    key: s.key,
-    cases: s.cases,
-    resolved: s.resolved,
-    firstContactResolution: ratio(s.fcr, s.resolved),
-    repeatContactsBeforeResolution: ratio(s.repeat_contacts, s.resolved, 2),
-    handoversPerCase: ratio(s.handovers, s.cases, 2),
-    reopenRate: ratio(s.reopened, s.resolved),
-    hoursToFirstApology: hours(s.apology_ms),
-    hoursToConfirmedFix: hours(s.confirmed_ms),
-    satisfaction: ratio(s.csat_sum, s.csat_count, 2),
-    followUpsCompleted: s.follow_ups,
-    satisfiedShare: ratio(s.satisfied, s.follow_ups),
-    thirdPartyApologyShare: ratio(s.third_party, s.apologies),
-  };
-};
+const present = (s: Sums): KpiRow => ({
+  key: s.key,
+  cases: s.cases,
+  resolved: s.resolved,
+  firstContactResolution: ratio(s.fcr, s.resolved),
+  repeatContactsBeforeResolution: ratio(s.repeat_contacts, s.resolved, 2),
+  handoversPerCase: ratio(s.handovers, s.cases, 2),
+  reopenRate: ratio(s.reopened, s.resolved),
+  hoursToFirstApology: hours(s.apology_ms),
+  hoursToConfirmedFix: hours(s.confirmed_ms),
+  satisfaction: ratio(s.csat_sum, s.csat_count, 2),
+  followUpsCompleted: s.follow_ups,
+  satisfiedShare: ratio(s.satisfied, s.follow_ups),
+  thirdPartyApologyShare: ratio(s.third_party, s.apologies),
+});
 
-const SUMS = `COUNT(*) AS cases, SUM(resolved) AS resolved,
-  SUM(CASE WHEN resolved = 1 AND contacts_before_resolution = 0 AND handovers_before_resolution = 0 AND reopens = 0 THEN 1 ELSE 0 END) AS fcr,
-  SUM(CASE WHEN resolved = 1 THEN contacts_before_resolution ELSE 0 END) AS repeat_contacts,
-  SUM(handovers) AS handovers,
-  SUM(CASE WHEN resolved = 1 AND reopens > 0 THEN 1 ELSE 0 END) AS reopened,
-  AVG(first_apology_ms - opened_ms) AS apology_ms,
-  AVG(confirmed_ms - opened_ms) AS confirmed_ms,
-  SUM(csat_sum) AS csat_sum, SUM(csat_count) AS csat_count,
-  SUM(follow_ups_completed) AS follow_ups, SUM(satisfied) AS satisfied,
-  SUM(apologies) AS apologies, SUM(third_party_apologies) AS third_party`;
+// SUM over no rows is NULL: counts are COALESCEd to 0; means stay NULL (no data).
+const sum = (expression: string, name: string) => `COALESCE(SUM(${expression}), 0) AS ${name}`;
+const SUMS = [
+  'COUNT(*) AS cases',
+  sum('resolved', 'resolved'),
+  sum(
+    'CASE WHEN resolved = 1 AND contacts_before_resolution = 0 AND handovers_before_resolution = 0 AND reopens = 0 THEN 1 ELSE 0 END',
+    'fcr',
+  ),
+  sum('CASE WHEN resolved = 1 THEN contacts_before_resolution ELSE 0 END', 'repeat_contacts'),
+  sum('handovers', 'handovers'),
+  sum('CASE WHEN resolved = 1 AND reopens > 0 THEN 1 ELSE 0 END', 'reopened'),
+  'AVG(first_apology_ms - opened_ms) AS apology_ms',
+  'AVG(confirmed_ms - opened_ms) AS confirmed_ms',
+  sum('csat_sum', 'csat_sum'),
+  sum('csat_count', 'csat_count'),
+  sum('follow_ups_completed', 'follow_ups'),
+  sum('satisfied', 'satisfied'),
+  sum('apologies', 'apologies'),
+  sum('third_party_apologies', 'third_party'),
+].join(', ');
 
 /** Outcome KPIs by team, agent, product or week, over cases opened in the period. */
 export const readKpis = async (

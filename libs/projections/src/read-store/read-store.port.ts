@@ -21,6 +21,12 @@ export interface ReadStore {
 
 export const READ_STORE = Symbol('ReadStore');
 
+/** Splits a list, e.g. ids for `IN (…)` lists of a bounded size. */
+export const chunks = <T>(items: T[], size: number): T[][] =>
+  Array.from({ length: Math.ceil(items.length / size) }, (_, i) =>
+    items.slice(i * size, (i + 1) * size),
+  );
+
 /** `IN (?, ?, …)` for n values. */
 export const placeholders = (n: number): string => Array.from({ length: n }, () => '?').join(', ');
 

@@ -28,6 +28,8 @@ export interface CandidateIssue {
   title: string;
   /** The words that weigh most in the group. */
   keywords: string[];
+  /** The category most of its cases have, and how many have each. */
+  category: string;
   categories: Record<string, number>;
   cases: number;
   customers: number;
@@ -115,8 +117,9 @@ export const findCandidateIssues = async (
       candidates.push({
         candidateId: candidateIdOf(first.product, first.case_id),
         product: first.product,
-        title: mostCommon(members.map((m) => m.summary)),
+        title: mostCommon(countBy(members.map((m) => m.summary))),
         keywords: keywordsOf(cluster),
+        category: mostCommon(countBy(members.map((m) => m.category))),
         categories: countBy(members.map((m) => m.category)),
         cases: members.length,
         customers: new Set(members.map((m) => m.customer_id)).size,
@@ -149,5 +152,5 @@ const countBy = (values: string[]): Record<string, number> => {
   return counts;
 };
 
-const mostCommon = (values: string[]): string =>
-  Object.entries(countBy(values)).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]![0];
+const mostCommon = (counts: Record<string, number>): string =>
+  Object.entries(counts).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]![0];

@@ -8,7 +8,7 @@ import type {
   IssueIdentified,
 } from '@heard/domain';
 import type { RecordedEvent } from '@heard/event-store';
-import { enqueueOutbound, OUTBOX_DDL, type OutboundMessage } from '../outbox/outbox';
+import { enqueueOutbound, type OutboundMessage } from '../outbox/outbox';
 import type { Projection } from '../projection';
 import type { ReadTx } from '../read-store/read-store.port';
 import { businessMs, dayOf } from '../shared/time';
@@ -69,7 +69,6 @@ export const recurringIssuesProjection = (rule: SpikeRule): Projection => ({
   version: 1,
   tables: ['ri_cases', 'ri_daily', 'ri_groups', 'ri_meta'],
   schema: () => `
-    ${OUTBOX_DDL}
     CREATE TABLE IF NOT EXISTS ri_cases (
       case_id      TEXT    PRIMARY KEY,
       customer_id  TEXT    NOT NULL,
@@ -124,7 +123,8 @@ export const recurringIssuesProjection = (rule: SpikeRule): Projection => ({
     const [meta] = await tx.query<{ value: number }>(
       "SELECT value FROM ri_meta WHERE name = 'watermark_ms'",
     );
-    let watermark = meta?.value ?? 0;
+    const watermarkBefore = meta?.value ?? 0;
+    let watermark = watermarkBefore;
 
     const group = async (key: string) =>
       (await tx.query<GroupRow>('SELECT * FROM ri_groups WHERE group_key = ?', [key]))[0];
@@ -362,11 +362,12 @@ export const recurringIssuesProjection = (rule: SpikeRule): Projection => ({
         }
       }
     }
-    await tx.execute(
-      `INSERT INTO ri_meta (name, value) VALUES ('watermark_ms', ?)
+    if (watermark !== watermarkBefore)
+      await tx.execute(
+        `INSERT INTO ri_meta (name, value) VALUES ('watermark_ms', ?)
        ON CONFLICT (name) DO UPDATE SET value = excluded.value`,
-      [watermark],
-    );
+        [watermark],
+      );
     await enqueueOutbound(tx, outbound);
   },
 });

@@ -1,6 +1,7 @@
 import { SqlFilter, type ReadStore } from '../read-store/read-store.port';
 import { groupFields, type GroupRow } from './recurring-issues.projection';
-import { addDays, dayOf, DAY_MS, isoWeekOf, median } from '../shared/time';
+import { median, round } from '../shared/numbers';
+import { addDays, dayOf, DAY_MS, isoWeekOf } from '../shared/time';
 import {
   describeSpikeRule,
   readTrend,
@@ -95,8 +96,6 @@ export const readWatermark = async (store: ReadStore): Promise<number | undefine
   );
   return row?.value || undefined;
 };
-
-const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
 
 export const readRecurringIssues = async (
   store: ReadStore,

@@ -1,3 +1,4 @@
+import { round } from '../shared/numbers';
 import { addDays } from '../shared/time';
 
 /**
@@ -39,8 +40,6 @@ export const trendWindow = (asOf: string, rule: SpikeRule) => {
   const windowFrom = addDays(asOf, -(rule.windowDays - 1));
   return { windowFrom, baselineFrom: addDays(windowFrom, -rule.baselineDays), asOf };
 };
-
-const round = (n: number) => Math.round(n * 100) / 100;
 
 /**
  * A spike calms down only once its rate falls below this share of the spiking ratio (or its

@@ -1,4 +1,4 @@
-import { addDays, dayOf, isoWeekOf, median } from './time';
+import { addDays, dayOf, isoWeekOf } from './time';
 
 describe('time helpers', () => {
   it('names ISO weeks as calendars do, across year ends', () => {
@@ -11,11 +11,5 @@ describe('time helpers', () => {
   it('counts days in UTC', () => {
     expect(dayOf(Date.parse('2026-08-31T23:59:59Z'))).toBe('2026-08-31');
     expect(addDays('2026-03-01', -1)).toBe('2026-02-28');
-  });
-
-  it('takes the middle of an odd list and the mean of the middle two of an even one', () => {
-    expect(median([])).toBeNull();
-    expect(median([5, 1, 3])).toBe(3);
-    expect(median([4, 1, 3, 2])).toBe(2.5);
   });
 });

@@ -24,19 +24,6 @@ export const isoWeekOf = (ms: number): string => {
   return `${year}-W${String(week).padStart(2, '0')}`;
 };
 
-/** Median of numbers; null for none. */
-export const median = (values: number[]): number | null => {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-};
-
-export const chunks = <T>(items: T[], size: number): T[][] =>
-  Array.from({ length: Math.ceil(items.length / size) }, (_, i) =>
-    items.slice(i * size, (i + 1) * size),
-  );
-
 /** Business time of an event, never later than when the store recorded it. */
 export const businessMs = (metadata: { occurredAt: string; recordedAt: string }): number =>
   Math.min(Date.parse(metadata.occurredAt), Date.parse(metadata.recordedAt));

@@ -2,7 +2,7 @@ import type { CaseEvent, IncidentDeclared } from '@heard/domain';
 import type { RecordedEvent } from '@heard/event-store';
 import { isCaseEvent } from '../case-view/case-view.projection';
 import type { Projection } from '../projection';
-import { placeholders, type ReadStore, type ReadTx } from '../read-store/read-store.port';
+import { chunks, placeholders, type ReadStore, type ReadTx } from '../read-store/read-store.port';
 import {
   emptySummary,
   presentSummary,
@@ -11,7 +11,6 @@ import {
   type CustomerSummaryDoc,
 } from './customer-summary';
 import { headlineOf } from './headline';
-import { chunks } from '../shared/time';
 
 export interface TimelineEntry {
   position: number;
