@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { Command, InvalidArgumentError } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
-import { ConfigError, loadConfig, runningInstance } from '@heard/config';
+import { ConfigError, DataFolderLocked, loadConfig, lockDataFolder } from '@heard/config';
 import { answerDueFollowUps, DEMO_DEFAULTS, demoHistory, loadOverHttp } from '@heard/demo';
 import { SqliteEventStore } from '@heard/event-store';
 import {
@@ -97,15 +97,10 @@ program
   )
   .action(async (names: string[]) => {
     const config = loadConfig();
-    const pid = runningInstance(config.dataDir);
-    if (pid) {
-      console.error(
-        `heard is running on ${config.dataDir} (pid ${pid}); stop it before rebuilding its read models`,
-      );
-      process.exit(1);
-    }
     if (config.eventStore.kind !== 'sqlite' || config.readStore.kind !== 'sqlite')
       throw new Error('Only the SQLite stores are built yet');
+    // Held for the whole rebuild: a heard starting meanwhile is refused, and the other way round.
+    const lock = lockDataFolder(config.dataDir, 'heard rebuild');
     const events = new SqliteEventStore(config.eventStore.file);
     const reads = new SqliteReadStore(config.readStore.file);
     const projections = defaultProjections(projectionRules(config));
@@ -131,10 +126,15 @@ program
       await runner.stop();
       await reads.close();
       await events.close();
+      lock.release();
     }
   });
 
 program.parseAsync().catch((error: unknown) => {
-  console.error(error instanceof ConfigError ? `heard: ${error.message}` : error);
+  console.error(
+    error instanceof ConfigError || error instanceof DataFolderLocked
+      ? `heard: ${error.message}`
+      : error,
+  );
   process.exit(1);
 });

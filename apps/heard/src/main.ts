@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { ConfigError, loadConfig } from '@heard/config';
+import { ConfigError, DataFolderLocked, loadConfig } from '@heard/config';
 import { createHeardApp } from '@heard/api';
 import { KafkaUnavailable } from '@heard/messaging';
 
@@ -18,7 +18,7 @@ const main = async () => {
   try {
     app = await createHeardApp(config);
   } catch (error) {
-    if (error instanceof KafkaUnavailable) {
+    if (error instanceof KafkaUnavailable || error instanceof DataFolderLocked) {
       console.error(`heard cannot start.\n${error.message}`);
       process.exit(1);
     }

@@ -9,7 +9,7 @@ import {
 } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { TerminusModule } from '@nestjs/terminus';
-import { HEARD_CONFIG, markRunning, type HeardConfig } from '@heard/config';
+import { HEARD_CONFIG, type DataFolderLock, type HeardConfig } from '@heard/config';
 import { EVENT_STORE, SqliteEventStore, type EventStore } from '@heard/event-store';
 import {
   defaultProjections,
@@ -72,11 +72,12 @@ const openReadStore = (config: HeardConfig): ReadStore => {
   throw new Error(`HEARD_READ_STORE: the ${config.readStore.kind} adapter is not built yet`);
 };
 
+const DATA_FOLDER_LOCK = Symbol('DataFolderLock');
+
 /** Starts the projections with the app, and closes everything in order when it stops. */
 @Injectable()
 class Lifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('heard');
-  private unmark?: () => void;
 
   constructor(
     @Inject(HEARD_CONFIG) private readonly config: HeardConfig,
@@ -88,6 +89,7 @@ class Lifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
     private readonly publisher: EventPublisher,
     private readonly intake: CommandIntake,
     private readonly relay: OutboxRelay,
+    @Inject(DATA_FOLDER_LOCK) private readonly lock: DataFolderLock | null,
   ) {}
   private stopPoking?: () => void;
 
@@ -161,7 +163,6 @@ class Lifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
         set({}, row?.n ?? 0);
       },
     );
-    this.unmark = markRunning(this.config.dataDir);
     await this.runner.start();
     // Whatever a batch put in the outbox goes out now, not at the next tick.
     this.stopPoking = this.runner.onApplied(() => this.relay.poke());
@@ -191,13 +192,14 @@ class Lifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
     await this.runner.stop();
     await this.reads.close();
     await this.events.close();
-    this.unmark?.();
+    this.lock?.release();
   }
 }
 
 @Module({})
 export class HeardModule {
-  static forRoot(config: HeardConfig): DynamicModule {
+  /** `lock`: the data folder, taken by the caller before anything opens a store in it. */
+  static forRoot(config: HeardConfig, lock?: DataFolderLock): DynamicModule {
     return {
       module: HeardModule,
       imports: [CqrsModule.forRoot(), TerminusModule],
@@ -214,6 +216,7 @@ export class HeardModule {
       ],
       providers: [
         { provide: HEARD_CONFIG, useValue: config },
+        { provide: DATA_FOLDER_LOCK, useValue: lock ?? null },
         { provide: EVENT_STORE, useFactory: () => openEventStore(config) },
         { provide: READ_STORE, useFactory: () => openReadStore(config) },
         {
@@ -245,6 +248,7 @@ export class HeardModule {
               { error: (m, e) => logger.error(m, e instanceof Error ? e.stack : String(e)) },
               topicNames(config.kafkaTopicPrefix),
               config.kafkaPublishBatch,
+              config.kafkaMaxBatchBytes,
             );
           },
         },
@@ -255,6 +259,7 @@ export class HeardModule {
             const logger = new Logger('outbox');
             return new OutboxRelay(reads, transport, {
               intervalMs: config.schedulerIntervalMs,
+              maxBatchBytes: config.kafkaMaxBatchBytes,
               topics: topicNames(config.kafkaTopicPrefix),
               beforeRelay: () => enqueueDueFollowUps(reads, Date.now()),
               logger: {

@@ -38,7 +38,22 @@ export interface HeardConfig {
   bodyLimitBytes: number;
   /** Most commands accepted in one POST /commands batch. */
   batchMaxCommands: number;
+  /** A request whose headers and body have not all arrived by then is cut with a 408. */
+  requestTimeoutMs: number;
+  /** Load shedding: requests handled at once (ops routes aside); more are answered 503 at once. */
+  maxInFlightRequests: number;
+  /** Load shedding: declared body bytes of the requests in flight; more are answered 503 at once. */
+  maxInFlightBytes: number;
+  /** Largest event, as published (data and metadata as a CloudEvent); a larger one is refused at append. */
+  maxEventBytes: number;
+  /** Largest publish request to Kafka, in bytes (under the broker's message.max.bytes). */
+  kafkaMaxBatchBytes: number;
+  /** A part that has work and makes no progress for this long makes heard degraded. */
+  stallAfterMs: number;
 }
+
+/** The batch route takes many commands at once; each command is still held to the single limit. */
+export const batchBodyLimitOf = (bodyLimitBytes: number) => Math.max(bodyLimitBytes, 1 << 20) * 16;
 
 /** A setting that cannot be used; the message names it and says what is accepted. */
 export class ConfigError extends Error {
@@ -181,7 +196,22 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): HeardConfig =>
     httpLog: bool('HEARD_HTTP_LOG', false),
     bodyLimitBytes: size('HEARD_BODY_LIMIT', '64kb'),
     batchMaxCommands: integer('HEARD_BATCH_MAX_COMMANDS', 1000, 1, 10000),
+    requestTimeoutMs: duration('HEARD_REQUEST_TIMEOUT', '30s'),
+    maxInFlightRequests: integer('HEARD_MAX_IN_FLIGHT', 256, 1, 100_000),
+    maxInFlightBytes: size('HEARD_MAX_IN_FLIGHT_BYTES', '64mb'),
+    maxEventBytes: size('HEARD_MAX_EVENT_BYTES', '256kb'),
+    kafkaMaxBatchBytes: size('HEARD_KAFKA_MAX_BATCH_BYTES', '512kb'),
+    stallAfterMs: duration('HEARD_STALL_AFTER', '30s'),
   };
+  if (config.requestTimeoutMs < 1000) problems.push('HEARD_REQUEST_TIMEOUT: must be at least 1s');
+  if (config.maxEventBytes > config.kafkaMaxBatchBytes)
+    problems.push(
+      `HEARD_MAX_EVENT_BYTES (${config.maxEventBytes}) must not exceed HEARD_KAFKA_MAX_BATCH_BYTES (${config.kafkaMaxBatchBytes}): every event must fit one publish`,
+    );
+  if (config.maxInFlightBytes < batchBodyLimitOf(config.bodyLimitBytes))
+    problems.push(
+      `HEARD_MAX_IN_FLIGHT_BYTES (${config.maxInFlightBytes}) must be at least the largest batch body (${batchBodyLimitOf(config.bodyLimitBytes)} bytes, 16 x max(HEARD_BODY_LIMIT, 1mb))`,
+    );
   if (config.schedulerIntervalMs < 100)
     problems.push(`HEARD_SCHEDULER_INTERVAL: must be at least 100ms`);
   if (problems.length > 0) throw new ConfigError(problems);

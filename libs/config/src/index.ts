@@ -1,2 +1,2 @@
 export * from './config';
-export * from './instance-lock';
+export * from './data-folder-lock';

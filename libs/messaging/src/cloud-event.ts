@@ -51,3 +51,34 @@ export const cloudEvent = (options: {
     'content-type': 'application/json',
   },
 });
+
+/** Bytes a message takes in a Kafka record batch: key, value, headers, and each record's framing. */
+export const messageBytes = (message: Message): number => {
+  let bytes = 64 + Buffer.byteLength(message.key) + Buffer.byteLength(message.value);
+  for (const [name, value] of Object.entries(message.headers))
+    bytes += 8 + Buffer.byteLength(name) + Buffer.byteLength(value);
+  return bytes;
+};
+
+/**
+ * Splits messages into sends of at most `maxBytes` (as the broker counts a record batch),
+ * in order. A message larger than `maxBytes` goes alone: the store refuses such events at
+ * append time, so here it can only come from a store written with a larger limit.
+ */
+export const chunkByBytes = (messages: Message[], maxBytes: number): Message[][] => {
+  const chunks: Message[][] = [];
+  let current: Message[] = [];
+  let bytes = 0;
+  for (const message of messages) {
+    const size = messageBytes(message);
+    if (current.length > 0 && bytes + size > maxBytes) {
+      chunks.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(message);
+    bytes += size;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
+};

@@ -1,6 +1,6 @@
 import { subscribeToAll, type EventStore, type Subscription } from '@heard/event-store';
 import type { ReadStore } from '@heard/projections';
-import { toCloudEventMessage } from './cloud-event';
+import { chunkByBytes, toCloudEventMessage } from './cloud-event';
 import { TOPICS, type Topics } from './topics';
 import type { MessageTransport } from './transport.port';
 
@@ -24,6 +24,8 @@ export class EventPublisher {
   private subscription?: Subscription;
   private published = 0;
   private position = 0;
+  private progressAt = Date.now();
+  private failing?: string;
 
   constructor(
     private readonly store: EventStore,
@@ -32,6 +34,8 @@ export class EventPublisher {
     private readonly logger: PublisherLogger = { error: () => undefined },
     private readonly topics: Topics = TOPICS,
     private readonly batchSize = 500,
+    /** Bytes per send, under the broker's message.max.bytes (1 MB by default). */
+    private readonly maxBatchBytes = 512 * 1024,
     // One checkpoint per topic: pointing heard at new topics publishes the history there.
     private readonly name = topics.caseEvents,
   ) {}
@@ -43,32 +47,53 @@ export class EventPublisher {
       [this.name],
     );
     this.position = row?.position ?? 0;
+    this.progressAt = Date.now();
     this.subscription = subscribeToAll(this.store, {
       after: this.position,
       batchSize: this.batchSize,
-      onBatch: async (events) => {
-        await this.transport.send(this.topics.caseEvents, events.map(toCloudEventMessage));
-        const last = events[events.length - 1]!.position;
-        await this.checkpoints.transaction((tx) =>
-          tx.execute(
-            `INSERT INTO publisher_checkpoints (publisher, position, updated_at) VALUES (?, ?, ?)
-             ON CONFLICT (publisher) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at`,
-            [this.name, last, new Date().toISOString()],
-          ),
-        );
-        this.position = last;
-        this.published += events.length;
+      onBatch: async (batch) => {
+        // A retried batch starts with the chunks already acknowledged: skip them.
+        const events = batch.filter((e) => e.position > this.position);
+        const messages = events.map(toCloudEventMessage);
+        let done = 0;
+        // Each send is acknowledged and checkpointed before the next: a retry resends one chunk.
+        for (const chunk of chunkByBytes(messages, this.maxBatchBytes)) {
+          await this.transport.send(this.topics.caseEvents, chunk);
+          done += chunk.length;
+          const last = events[done - 1]!.position;
+          await this.checkpoints.transaction((tx) =>
+            tx.execute(
+              `INSERT INTO publisher_checkpoints (publisher, position, updated_at) VALUES (?, ?, ?)
+               ON CONFLICT (publisher) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at`,
+              [this.name, last, new Date().toISOString()],
+            ),
+          );
+          this.position = last;
+          this.published += chunk.length;
+          this.progressAt = Date.now();
+        }
+        this.failing = undefined;
       },
-      onError: (error, attempt) =>
+      onError: (error, attempt) => {
+        this.failing = (error as Error).message ?? String(error);
         this.logger.error(
-          `Publishing to ${this.topics.caseEvents} failed (attempt ${attempt}); retrying the same batch`,
+          `Publishing to ${this.topics.caseEvents} failed (attempt ${attempt}); retrying from the last acknowledged event`,
           error,
-        ),
+        );
+      },
     });
   }
 
   status() {
-    return { position: this.position, published: this.published, running: !!this.subscription };
+    return {
+      position: this.position,
+      published: this.published,
+      running: !!this.subscription,
+      /** When the checkpoint last moved (or the publisher started). */
+      progressAt: this.progressAt,
+      /** The last send's error while it keeps failing. */
+      failing: this.failing,
+    };
   }
 
   async stop(): Promise<void> {

@@ -6,7 +6,7 @@ import {
   type ReadStore,
   type StoredOutboundMessage,
 } from '@heard/projections';
-import { cloudEvent } from './cloud-event';
+import { chunkByBytes, cloudEvent } from './cloud-event';
 import { TOPICS, type Topics } from './topics';
 import type { Message, MessageTransport } from './transport.port';
 
@@ -46,6 +46,7 @@ export class OutboxRelay {
   private running?: Promise<void>;
   private again = false;
   private relayed = 0;
+  private progressAt = Date.now();
   private stopped = true;
   // Only the interval's passes look for due follow-ups: a pass after every projection batch
   // would add a write transaction to each one.
@@ -58,6 +59,8 @@ export class OutboxRelay {
       intervalMs: number;
       topics?: Topics;
       batchSize?: number;
+      /** Bytes per send, under the broker's message.max.bytes. */
+      maxBatchBytes?: number;
       beforeRelay?: () => Promise<unknown>;
       logger?: RelayLogger;
     },
@@ -114,22 +117,24 @@ export class OutboxRelay {
       if (list) list.push(m);
       else byTopic.set(m.topic, [m]);
     }
-    for (const [topic, messages] of byTopic)
-      await this.transport.send(
-        topicOf(this.options.topics ?? TOPICS, topic),
-        messages.map(toOutboundMessage),
-      );
-    await markOutboundSent(
-      this.reads,
-      pending.map((m) => m.id),
-      new Date().toISOString(),
-    );
-    this.relayed += pending.length;
+    for (const [topic, messages] of byTopic) {
+      const ids = new Map(messages.map((m) => [toOutboundMessage(m), m.id] as const));
+      for (const chunk of chunkByBytes([...ids.keys()], this.options.maxBatchBytes ?? 512 * 1024)) {
+        await this.transport.send(topicOf(this.options.topics ?? TOPICS, topic), chunk);
+        await markOutboundSent(
+          this.reads,
+          chunk.map((m) => ids.get(m)!),
+          new Date().toISOString(),
+        );
+        this.relayed += chunk.length;
+        this.progressAt = Date.now();
+      }
+    }
     return pending.length;
   }
 
   status() {
-    return { relayed: this.relayed, running: !this.stopped };
+    return { relayed: this.relayed, running: !this.stopped, progressAt: this.progressAt };
   }
 
   async stop(): Promise<void> {

@@ -35,24 +35,10 @@ export class AggregateStateCache {
     return { state, revision };
   }
 
-  advance(
-    streamId: string,
-    decider: Decider<DomainCommand, DomainEvent, unknown>,
-    state: unknown,
-    events: DomainEvent[],
-    revision: number,
-  ): void {
-    this.remember(streamId, {
-      state: events.reduce((s, e) => decider.evolve(s, e), state),
-      revision,
-    });
-  }
-
-  forget(streamId: string): void {
-    this.entries.delete(streamId);
-  }
-
-  private remember(streamId: string, entry: Entry): void {
+  /** Keeps a stream's state as committed at `revision` (an older one never replaces a newer). */
+  remember(streamId: string, entry: Entry): void {
+    const cached = this.entries.get(streamId);
+    if (cached && cached.revision > entry.revision) return;
     // Map keeps insertion order: re-inserting marks it recent, the first key is the oldest.
     this.entries.delete(streamId);
     this.entries.set(streamId, entry);

@@ -1,4 +1,4 @@
-import { Body, Controller, Headers, HttpCode, Inject, Post } from '@nestjs/common';
+import { Body, Controller, Headers, HttpCode, Inject, Logger, Post } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { HEARD_CONFIG, type HeardConfig } from '@heard/config';
 import { toErrorBody } from '../http/error.filter';
@@ -26,6 +26,7 @@ const streamKey = (item: BatchItem, index: number): string => {
 @ApiTags('commands')
 @Controller('commands')
 export class BatchController {
+  private readonly logger = new Logger('batch');
   constructor(
     private readonly gateway: CommandGateway,
     @Inject(HEARD_CONFIG) private readonly config: HeardConfig,
@@ -107,8 +108,11 @@ export class BatchController {
         body: await executeEnvelope(this.gateway, item, { correlationId }),
       };
     } catch (error) {
+      // Answered on its own, also on a fault of ours: the items before it were written, and a
+      // client must see which, not a 500 for the whole batch that it would retry blindly.
       const body = toErrorBody(error);
-      if (body.statusCode >= 500) throw error;
+      if (body.statusCode >= 500)
+        this.logger.error(error instanceof Error ? error.stack : String(error));
       return { index, status: body.statusCode, body };
     }
   }

@@ -10,6 +10,7 @@ import {
 } from '@heard/domain';
 import { HEARD_CONFIG, type HeardConfig } from '@heard/config';
 import { ValidationFailed, type FieldError } from '../http/errors';
+import { HEADER_TOKEN, HEADER_TOKEN_RULE, isIsoInstant } from '../http/input-rules';
 import { Metrics } from '../ops/metrics';
 import { commandSpec, COMMAND_TYPES } from './command-catalog';
 import { ID_PATTERN } from './command.dtos';
@@ -48,7 +49,6 @@ const ID_FIELDS = [
   'followUpId',
   'contactId',
 ] as const;
-const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 
 /** Ids derived from the idempotency key: a retried command names the same case, fix or follow-up. */
 const derivedId = (commandId: string, purpose: string): string => {
@@ -121,7 +121,18 @@ export class CommandGateway {
       problems,
     );
     const actor = this.actorOf(context, problems);
-    if (context.occurredAt !== undefined && !ISO_INSTANT.test(context.occurredAt))
+    for (const [field, header, value] of [
+      ['correlationId', 'X-Correlation-Id', context.correlationId],
+      ['causationId', 'X-Causation-Id', context.causationId],
+      ['actorId', 'X-Actor-Id', context.actorId],
+      ['actorRole', 'X-Actor-Role', context.actorRole],
+    ] as const)
+      if (value !== undefined && !HEADER_TOKEN.test(value))
+        problems.push({
+          field,
+          rules: { matches: `${field} (or the ${header} header) must be ${HEADER_TOKEN_RULE}` },
+        });
+    if (context.occurredAt !== undefined && !isIsoInstant(context.occurredAt))
       problems.push({
         field: 'occurredAt',
         rules: { isIso8601: 'occurredAt must be an ISO 8601 instant' },

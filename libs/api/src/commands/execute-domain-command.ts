@@ -19,6 +19,8 @@ import {
   type AppendResult,
   type EventStore,
 } from '@heard/event-store';
+import { HEARD_CONFIG, type HeardConfig } from '@heard/config';
+import { messageBytes, toCloudEventMessage } from '@heard/messaging';
 import { ConcurrencyConflict } from '../http/errors';
 import { AggregateStateCache } from './aggregate-state-cache';
 
@@ -37,54 +39,164 @@ export class ExecuteDomainCommand extends Command<AppendResult> {
 }
 
 /** Deciding again on a conflict is safe: decide re-checks every rule against the newer state. */
-const MAX_ATTEMPTS = 5;
+const MAX_ATTEMPTS = 8;
+/** Jittered backoff after a conflict with another process: 0 to 5, 10, 20 … 160 ms. */
+const backoffMs = (attempt: number) => Math.random() * Math.min(5 * 2 ** (attempt - 1), 160);
 
-/** Loads the stream, decides, appends with the expected revision; a thin shell round the decider. */
+/** The state after the appends this process has queued on a stream, committed or not. */
+interface StreamHead {
+  state: unknown;
+  revision: number;
+}
+
+/** An event is refused at append time when it could never be published in one Kafka message. */
+export class EventTooLarge extends Error {
+  override readonly name = 'EventTooLarge';
+  constructor(
+    readonly eventType: string,
+    readonly bytes: number,
+    readonly limit: number,
+  ) {
+    super(
+      `The ${eventType} event would take ${bytes} bytes as a message, over HEARD_MAX_EVENT_BYTES (${limit}); shorten the text fields. Nothing was written`,
+    );
+  }
+}
+
+/**
+ * Loads the stream, decides, appends with the expected revision; a thin shell round the
+ * decider. Commands on one stream are decided one after another against the state after
+ * the appends already queued (so they never conflict with each other in this process, and
+ * their appends share a commit); only the commit is awaited side by side. A conflict with
+ * another process reads the events after the cached revision and decides again after a
+ * jittered backoff.
+ */
 @CommandHandler(ExecuteDomainCommand)
 export class ExecuteDomainCommandHandler implements ICommandHandler<ExecuteDomainCommand> {
+  private readonly heads = new Map<string, StreamHead>();
+  /** Appends queued per stream and not yet settled; at 0 the head is dropped (the cache has it). */
+  private readonly pending = new Map<string, number>();
+  private readonly turns = new Map<string, Promise<unknown>>();
+
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly states: AggregateStateCache,
+    @Inject(HEARD_CONFIG) private readonly config: HeardConfig,
   ) {}
 
   async execute({ command, metadata, fingerprint }: ExecuteDomainCommand): Promise<AppendResult> {
+    const target = targetOf(command);
+    for (let attempt = 1; ; attempt++) {
+      const { committed } = await this.inTurn(target.streamId, () =>
+        this.decideAndQueue(command, metadata, fingerprint),
+      );
+      try {
+        return await committed;
+      } catch (error) {
+        if (!(error instanceof WrongExpectedRevision)) throw error;
+        if (attempt >= MAX_ATTEMPTS) throw new ConcurrencyConflict(target.streamId);
+        await new Promise((resolve) => setTimeout(resolve, backoffMs(attempt)));
+      }
+    }
+  }
+
+  /** Runs `step` after the steps queued before it on the same stream have run (not committed). */
+  private inTurn<T>(streamId: string, step: () => Promise<T>): Promise<T> {
+    const previous = this.turns.get(streamId) ?? Promise.resolve();
+    const turn = previous.then(step);
+    const settled = turn.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.turns.set(streamId, settled);
+    void settled.then(() => {
+      if (this.turns.get(streamId) === settled) this.turns.delete(streamId);
+    });
+    return turn;
+  }
+
+  /** Decides against the stream's latest state and queues the append; resolves to its commit. */
+  private async decideAndQueue(
+    command: DomainCommand,
+    metadata: CommandMetadata,
+    fingerprint: string | undefined,
+  ): Promise<{ committed: Promise<AppendResult> }> {
     const target = targetOf(command);
     const seen = await this.store.findCommandResult(metadata.commandId);
     if (seen) {
       if (!isSameRequest(seen, target.streamId, fingerprint))
         throw new IdempotencyKeyReused(metadata.commandId, seen.streamId);
-      return seen;
+      return { committed: Promise.resolve(seen) };
     }
     await this.checkReferences(command);
     const decider = deciders[target.aggregate];
-    for (let attempt = 1; ; attempt++) {
-      const { state, revision } = await this.states.load(target.streamId, decider);
-      const events = decider.decide(command, state);
-      try {
-        const result = await this.store.append(
-          target.streamId,
-          events.map((event) => ({
-            type: event.type,
-            data: event.data,
-            metadata: { ...metadata, eventId: randomUUID(), schemaVersion: CURRENT_SCHEMA_VERSION },
-          })),
-          {
-            expectedRevision: revision < 0 ? 'no_stream' : revision,
-            commandId: metadata.commandId,
-            fingerprint,
-          },
-        );
+    const base =
+      this.heads.get(target.streamId) ?? (await this.states.load(target.streamId, decider));
+    const events = decider.decide(command, base.state);
+    const recordedAt = new Date().toISOString();
+    const newEvents = events.map((event) => ({
+      type: event.type,
+      data: event.data,
+      metadata: {
+        ...metadata,
+        eventId: randomUUID(),
+        schemaVersion: CURRENT_SCHEMA_VERSION,
+      },
+    }));
+    for (const event of newEvents) this.refuseOversized(target.streamId, event, recordedAt);
+    const append = this.store.append(target.streamId, newEvents, {
+      expectedRevision: base.revision < 0 ? 'no_stream' : base.revision,
+      commandId: metadata.commandId,
+      fingerprint,
+    });
+    const head: StreamHead = {
+      state: events.reduce<unknown>((s, e) => decider.evolve(s, e), base.state),
+      revision: base.revision + events.length,
+    };
+    const streamId = target.streamId;
+    this.heads.set(streamId, head);
+    this.pending.set(streamId, (this.pending.get(streamId) ?? 0) + 1);
+    const settle = (valid: boolean) => {
+      const left = this.pending.get(streamId)! - 1;
+      if (left === 0) this.pending.delete(streamId);
+      else this.pending.set(streamId, left);
+      // A failed or replayed append leaves the queued state wrong: the next command reads the store.
+      if (!valid || left === 0) this.heads.delete(streamId);
+    };
+    const committed = append.then(
+      (result) => {
         if (!result.duplicate)
-          this.states.advance(target.streamId, decider, state, events, result.revision);
+          this.states.remember(streamId, { state: head.state, revision: result.revision });
+        settle(!result.duplicate && result.revision === head.revision);
         return result;
-      } catch (error) {
-        if (!(error instanceof WrongExpectedRevision)) throw error;
-        this.states.forget(target.streamId);
-        if (attempt >= MAX_ATTEMPTS) throw new ConcurrencyConflict(target.streamId);
-      }
-    }
+      },
+      (error: unknown) => {
+        settle(false);
+        throw error;
+      },
+    );
+    // Wrapped: a bare promise would be awaited by inTurn, serialising the commits too.
+    return { committed };
   }
 
+  private refuseOversized(
+    streamId: string,
+    event: { type: string; data: unknown; metadata: Omit<EventMetadata, 'recordedAt'> },
+    recordedAt: string,
+  ): void {
+    const bytes = messageBytes(
+      toCloudEventMessage({
+        streamId,
+        type: event.type,
+        data: event.data,
+        metadata: { ...event.metadata, recordedAt },
+        position: Number.MAX_SAFE_INTEGER,
+        revision: Number.MAX_SAFE_INTEGER,
+      }),
+    );
+    if (bytes > this.config.maxEventBytes)
+      throw new EventTooLarge(event.type, bytes, this.config.maxEventBytes);
+  }
   /** Rules that span aggregates: a link must name an issue that exists. */
   private async checkReferences(command: DomainCommand): Promise<void> {
     if (command.type !== 'LinkCaseToIssue') return;

@@ -1,6 +1,7 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
 import { ValidationFailed, type FieldError } from '../http/errors';
+import { jsonShapeProblems } from '../http/input-rules';
 
 const flatten = (errors: ValidationError[], prefix = ''): FieldError[] =>
   errors.flatMap((e) => {
@@ -19,6 +20,9 @@ export const validateBody = <T extends object>(dto: new () => T, raw: unknown): 
     throw new ValidationFailed([
       { field: '(body)', rules: { isObject: 'the body must be a JSON object' } },
     ]);
+  // Before class-transformer: it recurses (deep input overflows it) and drops __proto__ silently.
+  const shape = jsonShapeProblems(body);
+  if (shape.length > 0) throw new ValidationFailed(shape);
   const instance = plainToInstance(dto, body);
   const errors = validateSync(instance, {
     whitelist: true,

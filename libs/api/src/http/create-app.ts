@@ -2,10 +2,16 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { ConsoleLogger, type LogLevel } from '@nestjs/common';
-import type { HeardConfig } from '@heard/config';
+import {
+  batchBodyLimitOf,
+  lockDataFolder,
+  type DataFolderLock,
+  type HeardConfig,
+} from '@heard/config';
 import { HeardModule } from '../heard.module';
 import { Metrics } from '../ops/metrics';
 import { ErrorFilter } from './error.filter';
+import { clientErrorHandler, frameworkErrorHandler, installHttpGuards } from './http-guards';
 
 const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
 const nestLogLevels = (level: HeardConfig['logLevel']): LogLevel[] => {
@@ -13,41 +19,42 @@ const nestLogLevels = (level: HeardConfig['logLevel']): LogLevel[] => {
   return LEVELS.slice(0, cut);
 };
 
-/** The batch route takes many commands at once; each command is still held to the single limit. */
-const batchBodyLimit = (config: HeardConfig) => Math.max(config.bodyLimitBytes, 1 << 20) * 16;
-
 /**
  * Builds the heard HTTP app on Fastify: one factory for `npm start`, the tests and the
  * benchmark, so that what is tested is what runs.
  */
 export const createHeardApp = async (config: HeardConfig, options: { logs?: boolean } = {}) => {
+  // First, before any store is opened: one heard per data folder (throws DataFolderLocked).
+  const lock = lockDataFolder(config.dataDir);
+  try {
+    return await buildApp(config, options, lock);
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
+};
+
+const buildApp = async (config: HeardConfig, options: { logs?: boolean }, lock: DataFolderLock) => {
   // Request logs, when asked for, come from Fastify's own pino logger: off by default, since
   // per-request logging cost a third of the request rate here (see the bench); /metrics counts requests.
   const adapter = new FastifyAdapter({
-    bodyLimit: batchBodyLimit(config),
+    bodyLimit: batchBodyLimitOf(config.bodyLimitBytes),
     logger: config.httpLog ? { level: config.logLevel === 'silent' ? 'silent' : 'info' } : false,
+    // A body trickled byte by byte is cut (408) instead of holding a connection forever.
+    requestTimeout: config.requestTimeoutMs,
+    // Node checks those timeouts every 30 s by default: a slow body would live up to twice as long.
+    http: { connectionsCheckingInterval: 1000, headersTimeout: config.requestTimeoutMs },
+    frameworkErrors: frameworkErrorHandler,
+    clientErrorHandler,
   });
   const fastify = adapter.getInstance();
   fastify.addHook('onRoute', (route) => {
     if (route.url !== '/commands') route.bodyLimit = config.bodyLimitBytes;
   });
-  // An empty JSON body is an empty command body (e.g. a confirmation without a note).
-  fastify.removeContentTypeParser('application/json');
-  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
-    const text = String(body);
-    if (text.trim() === '') return done(null, undefined);
-    try {
-      done(null, JSON.parse(text));
-    } catch (error) {
-      const parseError = error as Error & { statusCode?: number; code?: string };
-      parseError.statusCode = 400;
-      parseError.code = 'FST_ERR_CTP_INVALID_JSON';
-      done(parseError, undefined);
-    }
-  });
+  const shedding = installHttpGuards(fastify, config);
 
   const app = await NestFactory.create<NestFastifyApplication>(
-    HeardModule.forRoot(config),
+    HeardModule.forRoot(config, lock),
     adapter,
     {
       // Let start-up errors (a broker that does not answer) reach main, which names them.
@@ -62,6 +69,7 @@ export const createHeardApp = async (config: HeardConfig, options: { logs?: bool
   );
   app.useGlobalFilters(new ErrorFilter());
   const metrics = app.get(Metrics);
+  metrics.loadShedding(shedding);
   fastify.addHook('onResponse', (request, reply, done) => {
     metrics.httpRequests.inc({
       method: request.method,

@@ -8,7 +8,9 @@ import {
 import type { FastifyReply } from 'fastify';
 import { DomainRuleViolation } from '@heard/domain';
 import { IdempotencyKeyReused, WrongExpectedRevision } from '@heard/event-store';
+import { EventTooLarge } from '../commands/execute-domain-command';
 import { ConcurrencyConflict, ValidationFailed } from './errors';
+import { Overloaded, UnsupportedMediaType } from './http-guards';
 
 export interface ErrorBody {
   statusCode: number;
@@ -29,6 +31,12 @@ export const toErrorBody = (error: unknown): ErrorBody => {
       message: 'The request is invalid; nothing was written',
       fields: error.fields,
     };
+  if (error instanceof EventTooLarge)
+    return { statusCode: 413, error: 'event_too_large', message: error.message };
+  if (error instanceof Overloaded)
+    return { statusCode: 503, error: 'overloaded', message: error.message };
+  if (error instanceof UnsupportedMediaType)
+    return { statusCode: 415, error: 'unsupported_media_type', message: error.message };
   if (error instanceof DomainRuleViolation)
     return { statusCode: STATUS_OF_KIND[error.kind], error: error.rule, message: error.message };
   if (error instanceof ConcurrencyConflict || error instanceof WrongExpectedRevision)
@@ -63,6 +71,12 @@ export const toErrorBody = (error: unknown): ErrorBody => {
       error: 'unsupported_media_type',
       message: 'Send the body as application/json',
     };
+  if (fastifyError.code === 'FST_ERR_BAD_URL')
+    return {
+      statusCode: 400,
+      error: 'bad_url',
+      message: 'The URL cannot be decoded (bad percent-encoding)',
+    };
   if (fastifyError.statusCode === 400 && fastifyError.code?.startsWith('FST_ERR_CTP'))
     return {
       statusCode: 400,
@@ -90,6 +104,9 @@ export class ErrorFilter implements ExceptionFilter {
     const body = toErrorBody(error);
     if (body.statusCode >= 500)
       this.logger.error(error instanceof Error ? error.stack : String(error));
-    void host.switchToHttp().getResponse<FastifyReply>().status(body.statusCode).send(body);
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    if (error instanceof Overloaded)
+      void reply.header('retry-after', String(error.retryAfterSeconds));
+    void reply.status(body.statusCode).send(body);
   }
 }

@@ -45,6 +45,30 @@ export class Metrics {
     };
   }
 
+  /** Load shedding's counters, read when /metrics is scraped. */
+  loadShedding(shedding: { inFlight: number; inFlightBytes: number; shed: number }): void {
+    this.shedding = shedding;
+    this.gauge(
+      'heard_http_in_flight_requests',
+      'Requests being handled now (ops routes aside)',
+      [],
+      (set) => set({}, shedding.inFlight),
+    );
+    this.gauge(
+      'heard_http_in_flight_bytes',
+      'Declared body bytes of the requests in flight',
+      [],
+      (set) => set({}, shedding.inFlightBytes),
+    );
+    this.gauge(
+      'heard_http_shed_total',
+      'Requests answered 503 because heard was at its limit of work in flight',
+      [],
+      (set) => set({}, shedding.shed),
+    );
+  }
+  shedding?: { inFlight: number; inFlightBytes: number; shed: number };
+
   intake(outcome: 'accepted' | 'retried' | 'dead_lettered'): void {
     this.intakeCommands.inc({ outcome });
   }

@@ -12,6 +12,7 @@ import {
   type ReadStore,
 } from '@heard/projections';
 import { ValidationFailed, type FieldError } from '../http/errors';
+import { parseDayOrInstant } from '../http/input-rules';
 import { QueryReader, waitForPosition } from './query-reader';
 
 @ApiTags('queries')
@@ -42,11 +43,14 @@ export class QueriesController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     const problems: FieldError[] = [];
-    const asOfTime = asOf === undefined ? undefined : Date.parse(asOf);
-    if (asOfTime !== undefined && Number.isNaN(asOfTime))
+    const asOfTime = asOf === undefined ? undefined : parseDayOrInstant(asOf);
+    if (asOf !== undefined && asOfTime === undefined)
       problems.push({
         field: 'asOf',
-        rules: { isIso8601: 'asOf must be an ISO 8601 date or instant' },
+        rules: {
+          isIso8601:
+            'asOf must be an ISO 8601 day (2026-03-01) or instant with its offset (2026-03-01T09:30:00Z) that exists',
+        },
       });
     const positions = new QueryReader({ minPosition });
     const wait = positions.position();

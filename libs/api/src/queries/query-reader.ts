@@ -1,8 +1,8 @@
 import type { FastifyReply } from 'fastify';
 import type { ProjectionRunner } from '@heard/projections';
 import { ValidationFailed, type FieldError } from '../http/errors';
+import { isCalendarDay } from '../http/input-rules';
 
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const MAX_WAIT_MS = 5000;
 
 /** Query parameters as a route receives them. */
@@ -64,8 +64,8 @@ export class QueryReader {
   day(name: string): string | undefined {
     const raw = this.text(name);
     if (raw === undefined) return undefined;
-    if (!DAY.test(raw) || Number.isNaN(Date.parse(`${raw}T00:00:00Z`)))
-      return this.fail(name, 'isDate', `${name} must be a day, YYYY-MM-DD`);
+    if (!isCalendarDay(raw))
+      return this.fail(name, 'isDate', `${name} must be a day that exists, YYYY-MM-DD`);
     return raw;
   }
 
@@ -74,7 +74,7 @@ export class QueryReader {
     const raw = this.text('minPosition');
     if (raw === undefined) return undefined;
     const position = Number(raw);
-    if (!/^\d+$/.test(raw))
+    if (!/^\d+$/.test(raw) || !Number.isSafeInteger(position))
       return this.fail(
         'minPosition',
         'isInt',

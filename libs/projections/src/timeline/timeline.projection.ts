@@ -192,7 +192,8 @@ export const timelineProjection: Projection = {
 const encodeCursor = (position: number) => Buffer.from(`p:${position}`).toString('base64url');
 export const decodeCursor = (cursor: string): number | undefined => {
   const match = /^p:(\d+)$/.exec(Buffer.from(cursor, 'base64url').toString());
-  return match ? Number(match[1]) : undefined;
+  const position = match ? Number(match[1]) : NaN;
+  return Number.isSafeInteger(position) ? position : undefined;
 };
 
 /** A page of the timeline, newest first; undefined when the customer has no history. */

@@ -1,0 +1,168 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Socket } from 'node:net';
+import type { HeardConfig } from '@heard/config';
+import { toErrorBody, type ErrorBody } from './error.filter';
+import { ValidationFailed } from './errors';
+import { jsonShapeProblems, MAX_JSON_DEPTH } from './input-rules';
+
+/** Routes that must answer under any load: never shed, never counted. */
+const isOpsRoute = (url: string) =>
+  url === '/health' || url.startsWith('/health/') || url === '/metrics';
+
+const isJson = (contentType: string | undefined) =>
+  !!contentType && /^application\/json\s*(;|$)/i.test(contentType.trim());
+
+export class Overloaded extends Error {
+  override readonly name = 'Overloaded';
+  constructor(readonly retryAfterSeconds: number) {
+    super(
+      'heard is at its limit of work in flight (HEARD_MAX_IN_FLIGHT, HEARD_MAX_IN_FLIGHT_BYTES); nothing was written, retry after a moment',
+    );
+  }
+}
+
+export class UnsupportedMediaType extends Error {
+  override readonly name = 'UnsupportedMediaType';
+  constructor(received: string | undefined) {
+    super(
+      `Send the body as JSON with the header content-type: application/json (received ${
+        received ? `content-type: ${received.slice(0, 100)}` : 'no content-type'
+      }); nothing was written`,
+    );
+  }
+}
+
+/** What load shedding has done so far, for /metrics and /health. */
+export interface LoadShedding {
+  inFlight: number;
+  inFlightBytes: number;
+  shed: number;
+}
+
+/**
+ * The request guards every route shares, on Fastify itself so that they run before Nest
+ * reads a body: JSON only on writes, JSON no deeper than any command needs, one value per
+ * query parameter, a bound on work in flight, and heard's error body on Fastify's and
+ * Node's own refusals (bad URLs, request timeouts, oversized headers).
+ */
+export const installHttpGuards = (fastify: FastifyInstance, config: HeardConfig): LoadShedding => {
+  const shedding: LoadShedding = { inFlight: 0, inFlightBytes: 0, shed: 0 };
+  const admitted = new WeakMap<FastifyRequest, number>();
+
+  // An empty JSON body is an empty command body (e.g. a confirmation without a note).
+  fastify.removeContentTypeParser('application/json');
+  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const text = String(body);
+    if (text.trim() === '') return done(null, undefined);
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch (error) {
+      const parseError = error as Error & { statusCode?: number; code?: string };
+      parseError.statusCode = 400;
+      parseError.code = 'FST_ERR_CTP_INVALID_JSON';
+      return done(parseError, undefined);
+    }
+    // The batch route wraps each command's body three levels down (commands[i].data), where
+    // validateBody holds it to MAX_JSON_DEPTH: a batch answers a deep item on its own.
+    const isBatch = request.routeOptions.url === '/commands';
+    const problems = jsonShapeProblems(parsed, isBatch ? MAX_JSON_DEPTH + 3 : MAX_JSON_DEPTH);
+    if (problems.length > 0) return done(new ValidationFailed(problems), undefined);
+    done(null, parsed);
+  });
+
+  fastify.addHook('onRequest', (request, reply, done) => {
+    const url = request.routeOptions.url ?? request.url;
+    if (isOpsRoute(url)) return done();
+    const query = request.query as Record<string, unknown> | undefined;
+    const repeated = Object.entries(query ?? {}).filter(([, v]) => Array.isArray(v));
+    if (repeated.length > 0)
+      return done(
+        new ValidationFailed(
+          repeated.map(([name]) => ({
+            field: name,
+            rules: { isSingle: `${name} must be given once` },
+          })),
+        ),
+      );
+    if (request.method === 'POST' && !isJson(request.headers['content-type']))
+      return done(new UnsupportedMediaType(request.headers['content-type']));
+
+    const declared = Number(request.headers['content-length'] ?? 0);
+    const bytes = Number.isFinite(declared) && declared > 0 ? declared : 0;
+    if (
+      shedding.inFlight >= config.maxInFlightRequests ||
+      (bytes > 0 && shedding.inFlightBytes + bytes > config.maxInFlightBytes)
+    ) {
+      shedding.shed += 1;
+      // Do not read a body we will not use; the 503 goes out now.
+      void reply.header('connection', 'close');
+      return done(new Overloaded(1));
+    }
+    shedding.inFlight += 1;
+    shedding.inFlightBytes += bytes;
+    admitted.set(request, bytes);
+    done();
+  });
+  const release = (request: FastifyRequest) => {
+    const bytes = admitted.get(request);
+    if (bytes === undefined) return;
+    admitted.delete(request);
+    shedding.inFlight -= 1;
+    shedding.inFlightBytes -= bytes;
+  };
+  fastify.addHook('onResponse', (request, _reply, done) => {
+    release(request);
+    done();
+  });
+  fastify.addHook('onRequestAbort', (request, done) => {
+    release(request);
+    done();
+  });
+  return shedding;
+};
+
+/** Fastify's own refusals before routing (a URL that cannot be decoded), in heard's body. */
+export const frameworkErrorHandler = (error: Error, _request: unknown, reply: FastifyReply) => {
+  const body = toErrorBody(error);
+  void reply.code(body.statusCode).send(body);
+};
+
+/** Node's refusals on the socket (request timeout, oversized headers, malformed HTTP), in heard's body. */
+export const clientErrorHandler = (error: Error & { code?: string }, socket: Socket) => {
+  const [status, reason, body]: [number, string, ErrorBody] =
+    error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? [
+          408,
+          'Request Timeout',
+          {
+            statusCode: 408,
+            error: 'request_timeout',
+            message:
+              'The request did not arrive in full within HEARD_REQUEST_TIMEOUT; nothing was written',
+          },
+        ]
+      : error.code === 'HPE_HEADER_OVERFLOW'
+        ? [
+            431,
+            'Request Header Fields Too Large',
+            {
+              statusCode: 431,
+              error: 'headers_too_large',
+              message: 'The URL and headers are larger than heard accepts (16 KB)',
+            },
+          ]
+        : [
+            400,
+            'Bad Request',
+            { statusCode: 400, error: 'bad_request', message: 'The request is not valid HTTP' },
+          ];
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const text = JSON.stringify(body);
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`,
+  );
+};
