@@ -9,8 +9,6 @@ const base = {
   rootDir: __dirname,
   testEnvironment: 'node',
   transform: { '^.+\\.[tj]s$': tsJest },
-  // ESM-only dependencies of @fastify/static (the /docs assets), compiled to CommonJS for jest.
-  transformIgnorePatterns: ['/node_modules/(?!(content-disposition)/)'],
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper: { '^@heard/(.*)$': '<rootDir>/libs/$1/src' },
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],

@@ -12,6 +12,9 @@ const openCaseBody = (caseId: string, customerId: string) => ({
   desiredOutcome: 'Refund of the second charge',
 });
 
+const projectionsUp = (text: string) =>
+  Number(/heard_part_up\{part="projections"\} (\d)/.exec(text)?.[1]);
+
 describe('the case pipeline over HTTP', () => {
   let dir: string;
   let heard: RunningHeard;
@@ -161,7 +164,7 @@ describe('the case pipeline over HTTP', () => {
   });
 
   it('answers bad input with a 400 naming every field and rule, and writes nothing', async () => {
-    const head = (await heard.get('/health')).body.info.event_store.headPosition;
+    const head = (await heard.get('/health')).body.parts.event_store.headPosition;
     const answer = await heard.post('/cases', {
       customerId: 'cust-x',
       channel: 'pigeon',
@@ -200,7 +203,7 @@ describe('the case pipeline over HTTP', () => {
     expect(tooBig.status).toBe(413);
     expect(tooBig.body.error).toBe('body_too_large');
     expect((await heard.post('/cases', '{"customerId": ')).body.error).toBe('invalid_json');
-    expect((await heard.get('/health')).body.info.event_store.headPosition).toBe(head);
+    expect((await heard.get('/health')).body.parts.event_store.headPosition).toBe(head);
   });
 
   it('answers 404 for an unknown case and 409 for a broken rule', async () => {
@@ -338,7 +341,11 @@ describe('the case pipeline over HTTP', () => {
   it('serves health, Prometheus metrics and the OpenAPI document', async () => {
     const health = await heard.get('/health');
     expect(health.status).toBe(200);
-    expect(health.body.status).toBe('ok');
+    expect(health.body).toMatchObject({ status: 'ok', degraded: [] });
+    expect(health.body.parts.projections.status).toBe('up');
+    expect((await heard.get('/health/live')).body).toEqual({ status: 'ok' });
+    expect((await heard.get('/health/ready')).status).toBe(200);
+    expect(projectionsUp(await fetch(`${heard.url}/metrics`).then((r) => r.text()))).toBe(1);
     const metrics = await fetch(`${heard.url}/metrics`).then((r) => r.text());
     expect(metrics).toMatch(/heard_commands_total\{type="OpenCase",outcome="accepted"\} \d+/);
     expect(metrics).toMatch(/heard_projection_position\{projection="customer_timeline"\} \d+/);

@@ -108,7 +108,7 @@ describeWithKafka('command intake from heard.commands', (brokers) => {
     );
     const invalidLetter = letters.find((l) => l.reason === 'validation_failed');
     expect(invalidLetter.error.fields[0].field).toBe('channel');
-    expect(JSON.parse(invalidLetter.original.value)).toEqual(invalid);
+    expect(JSON.parse(invalidLetter.original.excerpt)).toEqual(invalid);
     expect(invalidLetter.original).toMatchObject({
       topic: topicNames(prefix).commands,
       key: `case-${caseId}`,
@@ -123,7 +123,7 @@ describeWithKafka('command intake from heard.commands', (brokers) => {
 
     // Health and metrics say what Kafka did.
     const health = await heard.get('/health');
-    expect(health.body.details.messaging).toMatchObject({ status: 'up', transport: 'kafka' });
+    expect(health.body.parts.messaging).toMatchObject({ status: 'up', transport: 'kafka' });
     const metrics = await fetch(`${heard.url}/metrics`).then((r) => r.text());
     expect(metrics).toMatch(/heard_intake_commands_total\{outcome="accepted"\} [2-9]/);
     expect(metrics).toMatch(/heard_intake_commands_total\{outcome="dead_lettered"\} [4-9]/);

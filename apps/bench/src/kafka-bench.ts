@@ -9,9 +9,9 @@ const log = (line: string) => console.log(line);
 
 const health = async (url: string) =>
   (await fetch(`${url}/health`).then((r) => r.json())) as {
-    details: {
+    parts: {
       event_store: { headPosition: number };
-      messaging: { publisher?: { position: number } };
+      publisher?: { position: number };
     };
   };
 
@@ -92,11 +92,11 @@ export const kafkaBench = async (brokers: string[], work: string, messages: numb
     if (response.status !== 200)
       throw new Error(`opening cases: ${response.status} ${await response.text()}`);
   }
-  const before = (await health(heard.url)).details.event_store.headPosition;
+  const before = (await health(heard.url)).parts.event_store.headPosition;
   started = process.hrtime.bigint();
   await produceAll(topics.commands, messages);
   await until(
-    async () => (await health(heard.url)).details.event_store.headPosition >= before + messages,
+    async () => (await health(heard.url)).parts.event_store.headPosition >= before + messages,
     600_000,
   );
   const intake = round(messages / (Number(process.hrtime.bigint() - started) / 1e9));
@@ -118,9 +118,9 @@ export const kafkaBench = async (brokers: string[], work: string, messages: numb
     HEARD_KAFKA_INTAKE_CONSUMERS: '0',
   });
   started = process.hrtime.bigint();
-  const head = (await health(heard.url)).details.event_store.headPosition;
+  const head = (await health(heard.url)).parts.event_store.headPosition;
   await until(
-    async () => ((await health(heard.url)).details.messaging.publisher?.position ?? 0) >= head,
+    async () => ((await health(heard.url)).parts.publisher?.position ?? 0) >= head,
     600_000,
   );
   const publisher = round(head / (Number(process.hrtime.bigint() - started) / 1e9));

@@ -8,7 +8,6 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
-import { TerminusModule } from '@nestjs/terminus';
 import { HEARD_CONFIG, type DataFolderLock, type HeardConfig } from '@heard/config';
 import { EVENT_STORE, SqliteEventStore, type EventStore } from '@heard/event-store';
 import {
@@ -39,6 +38,7 @@ import {
   IssuesController,
 } from './commands/commands.controllers';
 import { ExecuteDomainCommandHandler } from './commands/execute-domain-command';
+import { HealthWatch } from './ops/health-watch';
 import { Metrics } from './ops/metrics';
 import { OpsController } from './ops/ops.controller';
 import { QueriesController } from './queries/queries.controller';
@@ -89,6 +89,7 @@ class Lifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
     private readonly publisher: EventPublisher,
     private readonly intake: CommandIntake,
     private readonly relay: OutboxRelay,
+    private readonly watch: HealthWatch,
     @Inject(DATA_FOLDER_LOCK) private readonly lock: DataFolderLock | null,
   ) {}
   private stopPoking?: () => void;
@@ -163,6 +164,16 @@ class Lifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
         set({}, row?.n ?? 0);
       },
     );
+    this.metrics.gauge(
+      'heard_part_up',
+      'Per part of heard: 1 when it works, 0 when it is stalled (work and no progress for HEARD_STALL_AFTER) or down',
+      ['part'],
+      async (set) => {
+        const report = await this.watch.report();
+        for (const [part, health] of Object.entries(report.parts))
+          set({ part }, health.status === 'up' ? 1 : 0);
+      },
+    );
     await this.runner.start();
     // Whatever a batch put in the outbox goes out now, not at the next tick.
     this.stopPoking = this.runner.onApplied(() => this.relay.poke());
@@ -202,7 +213,7 @@ export class HeardModule {
   static forRoot(config: HeardConfig, lock?: DataFolderLock): DynamicModule {
     return {
       module: HeardModule,
-      imports: [CqrsModule.forRoot(), TerminusModule],
+      imports: [CqrsModule.forRoot()],
       controllers: [
         CasesController,
         IssuesController,
@@ -270,6 +281,7 @@ export class HeardModule {
         },
         CommandIntake,
         Metrics,
+        HealthWatch,
         AggregateStateCache,
         CommandGateway,
         ExecuteDomainCommandHandler,

@@ -11,6 +11,8 @@ export interface ReceivedMessage extends Message {
   topic: string;
   partition: number;
   offset: string;
+  /** The value's bytes as received (`value` is them decoded as UTF-8, which may mangle binary). */
+  raw?: Buffer;
 }
 
 /**
@@ -21,6 +23,18 @@ export type BatchHandler = (messages: ReceivedMessage[]) => Promise<void>;
 
 export interface Consumer {
   stop(): Promise<void>;
+}
+
+/** How a consumer of this process is doing, for /health. */
+export interface ConsumerStatus {
+  topic: string;
+  groupId: string;
+  /** `restarting`: it crashed and is being started again (with backoff). */
+  state: 'running' | 'restarting' | 'stopped';
+  restarts: number;
+  lastError?: string;
+  /** When it last finished a batch (or started). */
+  progressAt: number;
 }
 
 export interface TransportStats {
@@ -45,6 +59,8 @@ export interface MessageTransport {
   /** Messages still to be consumed, per consumer group and topic; for /metrics. */
   lag(groupId: string, topic: TopicName): Promise<number>;
   stats(): TransportStats;
+  /** Every consumer this process runs, for /health. */
+  consumers(): ConsumerStatus[];
   close(): Promise<void>;
 }
 

@@ -71,6 +71,12 @@ export const toErrorBody = (error: unknown): ErrorBody => {
       error: 'unsupported_media_type',
       message: 'Send the body as application/json',
     };
+  if (fastifyError.code === 'FST_ERR_MAX_PARAM_LENGTH')
+    return {
+      statusCode: 414,
+      error: 'uri_too_long',
+      message: 'A path parameter (an id) is longer than 100 characters',
+    };
   if (fastifyError.code === 'FST_ERR_BAD_URL')
     return {
       statusCode: 400,

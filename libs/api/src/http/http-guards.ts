@@ -63,10 +63,10 @@ export const installHttpGuards = (fastify: FastifyInstance, config: HeardConfig)
       parseError.code = 'FST_ERR_CTP_INVALID_JSON';
       return done(parseError, undefined);
     }
-    // The batch route wraps each command's body three levels down (commands[i].data), where
-    // validateBody holds it to MAX_JSON_DEPTH: a batch answers a deep item on its own.
+    // A batch holds each command's body three levels down (commands[i].data), where validateBody
+    // holds it to MAX_JSON_DEPTH: up to twice that, the batch answers a deep item on its own.
     const isBatch = request.routeOptions.url === '/commands';
-    const problems = jsonShapeProblems(parsed, isBatch ? MAX_JSON_DEPTH + 3 : MAX_JSON_DEPTH);
+    const problems = jsonShapeProblems(parsed, isBatch ? 2 * MAX_JSON_DEPTH : MAX_JSON_DEPTH);
     if (problems.length > 0) return done(new ValidationFailed(problems), undefined);
     done(null, parsed);
   });

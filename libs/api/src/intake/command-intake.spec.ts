@@ -3,7 +3,13 @@ import { DomainRuleViolation } from '@heard/domain';
 import { InProcessTransport, topicNames, type ReceivedMessage } from '@heard/messaging';
 import type { CommandGateway } from '../commands/command-gateway';
 import { Metrics } from '../ops/metrics';
-import { CommandIntake, type DeadLetter } from './command-intake';
+import {
+  CommandIntake,
+  DEAD_LETTER_EXCERPT_BYTES,
+  MAX_ATTEMPTS_ON_FAULT,
+  quoteOriginal,
+  type DeadLetter,
+} from './command-intake';
 
 const message = (value: unknown, offset = '0'): ReceivedMessage => ({
   topic: 'heard.commands',
@@ -84,7 +90,73 @@ describe('CommandIntake', () => {
       .map((m) => JSON.parse(m.value) as DeadLetter);
     expect(letters.map((l) => l.reason)).toEqual(['case.closed', 'invalid_json']);
     expect(letters[0]!.error).toMatchObject({ statusCode: 409, error: 'case.closed' });
-    expect(JSON.parse(letters[0]!.original.value)).toEqual(open);
+    expect(letters[0]!.original).toMatchObject({ encoding: 'utf8', truncated: false });
+    expect(JSON.parse(letters[0]!.original.excerpt)).toEqual(open);
+  });
+
+  it('quotes a large binary original as a bounded base64 excerpt with its size and place', () => {
+    const bytes = Buffer.from(Array.from({ length: 500_000 }, (_, i) => (i * 7919) % 256));
+    const original = quoteOriginal({ ...message(''), value: bytes.toString(), raw: bytes });
+    expect(original).toMatchObject({ encoding: 'base64', size: 500_000, truncated: true });
+    expect(Buffer.from(original.excerpt, 'base64')).toEqual(
+      bytes.subarray(0, DEAD_LETTER_EXCERPT_BYTES),
+    );
+  });
+
+  it('quotes control characters as bytes, not as escapes six times their size', () => {
+    const text = '\u0001'.repeat(200_000);
+    const original = quoteOriginal(message(text));
+    expect(original.encoding).toBe('base64');
+    expect(JSON.stringify(original).length).toBeLessThan(3 * DEAD_LETTER_EXCERPT_BYTES);
+    expect(Buffer.from(original.excerpt, 'base64').toString()).toBe(
+      text.slice(0, DEAD_LETTER_EXCERPT_BYTES),
+    );
+  });
+
+  it('cuts a text excerpt on a character boundary', () => {
+    const text = `${'a'.repeat(DEAD_LETTER_EXCERPT_BYTES - 1)}é and more`;
+    const original = quoteOriginal(message(text));
+    expect(original).toMatchObject({ encoding: 'utf8', truncated: true });
+    expect(original.excerpt).toBe('a'.repeat(DEAD_LETTER_EXCERPT_BYTES - 1));
+  });
+
+  it('dead-letters a command that keeps failing on our side instead of jamming its partition', async () => {
+    const transport = new InProcessTransport();
+    const { gateway, calls } = gatewayFailing(
+      Array.from({ length: MAX_ATTEMPTS_ON_FAULT }, () => new RangeError('stack exhausted')),
+    );
+    const intake = new CommandIntake(gateway, transport, config, new Metrics());
+    jest.useFakeTimers({ advanceTimers: true });
+    try {
+      const handled = intake.handle(message(open, '9'));
+      await jest.runAllTimersAsync();
+      await handled;
+    } finally {
+      jest.useRealTimers();
+    }
+    expect(calls).toHaveLength(MAX_ATTEMPTS_ON_FAULT);
+    const [letter] = transport
+      .messages(topicNames().commandsDlq)
+      .map((m) => JSON.parse(m.value) as DeadLetter);
+    expect(letter).toMatchObject({
+      reason: 'internal_error',
+      attempts: MAX_ATTEMPTS_ON_FAULT,
+      original: { offset: '9' },
+    });
+  });
+
+  it('keeps retrying a dead letter the broker refuses, and sends it once the broker takes it', async () => {
+    const transport = new InProcessTransport();
+    const send = transport.send.bind(transport);
+    let refusals = 2;
+    transport.send = (topic, messages) =>
+      refusals-- > 0 ? Promise.reject(new Error('broker unavailable')) : send(topic, messages);
+    const { gateway } = gatewayFailing([
+      new DomainRuleViolation('case.closed', 'conflict', 'Case c1 is closed'),
+    ]);
+    const intake = new CommandIntake(gateway, transport, config, new Metrics());
+    await intake.handle(message(open));
+    expect(transport.messages(topicNames().commandsDlq)).toHaveLength(1);
   });
 
   it('runs messages with one key in order, and other keys side by side', async () => {

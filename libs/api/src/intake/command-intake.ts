@@ -12,25 +12,99 @@ import { CommandGateway } from '../commands/command-gateway';
 import { toErrorBody, type ErrorBody } from '../http/error.filter';
 import { Metrics } from '../ops/metrics';
 
-/** What a command that can never succeed becomes on heard.commands.dlq. */
+/** What a command that can never succeed becomes on heard.commands.dlq: always far under 1 MB. */
 export interface DeadLetter {
   reason: string;
   error: ErrorBody;
   failedAt: string;
+  /** Tries before it was given up (1 unless it failed on our side again and again). */
+  attempts: number;
+  /** Where the original is, how large it was, and its first bytes, not mangled. */
   original: {
     topic: string;
     partition: number;
     offset: string;
+    /** Bytes of the original value. */
+    size: number;
     key: string;
-    value: string;
     headers: Record<string, string>;
+    /** `utf8`: the excerpt is the text; `base64`: it is the bytes (binary or control characters). */
+    encoding: 'utf8' | 'base64';
+    excerpt: string;
+    /** True when the excerpt is shorter than the original. */
+    truncated: boolean;
   };
 }
+
+/** Bytes of the original a dead letter quotes: enough to recognise it; the rest stays on its topic. */
+export const DEAD_LETTER_EXCERPT_BYTES = 4096;
+const MAX_QUOTED_HEADERS = 32;
+const MAX_QUOTED_CHARS = 256;
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+/** Plain text: valid UTF-8 with no control characters but tab and line breaks (JSON would blow those up 6x). */
+const asPlainText = (bytes: Buffer): string | undefined => {
+  try {
+    const text = utf8.decode(bytes);
+    // eslint-disable-next-line no-control-regex
+    return /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(text) ? undefined : text;
+  } catch {
+    return undefined;
+  }
+};
+
+/** The original as a dead letter quotes it: pointer, size and a bounded excerpt. */
+export const quoteOriginal = (message: ReceivedMessage): DeadLetter['original'] => {
+  const bytes = message.raw ?? Buffer.from(message.value);
+  // Cut on a character boundary when it is text: back off over UTF-8 continuation bytes.
+  let end = Math.min(bytes.length, DEAD_LETTER_EXCERPT_BYTES);
+  while (end < bytes.length && end > 0 && (bytes[end]! & 0xc0) === 0x80) end -= 1;
+  const head = bytes.subarray(0, end);
+  const text = asPlainText(head);
+  const short = (v: string) =>
+    v.length > MAX_QUOTED_CHARS ? `${v.slice(0, MAX_QUOTED_CHARS)}…` : v;
+  return {
+    topic: message.topic,
+    partition: message.partition,
+    offset: message.offset,
+    size: bytes.length,
+    key: short(message.key),
+    headers: Object.fromEntries(
+      Object.entries(message.headers)
+        .slice(0, MAX_QUOTED_HEADERS)
+        .map(([k, v]) => [short(k), short(v)]),
+    ),
+    encoding: text === undefined ? 'base64' : 'utf8',
+    excerpt: text ?? head.toString('base64'),
+    truncated: end < bytes.length,
+  };
+};
 
 // Invalid, unknown target, a broken rule, a reused key: retrying cannot help.
 const isPermanent = (body: ErrorBody) =>
   [400, 404, 413, 415, 422].includes(body.statusCode) ||
   (body.statusCode === 409 && body.error !== 'concurrency_conflict');
+
+/** A fault of ours (500) is retried this often before the command is dead-lettered: it must not jam its partition. */
+export const MAX_ATTEMPTS_ON_FAULT = 8;
+
+const clip = (text: string, max = 1000) => (text.length > max ? `${text.slice(0, max)}…` : text);
+/** The error as the DLQ quotes it: messages may quote the input, so they are bounded too. */
+const boundedError = (error: ErrorBody): ErrorBody => ({
+  ...error,
+  message: clip(error.message),
+  ...(error.fields
+    ? {
+        fields: error.fields.slice(0, 50).map((f) => ({
+          field: clip(f.field, 200),
+          rules: Object.fromEntries(Object.entries(f.rules).map(([k, v]) => [k, clip(v)])),
+        })),
+      }
+    : {}),
+});
+
+const backoff = (attempt: number) => Math.min(100 * 2 ** attempt, 30_000);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Takes commands from heard.commands with a consumer group and runs them through the same
@@ -77,12 +151,16 @@ export class CommandIntake {
     );
   }
 
+  /**
+   * Never throws while running: a command is appended, retried (a conflict or a store that is
+   * busy for a moment), or dead-lettered; only a stop leaves it to be redelivered.
+   */
   async handle(message: ReceivedMessage): Promise<void> {
     let envelope: unknown;
     try {
       envelope = JSON.parse(message.value);
     } catch (error) {
-      return this.deadLetter(message, toErrorBody(new SyntaxError((error as Error).message)));
+      return this.deadLetter(message, toErrorBody(new SyntaxError((error as Error).message)), 1);
     }
     for (let attempt = 1; ; attempt++) {
       try {
@@ -96,41 +174,55 @@ export class CommandIntake {
         return;
       } catch (error) {
         const body = toErrorBody(error);
-        if (isPermanent(body)) return this.deadLetter(message, body);
-        // Transient (store busy, conflict storm): never dropped, retried with backoff.
+        if (isPermanent(body)) return this.deadLetter(message, body, attempt);
+        if (body.statusCode >= 500 && attempt >= MAX_ATTEMPTS_ON_FAULT) {
+          this.logger.error(
+            `Command at ${message.topic}/${message.partition}@${message.offset} failed ${attempt} times on our side; dead-lettered`,
+            error instanceof Error ? error.stack : String(error),
+          );
+          return this.deadLetter(message, body, attempt);
+        }
         if (this.stopping) throw error;
         this.metrics.intake('retried');
-        const delay = Math.min(100 * 2 ** attempt, 30_000);
+        const delay = backoff(attempt);
         this.logger.warn(
           `Command at ${message.topic}/${message.partition}@${message.offset} failed (${body.error}: ${(error as Error).message}); retry ${attempt} in ${delay} ms`,
         );
-        await new Promise((r) => setTimeout(r, delay));
+        await sleep(delay);
       }
     }
   }
 
-  private async deadLetter(message: ReceivedMessage, error: ErrorBody): Promise<void> {
+  /** Sends the dead letter, retrying while the broker refuses (it always fits: see quoteOriginal). */
+  private async deadLetter(message: ReceivedMessage, error: ErrorBody, attempts: number) {
     const letter: DeadLetter = {
       reason: error.error,
-      error,
+      error: boundedError(error),
       failedAt: new Date().toISOString(),
-      original: {
-        topic: message.topic,
-        partition: message.partition,
-        offset: message.offset,
-        key: message.key,
-        value: message.value,
-        headers: message.headers,
-      },
+      attempts,
+      original: quoteOriginal(message),
     };
-    await this.transport.send(topicNames(this.config.kafkaTopicPrefix).commandsDlq, [
-      {
-        key: message.key,
-        value: JSON.stringify(letter),
-        headers: { ...message.headers, 'heard-dlq-reason': error.error },
-      },
-    ]);
-    this.metrics.intake('dead_lettered');
+    const dlq = topicNames(this.config.kafkaTopicPrefix).commandsDlq;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.transport.send(dlq, [
+          {
+            key: letter.original.key,
+            value: JSON.stringify(letter),
+            headers: { ...letter.original.headers, 'heard-dlq-reason': error.error },
+          },
+        ]);
+        this.metrics.intake('dead_lettered');
+        return;
+      } catch (sendError) {
+        if (this.stopping) throw sendError;
+        const delay = backoff(attempt);
+        this.logger.error(
+          `Dead letter for ${message.topic}/${message.partition}@${message.offset} not sent (${(sendError as Error).message}); retry in ${delay} ms`,
+        );
+        await sleep(delay);
+      }
+    }
   }
 
   async stop(): Promise<void> {

@@ -1,74 +1,36 @@
-import { Controller, Get, Header, Inject } from '@nestjs/common';
-import { ApiExcludeEndpoint, ApiTags } from '@nestjs/swagger';
-import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
-import { EVENT_STORE, type EventStore } from '@heard/event-store';
-import { ProjectionRunner, READ_STORE, type ReadStore } from '@heard/projections';
-import { EventPublisher, MESSAGE_TRANSPORT, type MessageTransport } from '@heard/messaging';
+import { Controller, Get, Header, Res } from '@nestjs/common';
+import { ApiExcludeEndpoint, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { HealthWatch } from './health-watch';
 import { Metrics } from './metrics';
 
 @ApiTags('ops')
 @Controller()
 export class OpsController {
   constructor(
-    private readonly health: HealthCheckService,
-    private readonly indicators: HealthIndicatorService,
-    @Inject(EVENT_STORE) private readonly events: EventStore,
-    @Inject(READ_STORE) private readonly reads: ReadStore,
-    private readonly runner: ProjectionRunner,
+    private readonly watch: HealthWatch,
     private readonly metrics: Metrics,
-    @Inject(MESSAGE_TRANSPORT) private readonly transport: MessageTransport,
-    private readonly publisher: EventPublisher,
   ) {}
 
-  /** Up when both stores answer and every projection is following the store. */
+  /** The summary: every part and its figures; 200 while heard serves, `status` says ok or degraded. */
   @Get('health')
-  @HealthCheck()
-  check() {
-    return this.health.check([
-      async () => {
-        const check = this.indicators.check('event_store');
-        try {
-          return check.up({ headPosition: await this.events.headPosition() });
-        } catch (error) {
-          return check.down({ message: (error as Error).message });
-        }
-      },
-      async () => {
-        const check = this.indicators.check('read_store');
-        try {
-          await this.reads.query('SELECT 1 AS ok');
-          return check.up();
-        } catch (error) {
-          return check.down({ message: (error as Error).message });
-        }
-      },
-      async () => {
-        const check = this.indicators.check('projections');
-        const head = await this.events.headPosition();
-        const projections = this.runner.status().map((p) => ({ ...p, lag: head - p.position }));
-        return projections.every((p) => p.running)
-          ? check.up({ projections })
-          : check.down({ projections });
-      },
-      async () => {
-        const check = this.indicators.check('messaging');
-        const broker = await this.transport.check();
-        const publisher = this.publisher.status();
-        const detail = {
-          transport: this.transport.kind,
-          broker: broker.detail,
-          ...(this.transport.kind === 'kafka'
-            ? {
-                publisher: {
-                  ...publisher,
-                  lag: (await this.events.headPosition()) - publisher.position,
-                },
-              }
-            : {}),
-        };
-        return broker.up ? check.up(detail) : check.down(detail);
-      },
-    ]);
+  @ApiOkResponse({ description: 'status ok or degraded, the degraded parts named, every part' })
+  health() {
+    return this.watch.report();
+  }
+
+  /** Liveness: the process answers. Restart it only when this fails. */
+  @Get('health/live')
+  live() {
+    return { status: 'ok' };
+  }
+
+  /** Readiness: 200 when every part works, 503 naming the parts that are stalled or down. */
+  @Get('health/ready')
+  async ready(@Res({ passthrough: true }) reply: FastifyReply) {
+    const report = await this.watch.report();
+    if (report.status !== 'ok') void reply.status(503);
+    return report;
   }
 
   @Get('metrics')

@@ -4,6 +4,7 @@ import type {
   Message,
   BatchHandler,
   MessageTransport,
+  ConsumerStatus,
   ReceivedMessage,
   TransportStats,
 } from '../transport.port';
@@ -28,6 +29,7 @@ export class InProcessTransport implements MessageTransport {
   private readonly groups = new Map<string, Set<string>>();
   private readonly wakers = new Set<() => void>();
   private readonly counters: TransportStats = { produced: 0, consumed: 0 };
+  private readonly statuses = new Set<ConsumerStatus>();
 
   constructor(private readonly retain = 10_000) {}
 
@@ -77,6 +79,14 @@ export class InProcessTransport implements MessageTransport {
     this.groups.set(topic, groups.add(key));
     let running = true;
     let wake: (() => void) | undefined;
+    const status: ConsumerStatus = {
+      topic,
+      groupId,
+      state: 'running',
+      restarts: 0,
+      progressAt: Date.now(),
+    };
+    this.statuses.add(status);
     const loop = async () => {
       while (running) {
         const log = this.log(topic);
@@ -90,10 +100,22 @@ export class InProcessTransport implements MessageTransport {
           continue;
         }
         const batch = log.messages.slice(at - log.dropped, at - log.dropped + 500);
-        await handler(batch);
+        try {
+          await handler(batch);
+        } catch (error) {
+          // As Kafka would: the batch is delivered again, after a pause.
+          status.restarts += 1;
+          status.lastError = (error as Error).message;
+          await new Promise((resolve) =>
+            setTimeout(resolve, Math.min(100 * status.restarts, 5000)),
+          );
+          continue;
+        }
         this.counters.consumed += batch.length;
         this.offsets.set(key, at + batch.length);
+        status.progressAt = Date.now();
       }
+      status.state = 'stopped';
     };
     const done = loop();
     return Promise.resolve({
@@ -101,6 +123,7 @@ export class InProcessTransport implements MessageTransport {
         running = false;
         wake?.();
         await done;
+        this.statuses.delete(status);
       },
     });
   }
@@ -118,6 +141,10 @@ export class InProcessTransport implements MessageTransport {
 
   stats(): TransportStats {
     return { ...this.counters };
+  }
+
+  consumers(): ConsumerStatus[] {
+    return [...this.statuses].map((s) => ({ ...s }));
   }
 
   close(): Promise<void> {

@@ -10,6 +10,7 @@ import {
 import { TOPICS, type TopicName, type Topics } from '../topics';
 import type {
   Consumer,
+  ConsumerStatus,
   Message,
   BatchHandler,
   MessageTransport,
@@ -54,7 +55,8 @@ export class KafkaTransport implements MessageTransport {
   private readonly kafka: Kafka;
   private readonly admin: Admin;
   private readonly producer: Producer;
-  private readonly consumers = new Set<KafkaConsumer>();
+  private readonly kafkaConsumers = new Set<KafkaConsumer>();
+  private readonly statuses = new Set<ConsumerStatus>();
   private producerConnected?: Promise<void>;
   private readonly counters: TransportStats = { produced: 0, consumed: 0 };
 
@@ -141,48 +143,103 @@ export class KafkaTransport implements MessageTransport {
     this.counters.produced += messages.length;
   }
 
+  /**
+   * Joins `groupId` on `topic` under a supervisor: kafkajs gives up on a consumer after a
+   * non-retriable error (CRASH with restart=false), so a crashed consumer is replaced by a
+   * new one after a backoff (1 s, doubling to 30 s), for as long as it is not stopped.
+   */
   async consume(topic: TopicName, groupId: string, handler: BatchHandler): Promise<Consumer> {
-    const consumer = this.kafka.consumer({
+    const status: ConsumerStatus = {
+      topic,
       groupId,
-      allowAutoTopicCreation: false,
-      sessionTimeout: 30_000,
-      heartbeatInterval: 3000,
-    });
-    this.consumers.add(consumer);
-    await consumer.connect();
-    await consumer.subscribe({ topic, fromBeginning: true });
-    await consumer.run({
-      autoCommit: false,
-      eachBatchAutoResolve: false,
-      // Partitions are independent: several in flight, each one in order.
-      partitionsConsumedConcurrently: 8,
-      eachBatch: async (payload) => {
-        const { batch } = payload;
-        if (!payload.isRunning() || payload.isStale() || batch.messages.length === 0) return;
-        await handler(
-          batch.messages.map((message) => ({
-            topic: batch.topic,
-            partition: batch.partition,
-            offset: message.offset,
-            key: message.key?.toString() ?? '',
-            value: message.value?.toString() ?? '',
-            headers: fromHeaders(message.headers),
-          })),
-        );
-        this.counters.consumed += batch.messages.length;
-        const last = batch.messages[batch.messages.length - 1]!.offset;
-        payload.resolveOffset(last);
-        const next = (BigInt(last) + 1n).toString();
-        await consumer.commitOffsets([
-          { topic: batch.topic, partition: batch.partition, offset: next },
-        ]);
-        await payload.heartbeat();
-      },
-    });
+      state: 'running',
+      restarts: 0,
+      progressAt: Date.now(),
+    };
+    this.statuses.add(status);
+    let current: KafkaConsumer | undefined;
+    let stopped = false;
+    let retryTimer: NodeJS.Timeout | undefined;
+
+    const start = async (): Promise<void> => {
+      const consumer = this.kafka.consumer({
+        groupId,
+        allowAutoTopicCreation: false,
+        sessionTimeout: 30_000,
+        heartbeatInterval: 3000,
+      });
+      current = consumer;
+      this.kafkaConsumers.add(consumer);
+      consumer.on(consumer.events.CRASH, (event) => {
+        status.lastError = String(event.payload.error?.message ?? event.payload.error);
+        if (event.payload.restart) return; // kafkajs restarts this one itself
+        status.state = 'restarting';
+        this.kafkaConsumers.delete(consumer);
+        restartLater();
+      });
+      await consumer.connect();
+      await consumer.subscribe({ topic, fromBeginning: true });
+      await consumer.run({
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        // Partitions are independent: several in flight, each one in order.
+        partitionsConsumedConcurrently: 8,
+        eachBatch: async (payload) => {
+          const { batch } = payload;
+          if (!payload.isRunning() || payload.isStale() || batch.messages.length === 0) return;
+          await handler(
+            batch.messages.map((message) => ({
+              topic: batch.topic,
+              partition: batch.partition,
+              offset: message.offset,
+              key: message.key?.toString() ?? '',
+              value: message.value?.toString() ?? '',
+              raw: message.value ?? Buffer.alloc(0),
+              headers: fromHeaders(message.headers),
+            })),
+          );
+          this.counters.consumed += batch.messages.length;
+          const last = batch.messages[batch.messages.length - 1]!.offset;
+          payload.resolveOffset(last);
+          const next = (BigInt(last) + 1n).toString();
+          await consumer.commitOffsets([
+            { topic: batch.topic, partition: batch.partition, offset: next },
+          ]);
+          status.state = 'running';
+          status.progressAt = Date.now();
+          await payload.heartbeat();
+        },
+      });
+      status.state = 'running';
+    };
+    const restartLater = () => {
+      if (stopped) return;
+      const delay = Math.min(1000 * 2 ** status.restarts, 30_000);
+      status.restarts += 1;
+      this.options.log?.(
+        'error',
+        `Consumer of ${topic} (group ${groupId}) stopped: ${status.lastError}; starting a new one in ${delay} ms`,
+      );
+      retryTimer = setTimeout(() => {
+        void current?.disconnect().catch(() => undefined);
+        start().catch((error: unknown) => {
+          status.lastError = (error as Error).message;
+          restartLater();
+        });
+      }, delay);
+    };
+
+    await start();
     return {
       stop: async () => {
-        this.consumers.delete(consumer);
-        await consumer.disconnect();
+        stopped = true;
+        clearTimeout(retryTimer);
+        status.state = 'stopped';
+        this.statuses.delete(status);
+        if (current) {
+          this.kafkaConsumers.delete(current);
+          await current.disconnect();
+        }
       },
     };
   }
@@ -220,9 +277,14 @@ export class KafkaTransport implements MessageTransport {
     return { ...this.counters };
   }
 
+  consumers(): ConsumerStatus[] {
+    return [...this.statuses].map((s) => ({ ...s }));
+  }
+
   async close(): Promise<void> {
-    await Promise.all([...this.consumers].map((c) => c.disconnect().catch(() => undefined)));
-    this.consumers.clear();
+    await Promise.all([...this.kafkaConsumers].map((c) => c.disconnect().catch(() => undefined)));
+    this.kafkaConsumers.clear();
+    this.statuses.clear();
     if (this.producerConnected) await this.producer.disconnect().catch(() => undefined);
     await this.admin.disconnect().catch(() => undefined);
   }

@@ -1,0 +1,198 @@
+import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { HEARD_CONFIG, type HeardConfig } from '@heard/config';
+import { EVENT_STORE, type EventStore } from '@heard/event-store';
+import { ProjectionRunner, READ_STORE, type ReadStore } from '@heard/projections';
+import {
+  EventPublisher,
+  MESSAGE_TRANSPORT,
+  OutboxRelay,
+  topicNames,
+  type MessageTransport,
+} from '@heard/messaging';
+
+/** `up`: working or idle; `stalled`: has work and made no progress for HEARD_STALL_AFTER; `down`: not answering. */
+export type PartState = 'up' | 'stalled' | 'down';
+
+export interface PartHealth {
+  status: PartState;
+  [detail: string]: unknown;
+}
+
+export interface HealthReport {
+  /** `ok`: every part up; `degraded`: a part is stalled or down (named in `degraded`). */
+  status: 'ok' | 'degraded';
+  degraded: string[];
+  parts: Record<string, PartHealth>;
+}
+
+/** A health probe answers within a second under any load: each part gets this long. */
+const PART_TIMEOUT_MS = 500;
+
+const within = async <T>(work: Promise<T>): Promise<T> => {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      work,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new Error(`no answer within ${PART_TIMEOUT_MS} ms`)),
+          PART_TIMEOUT_MS,
+        );
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+};
+
+/** Remembers when a value last moved, to tell a part that is slow from one that is stuck. */
+class Progress {
+  private readonly seen = new Map<string, { value: number; at: number }>();
+
+  /** When `value` of `name` last changed (now, the first time it is seen). */
+  movedAt(name: string, value: number, now: number): number {
+    const last = this.seen.get(name);
+    if (!last || last.value !== value) {
+      this.seen.set(name, { value, at: now });
+      return now;
+    }
+    return last.at;
+  }
+}
+
+/**
+ * What /health says: every part that has work (projection lag, publisher lag, intake lag,
+ * outbox backlog) must have moved within HEARD_STALL_AFTER, every consumer must be running,
+ * and the stores and the broker must answer. A sampler notes progress every second, so a
+ * part stuck since before the first probe is still seen as stuck.
+ */
+@Injectable()
+export class HealthWatch implements OnModuleDestroy {
+  private readonly progress = new Progress();
+  private readonly sampler: NodeJS.Timeout;
+
+  constructor(
+    @Inject(HEARD_CONFIG) private readonly config: HeardConfig,
+    @Inject(EVENT_STORE) private readonly events: EventStore,
+    @Inject(READ_STORE) private readonly reads: ReadStore,
+    private readonly runner: ProjectionRunner,
+    @Inject(MESSAGE_TRANSPORT) private readonly transport: MessageTransport,
+    private readonly publisher: EventPublisher,
+    private readonly relay: OutboxRelay,
+  ) {
+    this.sampler = setInterval(() => void this.report().catch(() => undefined), 1000);
+    this.sampler.unref();
+  }
+
+  onModuleDestroy() {
+    clearInterval(this.sampler);
+  }
+
+  async report(): Promise<HealthReport> {
+    const now = Date.now();
+    const head = await within(this.events.headPosition()).catch((e: Error) => e);
+    const parts: Record<string, PartHealth> = {};
+    parts.event_store =
+      head instanceof Error
+        ? { status: 'down', message: head.message }
+        : { status: 'up', headPosition: head };
+    parts.read_store = await within(this.reads.query('SELECT 1 AS ok')).then(
+      (): PartHealth => ({ status: 'up' }),
+      (e: Error): PartHealth => ({ status: 'down', message: e.message }),
+    );
+    const headPosition = head instanceof Error ? undefined : head;
+    parts.projections = this.projections(headPosition, now);
+    const isKafka = this.transport.kind === 'kafka';
+    const [broker, pending] = await Promise.all([
+      within(this.transport.check()).catch((e: Error) => ({ up: false, detail: e.message })),
+      within(
+        this.reads.query<{ n: number }>(
+          'SELECT COUNT(*) AS n FROM outbound_messages WHERE sent_at IS NULL',
+        ),
+      ).then(
+        ([row]) => row?.n ?? 0,
+        () => undefined,
+      ),
+    ]);
+    parts.messaging = {
+      status: broker.up ? 'up' : 'down',
+      transport: this.transport.kind,
+      broker: broker.detail,
+    };
+    if (isKafka) parts.publisher = this.publisherHealth(headPosition, now);
+    parts.relay = this.relayHealth(pending, now);
+    if (isKafka && this.config.kafkaIntakeConsumers > 0) parts.intake = await this.intake(now);
+    const degraded = Object.entries(parts)
+      .filter(([, p]) => p.status !== 'up')
+      .map(([name]) => name);
+    return { status: degraded.length ? 'degraded' : 'ok', degraded, parts };
+  }
+
+  private stalled(name: string, value: number, hasWork: boolean, now: number) {
+    const since = this.progress.movedAt(name, value, now);
+    return { stalled: hasWork && now - since >= this.config.stallAfterMs, since };
+  }
+
+  private projections(head: number | undefined, now: number): PartHealth {
+    const projections = this.runner.status().map((p) => {
+      const lag = head === undefined ? undefined : Math.max(0, head - p.position);
+      const { stalled, since } = this.stalled(
+        `projection:${p.name}`,
+        p.position,
+        (lag ?? 0) > 0,
+        now,
+      );
+      return { ...p, lag, stalled, lastProgressAt: new Date(since).toISOString() };
+    });
+    const bad = projections.filter((p) => p.stalled || !p.running);
+    return {
+      status: bad.length ? 'stalled' : 'up',
+      ...(bad.length ? { stuck: bad.map((p) => p.name) } : {}),
+      projections,
+    };
+  }
+
+  private publisherHealth(head: number | undefined, now: number): PartHealth {
+    const status = this.publisher.status();
+    const lag = head === undefined ? undefined : Math.max(0, head - status.position);
+    const { stalled, since } = this.stalled('publisher', status.position, (lag ?? 0) > 0, now);
+    return {
+      status: stalled || !status.running ? 'stalled' : 'up',
+      position: status.position,
+      published: status.published,
+      lag,
+      lastProgressAt: new Date(since).toISOString(),
+      ...(status.failing ? { lastError: status.failing } : {}),
+    };
+  }
+
+  private relayHealth(pending: number | undefined, now: number): PartHealth {
+    const status = this.relay.status();
+    const { stalled, since } = this.stalled('relay', status.relayed, (pending ?? 0) > 0, now);
+    return {
+      status: stalled ? 'stalled' : 'up',
+      pending,
+      relayed: status.relayed,
+      lastProgressAt: new Date(since).toISOString(),
+    };
+  }
+
+  private async intake(now: number): Promise<PartHealth> {
+    const topic = topicNames(this.config.kafkaTopicPrefix).commands;
+    const consumers = this.transport.consumers().filter((c) => c.topic === topic);
+    const lag = await within(this.transport.lag(this.config.kafkaIntakeGroup, topic)).catch(
+      () => undefined,
+    );
+    const lastBatchAt = Math.max(0, ...consumers.map((c) => c.progressAt));
+    // Progress is the newest batch any consumer of the group finished in this process.
+    const { stalled, since } = this.stalled('intake', lastBatchAt, (lag ?? 0) > 0, now);
+    const down = consumers.length === 0 || consumers.some((c) => c.state !== 'running');
+    return {
+      status: down ? 'down' : stalled ? 'stalled' : 'up',
+      group: this.config.kafkaIntakeGroup,
+      lag,
+      lastProgressAt: new Date(since).toISOString(),
+      consumers,
+    };
+  }
+}
