@@ -27,11 +27,13 @@ export class SqliteReadStore implements ReadStore {
     this.writer.pragma('journal_mode = WAL');
     // Read models can be rebuilt from the event store, so NORMAL (no fsync per commit) is enough.
     this.writer.pragma('synchronous = NORMAL');
-    this.writer.pragma('busy_timeout = 5000');
+    // SQLite waits for a lock by sleeping in this thread, which holds the whole event loop (health
+    // and every request): wait briefly and let the projection runner retry with backoff instead.
+    this.writer.pragma('busy_timeout = 50');
     // Projections update indexes all over the file: keep more of it in memory (64 MB).
     this.writer.pragma('cache_size = -65536');
     this.reader = new Database(file);
-    this.reader.pragma('busy_timeout = 5000');
+    this.reader.pragma('busy_timeout = 200');
   }
 
   // Queued like a transaction: run in the middle of one, the DDL would commit with it, or not.

@@ -1,0 +1,262 @@
+import Database from 'better-sqlite3';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { connect, createServer } from 'node:net';
+import { join } from 'node:path';
+import { removeDir, startHeard, tempDataDir, type RunningHeard } from '../support/heard-app';
+
+const dist = join(__dirname, '..', '..', 'dist', 'apps');
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+
+const openCase = (caseId: string) => ({
+  caseId,
+  customerId: 'cu-1',
+  channel: 'phone',
+  category: 'billing',
+  summary: 'Charged twice',
+});
+
+describe('one heard per data folder', () => {
+  jest.setTimeout(60_000);
+
+  it('refuses a second heard and a rebuild while the first serves, and the first keeps its lock', async () => {
+    const dir = tempDataDir();
+    const port = await freePort();
+    const env = {
+      ...process.env,
+      HEARD_DATA_DIR: dir,
+      HEARD_HOST: '127.0.0.1',
+      HEARD_LOG_LEVEL: 'warn',
+    };
+    const first = spawn(process.execPath, [join(dist, 'heard', 'src', 'main.js')], {
+      env: { ...env, PORT: String(port) },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        first.stdout.on('data', (chunk: Buffer) => {
+          if (chunk.toString().includes('heard listening')) resolve();
+        });
+        first.once('exit', (code) => reject(new Error(`first heard exited with ${code}`)));
+      });
+      const holder = JSON.parse(readFileSync(join(dir, 'heard.lock.json'), 'utf8')) as {
+        pid: number;
+      };
+      expect(holder.pid).toBe(first.pid);
+
+      const second = spawnSync(process.execPath, [join(dist, 'heard', 'src', 'main.js')], {
+        env: { ...env, PORT: String(await freePort()) },
+        encoding: 'utf8',
+        timeout: 30_000,
+      });
+      expect(second.status).toBe(1);
+      expect(second.stderr).toContain(`in use by heard (pid ${first.pid}`);
+
+      const rebuild = spawnSync(
+        process.execPath,
+        [join(dist, 'cli', 'src', 'main.js'), 'rebuild'],
+        {
+          env,
+          encoding: 'utf8',
+          timeout: 30_000,
+        },
+      );
+      expect(rebuild.status).toBe(1);
+      expect(rebuild.stderr).toContain(`in use by heard (pid ${first.pid}`);
+
+      // The refused ones left the holder's lock and its note as they were; the first still serves.
+      expect(JSON.parse(readFileSync(join(dir, 'heard.lock.json'), 'utf8'))).toEqual(holder);
+      const answer = await fetch(`http://127.0.0.1:${port}/cases`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(openCase('lock-1')),
+      });
+      expect(answer.status).toBe(201);
+      const again = spawnSync(process.execPath, [join(dist, 'cli', 'src', 'main.js'), 'rebuild'], {
+        env,
+        encoding: 'utf8',
+        timeout: 30_000,
+      });
+      expect(again.status).toBe(1);
+    } finally {
+      const exited = new Promise((resolve) => first.once('exit', resolve));
+      first.kill('SIGTERM');
+      await exited;
+    }
+    // Released on a clean stop: the rebuild may run now, and the note is gone.
+    expect(existsSync(join(dir, 'heard.lock.json'))).toBe(false);
+    const rebuild = spawnSync(process.execPath, [join(dist, 'cli', 'src', 'main.js'), 'rebuild'], {
+      env: { ...process.env, HEARD_DATA_DIR: dir },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(rebuild.status).toBe(0);
+    removeDir(dir);
+  });
+
+  it('frees the folder when the holder is killed with SIGKILL', async () => {
+    const dir = tempDataDir();
+    const holder = spawn(process.execPath, [join(dist, 'heard', 'src', 'main.js')], {
+      env: {
+        ...process.env,
+        HEARD_DATA_DIR: dir,
+        PORT: String(await freePort()),
+        HEARD_HOST: '127.0.0.1',
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    await new Promise<void>((resolve) =>
+      holder.stdout.on(
+        'data',
+        (c: Buffer) => c.toString().includes('heard listening') && resolve(),
+      ),
+    );
+    const exited = new Promise((resolve) => holder.once('exit', resolve));
+    holder.kill('SIGKILL');
+    await exited;
+    const heard = await startHeard(dir);
+    expect((await heard.post('/cases', openCase('after-kill'))).status).toBe(201);
+    await heard.stop();
+    removeDir(dir);
+  });
+});
+
+describe('readiness', () => {
+  jest.setTimeout(60_000);
+  let dir: string;
+  let heard: RunningHeard;
+  beforeAll(async () => {
+    dir = tempDataDir();
+    heard = await startHeard(dir, { HEARD_STALL_AFTER: '2s' });
+  });
+  afterAll(async () => {
+    await heard.stop();
+    removeDir(dir);
+  });
+
+  it('says degraded, naming the projections, while they have work and cannot move, and ready again after', async () => {
+    expect((await heard.get('/health/ready')).status).toBe(200);
+    // Another process holds the read models' write lock: every projection batch fails.
+    const blocker = new Database(join(dir, 'read-models.db'));
+    blocker.exec('BEGIN IMMEDIATE');
+    try {
+      for (let i = 0; i < 5; i++)
+        expect((await heard.post('/cases', openCase(`stuck-${i}`))).status).toBe(201);
+      const deadline = Date.now() + 30_000;
+      let ready = await heard.get('/health/ready');
+      while (ready.status === 200 && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 250));
+        ready = await heard.get('/health/ready');
+      }
+      expect(ready.status).toBe(503);
+      expect(ready.body.status).toBe('degraded');
+      expect(ready.body.degraded).toContain('projections');
+      expect(ready.body.parts.projections.stuck).toContain('case_view');
+      const summary = await heard.get('/health');
+      expect(summary.status).toBe(200);
+      expect(summary.body.status).toBe('degraded');
+      const metrics = await fetch(`${heard.url}/metrics`).then((r) => r.text());
+      expect(metrics).toMatch(/heard_part_up\{part="projections"\} 0/);
+      // Liveness is not readiness: the process answers, do not restart it for this.
+      expect((await heard.get('/health/live')).status).toBe(200);
+    } finally {
+      blocker.exec('ROLLBACK');
+      blocker.close();
+    }
+    const deadline = Date.now() + 30_000;
+    let ready = await heard.get('/health/ready');
+    while (ready.status !== 200 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 250));
+      ready = await heard.get('/health/ready');
+    }
+    expect(ready.body).toMatchObject({ status: 'ok', degraded: [] });
+    expect((await heard.get('/cases/stuck-4')).status).toBe(200);
+  });
+});
+
+describe('a hot case', () => {
+  jest.setTimeout(60_000);
+
+  it('answers 50 concurrent writers on one case with 201 each, in one order, without conflicts', async () => {
+    const dir = tempDataDir();
+    const heard = await startHeard(dir);
+    try {
+      expect((await heard.post('/cases', openCase('hot'))).status).toBe(201);
+      const answers = await Promise.all(
+        Array.from({ length: 50 }, (_, i) =>
+          heard.post('/cases/hot/contacts', {
+            channel: 'chat',
+            direction: 'inbound',
+            agentId: `agent-${i}`,
+            note: `writer ${i}`,
+          }),
+        ),
+      );
+      expect(answers.map((a) => a.status)).toEqual(answers.map(() => 201));
+      const revisions = answers.map((a) => a.body.revision as number).sort((a, b) => a - b);
+      expect(revisions).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+      const trail = (await heard.get('/cases/hot/events')).body.events;
+      expect(trail).toHaveLength(51);
+      const metrics = await fetch(`${heard.url}/metrics`).then((r) => r.text());
+      expect(metrics).not.toMatch(/outcome="conflict"/);
+    } finally {
+      await heard.stop();
+      removeDir(dir);
+    }
+  });
+});
+
+describe('load shedding', () => {
+  jest.setTimeout(60_000);
+
+  it('answers 503 with Retry-After beyond the work in flight, before reading the body, and writes nothing of it', async () => {
+    const dir = tempDataDir();
+    const heard = await startHeard(dir, { HEARD_MAX_IN_FLIGHT: '2' });
+    const port = Number(new URL(heard.url).port);
+    /** A POST whose body is held back until `finish` is called: it stays in flight. */
+    const held = (caseId: string) => {
+      const body = JSON.stringify(openCase(caseId));
+      const socket = connect(port, '127.0.0.1');
+      let received = '';
+      const answered = new Promise<string>((resolve) => {
+        socket.on('data', (chunk) => (received += chunk.toString()));
+        socket.on('close', () => resolve(received));
+      });
+      socket.write(
+        `POST /cases HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body.slice(0, 1)}`,
+      );
+      return { answered, finish: () => socket.write(body.slice(1)) };
+    };
+    try {
+      const first = held('shed-1');
+      const second = held('shed-2');
+      await new Promise((r) => setTimeout(r, 300));
+      const third = held('shed-3');
+      const refused = await third.answered;
+      expect(refused).toMatch(/^HTTP\/1.1 503/);
+      expect(refused.toLowerCase()).toContain('retry-after: 1');
+      expect(refused).toContain('"error":"overloaded"');
+      // Health is never shed.
+      expect((await heard.get('/health')).status).toBe(200);
+      first.finish();
+      second.finish();
+      expect(await first.answered).toMatch(/^HTTP\/1.1 201/);
+      expect(await second.answered).toMatch(/^HTTP\/1.1 201/);
+      expect((await heard.get('/cases/shed-3/events')).status).toBe(404);
+      const head = (await heard.get('/health')).body.parts.event_store.headPosition;
+      expect(head).toBe(2);
+      expect((await heard.get('/health/ready')).status).toBe(200);
+      const metrics = await fetch(`${heard.url}/metrics`).then((r) => r.text());
+      expect(metrics).toMatch(/heard_http_shed_total 1/);
+    } finally {
+      await heard.stop();
+      removeDir(dir);
+    }
+  });
+});
