@@ -33,6 +33,10 @@ program
     DEMO_DEFAULTS.customers,
   )
   .option('--seed <n>', 'the same seed gives the same history', positiveInt, DEMO_DEFAULTS.seed)
+  .option(
+    '--ends <day>',
+    'the day the history ends (YYYY-MM-DD); default today, so that it reads as recent next to what you entered by hand',
+  )
   .option('--batch <n>', 'commands per request', positiveInt, 500)
   .option('--concurrency <n>', 'requests in flight', positiveInt, 4)
   .action(
@@ -42,8 +46,22 @@ program
       seed: number;
       batch: number;
       concurrency: number;
+      ends?: string;
     }) => {
-      const history = demoHistory({ ...DEMO_DEFAULTS, customers: opts.customers, seed: opts.seed });
+      const endsAt = opts.ends ? new Date(`${opts.ends}T23:59:59Z`) : new Date();
+      if (
+        Number.isNaN(endsAt.getTime()) ||
+        (opts.ends && !endsAt.toISOString().startsWith(opts.ends))
+      ) {
+        console.error(`--ends ${opts.ends}: must be a day, YYYY-MM-DD`);
+        process.exit(1);
+      }
+      const history = demoHistory({
+        customers: opts.customers,
+        seed: opts.seed,
+        endsAt,
+      });
+      console.log(`demo history: 90 days to ${endsAt.toISOString()}`);
       const bar = new SingleBar(
         { format: 'demo |{bar}| {value} commands sent | {duration}s' },
         Presets.shades_classic,

@@ -11,7 +11,7 @@ export interface DemoCommand {
 export interface DemoOptions {
   customers: number;
   seed: number;
-  /** The history ends here; it spans the 90 days before. */
+  /** The history ends here; it spans the 90 days before. `heard demo` ends it now. */
   endsAt: Date;
 }
 
@@ -24,7 +24,7 @@ export const DEMO_DEFAULTS: DemoOptions = {
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
 export const DEMO_DEFECT_ISSUE = 'issue-aquabottle-lid';
-export const DEMO_IVR_CHANGE = 'change-ivr-menu-2026-07';
+export const DEMO_IVR_CHANGE = 'change-ivr-menu';
 const AGENTS = Array.from({ length: 40 }, (_, i) => `agent-${String(i + 1).padStart(2, '0')}`);
 const MANAGERS = ['mgr-olsen', 'mgr-ruiz', 'mgr-khan'];
 const CARRIERS = ['SkyCargo', 'FastCarrier', 'ParcelNow'];
