@@ -2,17 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { CommandIntake } from '@heard/api';
 import { KafkaTransport, topicNames, type ReceivedMessage } from '@heard/messaging';
 import { removeDir, startHeard, tempDataDir, type RunningHeard } from '../support/heard-app';
-import { describeWithKafka, kafkaClient, readTopic, uniquePrefix } from '../support/kafka';
-
-const waitFor = async <T>(probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> => {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-};
+import { describeWithKafka, kafkaClient, readTopic, uniquePrefix, waitFor } from '../support/kafka';
 
 describeWithKafka('command intake from heard.commands', (brokers) => {
   jest.setTimeout(120_000);

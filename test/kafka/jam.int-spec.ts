@@ -3,19 +3,9 @@ import { KafkaJSNonRetriableError } from 'kafkajs';
 import { SqliteEventStore } from '@heard/event-store';
 import { KafkaTransport, topicNames } from '@heard/messaging';
 import { removeDir, startHeard, tempDataDir, type RunningHeard } from '../support/heard-app';
-import { describeWithKafka, kafkaClient, readTopic, uniquePrefix } from '../support/kafka';
+import { describeWithKafka, kafkaClient, readTopic, uniquePrefix, waitFor } from '../support/kafka';
 
 const BROKER_MESSAGE_LIMIT = 1_048_588; // message.max.bytes, the broker's default
-
-const waitFor = async <T>(probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> => {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 200));
-  }
-};
 
 describeWithKafka('nothing jams heard on Kafka', (brokers) => {
   jest.setTimeout(180_000);

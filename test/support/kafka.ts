@@ -78,3 +78,17 @@ export const readTopic = async (
   await consumer.disconnect();
   return messages;
 };
+
+/** Polls `probe` until it gives a value, or throws after `timeoutMs`. */
+export const waitFor = async <T>(
+  probe: () => Promise<T | undefined>,
+  timeoutMs = 30_000,
+): Promise<T> => {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+};
