@@ -47,7 +47,6 @@ export class Metrics {
 
   /** Load shedding's counters, read when /metrics is scraped. */
   loadShedding(shedding: { inFlight: number; inFlightBytes: number; shed: number }): void {
-    this.shedding = shedding;
     this.gauge(
       'heard_http_in_flight_requests',
       'Requests being handled now (ops routes aside)',
@@ -67,8 +66,6 @@ export class Metrics {
       (set) => set({}, shedding.shed),
     );
   }
-  shedding?: { inFlight: number; inFlightBytes: number; shed: number };
-
   intake(outcome: 'accepted' | 'retried' | 'dead_lettered'): void {
     this.intakeCommands.inc({ outcome });
   }
