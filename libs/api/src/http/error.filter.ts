@@ -65,12 +65,6 @@ export const toErrorBody = (error: unknown): ErrorBody => {
       error: 'body_too_large',
       message: 'The body is larger than this route accepts (HEARD_BODY_LIMIT); nothing was written',
     };
-  if (fastifyError.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE')
-    return {
-      statusCode: 415,
-      error: 'unsupported_media_type',
-      message: 'Send the body as application/json',
-    };
   if (fastifyError.code === 'FST_ERR_MAX_PARAM_LENGTH')
     return {
       statusCode: 414,

@@ -128,35 +128,37 @@ export const frameworkErrorHandler = (error: Error, _request: unknown, reply: Fa
   void reply.code(body.statusCode).send(body);
 };
 
+/** Node's refusals on the socket, by error code; anything else is malformed HTTP (400). */
+const SOCKET_REFUSALS: Record<string, [status: number, reason: string, body: ErrorBody]> = {
+  ERR_HTTP_REQUEST_TIMEOUT: [
+    408,
+    'Request Timeout',
+    {
+      statusCode: 408,
+      error: 'request_timeout',
+      message:
+        'The request did not arrive in full within HEARD_REQUEST_TIMEOUT; nothing was written',
+    },
+  ],
+  HPE_HEADER_OVERFLOW: [
+    431,
+    'Request Header Fields Too Large',
+    {
+      statusCode: 431,
+      error: 'headers_too_large',
+      message: 'The URL and headers are larger than heard accepts (16 KB)',
+    },
+  ],
+};
+const MALFORMED: [number, string, ErrorBody] = [
+  400,
+  'Bad Request',
+  { statusCode: 400, error: 'bad_request', message: 'The request is not valid HTTP' },
+];
+
 /** Node's refusals on the socket (request timeout, oversized headers, malformed HTTP), in heard's body. */
 export const clientErrorHandler = (error: Error & { code?: string }, socket: Socket) => {
-  const [status, reason, body]: [number, string, ErrorBody] =
-    error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
-      ? [
-          408,
-          'Request Timeout',
-          {
-            statusCode: 408,
-            error: 'request_timeout',
-            message:
-              'The request did not arrive in full within HEARD_REQUEST_TIMEOUT; nothing was written',
-          },
-        ]
-      : error.code === 'HPE_HEADER_OVERFLOW'
-        ? [
-            431,
-            'Request Header Fields Too Large',
-            {
-              statusCode: 431,
-              error: 'headers_too_large',
-              message: 'The URL and headers are larger than heard accepts (16 KB)',
-            },
-          ]
-        : [
-            400,
-            'Bad Request',
-            { statusCode: 400, error: 'bad_request', message: 'The request is not valid HTTP' },
-          ];
+  const [status, reason, body] = SOCKET_REFUSALS[error.code ?? ''] ?? MALFORMED;
   if (!socket.writable) {
     socket.destroy();
     return;

@@ -63,8 +63,8 @@ class Progress {
 /**
  * What /health says: every part that has work (projection lag, publisher lag, intake lag,
  * outbox backlog) must have moved within HEARD_STALL_AFTER, every consumer must be running,
- * and the stores and the broker must answer. A sampler notes progress every second, so a
- * part stuck since before the first probe is still seen as stuck.
+ * and the stores and the broker must answer. A sampler notes each part's progress every
+ * second (no I/O), so a part stuck since before the first probe is still seen as stuck.
  */
 @Injectable()
 export class HealthWatch implements OnModuleDestroy {
@@ -80,12 +80,33 @@ export class HealthWatch implements OnModuleDestroy {
     private readonly publisher: EventPublisher,
     private readonly relay: OutboxRelay,
   ) {
-    this.sampler = setInterval(() => void this.report().catch(() => undefined), 1000);
+    this.sampler = setInterval(() => this.sample(Date.now()), 1000);
     this.sampler.unref();
   }
 
   onModuleDestroy() {
     clearInterval(this.sampler);
+  }
+
+  /** Notes where every part is now; `report` decides which of them have work. */
+  private sample(now: number): void {
+    for (const p of this.runner.status())
+      this.progress.movedAt(`projection:${p.name}`, p.position, now);
+    this.progress.movedAt('publisher', this.publisher.status().position, now);
+    this.progress.movedAt('relay', this.relay.status().relayed, now);
+    this.progress.movedAt('intake', this.intakeProgressAt(), now);
+  }
+
+  /** Progress of the intake: the newest batch any consumer of its group finished in this process. */
+  private intakeProgressAt(): number {
+    const topic = topicNames(this.config.kafkaTopicPrefix).commands;
+    return Math.max(
+      0,
+      ...this.transport
+        .consumers()
+        .filter((c) => c.topic === topic)
+        .map((c) => c.progressAt),
+    );
   }
 
   async report(): Promise<HealthReport> {
@@ -183,9 +204,7 @@ export class HealthWatch implements OnModuleDestroy {
     const lag = await within(this.transport.lag(this.config.kafkaIntakeGroup, topic)).catch(
       () => undefined,
     );
-    const lastBatchAt = Math.max(0, ...consumers.map((c) => c.progressAt));
-    // Progress is the newest batch any consumer of the group finished in this process.
-    const { stalled, since } = this.stalled('intake', lastBatchAt, (lag ?? 0) > 0, now);
+    const { stalled, since } = this.stalled('intake', this.intakeProgressAt(), (lag ?? 0) > 0, now);
     const down = consumers.length === 0 || consumers.some((c) => c.state !== 'running');
     return {
       status: down ? 'down' : stalled ? 'stalled' : 'up',

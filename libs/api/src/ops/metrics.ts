@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { LoadShedding } from '../http/http-guards';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** Prometheus metrics of one app instance (its own registry, so tests can run several apps). */
@@ -46,7 +47,7 @@ export class Metrics {
   }
 
   /** Load shedding's counters, read when /metrics is scraped. */
-  loadShedding(shedding: { inFlight: number; inFlightBytes: number; shed: number }): void {
+  loadShedding(shedding: LoadShedding): void {
     this.gauge(
       'heard_http_in_flight_requests',
       'Requests being handled now (ops routes aside)',
