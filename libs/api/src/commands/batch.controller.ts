@@ -15,6 +15,9 @@ export interface BatchResult {
   body: CommandReceipt | ReturnType<typeof toErrorBody>;
 }
 
+/** Streams started per turn of the event loop. */
+const YIELD_EVERY = 50;
+
 /** Commands on one stream run in the order given; different streams run side by side. */
 const streamKey = (item: BatchItem, index: number): string => {
   const d = item.data ?? {};
@@ -83,12 +86,20 @@ export class BatchController {
       const key = typeof item === 'object' && item ? streamKey(item, index) : `#${index}`;
       groups.set(key, [...(groups.get(key) ?? []), index]);
     });
-    await Promise.all(
-      [...groups.values()].map(async (indexes) => {
-        for (const index of indexes)
-          results[index] = await this.runOne(items[index] as BatchItem, index, correlationId);
-      }),
-    );
+    const running: Promise<void>[] = [];
+    for (const indexes of groups.values()) {
+      // Validating a command is synchronous, and so are the store's promises: a thousand of
+      // them started at once would hold the event loop (health, other requests) for a second.
+      if (running.length % YIELD_EVERY === YIELD_EVERY - 1)
+        await new Promise((resolve) => setImmediate(resolve));
+      running.push(
+        (async () => {
+          for (const index of indexes)
+            results[index] = await this.runOne(items[index] as BatchItem, index, correlationId);
+        })(),
+      );
+    }
+    await Promise.all(running);
     return {
       accepted: results.filter((r) => r.status === 201).length,
       failed: results.filter((r) => r.status !== 201).length,

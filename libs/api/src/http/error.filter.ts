@@ -65,6 +65,9 @@ export const toErrorBody = (error: unknown): ErrorBody => {
       error: 'body_too_large',
       message: 'The body is larger than this route accepts (HEARD_BODY_LIMIT); nothing was written',
     };
+  // The client went away mid-body: nobody reads the answer, and it is no fault of ours.
+  if (fastifyError.code === 'ECONNRESET' || fastifyError.message === 'aborted')
+    return { statusCode: 400, error: 'request_aborted', message: 'The client closed the request' };
   if (fastifyError.code === 'FST_ERR_MAX_PARAM_LENGTH')
     return {
       statusCode: 414,
@@ -102,7 +105,8 @@ export class ErrorFilter implements ExceptionFilter {
 
   catch(error: unknown, host: ArgumentsHost): void {
     const body = toErrorBody(error);
-    if (body.statusCode >= 500)
+    // Shedding is counted on /metrics: a log line per refused request would add to the load.
+    if (body.statusCode >= 500 && !(error instanceof Overloaded))
       this.logger.error(error instanceof Error ? error.stack : String(error));
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     if (error instanceof Overloaded)

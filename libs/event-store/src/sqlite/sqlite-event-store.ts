@@ -12,10 +12,14 @@ import {
   type NewEvent,
   type RecordedEvent,
 } from '../event-store.port';
+import { startWalCheckpointer, type WalCheckpointer } from './wal-checkpointer';
 
 interface PendingAppend {
   streamId: string;
   events: NewEvent[];
+  /** Each event's data as JSON, made once: it sizes the commit and is what is stored. */
+  dataJson: string[];
+  bytes: number;
   options: AppendOptions;
   resolve: (result: AppendResult) => void;
   reject: (error: unknown) => void;
@@ -64,6 +68,11 @@ export interface SqliteEventStoreOptions {
   now?: () => Date;
   /** Most appends committed together in one transaction (one fsync). */
   maxBatch?: number;
+  /**
+   * Most bytes of event data committed in one transaction: a commit holds the event loop
+   * (better-sqlite3 is synchronous), so large events go in several commits, with I/O between.
+   */
+  maxBatchBytes?: number;
 }
 
 /**
@@ -76,11 +85,14 @@ export class SqliteEventStore implements EventStore {
   private readonly db: Database.Database;
   private readonly now: () => Date;
   private readonly maxBatch: number;
+  private readonly maxBatchBytes: number;
   private queue: PendingAppend[] = [];
+  private queuedBytes = 0;
   private flushScheduled = false;
   private readonly listeners = new Set<(head: number) => void>();
   private readonly stmt;
   private closed = false;
+  private readonly checkpointer?: WalCheckpointer;
 
   constructor(
     readonly file: string,
@@ -89,6 +101,9 @@ export class SqliteEventStore implements EventStore {
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
+    // Checkpoints run in a worker thread (see startWalCheckpointer), not inside our commits.
+    this.db.pragma('wal_autocheckpoint = 0');
+    this.checkpointer = file === ':memory:' ? undefined : startWalCheckpointer(file);
     // WAL defaults to NORMAL, which may lose the last commits on power loss.
     this.db.pragma('synchronous = FULL');
     this.db.pragma('busy_timeout = 5000');
@@ -96,6 +111,7 @@ export class SqliteEventStore implements EventStore {
     this.db.exec(SCHEMA);
     this.now = options.now ?? (() => new Date());
     this.maxBatch = options.maxBatch ?? 1000;
+    this.maxBatchBytes = options.maxBatchBytes ?? 4 << 20;
     this.stmt = {
       streamRevision: this.db.prepare<[string], { revision: number | null }>(
         'SELECT MAX(revision) AS revision FROM events WHERE stream_id = ?',
@@ -140,21 +156,39 @@ export class SqliteEventStore implements EventStore {
   append(streamId: string, events: NewEvent[], options: AppendOptions): Promise<AppendResult> {
     if (this.closed) return Promise.reject(new Error('Event store is closed'));
     if (events.length === 0) return Promise.reject(new Error('Nothing to append'));
+    const dataJson = events.map((e) => JSON.stringify(e.data));
+    const bytes = dataJson.reduce((n, json) => n + json.length, 0);
     return new Promise((resolve, reject) => {
-      this.queue.push({ streamId, events, options, resolve, reject });
-      if (this.queue.length >= this.maxBatch) this.flush();
-      else if (!this.flushScheduled) {
-        this.flushScheduled = true;
-        setImmediate(() => this.flush());
-      }
+      this.queue.push({ streamId, events, dataJson, bytes, options, resolve, reject });
+      this.queuedBytes += bytes;
+      if (this.queue.length >= this.maxBatch || this.queuedBytes >= this.maxBatchBytes)
+        this.flush();
+      else this.scheduleFlush();
     });
   }
 
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => this.flush());
+  }
+
+  /** Commits the queue's head, up to maxBatch appends and maxBatchBytes; the rest goes next turn. */
   private flush(): void {
     this.flushScheduled = false;
-    const batch = this.queue;
-    if (batch.length === 0) return;
-    this.queue = [];
+    if (this.queue.length === 0) return;
+    let count = 0;
+    let bytes = 0;
+    while (
+      count < this.queue.length &&
+      count < this.maxBatch &&
+      (count === 0 || bytes + this.queue[count]!.bytes <= this.maxBatchBytes)
+    )
+      bytes += this.queue[count++]!.bytes;
+    const batch = this.queue.slice(0, count);
+    this.queue = this.queue.slice(count);
+    this.queuedBytes -= bytes;
+    if (this.queue.length > 0) this.scheduleFlush();
     const outcomes: Array<{ ok: true; result: AppendResult } | { ok: false; error: unknown }> = [];
     let head = 0;
     try {
@@ -186,7 +220,12 @@ export class SqliteEventStore implements EventStore {
     if (head > 0) for (const listener of this.listeners) listener(head);
   }
 
-  private appendInTransaction({ streamId, events, options }: PendingAppend): AppendResult {
+  private appendInTransaction({
+    streamId,
+    events,
+    dataJson,
+    options,
+  }: PendingAppend): AppendResult {
     if (options.commandId) {
       const first = this.commandResult(options.commandId);
       if (first) {
@@ -206,14 +245,14 @@ export class SqliteEventStore implements EventStore {
     const recordedAt = this.now().toISOString();
     let revision = current ?? -1;
     let position = 0;
-    for (const event of events) {
+    for (const [i, event] of events.entries()) {
       revision += 1;
       const metadata: EventMetadata = { ...event.metadata, recordedAt };
       const info = this.stmt.insertEvent.run(
         streamId,
         revision,
         event.type,
-        JSON.stringify(event.data),
+        dataJson[i],
         JSON.stringify(metadata),
       );
       position = Number(info.lastInsertRowid);
@@ -277,13 +316,13 @@ export class SqliteEventStore implements EventStore {
     return () => this.listeners.delete(listener);
   }
 
-  close(): Promise<void> {
-    if (this.closed) return Promise.resolve();
-    this.flush();
+  async close(): Promise<void> {
+    if (this.closed) return;
+    while (this.queue.length > 0) this.flush();
     this.closed = true;
     this.listeners.clear();
+    await this.checkpointer?.stop();
     this.db.close();
-    return Promise.resolve();
   }
 }
 

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { startWalCheckpointer, type WalCheckpointer } from '@heard/event-store';
 import type { ReadStore, ReadTx } from './read-store.port';
 
 type Statement = Database.Statement<unknown[], unknown>;
@@ -20,11 +21,15 @@ export class SqliteReadStore implements ReadStore {
   private readonly writeStatements = new Map<string, Statement>();
   private readonly readStatements = new Map<string, Statement>();
   private queue: Promise<unknown> = Promise.resolve();
+  private readonly checkpointer: WalCheckpointer;
 
   constructor(readonly file: string) {
     mkdirSync(dirname(file), { recursive: true });
     this.writer = new Database(file);
     this.writer.pragma('journal_mode = WAL');
+    // Checkpoints run in a worker thread (see startWalCheckpointer), not inside our commits.
+    this.writer.pragma('wal_autocheckpoint = 0');
+    this.checkpointer = startWalCheckpointer(file);
     // Read models can be rebuilt from the event store, so NORMAL (no fsync per commit) is enough.
     this.writer.pragma('synchronous = NORMAL');
     // SQLite waits for a lock by sleeping in this thread, which holds the whole event loop (health
@@ -93,6 +98,7 @@ export class SqliteReadStore implements ReadStore {
 
   async close(): Promise<void> {
     await this.queue;
+    await this.checkpointer.stop();
     this.reader.close();
     this.writer.close();
   }

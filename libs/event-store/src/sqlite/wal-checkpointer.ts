@@ -1,0 +1,48 @@
+import { Worker } from 'node:worker_threads';
+
+/** What the worker runs: its own connection, a passive checkpoint every interval. */
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const Database = require(workerData.driver);
+const db = new Database(workerData.file, { timeout: 0 });
+const timer = setInterval(() => {
+  try { db.pragma('wal_checkpoint(PASSIVE)'); } catch { /* busy: the next tick tries again */ }
+}, workerData.intervalMs);
+parentPort.on('message', () => {
+  clearInterval(timer);
+  try { db.pragma('wal_checkpoint(PASSIVE)'); } catch {}
+  db.close();
+  parentPort.close();
+});
+`;
+
+export interface WalCheckpointer {
+  stop(): Promise<void>;
+}
+
+/**
+ * Checkpoints a WAL-mode SQLite file from a worker thread. SQLite's automatic checkpoint runs
+ * inside the commit that crosses its threshold, and better-sqlite3 commits on the event loop:
+ * copying a large WAL into the database and fsyncing it held every request for seconds. The
+ * store's own connection turns the automatic checkpoint off (`wal_autocheckpoint = 0`) and
+ * this one copies in the background; PASSIVE never waits for, nor blocks, a writer.
+ */
+export const startWalCheckpointer = (file: string, intervalMs = 1000): WalCheckpointer => {
+  const worker = new Worker(WORKER_SOURCE, {
+    eval: true,
+    workerData: { file, intervalMs, driver: require.resolve('better-sqlite3') },
+  });
+  worker.unref();
+  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+  return {
+    async stop() {
+      worker.postMessage('stop');
+      // A timer that holds the process: the worker is unref'd, and a shutdown waiting on it
+      // alone would let the process exit before the rest of its shutdown ran.
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([exited, new Promise((r) => (timer = setTimeout(r, 2000)))]);
+      clearTimeout(timer);
+      await worker.terminate();
+    },
+  };
+};
