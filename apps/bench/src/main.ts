@@ -21,6 +21,7 @@ import {
 } from '@heard/projections';
 import { startBareServer, startHeardProcess, type ChildServer } from './child-server';
 import { kafkaBench } from './kafka-bench';
+import { overloadBench } from './overload-bench';
 
 interface Options {
   kafka?: string;
@@ -194,6 +195,10 @@ const main = async (o: Options) => {
       rssMb: await rssMb(heard.url),
     };
     await heard.stop();
+
+    // Overload and a hot case: what heard sheds, its memory, and one case under 50 writers.
+    log('Overload and a hot case');
+    results.overload = await overloadBench(work, max.requestsPerSecond, o.duration);
 
     // 4. The store alone: the same events appended by 64 concurrent appenders.
     const store = new SqliteEventStore(join(work, 'raw', 'events.db'));

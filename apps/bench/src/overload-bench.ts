@@ -1,0 +1,231 @@
+import autocannon from 'autocannon';
+import { fork } from 'node:child_process';
+import { join } from 'node:path';
+import { startHeardProcess, type ChildServer } from './child-server';
+
+const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
+const log = (line: string) => console.log(line);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const JSON_HEADERS = { 'content-type': 'application/json' };
+
+const rssMb = async (url: string) => {
+  const text = await fetch(`${url}/metrics`).then((r) => r.text());
+  const match = /^heard_process_resident_memory_bytes (\d+(\.\d+)?)/m.exec(text);
+  return match ? round(Number(match[1]) / 2 ** 20) : 0;
+};
+
+/**
+ * While `work` runs: a probe in its own process asks /health/live every 100 ms (its slowest
+ * answer shows a frozen event loop), and RSS is read every 500 ms (the peak).
+ */
+const watch = async <T>(url: string, work: Promise<T>) => {
+  const probe = fork(join(__dirname, 'health-probe.js'), [url], { stdio: 'ignore' });
+  const slowest = new Promise<number>((resolve) =>
+    probe.once('message', (m) => resolve(Number(m))),
+  );
+  let running = true;
+  let peakRssMb = 0;
+  const rss = (async () => {
+    while (running) {
+      peakRssMb = Math.max(peakRssMb, await rssMb(url).catch(() => 0));
+      await sleep(500);
+    }
+  })();
+  try {
+    const result = await work;
+    running = false;
+    await rss;
+    probe.send('stop');
+    return { result, peakRssMb, slowestHealthMs: round(await slowest) };
+  } finally {
+    running = false;
+    if (probe.connected) probe.kill();
+  }
+};
+
+const openCase = (caseId: string, extra: Record<string, string> = {}) => ({
+  type: 'OpenCase',
+  data: {
+    caseId,
+    customerId: `c-${caseId}`,
+    channel: 'phone',
+    category: 'billing',
+    summary: 'Charged twice',
+    ...extra,
+  },
+});
+
+const postBatch = (url: string, commands: unknown[]) => postBody(url, JSON.stringify({ commands }));
+
+/** The status of a batch, or 0 when the connection failed before an answer. */
+const postBody = async (url: string, body: string) => {
+  try {
+    const response = await fetch(`${url}/commands`, {
+      method: 'POST',
+      headers: JSON_HEADERS,
+      body,
+    });
+    await response.arrayBuffer();
+    return response.status;
+  } catch {
+    return 0;
+  }
+};
+
+/** RSS after load has stopped, once the process had a few seconds to collect its garbage. */
+const settledRss = async (url: string) => {
+  await sleep(10_000);
+  return rssMb(url);
+};
+
+export interface OverloadFigures {
+  twiceMax: {
+    offeredRate: number;
+    served: number;
+    shed: number;
+    errors: number;
+    p50Ms: number;
+    p99Ms: number;
+    slowestHealthMs: number;
+    rssMb: { before: number; peak: number; after: number };
+  };
+  bigBatches: {
+    batches: number;
+    bytesEach: number;
+    served: number;
+    shed: number;
+    /** Neither served nor shed: the connection failed. */
+    failed: number;
+    slowestHealthMs: number;
+    rssMb: { before: number; peak: number; after: number };
+  };
+  hotCase: {
+    priorEvents: number;
+    writers: number;
+    commandsPerSecond: number;
+    non201: number;
+    p50Ms: number;
+    p99Ms: number;
+  };
+}
+
+/**
+ * Overload and a hot case, each on a fresh heard as `npm start` runs it: contacts offered
+ * at twice the rate heard sustains; 30 parallel batches of about 15 MB; 50 writers on one
+ * case of 1,500 events.
+ */
+export const overloadBench = async (
+  work: string,
+  maxRate: number,
+  duration: number,
+): Promise<OverloadFigures> => {
+  // 1. Twice the sustainable rate, from enough connections that the offer is not capped by them.
+  let heard: ChildServer = await startHeardProcess(join(work, 'overload'), 3905);
+  const caseIds = Array.from({ length: 2000 }, (_, i) => `over-${i}`);
+  for (let i = 0; i < caseIds.length; i += 500)
+    await postBatch(
+      heard.url,
+      caseIds.slice(i, i + 500).map((id) => openCase(id)),
+    );
+  const before = await rssMb(heard.url);
+  const offeredRate = Math.round(2 * maxRate);
+  let n = 0;
+  const twice = await watch(
+    heard.url,
+    autocannon({
+      url: heard.url,
+      connections: 512,
+      duration,
+      overallRate: offeredRate,
+      requests: [
+        {
+          method: 'POST',
+          headers: JSON_HEADERS,
+          setupRequest: (request) => ({
+            ...request,
+            path: `/cases/${caseIds[n++ % caseIds.length]}/contacts`,
+            body: JSON.stringify({
+              channel: 'phone',
+              direction: 'inbound',
+              agentId: 'a',
+              note: 'again',
+            }),
+          }),
+        },
+      ],
+    }),
+  );
+  const statuses = twice.result.statusCodeStats as unknown as Record<string, { count: number }>;
+  const twiceMax = {
+    offeredRate,
+    served: statuses['201']?.count ?? 0,
+    shed: statuses['503']?.count ?? 0,
+    errors: twice.result.errors + twice.result.timeouts,
+    p50Ms: twice.result.latency.p50,
+    p99Ms: twice.result.latency.p99,
+    slowestHealthMs: twice.slowestHealthMs,
+    rssMb: { before, peak: twice.peakRssMb, after: await settledRss(heard.url) },
+  };
+  log(
+    `  at 2x (${offeredRate} req/s offered, 512 connections): ${twiceMax.served} served, ${twiceMax.shed} shed (503), p50 ${twiceMax.p50Ms} ms, p99 ${twiceMax.p99Ms} ms; slowest /health/live ${twiceMax.slowestHealthMs} ms; RSS ${before} -> ${twiceMax.rssMb.peak} -> ${twiceMax.rssMb.after} MB`,
+  );
+  await heard.stop();
+
+  // 2. 30 parallel batches of 1,000 cases, about 15 MB each (multi-byte text).
+  heard = await startHeardProcess(join(work, 'batches'), 3906);
+  const bigBefore = await rssMb(heard.url);
+  const batch = (b: number) =>
+    Array.from({ length: 1000 }, (_, i) =>
+      openCase(`big-${b}-${i}`, { summary: '€'.repeat(4000), desiredOutcome: 'x'.repeat(2500) }),
+    );
+  // Built before the clock starts: 420 MB of JSON would hold this process, not heard.
+  const bodies = Array.from({ length: 30 }, (_, b) => JSON.stringify({ commands: batch(b) }));
+  const big = await watch(heard.url, Promise.all(bodies.map((body) => postBody(heard.url, body))));
+  const bigBatches = {
+    batches: 30,
+    bytesEach: Buffer.byteLength(bodies[0]!),
+    served: big.result.filter((s) => s === 200).length,
+    shed: big.result.filter((s) => s === 503).length,
+    failed: big.result.filter((s) => s !== 200 && s !== 503).length,
+    slowestHealthMs: big.slowestHealthMs,
+    rssMb: { before: bigBefore, peak: big.peakRssMb, after: await settledRss(heard.url) },
+  };
+  log(
+    `  30 parallel batches of ${round(bigBatches.bytesEach / 2 ** 20)} MB: ${bigBatches.served} served, ${bigBatches.shed} shed, ${bigBatches.failed} failed; slowest /health/live ${bigBatches.slowestHealthMs} ms; RSS ${bigBefore} -> ${bigBatches.rssMb.peak} -> ${bigBatches.rssMb.after} MB`,
+  );
+  await heard.stop();
+
+  // 3. A hot case: 1,500 events, then 50 writers on it at once.
+  heard = await startHeardProcess(join(work, 'hot'), 3907);
+  await postBatch(heard.url, [openCase('hot')]);
+  const contact = { channel: 'chat', direction: 'inbound', agentId: 'a', note: 'hot' };
+  for (let i = 0; i < 1500; i += 500)
+    await postBatch(
+      heard.url,
+      Array.from({ length: Math.min(500, 1499 - i) }, () => ({
+        type: 'LogContact',
+        data: { caseId: 'hot', ...contact },
+      })),
+    );
+  const hot = await autocannon({
+    url: `${heard.url}/cases/hot/contacts`,
+    method: 'POST',
+    headers: JSON_HEADERS,
+    body: JSON.stringify(contact),
+    connections: 50,
+    duration,
+  });
+  const hotCase = {
+    priorEvents: 1500,
+    writers: 50,
+    commandsPerSecond: round(hot.requests.average),
+    non201: hot.non2xx + hot.errors,
+    p50Ms: hot.latency.p50,
+    p99Ms: hot.latency.p99,
+  };
+  log(
+    `  hot case (50 writers, one case of 1,500 events): ${hotCase.commandsPerSecond} commands/s, p50 ${hotCase.p50Ms} ms, p99 ${hotCase.p99Ms} ms, not 201: ${hotCase.non201}`,
+  );
+  await heard.stop();
+  return { twiceMax, bigBatches, hotCase };
+};
