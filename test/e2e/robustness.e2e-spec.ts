@@ -3,6 +3,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { join } from 'node:path';
+import { OpsListener } from '@heard/api';
 import { removeDir, startHeard, tempDataDir, type RunningHeard } from '../support/heard-app';
 
 const dist = join(__dirname, '..', '..', 'dist', 'apps');
@@ -131,9 +132,11 @@ describe('readiness', () => {
   jest.setTimeout(60_000);
   let dir: string;
   let heard: RunningHeard;
+  let ops: string;
   beforeAll(async () => {
     dir = tempDataDir();
-    heard = await startHeard(dir, { HEARD_STALL_AFTER: '2s' });
+    heard = await startHeard(dir, { HEARD_STALL_AFTER: '2s', HEARD_OPS_PORT: '0' });
+    ops = `http://127.0.0.1:${heard.app.get(OpsListener).port}`;
   });
   afterAll(async () => {
     await heard.stop();
@@ -165,6 +168,14 @@ describe('readiness', () => {
       expect(metrics).toMatch(/heard_part_up\{part="projections"\} 0/);
       // Liveness is not readiness: the process answers, do not restart it for this.
       expect((await heard.get('/health/live')).status).toBe(200);
+      // The ops port says the same.
+      const opsReady = await fetch(`${ops}/health/ready`);
+      expect(opsReady.status).toBe(503);
+      expect(await opsReady.json()).toMatchObject({ degraded: ['projections'] });
+      expect((await fetch(`${ops}/health/live`)).status).toBe(200);
+      expect(await fetch(`${ops}/metrics`).then((r) => r.text())).toMatch(
+        /heard_part_up\{part="projections"\} 0/,
+      );
     } finally {
       blocker.exec('ROLLBACK');
       blocker.close();
@@ -177,6 +188,16 @@ describe('readiness', () => {
     }
     expect(ready.body).toMatchObject({ status: 'ok', degraded: [] });
     expect((await heard.get('/cases/stuck-4')).status).toBe(200);
+    expect((await fetch(`${ops}/health/ready`)).status).toBe(200);
+  });
+
+  it("serves only health and metrics on the ops port, in heard's error body", async () => {
+    const notHere = await fetch(`${ops}/cases/stuck-4`);
+    expect(notHere.status).toBe(404);
+    expect(await notHere.json()).toMatchObject({ statusCode: 404, error: 'not_found' });
+    const write = await fetch(`${ops}/health`, { method: 'POST' });
+    expect(write.status).toBe(405);
+    expect(await write.json()).toMatchObject({ error: 'method_not_allowed' });
   });
 });
 

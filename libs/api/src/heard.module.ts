@@ -41,6 +41,7 @@ import { ExecuteDomainCommandHandler } from './commands/execute-domain-command';
 import { HealthWatch } from './ops/health-watch';
 import { Metrics } from './ops/metrics';
 import { OpsController } from './ops/ops.controller';
+import { OpsListener } from './ops/ops-listener';
 import { QueriesController } from './queries/queries.controller';
 import { CandidateAcceptanceController } from './reports/candidate-acceptance.controller';
 import { FollowUpsController } from './reports/follow-ups.controller';
@@ -282,6 +283,7 @@ export class HeardModule {
         CommandIntake,
         Metrics,
         HealthWatch,
+        OpsListener,
         AggregateStateCache,
         CommandGateway,
         ExecuteDomainCommandHandler,
@@ -295,6 +297,7 @@ export class HeardModule {
         MESSAGE_TRANSPORT,
         EventPublisher,
         Metrics,
+        OpsListener,
         HEARD_CONFIG,
       ],
     };

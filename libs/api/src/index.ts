@@ -8,4 +8,5 @@ export * from './commands/command.dtos';
 export * from './commands/validate-body';
 export * from './commands/execute-domain-command';
 export * from './ops/metrics';
+export * from './ops/ops-listener';
 export * from './intake/command-intake';

@@ -77,6 +77,17 @@ describe('loadConfig', () => {
     );
   });
 
+  it('puts health and metrics on a port of their own only when asked, never on the API port', () => {
+    expect(loadConfig({}).opsPort).toBeUndefined();
+    expect(loadConfig({ HEARD_OPS_PORT: '9464' }).opsPort).toBe(9464);
+    expect(() => loadConfig({ PORT: '8080', HEARD_OPS_PORT: '8080' })).toThrow(
+      /HEARD_OPS_PORT=8080: must differ from PORT/,
+    );
+    expect(() => loadConfig({ HEARD_OPS_PORT: 'ops' })).toThrow(
+      /HEARD_OPS_PORT=ops: must be a whole number from 0 to 65535/,
+    );
+  });
+
   it('reads Kafka brokers and names a malformed one', () => {
     expect(
       loadConfig({ HEARD_KAFKA_BROKERS: 'localhost:9092, 10.0.0.2:9093' }).kafkaBrokers,

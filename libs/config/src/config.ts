@@ -8,6 +8,12 @@ export type StoreLocation =
 export interface HeardConfig {
   port: number;
   host: string;
+  /**
+   * A port of its own for /health, /health/live, /health/ready and /metrics (on the same host),
+   * or undefined: they are then on `port` only. Probes that open a new connection each time
+   * should use it (see the README's "Health and load").
+   */
+  opsPort?: number;
   dataDir: string;
   eventStore: StoreLocation;
   readStore: StoreLocation;
@@ -170,6 +176,8 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): HeardConfig =>
   const config: HeardConfig = {
     port: integer('PORT', 3000, 0, 65535),
     host: read('HEARD_HOST') ?? '0.0.0.0',
+    opsPort:
+      read('HEARD_OPS_PORT') === undefined ? undefined : integer('HEARD_OPS_PORT', 0, 0, 65535),
     dataDir,
     eventStore: store('HEARD_EVENT_STORE', 'events.db', ['sqlite']),
     readStore: store('HEARD_READ_STORE', 'read-models.db', ['sqlite']),
@@ -203,6 +211,8 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): HeardConfig =>
     kafkaMaxBatchBytes: size('HEARD_KAFKA_MAX_BATCH_BYTES', '512kb'),
     stallAfterMs: duration('HEARD_STALL_AFTER', '30s'),
   };
+  if (config.opsPort !== undefined && config.opsPort !== 0 && config.opsPort === config.port)
+    problems.push(`HEARD_OPS_PORT=${config.opsPort}: must differ from PORT`);
   if (config.requestTimeoutMs < 1000) problems.push('HEARD_REQUEST_TIMEOUT: must be at least 1s');
   if (config.maxEventBytes > config.kafkaMaxBatchBytes)
     problems.push(

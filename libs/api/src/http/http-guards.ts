@@ -4,6 +4,7 @@ import type { HeardConfig } from '@heard/config';
 import { toErrorBody, type ErrorBody } from './error.filter';
 import { ValidationFailed } from './errors';
 import { jsonShapeProblems, MAX_JSON_DEPTH } from './input-rules';
+import { TurnBudget } from './turn-budget';
 
 /** Routes that must answer under any load: never shed, never counted. */
 const isOpsRoute = (url: string) =>
@@ -32,6 +33,13 @@ export class UnsupportedMediaType extends Error {
   }
 }
 
+/**
+ * Admitted requests started per turn of the event loop (see TurnBudget). 32 held the event
+ * loop's longest turn to about 0.1 s at twice the sustainable rate (0.5 s without), at the
+ * same throughput; 16 shed twice as many requests.
+ */
+const REQUESTS_STARTED_PER_TURN = 32;
+
 /** A refused body larger than this is not read: the connection is closed instead. */
 const LARGE_BODY_BYTES = 1 << 20;
 
@@ -40,17 +48,20 @@ export interface LoadShedding {
   inFlight: number;
   inFlightBytes: number;
   shed: number;
+  /** When a request was last admitted (ms since the epoch). */
+  lastAdmittedAt: number;
 }
 
 /**
  * The request guards every route shares, on Fastify itself so that they run before Nest
  * reads a body: JSON only on writes, JSON no deeper than any command needs, one value per
- * query parameter, a bound on work in flight, and heard's error body on Fastify's and
- * Node's own refusals (bad URLs, request timeouts, oversized headers).
+ * query parameter, a bound on work in flight (started a few per turn), and heard's error
+ * body on Fastify's and Node's own refusals (bad URLs, request timeouts, oversized headers).
  */
 export const installHttpGuards = (fastify: FastifyInstance, config: HeardConfig): LoadShedding => {
-  const shedding: LoadShedding = { inFlight: 0, inFlightBytes: 0, shed: 0 };
+  const shedding: LoadShedding = { inFlight: 0, inFlightBytes: 0, shed: 0, lastAdmittedAt: 0 };
   const admitted = new WeakMap<FastifyRequest, number>();
+  const turns = new TurnBudget(REQUESTS_STARTED_PER_TURN);
 
   // An empty JSON body is an empty command body (e.g. a confirmation without a note).
   fastify.removeContentTypeParser('application/json');
@@ -106,8 +117,9 @@ export const installHttpGuards = (fastify: FastifyInstance, config: HeardConfig)
     }
     shedding.inFlight += 1;
     shedding.inFlightBytes += bytes;
+    shedding.lastAdmittedAt = Date.now();
     admitted.set(request, bytes);
-    done();
+    turns.run(done);
   });
   const release = (request: FastifyRequest) => {
     const bytes = admitted.get(request);
