@@ -9,6 +9,7 @@ import {
   type HeardConfig,
 } from '@heard/config';
 import { HeardModule } from '../heard.module';
+import { startIdleCollection } from '../ops/idle-collector';
 import { Metrics } from '../ops/metrics';
 import { ErrorFilter } from './error.filter';
 import { clientErrorHandler, frameworkErrorHandler, installHttpGuards } from './http-guards';
@@ -70,6 +71,12 @@ const buildApp = async (config: HeardConfig, options: { logs?: boolean }, lock: 
   app.useGlobalFilters(new ErrorFilter());
   const metrics = app.get(Metrics);
   metrics.loadShedding(shedding);
+  // Memory taken by a burst goes back to the system once heard is quiet again.
+  const idle = startIdleCollection(() => shedding.lastAdmittedAt);
+  fastify.addHook('onClose', (_instance, done) => {
+    idle.stop();
+    done();
+  });
   fastify.addHook('onResponse', (request, reply, done) => {
     metrics.httpRequests.inc({
       method: request.method,

@@ -15,6 +15,17 @@ describe('InProcessTransport', () => {
     expect(kept[0]!.offset).toBe('15');
   });
 
+  it('keeps at most its byte bound of a topic nobody consumes', async () => {
+    const big = (i: number) => ({ key: 'k', value: String(i).padEnd(1000, '.'), headers: {} });
+    // messageBytes of each: 64 + 1 + 1000
+    const transport = new InProcessTransport(10_000, 5 * 1065);
+    await transport.send(
+      't',
+      Array.from({ length: 12 }, (_, i) => big(i)),
+    );
+    expect(transport.messages('t').map((m) => m.offset)).toEqual(['7', '8', '9', '10', '11']);
+  });
+
   it('drops nothing a consumer group has still to read, and delivers all of it in order', async () => {
     const transport = new InProcessTransport(5);
     const seen: ReceivedMessage[] = [];

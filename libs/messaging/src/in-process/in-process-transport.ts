@@ -1,3 +1,4 @@
+import { messageBytes } from '../cloud-event';
 import type { TopicName } from '../topics';
 import type {
   Consumer,
@@ -13,14 +14,18 @@ interface TopicLog {
   /** Messages dropped from the front: the offset of messages[0]. */
   dropped: number;
   messages: ReceivedMessage[];
+  /** messageBytes of each message kept, in order, and their sum. */
+  sizes: number[];
+  bytes: number;
 }
 
 /**
  * The transport of the embedded mode: one ordered log per topic in memory, consumer groups
  * with their own offsets. Nothing outside the process can read it and nothing survives a
- * restart; it lets the same code run without a broker. A topic keeps its last `retain`
- * messages beyond what its consumer groups still have to read, so that a long-running
- * embedded heard does not grow without end (the outbound topics' record is the outbox).
+ * restart; it lets the same code run without a broker. Beyond what its consumer groups still
+ * have to read, a topic keeps its last `retain` messages and at most `retainBytes`, so that a
+ * long-running embedded heard does not grow without end (the outbound topics' record is the
+ * outbox; what is kept serves tests and a look with a debugger).
  */
 export class InProcessTransport implements MessageTransport {
   readonly kind = 'in-process' as const;
@@ -31,21 +36,31 @@ export class InProcessTransport implements MessageTransport {
   private readonly counters: TransportStats = { produced: 0, consumed: 0 };
   private readonly statuses = new Set<ConsumerStatus>();
 
-  constructor(private readonly retain = 10_000) {}
+  constructor(
+    private readonly retain = 10_000,
+    private readonly retainBytes = 8 << 20,
+  ) {}
 
   private log(topic: TopicName): TopicLog {
     let log = this.logs.get(topic);
-    if (!log) this.logs.set(topic, (log = { dropped: 0, messages: [] }));
+    if (!log) this.logs.set(topic, (log = { dropped: 0, messages: [], sizes: [], bytes: 0 }));
     return log;
   }
 
   private trim(topic: TopicName, log: TopicLog): void {
     const keys = [...(this.groups.get(topic) ?? [])];
     const needed = Math.min(...keys.map((k) => this.offsets.get(k) ?? 0), Number.MAX_SAFE_INTEGER);
-    const end = log.dropped + log.messages.length;
-    const drop = Math.min(needed, end - this.retain) - log.dropped;
-    if (drop <= 0) return;
+    let drop = 0;
+    let bytes = log.bytes;
+    while (
+      log.dropped + drop < needed &&
+      (log.messages.length - drop > this.retain || bytes > this.retainBytes)
+    )
+      bytes -= log.sizes[drop++]!;
+    if (drop === 0) return;
     log.messages.splice(0, drop);
+    log.sizes.splice(0, drop);
+    log.bytes = bytes;
     log.dropped += drop;
   }
 
@@ -55,13 +70,17 @@ export class InProcessTransport implements MessageTransport {
 
   send(topic: TopicName, messages: Message[]): Promise<void> {
     const log = this.log(topic);
-    for (const m of messages)
+    for (const m of messages) {
       log.messages.push({
         ...m,
         topic,
         partition: 0,
         offset: String(log.dropped + log.messages.length),
       });
+      const bytes = messageBytes(m);
+      log.sizes.push(bytes);
+      log.bytes += bytes;
+    }
     this.counters.produced += messages.length;
     this.trim(topic, log);
     for (const wake of [...this.wakers]) wake();

@@ -1,0 +1,72 @@
+import { fullCollection, IdleCollector } from './idle-collector';
+
+const MB = 1 << 20;
+
+describe('IdleCollector', () => {
+  const setUp = () => {
+    const world = { heap: 100 * MB, now: 0, lastActivityAt: 0, collections: 0 };
+    const collector = new IdleCollector({
+      heapTotal: () => world.heap,
+      lastActivityAt: () => world.lastActivityAt,
+      now: () => world.now,
+      collect: () => {
+        world.collections += 1;
+        world.heap = 110 * MB;
+      },
+      quietMs: 5_000,
+      growthBytes: 32 * MB,
+    });
+    return { world, collector };
+  };
+
+  it('collects once when the heap grew and heard has been quiet', () => {
+    const { world, collector } = setUp();
+    world.heap = 300 * MB;
+    world.now = 10_000;
+    expect(collector.sample()).toBe(true);
+    expect(collector.sample()).toBe(false);
+    expect(world.collections).toBe(1);
+  });
+
+  it('waits while requests still come', () => {
+    const { world, collector } = setUp();
+    world.heap = 300 * MB;
+    world.now = 10_000;
+    world.lastActivityAt = 9_000;
+    expect(collector.sample()).toBe(false);
+    world.now = 14_000;
+    expect(collector.sample()).toBe(true);
+  });
+
+  it('leaves a heap alone that has not grown by more than the threshold', () => {
+    const { world, collector } = setUp();
+    world.heap = 130 * MB;
+    world.now = 60_000;
+    expect(collector.sample()).toBe(false);
+    expect(world.collections).toBe(0);
+  });
+
+  it('measures growth from the last collection, or from where the heap shrank to by itself', () => {
+    const { world, collector } = setUp();
+    world.now = 60_000;
+    world.heap = 80 * MB;
+    expect(collector.sample()).toBe(false);
+    world.heap = 120 * MB; // 40 MB above the 80 it shrank to
+    expect(collector.sample()).toBe(true);
+    world.heap = 140 * MB; // 30 MB above the 110 after the collection
+    expect(collector.sample()).toBe(false);
+  });
+});
+
+describe('fullCollection', () => {
+  it("is V8's own collection, without --expose-gc on the command line", () => {
+    let garbage: Array<{ i: number }> | undefined = Array.from({ length: 200_000 }, (_, i) => ({
+      i,
+    }));
+    const used = process.memoryUsage().heapUsed;
+    expect(garbage).toHaveLength(200_000);
+    garbage = undefined;
+    fullCollection()();
+    expect(process.memoryUsage().heapUsed).toBeLessThan(used);
+  });
+});

@@ -1,0 +1,65 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+
+export interface IdleCollectorOptions {
+  /** When heard last started a request (ms since the epoch). */
+  lastActivityAt: () => number;
+  /** V8's heap as committed now, in bytes. */
+  heapTotal: () => number;
+  /** A full collection. */
+  collect: () => void;
+  now?: () => number;
+  /** Quiet for this long counts as idle. */
+  quietMs?: number;
+  /** Collect only when the heap grew by more than this since the last collection. */
+  growthBytes?: number;
+}
+
+/**
+ * One full garbage collection when heard goes quiet after its heap grew. V8 collects when
+ * JavaScript allocates, and an idle heard allocates nothing: after four 14 MB batches its
+ * heap stayed at 229 MB (69 MB in use) and RSS at 468 MB, where it was 130 MB before. One
+ * collection gives V8's free pages back to the system within seconds.
+ */
+export class IdleCollector {
+  private readonly now: () => number;
+  private readonly quietMs: number;
+  private readonly growthBytes: number;
+  private baseline: number;
+
+  constructor(private readonly options: IdleCollectorOptions) {
+    this.now = options.now ?? Date.now;
+    this.quietMs = options.quietMs ?? 5_000;
+    this.growthBytes = options.growthBytes ?? 32 << 20;
+    this.baseline = options.heapTotal();
+  }
+
+  /** Call now and then; collects when due, and says whether it did. */
+  sample(): boolean {
+    const heap = this.options.heapTotal();
+    // The heap shrank by itself: measure growth from there.
+    if (heap < this.baseline) this.baseline = heap;
+    if (heap - this.baseline <= this.growthBytes) return false;
+    if (this.now() - this.options.lastActivityAt() < this.quietMs) return false;
+    this.options.collect();
+    this.baseline = this.options.heapTotal();
+    return true;
+  }
+}
+
+/** V8's full collection, exposed at run time as jest-leak-detector does (no --expose-gc needed). */
+export const fullCollection = (): (() => void) => {
+  setFlagsFromString('--expose-gc');
+  return runInNewContext('gc') as () => void;
+};
+
+/** Samples every second until stopped; `lastActivityAt` is when heard last started a request. */
+export const startIdleCollection = (lastActivityAt: () => number): { stop(): void } => {
+  const collector = new IdleCollector({
+    lastActivityAt,
+    heapTotal: () => process.memoryUsage().heapTotal,
+    collect: fullCollection(),
+  });
+  const timer = setInterval(() => collector.sample(), 1_000).unref();
+  return { stop: () => clearInterval(timer) };
+};
