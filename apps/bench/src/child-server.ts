@@ -3,6 +3,8 @@ import { join } from 'node:path';
 
 export interface ChildServer {
   url: string;
+  /** HEARD_OPS_PORT's listener (heard only). */
+  opsUrl: string;
   process: ChildProcess;
   stop(): Promise<void>;
 }
@@ -30,7 +32,10 @@ const stopChild = (child: ChildProcess) =>
 
 const dist = join(__dirname, '..', '..');
 
-/** heard itself, as `npm start` runs it, in its own process (the load generator needs the other core). */
+/**
+ * heard itself, as `npm start` runs it, in its own process (the load generator needs the other
+ * core), with health and metrics also on port + 1000.
+ */
 export const startHeardProcess = async (
   dataDir: string,
   port: number,
@@ -41,6 +46,7 @@ export const startHeardProcess = async (
       ...process.env,
       HEARD_DATA_DIR: dataDir,
       PORT: String(port),
+      HEARD_OPS_PORT: String(port + 1000),
       HEARD_HOST: '127.0.0.1',
       HEARD_LOG_LEVEL: 'warn',
       ...extraEnv,
@@ -49,7 +55,12 @@ export const startHeardProcess = async (
   });
   const url = `http://127.0.0.1:${port}`;
   await waitForHttp(`${url}/health`, 60_000);
-  return { url, process: child, stop: () => stopChild(child) };
+  return {
+    url,
+    opsUrl: `http://127.0.0.1:${port + 1000}`,
+    process: child,
+    stop: () => stopChild(child),
+  };
 };
 
 export const startBareServer = async (
@@ -63,5 +74,6 @@ export const startBareServer = async (
     child.once('message', () => resolve());
     child.once('exit', (code) => reject(new Error(`bare ${platform} server exited with ${code}`)));
   });
-  return { url: `http://127.0.0.1:${port}`, process: child, stop: () => stopChild(child) };
+  const url = `http://127.0.0.1:${port}`;
+  return { url, opsUrl: url, process: child, stop: () => stopChild(child) };
 };

@@ -14,34 +14,67 @@ const rssMb = async (url: string) => {
   return match ? round(Number(match[1]) / 2 ** 20) : 0;
 };
 
-/**
- * While `work` runs: a probe in its own process asks /health/live every 100 ms (its slowest
- * answer shows a frozen event loop), and RSS is read every 500 ms (the peak).
- */
-const watch = async <T>(url: string, work: Promise<T>) => {
-  const probe = fork(join(__dirname, 'health-probe.js'), [url], { stdio: 'ignore' });
+/** How long /health/live took at worst, three ways (ms). */
+export interface SlowestHealth {
+  /** On the API's port, over one kept-alive connection (a load balancer's pool). */
+  apiPortKeepAlive: number;
+  /** On the API's port, a new connection per probe: it waits behind a burst of new connections. */
+  apiPortNewConnection: number;
+  /** On HEARD_OPS_PORT, a new connection per probe, as Kubernetes probes. */
+  opsPortNewConnection: number;
+}
+
+const startProbe = (url: string, mode: 'keep-alive' | 'new-connection') => {
+  const probe = fork(join(__dirname, 'health-probe.js'), [url, mode], { stdio: 'ignore' });
   const slowest = new Promise<number>((resolve) =>
-    probe.once('message', (m) => resolve(Number(m))),
+    probe.once('message', (m) => resolve(round(Number(m)))),
   );
+  return {
+    stop: async () => {
+      probe.send('stop');
+      return slowest;
+    },
+    kill: () => probe.connected && probe.kill(),
+  };
+};
+
+/**
+ * While `work` runs: probes in their own processes ask /health/live every 100 ms (see
+ * SlowestHealth), and RSS is read every 500 ms (the peak).
+ */
+const watch = async <T>(heard: ChildServer, work: () => Promise<T>) => {
+  const probes = {
+    apiPortKeepAlive: startProbe(heard.url, 'keep-alive'),
+    apiPortNewConnection: startProbe(heard.url, 'new-connection'),
+    opsPortNewConnection: startProbe(heard.opsUrl, 'new-connection'),
+  };
   let running = true;
   let peakRssMb = 0;
   const rss = (async () => {
     while (running) {
-      peakRssMb = Math.max(peakRssMb, await rssMb(url).catch(() => 0));
+      peakRssMb = Math.max(peakRssMb, await rssMb(heard.url).catch(() => 0));
       await sleep(500);
     }
   })();
   try {
-    const result = await work;
+    await sleep(500); // the keep-alive probe's connection is open before the load starts
+    const result = await work();
     running = false;
     await rss;
-    probe.send('stop');
-    return { result, peakRssMb, slowestHealthMs: round(await slowest) };
+    const slowestHealthMs: SlowestHealth = {
+      apiPortKeepAlive: await probes.apiPortKeepAlive.stop(),
+      apiPortNewConnection: await probes.apiPortNewConnection.stop(),
+      opsPortNewConnection: await probes.opsPortNewConnection.stop(),
+    };
+    return { result, peakRssMb, slowestHealthMs };
   } finally {
     running = false;
-    if (probe.connected) probe.kill();
+    for (const probe of Object.values(probes)) probe.kill();
   }
 };
+
+const describeHealth = (h: SlowestHealth) =>
+  `slowest /health/live ${h.apiPortKeepAlive} ms (API port, kept-alive), ${h.apiPortNewConnection} ms (API port, new connections), ${h.opsPortNewConnection} ms (ops port, new connections)`;
 
 const openCase = (caseId: string, extra: Record<string, string> = {}) => ({
   type: 'OpenCase',
@@ -72,9 +105,9 @@ const postBody = async (url: string, body: string) => {
   }
 };
 
-/** RSS after load has stopped, once the process had a few seconds to collect its garbage. */
+/** RSS 20 s after load has stopped: heard collects once it has been quiet for 5 s. */
 const settledRss = async (url: string) => {
-  await sleep(10_000);
+  await sleep(20_000);
   return rssMb(url);
 };
 
@@ -86,7 +119,8 @@ export interface OverloadFigures {
     errors: number;
     p50Ms: number;
     p99Ms: number;
-    slowestHealthMs: number;
+    slowestHealthMs: SlowestHealth;
+    /** Before: settled after the same time at the sustainable rate, so that what fills up in any run (the in-process topics' last 10,000 messages, V8's working heap) is in both. */
     rssMb: { before: number; peak: number; after: number };
   };
   bigBatches: {
@@ -96,7 +130,8 @@ export interface OverloadFigures {
     shed: number;
     /** Neither served nor shed: the connection failed. */
     failed: number;
-    slowestHealthMs: number;
+    slowestHealthMs: SlowestHealth;
+    /** Before: settled after four such batches one after the other. */
     rssMb: { before: number; peak: number; after: number };
   };
   hotCase: {
@@ -119,7 +154,8 @@ export const overloadBench = async (
   maxRate: number,
   duration: number,
 ): Promise<OverloadFigures> => {
-  // 1. Twice the sustainable rate, from enough connections that the offer is not capped by them.
+  // 1. Twice the sustainable rate, from enough connections that the offer is not capped by
+  // them, all opened at once: the start of a load from a new client.
   let heard: ChildServer = await startHeardProcess(join(work, 'overload'), 3905);
   const caseIds = Array.from({ length: 2000 }, (_, i) => `over-${i}`);
   for (let i = 0; i < caseIds.length; i += 500)
@@ -127,16 +163,14 @@ export const overloadBench = async (
       heard.url,
       caseIds.slice(i, i + 500).map((id) => openCase(id)),
     );
-  const before = await rssMb(heard.url);
   const offeredRate = Math.round(2 * maxRate);
   let n = 0;
-  const twice = await watch(
-    heard.url,
+  const contacts = (connections: number, overallRate: number) =>
     autocannon({
       url: heard.url,
-      connections: 512,
+      connections,
       duration,
-      overallRate: offeredRate,
+      overallRate,
       requests: [
         {
           method: 'POST',
@@ -153,8 +187,11 @@ export const overloadBench = async (
           }),
         },
       ],
-    }),
-  );
+    });
+  // The same time at the sustainable rate first: RSS before is then that of a heard in use.
+  await contacts(64, Math.round(maxRate));
+  const before = await settledRss(heard.url);
+  const twice = await watch(heard, () => contacts(512, offeredRate));
   const statuses = twice.result.statusCodeStats as unknown as Record<string, { count: number }>;
   const twiceMax = {
     offeredRate,
@@ -167,20 +204,25 @@ export const overloadBench = async (
     rssMb: { before, peak: twice.peakRssMb, after: await settledRss(heard.url) },
   };
   log(
-    `  at 2x (${offeredRate} req/s offered, 512 connections): ${twiceMax.served} served, ${twiceMax.shed} shed (503), p50 ${twiceMax.p50Ms} ms, p99 ${twiceMax.p99Ms} ms; slowest /health/live ${twiceMax.slowestHealthMs} ms; RSS ${before} -> ${twiceMax.rssMb.peak} -> ${twiceMax.rssMb.after} MB`,
+    `  at 2x (${offeredRate} req/s offered, 512 connections): ${twiceMax.served} served, ${twiceMax.shed} shed (503), p50 ${twiceMax.p50Ms} ms, p99 ${twiceMax.p99Ms} ms; ${describeHealth(twiceMax.slowestHealthMs)}; RSS ${before} -> ${twiceMax.rssMb.peak} -> ${twiceMax.rssMb.after} MB`,
   );
   await heard.stop();
 
   // 2. 30 parallel batches of 1,000 cases, about 15 MB each (multi-byte text).
   heard = await startHeardProcess(join(work, 'batches'), 3906);
-  const bigBefore = await rssMb(heard.url);
   const batch = (b: number) =>
     Array.from({ length: 1000 }, (_, i) =>
       openCase(`big-${b}-${i}`, { summary: '€'.repeat(4000), desiredOutcome: 'x'.repeat(2500) }),
     );
   // Built before the clock starts: 420 MB of JSON would hold this process, not heard.
-  const bodies = Array.from({ length: 30 }, (_, b) => JSON.stringify({ commands: batch(b) }));
-  const big = await watch(heard.url, Promise.all(bodies.map((body) => postBody(heard.url, body))));
+  const bodies = Array.from({ length: 34 }, (_, b) => JSON.stringify({ commands: batch(b) }));
+  // Four of them one after the other first (as many as heard takes at once): RSS before is
+  // that of a heard that has served such batches.
+  for (const body of bodies.splice(0, 4)) await postBody(heard.url, body);
+  const bigBefore = await settledRss(heard.url);
+  const big = await watch(heard, () =>
+    Promise.all(bodies.map((body) => postBody(heard.url, body))),
+  );
   const bigBatches = {
     batches: 30,
     bytesEach: Buffer.byteLength(bodies[0]!),
@@ -191,7 +233,7 @@ export const overloadBench = async (
     rssMb: { before: bigBefore, peak: big.peakRssMb, after: await settledRss(heard.url) },
   };
   log(
-    `  30 parallel batches of ${round(bigBatches.bytesEach / 2 ** 20)} MB: ${bigBatches.served} served, ${bigBatches.shed} shed, ${bigBatches.failed} failed; slowest /health/live ${bigBatches.slowestHealthMs} ms; RSS ${bigBefore} -> ${bigBatches.rssMb.peak} -> ${bigBatches.rssMb.after} MB`,
+    `  30 parallel batches of ${round(bigBatches.bytesEach / 2 ** 20)} MB: ${bigBatches.served} served, ${bigBatches.shed} shed, ${bigBatches.failed} failed; ${describeHealth(bigBatches.slowestHealthMs)}; RSS ${bigBefore} -> ${bigBatches.rssMb.peak} -> ${bigBatches.rssMb.after} MB`,
   );
   await heard.stop();
 
