@@ -373,7 +373,7 @@ describe('bad input over HTTP', () => {
   const snapshot = async () => {
     const events = heard.app.get<EventStore>(EVENT_STORE);
     const reads = heard.app.get<ReadStore>(READ_STORE);
-    const head = await events.headPosition();
+    const head = await events.head();
     await heard.app.get(ProjectionRunner).waitFor(head, 10_000);
     const tables = await reads.query<{ name: string }>(
       "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",

@@ -348,7 +348,7 @@ describe('the case pipeline over HTTP', () => {
     expect(projectionsUp(await fetch(`${heard.url}/metrics`).then((r) => r.text()))).toBe(1);
     const metrics = await fetch(`${heard.url}/metrics`).then((r) => r.text());
     expect(metrics).toMatch(/heard_commands_total\{type="OpenCase",outcome="accepted"\} \d+/);
-    expect(metrics).toMatch(/heard_projection_position\{projection="customer_timeline"\} \d+/);
+    expect(metrics).toMatch(/heard_projection_lag_events\{projection="customer_timeline"\} \d+/);
     const docs = await heard.get('/docs/openapi.json');
     expect(Object.keys(docs.body.paths)).toEqual(
       expect.arrayContaining([

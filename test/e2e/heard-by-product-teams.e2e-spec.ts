@@ -34,7 +34,7 @@ describe('heard by product teams and customers, on the demo data', () => {
   const oracle = demoOracle(demo);
   let dir: string;
   let heard: RunningHeard;
-  let loadedAt = 0;
+  let loadedAt = '';
 
   beforeAll(async () => {
     dir = tempDataDir();
@@ -278,8 +278,11 @@ describe('heard rebuild', () => {
         release: 'v3',
         description: 'New seal',
       });
-      await heard.post('/incidents/incident-invoice-emails/resolution', { note: 'Sent' });
-      await heard.app.get(ProjectionRunner).waitFor(loaded.lastPosition + 2, 10_000);
+      const last = await heard.post('/incidents/incident-invoice-emails/resolution', {
+        note: 'Sent',
+      });
+      expect(last.body.position > loaded.lastPosition).toBe(true);
+      await heard.app.get(ProjectionRunner).waitFor(last.body.position, 10_000);
       await heard.stop();
 
       const tables = defaultProjections().flatMap((p) => p.tables);

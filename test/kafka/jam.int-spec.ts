@@ -144,7 +144,7 @@ describeWithKafka('nothing jams heard on Kafka', (brokers) => {
     try {
       const health = await waitFor(async () => {
         const h = (await heard.get('/health')).body;
-        return h.parts.publisher?.lag === 0 && h.parts.publisher.position === 600 ? h : undefined;
+        return h.parts.publisher?.lag === 0 && h.parts.publisher.published === 600 ? h : undefined;
       });
       expect(health.parts.publisher.status).toBe('up');
       const published = await readTopic(

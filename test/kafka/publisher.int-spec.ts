@@ -3,7 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { SqliteEventStore, type NewEvent } from '@heard/event-store';
+import { SqliteEventStore, START, type NewEvent } from '@heard/event-store';
 import { SqliteReadStore } from '@heard/projections';
 import { EventPublisher, KafkaTransport, topicNames } from '@heard/messaging';
 import { describeWithKafka, readTopic, uniquePrefix, type ConsumedMessage } from '../support/kafka';
@@ -87,7 +87,7 @@ describeWithKafka('publisher to heard.case-events', (brokers) => {
       const figures = ledger(messages, n);
       console.log(`publish ledger: ${JSON.stringify(figures)}`);
       expect(figures).toMatchObject({ lost: 0, duplicated: 0, outOfOrderKeys: 0, unique: n });
-      const [first] = await store.readAll({ after: 0, limit: 1 });
+      const [first] = await store.readAll({ after: START, limit: 1 });
       const message = messages.find((m) => m.headers.ce_id === first!.metadata.eventId)!;
       expect(message.key).toBe(first!.streamId);
       expect(JSON.parse(message.value)).toEqual(first!.data);
@@ -150,17 +150,27 @@ describeWithKafka('publisher to heard.case-events', (brokers) => {
           ? resolve()
           : child.once('exit', () => resolve()),
       );
+    /** Events up to the publisher's checkpoint: how many it has published for good. */
     const checkpoint = () => {
-      const db = new Database(join(dir, 'read-models.db'), { readonly: true });
+      const reads = new Database(join(dir, 'read-models.db'), { readonly: true });
+      const events = new Database(join(dir, 'events.db'), { readonly: true });
       try {
-        const row = db
+        const row = reads
           .prepare('SELECT position FROM publisher_checkpoints WHERE publisher = ?')
-          .get(topics.caseEvents);
-        return (row as { position: number } | undefined)?.position ?? 0;
+          .get(topics.caseEvents) as { position: string } | undefined;
+        if (!row) return 0;
+        return (
+          events
+            .prepare('SELECT COUNT(*) AS n FROM events WHERE position <= ?')
+            .get(row.position) as {
+            n: number;
+          }
+        ).n;
       } catch {
         return 0; // not created yet
       } finally {
-        db.close();
+        reads.close();
+        events.close();
       }
     };
 
@@ -193,7 +203,7 @@ describeWithKafka('publisher to heard.case-events', (brokers) => {
 
     const figures = ledger(messages, n);
     console.log(
-      `crash ledger: SIGKILL at checkpoint ${checkpointAtKill} of ${n}, restarted; ${JSON.stringify(figures)}`,
+      `crash ledger: SIGKILL with ${checkpointAtKill} of ${n} published, restarted; ${JSON.stringify(figures)}`,
     );
     // The kill came mid-run: the publisher had not finished when it died.
     expect(checkpointAtKill).toBeLessThan(n);

@@ -9,11 +9,15 @@ const log = (line: string) => console.log(line);
 
 const health = async (url: string) =>
   (await fetch(`${url}/health`).then((r) => r.json())) as {
-    parts: {
-      event_store: { headPosition: number };
-      publisher?: { position: number };
-    };
+    parts: { publisher?: { lag?: number; published: number } };
   };
+
+/** Commands the intake recorded so far (positions are opaque: counted, not subtracted). */
+const intakeAccepted = async (url: string) => {
+  const text = await fetch(`${url}/metrics`).then((r) => r.text());
+  const match = /^heard_intake_commands_total\{outcome="accepted"\} (\d+)/m.exec(text);
+  return match ? Number(match[1]) : 0;
+};
 
 const until = async (probe: () => Promise<boolean>, timeoutMs: number) => {
   const deadline = Date.now() + timeoutMs;
@@ -92,13 +96,10 @@ export const kafkaBench = async (brokers: string[], work: string, messages: numb
     if (response.status !== 200)
       throw new Error(`opening cases: ${response.status} ${await response.text()}`);
   }
-  const before = (await health(heard.url)).parts.event_store.headPosition;
+  const before = await intakeAccepted(heard.url);
   started = process.hrtime.bigint();
   await produceAll(topics.commands, messages);
-  await until(
-    async () => (await health(heard.url)).parts.event_store.headPosition >= before + messages,
-    600_000,
-  );
+  await until(async () => (await intakeAccepted(heard.url)) >= before + messages, 600_000);
   const intake = round(messages / (Number(process.hrtime.bigint() - started) / 1e9));
   log(
     `  intake ${topics.commands} -> event stored: ${intake} commands/s (${round((100 * intake) / bare)}% of the bare producer)`,
@@ -118,12 +119,9 @@ export const kafkaBench = async (brokers: string[], work: string, messages: numb
     HEARD_KAFKA_INTAKE_CONSUMERS: '0',
   });
   started = process.hrtime.bigint();
-  const head = (await health(heard.url)).parts.event_store.headPosition;
-  await until(
-    async () => ((await health(heard.url)).parts.publisher?.position ?? 0) >= head,
-    600_000,
-  );
-  const publisher = round(head / (Number(process.hrtime.bigint() - started) / 1e9));
+  await until(async () => (await health(heard.url)).parts.publisher?.lag === 0, 600_000);
+  const published = (await health(heard.url)).parts.publisher!.published;
+  const publisher = round(published / (Number(process.hrtime.bigint() - started) / 1e9));
   log(
     `  publisher -> ${republish}.case-events: ${publisher} events/s (${round((100 * publisher) / bare)}% of the bare producer)`,
   );

@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DEMO_DEFAULTS, DEMO_IVR_CHANGE, demoHistory, loadOverHttp } from '@heard/demo';
-import { SqliteEventStore, type NewEvent } from '@heard/event-store';
+import { SqliteEventStore, START, type NewEvent } from '@heard/event-store';
 import {
   DEFAULT_CANDIDATE_OPTIONS,
   DEFAULT_SPIKE_RULE,
@@ -268,7 +268,7 @@ const main = async (o: Options) => {
     // 6. Rebuild each projection from the first event.
     const events = new SqliteEventStore(join(bigDir, 'events.db'));
     const reads = new SqliteReadStore(join(bigDir, 'read-models.db'));
-    const head = await events.headPosition();
+    const head = await events.countAfter(START);
     const runner = new ProjectionRunner(events, reads, defaultProjections(), undefined, 5000);
     const rebuild: Record<string, { events: number; seconds: number; eventsPerSecond: number }> =
       {};

@@ -3,7 +3,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
 import { ConfigError, DataFolderLocked, loadConfig, lockDataFolder } from '@heard/config';
 import { answerDueFollowUps, DEMO_DEFAULTS, demoHistory, loadOverHttp } from '@heard/demo';
-import { SqliteEventStore } from '@heard/event-store';
+import { SqliteEventStore, START } from '@heard/event-store';
 import {
   defaultProjections,
   ProjectionRunner,
@@ -130,16 +130,15 @@ program
         { format: `rebuild |{bar}| {percentage}% | {value}/{total} events | {eta}s left` },
         Presets.shades_classic,
       );
-      bar.start(await events.headPosition(), 0);
-      await runner.rebuild(chosen, (position, head) => {
-        bar.setTotal(head);
-        bar.update(position);
+      const total = await events.countAfter(START);
+      bar.start(total, 0);
+      await runner.rebuild(chosen, (eventsRead, events) => {
+        bar.setTotal(events);
+        bar.update(eventsRead);
       });
       bar.stop();
       const seconds = (Date.now() - started) / 1000;
-      console.log(
-        `${chosen.join(', ')}: rebuilt from ${await events.headPosition()} events in ${seconds.toFixed(1)} s`,
-      );
+      console.log(`${chosen.join(', ')}: rebuilt from ${total} events in ${seconds.toFixed(1)} s`);
     } finally {
       await runner.stop();
       await reads.close();

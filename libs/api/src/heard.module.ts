@@ -97,17 +97,12 @@ class Lifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
 
   async onApplicationBootstrap() {
     this.metrics.gauge(
-      'heard_event_store_head_position',
-      'Global position of the newest event',
-      [],
-      async (set) => set({}, await this.events.headPosition()),
-    );
-    this.metrics.gauge(
-      'heard_projection_position',
-      'Store position each projection has applied',
+      'heard_projection_lag_events',
+      'Events recorded that each projection has not applied yet',
       ['projection'],
-      (set) => {
-        for (const p of this.runner.status()) set({ projection: p.name }, p.position);
+      async (set) => {
+        for (const p of this.runner.status())
+          set({ projection: p.name }, await this.events.countAfter(p.position));
       },
     );
     this.metrics.gauge(
@@ -121,10 +116,13 @@ class Lifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
       },
     );
     this.metrics.gauge(
-      'heard_publisher_position',
-      'Store position published to heard.case-events',
+      'heard_publisher_lag_events',
+      'Events recorded and not yet published to heard.case-events (Kafka only)',
       [],
-      (set) => set({}, this.publisher.status().position),
+      async (set) => {
+        if (this.transport.kind !== 'kafka') return;
+        set({}, await this.events.countAfter(this.publisher.status().position));
+      },
     );
     this.metrics.gauge(
       'heard_consumer_lag',

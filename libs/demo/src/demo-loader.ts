@@ -9,7 +9,8 @@ export interface LoadReport {
   /** The first refusals, to show what went wrong. */
   samples: unknown[];
   seconds: number;
-  lastPosition: number;
+  /** The latest position a write returned (positions are opaque and order as strings); '' for none. */
+  lastPosition: string;
 }
 
 /**
@@ -30,7 +31,7 @@ export const loadOverHttp = async (
     refused: 0,
     samples: [],
     seconds: 0,
-    lastPosition: 0,
+    lastPosition: '',
   };
   const started = process.hrtime.bigint();
   const iterator = history[Symbol.iterator]();
@@ -58,13 +59,14 @@ export const loadOverHttp = async (
     if (response.status !== 200)
       throw new Error(`POST /commands answered ${response.status}: ${await response.text()}`);
     const body = (await response.json()) as {
-      results: Array<{ status: number; body: { position?: number; replayed?: boolean } }>;
+      results: Array<{ status: number; body: { position?: string; replayed?: boolean } }>;
     };
     for (const result of body.results) {
       if (result.status === 201 && result.body.replayed) report.replayed += 1;
       else if (result.status === 201) {
         report.accepted += 1;
-        report.lastPosition = Math.max(report.lastPosition, result.body.position ?? 0);
+        const position = result.body.position ?? '';
+        if (position > report.lastPosition) report.lastPosition = position;
       } else {
         report.refused += 1;
         if (report.samples.length < 5) report.samples.push(result);
@@ -104,7 +106,7 @@ const unitOf = (text: string): number => {
  */
 export const answerDueFollowUps = async (
   url: string,
-  options: { seed: number; minPosition: number },
+  options: { seed: number; minPosition: string },
 ): Promise<LoadReport> => {
   const due: DueFollowUp[] = [];
   let cursor: string | null = null;
@@ -112,7 +114,7 @@ export const answerDueFollowUps = async (
     const query = new URLSearchParams({
       status: 'due',
       limit: '500',
-      minPosition: String(options.minPosition),
+      minPosition: options.minPosition,
       ...(cursor ? { cursor } : {}),
     });
     const response = await fetch(`${url}/follow-ups?${query.toString()}`);

@@ -1,32 +1,26 @@
-import type { EventStore, RecordedEvent } from './event-store.port';
+import type { Checkpoint, RecordedEvent, SubscribeOptions, Subscription } from './event-store.port';
 
-export interface CatchUpOptions {
-  /** Start after this global position. */
-  after: number;
-  batchSize?: number;
-  /** Poll this often even without a notification, to see appends of other processes. */
+export interface PollingSource {
+  readAll(options: { after: Checkpoint; limit: number }): Promise<RecordedEvent[]>;
+  /** Calls `wake` when something may have been appended; returns how to stop telling. */
+  onAppended(wake: () => void): () => void;
+  /** Read again this often even without being woken (appends of other processes). */
   pollIntervalMs?: number;
-  /** Handles a batch; when it throws, the same batch is retried after a backoff: nothing is skipped. */
-  onBatch: (events: RecordedEvent[]) => Promise<void>;
-  onError?: (error: unknown, attempt: number) => void;
-}
-
-export interface Subscription {
-  readonly position: number;
-  stop(): Promise<void>;
 }
 
 /**
- * Reads the store from a position, then follows live appends: durable (the caller keeps
- * the position) and in global order. Replaces an in-memory event bus for projections.
+ * For adapters whose `readAll` never skips an event that commits later with a lower
+ * position (SQLite: one writer at a time, positions taken at commit): reads from a
+ * position, then follows appends, woken by the adapter and polling besides. Durable (the
+ * caller keeps the position) and in global order.
  */
-export const subscribeToAll = (store: EventStore, options: CatchUpOptions): Subscription => {
+export const followByReading = (source: PollingSource, options: SubscribeOptions): Subscription => {
   const batchSize = options.batchSize ?? 1000;
-  const pollIntervalMs = options.pollIntervalMs ?? 1000;
+  const pollIntervalMs = source.pollIntervalMs ?? 1000;
   let position = options.after;
   let running = true;
   let wake: (() => void) | undefined;
-  const unsubscribe = store.onAppended(() => wake?.());
+  const unsubscribe = source.onAppended(() => wake?.());
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
       const timer = setTimeout(done, ms);
@@ -42,7 +36,7 @@ export const subscribeToAll = (store: EventStore, options: CatchUpOptions): Subs
     let attempt = 0;
     while (running) {
       try {
-        const events = await store.readAll({ after: position, limit: batchSize });
+        const events = await source.readAll({ after: position, limit: batchSize });
         if (!running) break;
         if (events.length === 0) {
           await sleep(pollIntervalMs);

@@ -10,9 +10,24 @@ export interface NewEvent {
   metadata: Omit<EventMetadata, 'recordedAt'>;
 }
 
+/**
+ * Where an event is in the whole store, and where a reader resumes: opaque, made by the
+ * adapter, and ordered as strings (each adapter writes them at a fixed width), so that
+ * `a < b` means `a` comes first. Nothing outside an adapter takes one apart or does
+ * arithmetic on it. `START` is before the first event.
+ */
+export type Checkpoint = string;
+export const START: Checkpoint = '';
+
+/** The later of two checkpoints. */
+export const later = (a: Checkpoint, b: Checkpoint): Checkpoint => (a > b ? a : b);
+/** The earliest of checkpoints (START for none). */
+export const earliest = (checkpoints: Checkpoint[]): Checkpoint =>
+  checkpoints.reduce((a, b) => (b < a ? b : a), checkpoints[0] ?? START);
+
 export interface RecordedEvent<Data = unknown> {
-  /** Global, gap-free order of the whole store, starting at 1. */
-  position: number;
+  /** Its place in the store's global order. */
+  position: Checkpoint;
   streamId: string;
   /** Order within the stream, starting at 0. */
   revision: number;
@@ -25,8 +40,8 @@ export interface AppendResult {
   streamId: string;
   /** The stream's last revision after the append. */
   revision: number;
-  /** The global position of the last event appended. */
-  position: number;
+  /** The position of the last event appended. */
+  position: Checkpoint;
   eventIds: string[];
   eventTypes: string[];
   /** True when the commandId had been seen: nothing was appended, this is the first result. */
@@ -46,16 +61,42 @@ export interface AppendOptions {
   fingerprint?: string;
 }
 
+export interface SubscribeOptions {
+  /** Start after this position. */
+  after: Checkpoint;
+  batchSize?: number;
+  /** Handles a batch; when it throws, the same batch is retried after a backoff: nothing is skipped. */
+  onBatch: (events: RecordedEvent[]) => Promise<void>;
+  onError?: (error: unknown, attempt: number) => void;
+}
+
+export interface Subscription {
+  /** The position of the last event handled. */
+  readonly position: Checkpoint;
+  stop(): Promise<void>;
+}
+
 /** The event store port; every adapter passes `describeEventStoreContract`. */
 export interface EventStore {
   append(streamId: string, events: NewEvent[], options: AppendOptions): Promise<AppendResult>;
   readStream(streamId: string, options?: { fromRevision?: number }): Promise<RecordedEvent[]>;
-  /** Events with a position greater than `after`, in global order. */
-  readAll(options: { after: number; limit: number }): Promise<RecordedEvent[]>;
-  headPosition(): Promise<number>;
+  /** Events after a position, in global order. */
+  readAll(options: { after: Checkpoint; limit: number }): Promise<RecordedEvent[]>;
+  /** The position of the last event, START when there is none. */
+  head(): Promise<Checkpoint>;
+  /** How many events come after a position (lag, progress). */
+  countAfter(after: Checkpoint): Promise<number>;
+  /**
+   * A position given by a client (a read-your-writes token) or kept in a read store, checked
+   * and in this adapter's form; undefined when it is not one of this store's positions.
+   */
+  parsePosition(raw: string | number): Checkpoint | undefined;
+  /**
+   * Reads from a position, then follows appends, of this process and of others, in global
+   * order, without ever skipping one that commits late: the adapter's job.
+   */
+  subscribe(options: SubscribeOptions): Subscription;
   findCommandResult(commandId: string): Promise<AppendResult | undefined>;
-  /** Told (with the new head position) after each commit of this process. */
-  onAppended(listener: (head: number) => void): () => void;
   close(): Promise<void>;
 }
 

@@ -1,4 +1,4 @@
-import { subscribeToAll, type EventStore, type Subscription } from '@heard/event-store';
+import { START, type Checkpoint, type EventStore, type Subscription } from '@heard/event-store';
 import type { ReadStore } from '@heard/projections';
 import { chunkByBytes, toCloudEventMessage } from './cloud-event';
 import { TOPICS, type Topics } from './topics';
@@ -6,7 +6,7 @@ import type { MessageTransport } from './transport.port';
 
 const DDL = `CREATE TABLE IF NOT EXISTS publisher_checkpoints (
   publisher  TEXT PRIMARY KEY,
-  position   INTEGER NOT NULL,
+  position   TEXT    NOT NULL,
   updated_at TEXT    NOT NULL
 );`;
 
@@ -23,7 +23,7 @@ export interface PublisherLogger {
 export class EventPublisher {
   private subscription?: Subscription;
   private published = 0;
-  private position = 0;
+  private position: Checkpoint = START;
   private progressAt = Date.now();
   private failing?: string;
 
@@ -42,13 +42,19 @@ export class EventPublisher {
 
   async start(): Promise<void> {
     await this.checkpoints.exec(DDL);
-    const [row] = await this.checkpoints.query<{ position: number }>(
+    // A position kept before positions were opaque is a number: the store reads it.
+    const [row] = await this.checkpoints.query<{ position: string | number }>(
       'SELECT position FROM publisher_checkpoints WHERE publisher = ?',
       [this.name],
     );
-    this.position = row?.position ?? 0;
+    const kept = row ? this.store.parsePosition(row.position) : START;
+    if (kept === undefined)
+      throw new Error(
+        `The publisher's checkpoint (${String(row!.position).slice(0, 100)}) is not a position of this event store`,
+      );
+    this.position = kept;
     this.progressAt = Date.now();
-    this.subscription = subscribeToAll(this.store, {
+    this.subscription = this.store.subscribe({
       after: this.position,
       batchSize: this.batchSize,
       onBatch: async (batch) => {

@@ -81,7 +81,7 @@ describe('projections that speak to the outside world', () => {
   };
   const given = async (commands: DomainCommand[]) => {
     await recordAll(events, commands);
-    expect(await runner.waitFor(await events.headPosition(), 5000)).toBe(true);
+    expect(await runner.waitFor(await events.head(), 5000)).toBe(true);
   };
   const outbox = async (type?: string) =>
     (await readOutbound(reads, { type, limit: 10_000 })).map((m) => ({

@@ -1,5 +1,8 @@
 import {
-  subscribeToAll,
+  earliest,
+  later,
+  START,
+  type Checkpoint,
   type EventStore,
   type RecordedEvent,
   type Subscription,
@@ -10,7 +13,8 @@ import type { ReadStore } from './read-store/read-store.port';
 
 export interface ProjectionStatus {
   name: string;
-  position: number;
+  /** The event store's position of the last event applied (START for none). */
+  position: Checkpoint;
   version: number;
   running: boolean;
 }
@@ -23,7 +27,7 @@ export interface RunnerLogger {
 const CHECKPOINTS_DDL = `
 CREATE TABLE IF NOT EXISTS projection_checkpoints (
   projection TEXT PRIMARY KEY,
-  position   INTEGER NOT NULL,
+  position   TEXT    NOT NULL,
   version    INTEGER NOT NULL,
   updated_at TEXT    NOT NULL
 );`;
@@ -39,7 +43,9 @@ const SAVE_CHECKPOINT = `INSERT INTO projection_checkpoints (projection, positio
  * the events it has not applied; the others skip them.
  */
 export class ProjectionRunner {
-  private readonly positions = new Map<string, number>();
+  private readonly positions = new Map<string, Checkpoint>();
+  /** Events read by the subscription since it last started (a rebuild's progress). */
+  private eventsRead = 0;
   private readonly waiters = new Set<() => void>();
   private readonly appliedListeners = new Set<() => void>();
   private readonly byName: Map<string, Projection>;
@@ -60,18 +66,31 @@ export class ProjectionRunner {
   async start(): Promise<void> {
     for (const projection of this.projections) {
       await this.ensureSchema(projection);
-      const [checkpoint] = await this.readStore.query<{ position: number; version: number }>(
-        'SELECT position, version FROM projection_checkpoints WHERE projection = ?',
-        [projection.name],
-      );
+      // A position kept before positions were opaque is a number: the store reads it.
+      const [checkpoint] = await this.readStore.query<{
+        position: string | number;
+        version: number;
+      }>('SELECT position, version FROM projection_checkpoints WHERE projection = ?', [
+        projection.name,
+      ]);
       if (checkpoint && checkpoint.version !== projection.version) {
         this.logger.log(
           `Projection ${projection.name}: version ${checkpoint.version} -> ${projection.version}, rebuilding from the first event`,
         );
         await this.reset(projection);
-      } else this.positions.set(projection.name, checkpoint?.position ?? 0);
+      } else this.positions.set(projection.name, this.positionOf(checkpoint?.position));
     }
     this.follow([...this.projections]);
+  }
+
+  private positionOf(kept: string | number | undefined): Checkpoint {
+    if (kept === undefined) return START;
+    const position = this.events.parsePosition(kept);
+    if (position === undefined)
+      throw new Error(
+        `A projection checkpoint (${String(kept).slice(0, 100)}) is not a position of this event store: were the read models built from another one? Rebuild them (heard rebuild).`,
+      );
+    return position;
   }
 
   private async ensureSchema(projection: Projection): Promise<void> {
@@ -83,11 +102,15 @@ export class ProjectionRunner {
   private follow(projections: Projection[]): void {
     this.active = projections;
     if (projections.length === 0) return;
-    const after = Math.min(...projections.map((p) => this.positions.get(p.name) ?? 0));
-    this.subscription = subscribeToAll(this.events, {
+    const after = earliest(projections.map((p) => this.positions.get(p.name) ?? START));
+    this.eventsRead = 0;
+    this.subscription = this.events.subscribe({
       after,
       batchSize: this.batchSize,
-      onBatch: (events) => this.applyBatch(projections, events),
+      onBatch: async (events) => {
+        await this.applyBatch(projections, events);
+        this.eventsRead += events.length;
+      },
       onError: (error, attempt) =>
         this.logger.error(
           `Projections failed (attempt ${attempt}); retrying the same batch`,
@@ -101,7 +124,7 @@ export class ProjectionRunner {
     const now = new Date().toISOString();
     await this.readStore.transaction(async (tx) => {
       for (const projection of projections) {
-        const applied = this.positions.get(projection.name) ?? 0;
+        const applied = this.positions.get(projection.name) ?? START;
         if (applied >= last) continue;
         const fresh =
           applied < events[0]!.position ? events : events.filter((e) => e.position > applied);
@@ -111,7 +134,10 @@ export class ProjectionRunner {
     });
     // Only after the commit: a crash before it leaves the checkpoints where the rows are.
     for (const projection of projections)
-      this.positions.set(projection.name, Math.max(this.positions.get(projection.name) ?? 0, last));
+      this.positions.set(
+        projection.name,
+        later(this.positions.get(projection.name) ?? START, last),
+      );
     for (const wake of [...this.waiters]) wake();
     for (const listener of this.appliedListeners) listener();
   }
@@ -122,23 +148,26 @@ export class ProjectionRunner {
     return () => this.appliedListeners.delete(listener);
   }
 
+  /** Drops its tables (a new version may define them anew) and makes them again, empty. */
   private async reset(projection: Projection): Promise<void> {
     await this.readStore.transaction(async (tx) => {
-      for (const table of projection.tables) await tx.execute(`DELETE FROM ${table}`);
+      for (const table of projection.tables) await tx.execute(`DROP TABLE IF EXISTS ${table}`);
       await tx.execute('DELETE FROM projection_checkpoints WHERE projection = ?', [
         projection.name,
       ]);
     });
-    this.positions.set(projection.name, 0);
+    await this.ensureSchema(projection);
+    this.positions.set(projection.name, START);
   }
 
   /**
    * Empties the named projections and replays them from the first event in one pass (the
-   * store is read once for all of them); resolves once they reached the head.
+   * store is read once for all of them); resolves once they reached the head. `onProgress`
+   * is told the events read so far and how many there are.
    */
   async rebuild(
     names: readonly string[],
-    onProgress?: (position: number, head: number) => void,
+    onProgress?: (eventsRead: number, events: number) => void,
   ): Promise<void> {
     const chosen = names.map((name) => {
       const projection = this.byName.get(name);
@@ -153,9 +182,11 @@ export class ProjectionRunner {
       await this.ensureSchema(projection);
       await this.reset(projection);
     }
-    const head = await this.events.headPosition();
-    const slowest = () => Math.min(...chosen.map((p) => this.positions.get(p.name) ?? 0));
-    const progress = onProgress ? () => onProgress(slowest(), head) : undefined;
+    const head = await this.events.head();
+    const total = await this.events.countAfter(START);
+    const progress = onProgress
+      ? () => onProgress(Math.min(this.eventsRead, total), total)
+      : undefined;
     if (progress) this.waiters.add(progress);
     try {
       this.follow([...new Set([...following, ...chosen])]);
@@ -165,13 +196,18 @@ export class ProjectionRunner {
     }
   }
 
+  /** A position a client gave back (read-your-writes), in the event store's form. */
+  parsePosition(raw: string): Checkpoint | undefined {
+    return this.events.parsePosition(raw);
+  }
+
   /** Resolves true once the named projections (all by default) have applied `position`. */
   waitFor(
-    position: number,
+    position: Checkpoint,
     timeoutMs: number,
     names: string[] = [...this.byName.keys()],
   ): Promise<boolean> {
-    const reached = () => names.every((n) => (this.positions.get(n) ?? 0) >= position);
+    const reached = () => names.every((n) => (this.positions.get(n) ?? START) >= position);
     if (reached()) return Promise.resolve(true);
     return new Promise((resolve) => {
       const timer = Number.isFinite(timeoutMs)
@@ -191,7 +227,7 @@ export class ProjectionRunner {
     return this.projections.map((p) => ({
       name: p.name,
       version: p.version,
-      position: this.positions.get(p.name) ?? 0,
+      position: this.positions.get(p.name) ?? START,
       running: !!this.subscription && this.active.includes(p),
     }));
   }

@@ -9,6 +9,7 @@ import {
   type DomainCommand,
 } from '@heard/domain';
 import { HEARD_CONFIG, type HeardConfig } from '@heard/config';
+import type { Checkpoint } from '@heard/event-store';
 import { ValidationFailed, type FieldError } from '../http/errors';
 import { HEADER_TOKEN, HEADER_TOKEN_RULE, isIsoInstant } from '../http/input-rules';
 import { Metrics } from '../ops/metrics';
@@ -34,7 +35,8 @@ export interface CommandReceipt {
   ids: Record<string, string>;
   streamId: string;
   revision: number;
-  position: number;
+  /** The store's position of the last event: pass it as minPosition to read your write. */
+  position: Checkpoint;
   events: string[];
   /** True when the idempotency key had been seen: this is the first answer, nothing was written. */
   replayed: boolean;

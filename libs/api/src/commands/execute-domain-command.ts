@@ -190,7 +190,8 @@ export class ExecuteDomainCommandHandler implements ICommandHandler<ExecuteDomai
         type: event.type,
         data: event.data,
         metadata: { ...event.metadata, recordedAt },
-        position: Number.MAX_SAFE_INTEGER,
+        // The longest a position and a revision can be, so the measure is an upper bound.
+        position: '9'.repeat(40),
         revision: Number.MAX_SAFE_INTEGER,
       }),
     );

@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { HEARD_CONFIG, type HeardConfig } from '@heard/config';
-import { EVENT_STORE, type EventStore } from '@heard/event-store';
+import { EVENT_STORE, type Checkpoint, type EventStore } from '@heard/event-store';
 import { ProjectionRunner, READ_STORE, type ReadStore } from '@heard/projections';
 import {
   EventPublisher,
@@ -47,10 +47,10 @@ const within = async <T>(work: Promise<T>): Promise<T> => {
 
 /** Remembers when a value last moved, to tell a part that is slow from one that is stuck. */
 class Progress {
-  private readonly seen = new Map<string, { value: number; at: number }>();
+  private readonly seen = new Map<string, { value: number | string; at: number }>();
 
   /** When `value` of `name` last changed (now, the first time it is seen). */
-  movedAt(name: string, value: number, now: number): number {
+  movedAt(name: string, value: number | string, now: number): number {
     const last = this.seen.get(name);
     if (!last || last.value !== value) {
       this.seen.set(name, { value, at: now });
@@ -111,7 +111,7 @@ export class HealthWatch implements OnModuleDestroy {
 
   async report(): Promise<HealthReport> {
     const now = Date.now();
-    const head = await within(this.events.headPosition()).catch((e: Error) => e);
+    const head = await within(this.events.head()).catch((e: Error) => e);
     const parts: Record<string, PartHealth> = {};
     parts.event_store =
       head instanceof Error
@@ -121,8 +121,8 @@ export class HealthWatch implements OnModuleDestroy {
       (): PartHealth => ({ status: 'up' }),
       (e: Error): PartHealth => ({ status: 'down', message: e.message }),
     );
-    const headPosition = head instanceof Error ? undefined : head;
-    parts.projections = this.projections(headPosition, now);
+    const storeUp = !(head instanceof Error);
+    parts.projections = await this.projections(storeUp, now);
     const isKafka = this.transport.kind === 'kafka';
     const [broker, pending] = await Promise.all([
       within(this.transport.check()).catch((e: Error) => ({ up: false, detail: e.message })),
@@ -140,7 +140,7 @@ export class HealthWatch implements OnModuleDestroy {
       transport: this.transport.kind,
       broker: broker.detail,
     };
-    if (isKafka) parts.publisher = this.publisherHealth(headPosition, now);
+    if (isKafka) parts.publisher = await this.publisherHealth(storeUp, now);
     parts.relay = this.relayHealth(pending, now);
     if (isKafka && this.config.kafkaIntakeConsumers > 0) parts.intake = await this.intake(now);
     const degraded = Object.entries(parts)
@@ -149,14 +149,22 @@ export class HealthWatch implements OnModuleDestroy {
     return { status: degraded.length ? 'degraded' : 'ok', degraded, parts };
   }
 
-  private stalled(name: string, value: number, hasWork: boolean, now: number) {
+  private stalled(name: string, value: number | string, hasWork: boolean, now: number) {
     const since = this.progress.movedAt(name, value, now);
     return { stalled: hasWork && now - since >= this.config.stallAfterMs, since };
   }
 
-  private projections(head: number | undefined, now: number): PartHealth {
-    const projections = this.runner.status().map((p) => {
-      const lag = head === undefined ? undefined : Math.max(0, head - p.position);
+  /** Events after `position`, when the store answers (its port counts them). */
+  private lagAfter(storeUp: boolean, position: Checkpoint): Promise<number | undefined> {
+    if (!storeUp) return Promise.resolve(undefined);
+    return within(this.events.countAfter(position)).catch(() => undefined);
+  }
+
+  private async projections(storeUp: boolean, now: number): Promise<PartHealth> {
+    const statuses = this.runner.status();
+    const lags = await Promise.all(statuses.map((p) => this.lagAfter(storeUp, p.position)));
+    const projections = statuses.map((p, i) => {
+      const lag = lags[i];
       const { stalled, since } = this.stalled(
         `projection:${p.name}`,
         p.position,
@@ -173,9 +181,9 @@ export class HealthWatch implements OnModuleDestroy {
     };
   }
 
-  private publisherHealth(head: number | undefined, now: number): PartHealth {
+  private async publisherHealth(storeUp: boolean, now: number): Promise<PartHealth> {
     const status = this.publisher.status();
-    const lag = head === undefined ? undefined : Math.max(0, head - status.position);
+    const lag = await this.lagAfter(storeUp, status.position);
     const { stalled, since } = this.stalled('publisher', status.position, (lag ?? 0) > 0, now);
     return {
       status: stalled || !status.running ? 'stalled' : 'up',

@@ -53,7 +53,7 @@ export class QueriesController {
         },
       });
     const positions = new QueryReader({ minPosition });
-    const wait = positions.position();
+    const wait = positions.position(this.runner);
     problems.push(...positions.problems);
     if (problems.length) throw new ValidationFailed(problems);
 
@@ -117,13 +117,14 @@ export class QueriesController {
   ) {
     const q = new QueryReader({ limit, cursor, minPosition });
     const size = q.int('limit', 1, 200, 50);
-    const before = cursor === undefined ? undefined : decodeCursor(cursor);
+    const decoded = cursor === undefined ? undefined : decodeCursor(cursor);
+    const before = decoded === undefined ? undefined : this.runner.parsePosition(decoded);
     if (cursor !== undefined && before === undefined)
       q.problems.push({
         field: 'cursor',
         rules: { isCursor: 'cursor must be a nextCursor returned by this route' },
       });
-    const wait = q.position();
+    const wait = q.position(this.runner);
     q.done();
     await waitForPosition(this.runner, wait, reply);
     const page = await readTimeline(this.reads, customerId, { limit: size, before });

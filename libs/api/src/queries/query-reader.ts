@@ -1,4 +1,5 @@
 import type { FastifyReply } from 'fastify';
+import type { Checkpoint } from '@heard/event-store';
 import type { ProjectionRunner } from '@heard/projections';
 import { ValidationFailed, type FieldError } from '../http/errors';
 import { isCalendarDay } from '../http/input-rules';
@@ -70,15 +71,15 @@ export class QueryReader {
   }
 
   /** `minPosition`: the store position a write returned, to read one's own writes. */
-  position(): number | undefined {
-    const raw = this.text('minPosition');
+  position(store: { parsePosition(raw: string): Checkpoint | undefined }): Checkpoint | undefined {
+    const raw = this.text('minPosition', 100);
     if (raw === undefined) return undefined;
-    const position = Number(raw);
-    if (!/^\d+$/.test(raw) || !Number.isSafeInteger(position))
+    const position = store.parsePosition(raw);
+    if (position === undefined)
       return this.fail(
         'minPosition',
-        'isInt',
-        'minPosition must be a whole number, the position a write returned',
+        'isPosition',
+        'minPosition must be a position a write returned (its `position`)',
       );
     return position;
   }
@@ -91,7 +92,7 @@ export class QueryReader {
 /** Waits (up to 5 s) for the read models to reach a position; a late answer is marked stale. */
 export const waitForPosition = async (
   runner: ProjectionRunner,
-  position: number | undefined,
+  position: Checkpoint | undefined,
   reply: FastifyReply,
 ): Promise<void> => {
   if (position === undefined) return;

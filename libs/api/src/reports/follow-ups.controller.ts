@@ -53,7 +53,7 @@ export class FollowUpsController {
       after,
       nowMs: Date.now(),
     };
-    const wait = q.position();
+    const wait = q.position(this.runner);
     q.done();
     await waitForPosition(this.runner, wait, reply);
     return readFollowUps(this.reads, options);
@@ -91,7 +91,7 @@ export class FollowUpsController {
       after: q.int('after', 0, Number.MAX_SAFE_INTEGER, 0),
       limit: q.int('limit', 1, 1000, 100),
     };
-    const wait = q.position();
+    const wait = q.position(this.runner);
     q.done();
     await waitForPosition(this.runner, wait, reply);
     const messages = await readOutbound(this.reads, filter);

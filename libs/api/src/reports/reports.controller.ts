@@ -63,7 +63,7 @@ export class ReportsController {
     };
     if (filter.from && filter.to && filter.from > filter.to)
       q.problems.push({ field: 'from', rules: { order: 'from must not be after to' } });
-    const wait = q.position();
+    const wait = q.position(this.runner);
     q.done();
     await waitForPosition(this.runner, wait, reply);
     return readRecurringIssues(this.reads, this.config.spikeRule, filter);
@@ -123,7 +123,7 @@ export class ReportsController {
   ) {
     const q = new QueryReader(query);
     const days = q.int('days', 1, 90, 14);
-    const wait = q.position();
+    const wait = q.position(this.runner);
     q.done();
     await waitForPosition(this.runner, wait, reply);
     const impact = await readChangeImpact(this.reads, changeId, days);
@@ -149,7 +149,7 @@ export class ReportsController {
       to: q.day('to'),
       product: q.text('product'),
     };
-    const wait = q.position();
+    const wait = q.position(this.runner);
     q.done();
     await waitForPosition(this.runner, wait, reply);
     return readKpis(this.reads, options);

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeEventStoreContract, newEvent } from '../testing/event-store.contract';
+import { START } from '../event-store.port';
 import { SqliteEventStore } from './sqlite-event-store';
 
 const tempDir = () => mkdtempSync(join(tmpdir(), 'heard-es-'));
@@ -39,11 +40,22 @@ describe('SQLite event store, durability', () => {
     );
     await store.close();
     const reopened = new SqliteEventStore(file);
-    expect(await reopened.headPosition()).toBe(100);
-    expect((await reopened.readAll({ after: 0, limit: 1000 })).map((e) => e.position)).toEqual(
-      Array.from({ length: 100 }, (_, i) => i + 1),
+    expect(await reopened.countAfter(START)).toBe(100);
+    const all = await reopened.readAll({ after: START, limit: 1000 });
+    expect(all.map((e) => e.streamId).sort()).toEqual(
+      Array.from({ length: 100 }, (_, i) => `case-${i}`).sort(),
     );
+    expect(all[99]!.position).toBe(await reopened.head());
     await reopened.close();
+  });
+
+  it('reads positions kept as numbers before they were opaque', async () => {
+    const store = new SqliteEventStore(join(dir, 'events.db'));
+    await store.append('case-a', [newEvent('E'), newEvent('E')], { expectedRevision: 'no_stream' });
+    const [, second] = await store.readStream('case-a');
+    expect(store.parsePosition(2)).toBe(second!.position);
+    expect(store.parsePosition('2')).toBe(second!.position);
+    await store.close();
   });
 
   it('commits concurrent appends together (group commit)', async () => {
@@ -56,7 +68,7 @@ describe('SQLite event store, durability', () => {
       ),
     );
     expect(commits).toBeLessThan(10);
-    expect(await store.headPosition()).toBe(200);
+    expect(await store.countAfter(START)).toBe(200);
     await store.close();
   });
 });

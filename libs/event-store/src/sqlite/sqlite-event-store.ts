@@ -2,15 +2,20 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { EventMetadata } from '@heard/domain';
+import { followByReading } from '../catch-up-subscription';
 import {
   IdempotencyKeyReused,
   isSameRequest,
+  START,
   WrongExpectedRevision,
   type AppendOptions,
   type AppendResult,
+  type Checkpoint,
   type EventStore,
   type NewEvent,
   type RecordedEvent,
+  type SubscribeOptions,
+  type Subscription,
 } from '../event-store.port';
 import { startWalCheckpointer, type WalCheckpointer } from './wal-checkpointer';
 
@@ -40,6 +45,15 @@ type EventRow = [
   data: string,
   metadata: string,
 ];
+
+/**
+ * SQLite's position is the event's rowid: taken at commit by the one writer, so readers
+ * never see a lower one appear later. As a checkpoint it is written in 16 digits (2^53 has
+ * 16), so that checkpoints order as strings.
+ */
+const WIDTH = 16;
+const toCheckpoint = (rowid: number): Checkpoint => String(rowid).padStart(WIDTH, '0');
+const rowidOf = (checkpoint: Checkpoint): number => (checkpoint === START ? 0 : Number(checkpoint));
 
 // Two B-trees take a write per event: the events (appended at the end) and their
 // (stream_id, revision) index; one per command: its idempotency record. Every other
@@ -89,7 +103,7 @@ export class SqliteEventStore implements EventStore {
   private queue: PendingAppend[] = [];
   private queuedBytes = 0;
   private flushScheduled = false;
-  private readonly listeners = new Set<(head: number) => void>();
+  private readonly listeners = new Set<() => void>();
   private readonly stmt;
   private closed = false;
   private readonly checkpointer?: WalCheckpointer;
@@ -190,14 +204,14 @@ export class SqliteEventStore implements EventStore {
     this.queuedBytes -= bytes;
     if (this.queue.length > 0) this.scheduleFlush();
     const outcomes: Array<{ ok: true; result: AppendResult } | { ok: false; error: unknown }> = [];
-    let head = 0;
+    let appended = false;
     try {
       this.db
         .transaction(() => {
           for (const pending of batch) {
             try {
               const result = this.appendInTransaction(pending);
-              if (!result.duplicate) head = result.position;
+              if (!result.duplicate) appended = true;
               outcomes.push({ ok: true, result });
             } catch (error) {
               if (error instanceof WrongExpectedRevision || error instanceof IdempotencyKeyReused)
@@ -217,7 +231,7 @@ export class SqliteEventStore implements EventStore {
       if (outcome.ok) pending.resolve(outcome.result);
       else pending.reject(outcome.error);
     });
-    if (head > 0) for (const listener of this.listeners) listener(head);
+    if (appended) for (const listener of this.listeners) listener();
   }
 
   private appendInTransaction({
@@ -260,7 +274,7 @@ export class SqliteEventStore implements EventStore {
     const result: AppendResult = {
       streamId,
       revision,
-      position,
+      position: toCheckpoint(position),
       eventIds: events.map((e) => e.metadata.eventId),
       eventTypes: events.map((e) => e.type),
       duplicate: false,
@@ -285,7 +299,7 @@ export class SqliteEventStore implements EventStore {
     return {
       streamId: seen.stream_id,
       revision: events[events.length - 1]!.revision,
-      position: seen.position,
+      position: toCheckpoint(seen.position),
       eventIds: events.map((e) => (JSON.parse(e.metadata) as EventMetadata).eventId),
       eventTypes: events.map((e) => e.type),
       duplicate: true,
@@ -299,19 +313,43 @@ export class SqliteEventStore implements EventStore {
     );
   }
 
-  readAll({ after, limit }: { after: number; limit: number }): Promise<RecordedEvent[]> {
-    return Promise.resolve(this.stmt.readAll.all(after, limit).map(toRecorded));
+  readAll({ after, limit }: { after: Checkpoint; limit: number }): Promise<RecordedEvent[]> {
+    return Promise.resolve(this.stmt.readAll.all(rowidOf(after), limit).map(toRecorded));
   }
 
-  headPosition(): Promise<number> {
-    return Promise.resolve(this.stmt.head.get()?.head ?? 0);
+  head(): Promise<Checkpoint> {
+    const head = this.stmt.head.get()?.head;
+    return Promise.resolve(head ? toCheckpoint(head) : START);
+  }
+
+  /** Rowids are gap-free here (one writer, nothing deleted): a difference, not a count. */
+  countAfter(after: Checkpoint): Promise<number> {
+    const head = this.stmt.head.get()?.head ?? 0;
+    return Promise.resolve(Math.max(0, head - rowidOf(after)));
+  }
+
+  /** Any whole number up to 16 digits (positions were numbers before they were opaque). */
+  parsePosition(raw: string | number): Checkpoint | undefined {
+    if (raw === START) return START;
+    const text = String(raw);
+    if (!/^\d{1,16}$/.test(text)) return undefined;
+    const rowid = Number(text);
+    return Number.isSafeInteger(rowid) ? toCheckpoint(rowid) : undefined;
+  }
+
+  subscribe(options: SubscribeOptions): Subscription {
+    return followByReading(
+      { readAll: (o) => this.readAll(o), onAppended: (wake) => this.onAppended(wake) },
+      options,
+    );
   }
 
   findCommandResult(commandId: string): Promise<AppendResult | undefined> {
     return Promise.resolve(this.commandResult(commandId));
   }
 
-  onAppended(listener: (head: number) => void): () => void {
+  /** Told after each commit of this process that appended something (one per group commit). */
+  onAppended(listener: () => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
@@ -334,7 +372,7 @@ const toRecorded = ([
   data,
   metadata,
 ]: EventRow): RecordedEvent => ({
-  position,
+  position: toCheckpoint(position),
   streamId,
   revision,
   type,

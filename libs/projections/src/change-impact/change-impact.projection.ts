@@ -12,11 +12,12 @@ import { DAY_MS, dayOf } from '../shared/time';
  */
 export const changeImpactProjection: Projection = {
   name: 'change_impact',
-  version: 1,
+  // 2: positions are opaque text
+  version: 2,
   tables: ['ci_contacts', 'ci_cases', 'ci_changes'],
   schema: () => `
     CREATE TABLE IF NOT EXISTS ci_contacts (
-      position  INTEGER PRIMARY KEY,
+      position  TEXT    PRIMARY KEY,
       case_id   TEXT    NOT NULL,
       at_ms     INTEGER NOT NULL,
       day       TEXT    NOT NULL,

@@ -1,5 +1,5 @@
 import type { CaseEvent, IncidentDeclared } from '@heard/domain';
-import type { RecordedEvent } from '@heard/event-store';
+import type { Checkpoint, RecordedEvent } from '@heard/event-store';
 import { isCaseEvent } from '../case-view/case-view.projection';
 import type { Projection } from '../projection';
 import { chunks, placeholders, type ReadStore, type ReadTx } from '../read-store/read-store.port';
@@ -13,7 +13,8 @@ import {
 import { headlineOf } from './headline';
 
 export interface TimelineEntry {
-  position: number;
+  /** The event store's position of the event (opaque; newer entries have greater ones). */
+  position: Checkpoint;
   caseId: string | null;
   type: string;
   occurredAt: string;
@@ -36,12 +37,13 @@ export interface TimelinePage {
  */
 export const timelineProjection: Projection = {
   name: 'customer_timeline',
-  version: 1,
+  // 2: positions are opaque text
+  version: 2,
   tables: ['timeline_entries', 'timeline_cases', 'customer_summaries'],
   schema: () => `
     CREATE TABLE IF NOT EXISTS timeline_entries (
       customer_id TEXT    NOT NULL,
-      position    INTEGER NOT NULL,
+      position    TEXT    NOT NULL,
       case_id     TEXT,
       type        TEXT    NOT NULL,
       occurred_at TEXT    NOT NULL,
@@ -189,18 +191,15 @@ export const timelineProjection: Projection = {
   },
 };
 
-const encodeCursor = (position: number) => Buffer.from(`p:${position}`).toString('base64url');
-export const decodeCursor = (cursor: string): number | undefined => {
-  const match = /^p:(\d+)$/.exec(Buffer.from(cursor, 'base64url').toString());
-  const position = match ? Number(match[1]) : NaN;
-  return Number.isSafeInteger(position) ? position : undefined;
-};
+const encodeCursor = (position: Checkpoint) => Buffer.from(`p:${position}`).toString('base64url');
+export const decodeCursor = (cursor: string): Checkpoint | undefined =>
+  /^p:([\w:.-]{1,100})$/.exec(Buffer.from(cursor, 'base64url').toString())?.[1];
 
 /** A page of the timeline, newest first; undefined when the customer has no history. */
 export const readTimeline = async (
   store: ReadStore,
   customerId: string,
-  options: { limit: number; before?: number },
+  options: { limit: number; before?: Checkpoint },
 ): Promise<TimelinePage | undefined> => {
   const [summaryRow] = await store.query<{ summary: string }>(
     'SELECT summary FROM customer_summaries WHERE customer_id = ?',
@@ -208,7 +207,7 @@ export const readTimeline = async (
   );
   if (!summaryRow) return undefined;
   const rows = await store.query<{
-    position: number;
+    position: Checkpoint;
     case_id: string | null;
     type: string;
     occurred_at: string;
@@ -217,8 +216,11 @@ export const readTimeline = async (
     details: string;
   }>(
     `SELECT position, case_id, type, occurred_at, actor, headline, details FROM timeline_entries
-     WHERE customer_id = ? AND position < ? ORDER BY position DESC LIMIT ?`,
-    [customerId, options.before ?? Number.MAX_SAFE_INTEGER, options.limit + 1],
+     WHERE customer_id = ? ${options.before === undefined ? '' : 'AND position < ?'}
+     ORDER BY position DESC LIMIT ?`,
+    options.before === undefined
+      ? [customerId, options.limit + 1]
+      : [customerId, options.before, options.limit + 1],
   );
   const page = rows.slice(0, options.limit);
   return {
