@@ -33,6 +33,28 @@ export default tseslint.config(
       ],
     },
   },
+  // The libraries' layers, bottom up: domain; event-store and read-store; projections and
+  // messaging (side by side); api; apps. A library imports only from below it.
+  ...[
+    ['libs/domain/**', ['@heard/*']],
+    ['libs/config/**', ['@heard/*']],
+    [
+      'libs/event-store/**',
+      ['@heard/read-store', '@heard/projections', '@heard/messaging', '@heard/api', '@heard/demo'],
+    ],
+    ['libs/read-store/**', ['@heard/projections', '@heard/messaging', '@heard/api', '@heard/demo']],
+    ['libs/projections/**', ['@heard/messaging', '@heard/api', '@heard/demo']],
+    ['libs/messaging/**', ['@heard/projections', '@heard/api', '@heard/demo']],
+  ].map(([files, group]) => ({
+    files: [files],
+    ignores: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group, message: 'A library imports only from the layers below it.' }] },
+      ],
+    },
+  })),
   {
     // Tests read loosely typed JSON answers.
     files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', 'test/**/*.ts'],

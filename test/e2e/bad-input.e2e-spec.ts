@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { connect } from 'node:net';
 import { EVENT_STORE, type EventStore } from '@heard/event-store';
-import { ProjectionRunner, READ_STORE, type ReadStore } from '@heard/projections';
+import { ProjectionRunner } from '@heard/projections';
+import { READ_STORE, type ReadStore } from '@heard/read-store';
 import { removeDir, startHeard, tempDataDir, type RunningHeard } from '../support/heard-app';
 
 /**

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { SqliteEventStore, START, type NewEvent } from '@heard/event-store';
-import { SqliteReadStore } from '@heard/projections';
+import { SqliteReadStore } from '@heard/read-store';
 import { EventPublisher, KafkaTransport, topicNames } from '@heard/messaging';
 import { describeWithKafka, readTopic, uniquePrefix, type ConsumedMessage } from '../support/kafka';
 import { removeDir, tempDataDir } from '../support/heard-app';

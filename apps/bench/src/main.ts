@@ -17,8 +17,8 @@ import {
   readKpis,
   readRecurringIssues,
   readTimeline,
-  SqliteReadStore,
 } from '@heard/projections';
+import { SqliteReadStore } from '@heard/read-store';
 import { startBareServer, startHeardProcess, type ChildServer } from './child-server';
 import { kafkaBench } from './kafka-bench';
 import { overloadBench } from './overload-bench';

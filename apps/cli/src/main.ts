@@ -4,12 +4,8 @@ import { SingleBar, Presets } from 'cli-progress';
 import { ConfigError, DataFolderLocked, loadConfig, lockDataFolder } from '@heard/config';
 import { answerDueFollowUps, DEMO_DEFAULTS, demoHistory, loadOverHttp } from '@heard/demo';
 import { SqliteEventStore, START } from '@heard/event-store';
-import {
-  defaultProjections,
-  ProjectionRunner,
-  projectionRules,
-  SqliteReadStore,
-} from '@heard/projections';
+import { defaultProjections, ProjectionRunner, projectionRules } from '@heard/projections';
+import { SqliteReadStore } from '@heard/read-store';
 
 const positiveInt = (value: string) => {
   const n = Number(value);

@@ -14,11 +14,9 @@ import {
   defaultProjections,
   enqueueDueFollowUps,
   ProjectionRunner,
-  READ_STORE,
-  SqliteReadStore,
   projectionRules,
-  type ReadStore,
 } from '@heard/projections';
+import { READ_STORE, SqliteReadStore, type ReadStore } from '@heard/read-store';
 import {
   EventPublisher,
   InProcessTransport,

@@ -1,5 +1,5 @@
 import { START, type Checkpoint, type EventStore, type Subscription } from '@heard/event-store';
-import type { ReadStore } from '@heard/projections';
+import type { ReadStore } from '@heard/read-store';
 import { chunkByBytes, toCloudEventMessage } from './cloud-event';
 import { TOPICS, type Topics } from './topics';
 import type { MessageTransport } from './transport.port';

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { enqueueOutbound, OUTBOX_DDL, readOutbound, SqliteReadStore } from '@heard/projections';
+import { enqueueOutbound, OUTBOX_DDL, readOutbound, SqliteReadStore } from '@heard/read-store';
 import { InProcessTransport } from './in-process/in-process-transport';
 import { OutboxRelay } from './outbox-relay';
 import { topicNames } from './topics';

@@ -5,7 +5,7 @@ import {
   type OutboundTopic,
   type ReadStore,
   type StoredOutboundMessage,
-} from '@heard/projections';
+} from '@heard/read-store';
 import { chunkByBytes, cloudEvent } from './cloud-event';
 import { TOPICS, type Topics } from './topics';
 import type { Message, MessageTransport } from './transport.port';

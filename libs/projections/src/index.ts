@@ -12,11 +12,8 @@ import { recurringIssuesProjection } from './recurring-issues/recurring-issues.p
 import { DEFAULT_SPIKE_RULE, type SpikeRule } from './recurring-issues/spike-rule';
 import { timelineProjection } from './timeline/timeline.projection';
 
-export * from './read-store/read-store.port';
-export * from './read-store/sqlite-read-store';
 export * from './projection';
 export * from './projection-runner';
-export * from './outbox/outbox';
 export * from './case-view/case-view.projection';
 export * from './timeline/timeline.projection';
 export * from './timeline/customer-summary';

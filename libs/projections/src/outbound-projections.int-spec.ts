@@ -13,11 +13,10 @@ import {
   readChangeImpact,
   readFollowUps,
   readKpis,
-  readOutbound,
   recurringIssuesProjection,
-  SqliteReadStore,
   type Projection,
 } from './index';
+import { readOutbound, SqliteReadStore } from '@heard/read-store';
 import { recordAll } from './testing/record';
 
 const DAY = 86_400_000;

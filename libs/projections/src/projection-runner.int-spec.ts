@@ -6,11 +6,11 @@ import { SqliteEventStore } from '@heard/event-store';
 import {
   defaultProjections,
   ProjectionRunner,
-  SqliteReadStore,
   readTimeline,
   decodeCursor,
   findCaseView,
 } from './index';
+import { SqliteReadStore } from '@heard/read-store';
 import { recordAll } from './testing/record';
 
 const at = (minute: number) => new Date(Date.UTC(2026, 2, 1, 10, minute)).toISOString();

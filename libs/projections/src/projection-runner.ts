@@ -7,9 +7,9 @@ import {
   type RecordedEvent,
   type Subscription,
 } from '@heard/event-store';
-import { OUTBOX_DDL } from './outbox/outbox';
+import { OUTBOX_DDL } from '@heard/read-store';
 import type { Projection } from './projection';
-import type { ReadStore } from './read-store/read-store.port';
+import type { ReadStore } from '@heard/read-store';
 
 export interface ProjectionStatus {
   name: string;

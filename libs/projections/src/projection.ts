@@ -1,5 +1,5 @@
 import type { RecordedEvent } from '@heard/event-store';
-import type { ReadStore, ReadTx } from './read-store/read-store.port';
+import type { ReadStore, ReadTx } from '@heard/read-store';
 
 /** A read model fed from the event store, one batch of events per transaction. */
 export interface Projection {

@@ -1,7 +1,8 @@
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { HEARD_CONFIG, type HeardConfig } from '@heard/config';
 import { EVENT_STORE, type Checkpoint, type EventStore } from '@heard/event-store';
-import { ProjectionRunner, READ_STORE, type ReadStore } from '@heard/projections';
+import { ProjectionRunner } from '@heard/projections';
+import { READ_STORE, type ReadStore } from '@heard/read-store';
 import {
   EventPublisher,
   MESSAGE_TRANSPORT,

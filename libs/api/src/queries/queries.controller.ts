@@ -3,14 +3,8 @@ import { ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { caseDecider, streamIds, type CaseEvent } from '@heard/domain';
 import { EVENT_STORE, type EventStore } from '@heard/event-store';
-import {
-  ProjectionRunner,
-  READ_STORE,
-  decodeCursor,
-  findCaseView,
-  readTimeline,
-  type ReadStore,
-} from '@heard/projections';
+import { ProjectionRunner, decodeCursor, findCaseView, readTimeline } from '@heard/projections';
+import { READ_STORE, type ReadStore } from '@heard/read-store';
 import { ValidationFailed, type FieldError } from '../http/errors';
 import { parseDayOrInstant } from '../http/input-rules';
 import { QueryReader, waitForPosition } from './query-reader';

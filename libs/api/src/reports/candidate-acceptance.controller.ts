@@ -6,10 +6,9 @@ import { EVENT_STORE, type EventStore } from '@heard/event-store';
 import {
   DEFAULT_CANDIDATE_OPTIONS,
   findCandidateIssues,
-  READ_STORE,
   type CandidateIssue,
-  type ReadStore,
 } from '@heard/projections';
+import { READ_STORE, type ReadStore } from '@heard/read-store';
 import { CommandGateway } from '../commands/command-gateway';
 import { AcceptCandidateDto } from '../commands/command.dtos';
 import { validateBody } from '../commands/validate-body';

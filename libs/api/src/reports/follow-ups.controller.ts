@@ -4,13 +4,10 @@ import type { FastifyReply } from 'fastify';
 import {
   decodeFollowUpCursor,
   FOLLOW_UP_STATUSES,
-  OUTBOUND_TOPICS,
   ProjectionRunner,
-  READ_STORE,
   readFollowUps,
-  readOutbound,
-  type ReadStore,
 } from '@heard/projections';
+import { OUTBOUND_TOPICS, READ_STORE, readOutbound, type ReadStore } from '@heard/read-store';
 import { QueryReader, waitForPosition, type QueryParams } from '../queries/query-reader';
 
 /** "You were heard": follow-ups, and every message heard sent (or will send) out. */

@@ -7,15 +7,14 @@ import {
   findCandidateIssues,
   KPI_DIMENSIONS,
   ProjectionRunner,
-  READ_STORE,
   readChangeImpact,
   readGroupCustomers,
   readKpis,
   readRecurringIssues,
   RECURRING_SORTS,
   RECURRING_STATUSES,
-  type ReadStore,
 } from '@heard/projections';
+import { READ_STORE, type ReadStore } from '@heard/read-store';
 import { QueryReader, waitForPosition, type QueryParams } from '../queries/query-reader';
 
 /** What product teams and analysts read: recurring issues, candidates, change impact, KPIs. */

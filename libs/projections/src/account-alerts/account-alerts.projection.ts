@@ -1,8 +1,8 @@
 import type { CaseEscalated, CaseOpened } from '@heard/domain';
 import type { RecordedEvent } from '@heard/event-store';
-import { enqueueOutbound, type OutboundMessage } from '../outbox/outbox';
+import { enqueueOutbound, type OutboundMessage } from '@heard/read-store';
 import type { Projection } from '../projection';
-import type { ReadTx } from '../read-store/read-store.port';
+import type { ReadTx } from '@heard/read-store';
 
 export interface AccountAlertRule {
   /** An alert when an account has more open cases than this; re-armed once it is back to it. */

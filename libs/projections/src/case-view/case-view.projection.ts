@@ -1,7 +1,7 @@
 import { caseDecider, type CaseEvent, type CaseState } from '@heard/domain';
 import type { RecordedEvent } from '@heard/event-store';
 import type { Projection } from '../projection';
-import { placeholders, type ReadStore, type ReadTx } from '../read-store/read-store.port';
+import { placeholders, type ReadStore, type ReadTx } from '@heard/read-store';
 
 export interface CaseViewRow {
   case_id: string;

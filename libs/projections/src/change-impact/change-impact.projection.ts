@@ -1,7 +1,7 @@
 import type { CaseOpened, ChangeAnnounced, ContactLogged } from '@heard/domain';
 import type { RecordedEvent } from '@heard/event-store';
 import type { Projection } from '../projection';
-import type { ReadStore, ReadTx } from '../read-store/read-store.port';
+import type { ReadStore, ReadTx } from '@heard/read-store';
 import { round } from '../shared/numbers';
 import { DAY_MS, dayOf } from '../shared/time';
 

@@ -9,9 +9,9 @@ import type {
   IssueIdentified,
 } from '@heard/domain';
 import type { RecordedEvent } from '@heard/event-store';
-import { enqueueOutbound, type OutboundMessage } from '../outbox/outbox';
+import { enqueueOutbound, type OutboundMessage } from '@heard/read-store';
 import type { Projection } from '../projection';
-import type { ReadTx } from '../read-store/read-store.port';
+import type { ReadTx } from '@heard/read-store';
 
 const caseIdOf = (event: RecordedEvent) => event.streamId.slice('case-'.length);
 

@@ -1,5 +1,5 @@
-import { enqueueOutbound } from '../outbox/outbox';
-import { SqlFilter, type ReadStore } from '../read-store/read-store.port';
+import { enqueueOutbound } from '@heard/read-store';
+import { SqlFilter, type ReadStore } from '@heard/read-store';
 
 export const FOLLOW_UP_STATUSES = ['scheduled', 'due', 'sent', 'completed', 'cancelled'] as const;
 export type FollowUpStatus = (typeof FOLLOW_UP_STATUSES)[number];

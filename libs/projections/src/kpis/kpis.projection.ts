@@ -7,7 +7,7 @@ import type {
 } from '@heard/domain';
 import type { RecordedEvent } from '@heard/event-store';
 import type { Projection } from '../projection';
-import { SqlFilter, type ReadStore, type ReadTx } from '../read-store/read-store.port';
+import { SqlFilter, type ReadStore, type ReadTx } from '@heard/read-store';
 import { round } from '../shared/numbers';
 import { DAY_MS, dayOf, isoWeekOf } from '../shared/time';
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { ReadStore } from '../read-store/read-store.port';
+import type { ReadStore } from '@heard/read-store';
 import { addDays, dayOf } from '../shared/time';
 import { readWatermark } from './recurring-issues.queries';
 import { dot, surfaceForms, terms, tfIdfVectors, type Vector } from './text-similarity';

@@ -1,4 +1,4 @@
-import { SqlFilter, type ReadStore } from '../read-store/read-store.port';
+import { SqlFilter, type ReadStore } from '@heard/read-store';
 import { groupFields, type GroupRow } from './recurring-issues.projection';
 import { median, round } from '../shared/numbers';
 import { addDays, dayOf, DAY_MS, isoWeekOf } from '../shared/time';

@@ -2,7 +2,7 @@ import type { CaseEvent, IncidentDeclared } from '@heard/domain';
 import type { Checkpoint, RecordedEvent } from '@heard/event-store';
 import { isCaseEvent } from '../case-view/case-view.projection';
 import type { Projection } from '../projection';
-import { chunks, placeholders, type ReadStore, type ReadTx } from '../read-store/read-store.port';
+import { chunks, placeholders, type ReadStore, type ReadTx } from '@heard/read-store';
 import {
   emptySummary,
   presentSummary,

@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { startWalCheckpointer, type WalCheckpointer } from '@heard/event-store';
-import type { ReadStore, ReadTx } from './read-store.port';
+import type { ReadStore, ReadTx } from '../read-store.port';
 
 type Statement = Database.Statement<unknown[], unknown>;
 

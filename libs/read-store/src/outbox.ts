@@ -1,10 +1,4 @@
-import {
-  chunks,
-  placeholders,
-  SqlFilter,
-  type ReadStore,
-  type ReadTx,
-} from '../read-store/read-store.port';
+import { chunks, placeholders, SqlFilter, type ReadStore, type ReadTx } from './read-store.port';
 
 /** The outbound topics, by their name under the topic prefix. */
 export const OUTBOUND_TOPICS = ['issue-trends', 'follow-ups', 'account-alerts'] as const;
