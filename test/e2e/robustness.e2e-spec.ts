@@ -128,6 +128,41 @@ describe('one heard per data folder', () => {
   });
 });
 
+describe('read store schema', () => {
+  jest.setTimeout(60_000);
+
+  it('is migrated by heard migrate, and a schema newer than heard stops the start, naming it', async () => {
+    const dir = tempDataDir();
+    try {
+      const env = { ...process.env, HEARD_DATA_DIR: dir, HEARD_LOG_LEVEL: 'warn' };
+      const cli = (...args: string[]) =>
+        spawnSync(process.execPath, [join(dist, 'cli', 'src', 'main.js'), ...args], {
+          env,
+          encoding: 'utf8',
+          timeout: 30_000,
+        });
+      const first = cli('migrate');
+      expect(first.status).toBe(0);
+      expect(first.stdout).toMatch(/applied version 1, version 2/);
+      expect(cli('migrate').stdout).toMatch(/already at version 2/);
+
+      const db = new Database(join(dir, 'read-models.db'));
+      db.exec('UPDATE read_store_schema SET version = 99');
+      db.close();
+      const start = spawnSync(process.execPath, [join(dist, 'heard', 'src', 'main.js')], {
+        env: { ...env, PORT: String(await freePort()) },
+        encoding: 'utf8',
+        timeout: 30_000,
+      });
+      expect(start.status).toBe(1);
+      expect(start.stderr).toContain('heard cannot start');
+      expect(start.stderr).toContain('version 99, newer than this heard knows (2)');
+    } finally {
+      removeDir(dir);
+    }
+  });
+});
+
 describe('readiness', () => {
   jest.setTimeout(60_000);
   let dir: string;

@@ -5,7 +5,12 @@ import { ConfigError, DataFolderLocked, loadConfig, lockDataFolder } from '@hear
 import { answerDueFollowUps, DEMO_DEFAULTS, demoHistory, loadOverHttp } from '@heard/demo';
 import { SqliteEventStore, START } from '@heard/event-store';
 import { defaultProjections, ProjectionRunner, projectionRules } from '@heard/projections';
-import { SqliteReadStore } from '@heard/read-store';
+import {
+  migrateReadStore,
+  READ_STORE_SCHEMA_VERSION,
+  ReadStoreSchemaTooNew,
+  SqliteReadStore,
+} from '@heard/read-store';
 
 const positiveInt = (value: string) => {
   const n = Number(value);
@@ -143,9 +148,34 @@ program
     }
   });
 
+program
+  .command('migrate')
+  .description(
+    'Bring the read store schema up to date (heard also does it at start); the event store needs none yet',
+  )
+  .action(async () => {
+    const config = loadConfig();
+    if (config.readStore.kind !== 'sqlite') throw new Error('Only the SQLite stores are built yet');
+    const lock = lockDataFolder(config.dataDir, 'heard migrate');
+    const reads = new SqliteReadStore(config.readStore.file);
+    try {
+      const applied = await migrateReadStore(reads);
+      console.log(
+        applied.length
+          ? `read store: applied ${applied.map((v) => `version ${v}`).join(', ')}; now at ${READ_STORE_SCHEMA_VERSION}`
+          : `read store: already at version ${READ_STORE_SCHEMA_VERSION}`,
+      );
+    } finally {
+      await reads.close();
+      lock.release();
+    }
+  });
+
 program.parseAsync().catch((error: unknown) => {
   console.error(
-    error instanceof ConfigError || error instanceof DataFolderLocked
+    error instanceof ConfigError ||
+      error instanceof DataFolderLocked ||
+      error instanceof ReadStoreSchemaTooNew
       ? `heard: ${error.message}`
       : error,
   );

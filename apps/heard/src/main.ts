@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { ConfigError, DataFolderLocked, loadConfig } from '@heard/config';
 import { createHeardApp } from '@heard/api';
+import { ReadStoreSchemaTooNew } from '@heard/read-store';
 import { KafkaUnavailable } from '@heard/messaging';
 
 const main = async () => {
@@ -14,17 +15,21 @@ const main = async () => {
     }
     throw error;
   }
-  let app;
   try {
-    app = await createHeardApp(config);
+    // listen() runs the start hooks too (projections, migrations): their refusals land here.
+    const app = await createHeardApp(config);
+    await app.listen(config.port, config.host);
   } catch (error) {
-    if (error instanceof KafkaUnavailable || error instanceof DataFolderLocked) {
+    if (
+      error instanceof KafkaUnavailable ||
+      error instanceof DataFolderLocked ||
+      error instanceof ReadStoreSchemaTooNew
+    ) {
       console.error(`heard cannot start.\n${error.message}`);
       process.exit(1);
     }
     throw error;
   }
-  await app.listen(config.port, config.host);
   console.log(
     `heard listening on http://localhost:${config.port} (API docs at /docs); data in ${config.dataDir}`,
   );

@@ -1,14 +1,8 @@
 import { START, type Checkpoint, type EventStore, type Subscription } from '@heard/event-store';
-import type { ReadStore } from '@heard/read-store';
+import { migrateReadStore, type ReadStore } from '@heard/read-store';
 import { chunkByBytes, toCloudEventMessage } from './cloud-event';
 import { TOPICS, type Topics } from './topics';
 import type { MessageTransport } from './transport.port';
-
-const DDL = `CREATE TABLE IF NOT EXISTS publisher_checkpoints (
-  publisher  TEXT PRIMARY KEY,
-  position   TEXT    NOT NULL,
-  updated_at TEXT    NOT NULL
-);`;
 
 export interface PublisherLogger {
   error(message: string, error?: unknown): void;
@@ -41,7 +35,7 @@ export class EventPublisher {
   ) {}
 
   async start(): Promise<void> {
-    await this.checkpoints.exec(DDL);
+    await migrateReadStore(this.checkpoints);
     // A position kept before positions were opaque is a number: the store reads it.
     const [row] = await this.checkpoints.query<{ position: string | number }>(
       'SELECT position FROM publisher_checkpoints WHERE publisher = ?',

@@ -1,7 +1,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { enqueueOutbound, OUTBOX_DDL, readOutbound, SqliteReadStore } from '@heard/read-store';
+import {
+  enqueueOutbound,
+  migrateReadStore,
+  readOutbound,
+  SqliteReadStore,
+  type ReadStore,
+} from '@heard/read-store';
 import { InProcessTransport } from './in-process/in-process-transport';
 import { OutboxRelay } from './outbox-relay';
 import { topicNames } from './topics';
@@ -23,7 +29,7 @@ describe('OutboxRelay', () => {
 
   it('sends every pending message once the transport takes it, in order, and marks it sent', async () => {
     const reads = new SqliteReadStore(join(dir, 'reads.db'));
-    await reads.exec(OUTBOX_DDL);
+    await migrateReadStore(reads);
     await reads.transaction((tx) =>
       enqueueOutbound(
         tx,
@@ -66,5 +72,78 @@ describe('OutboxRelay', () => {
     });
     expect(relay.status().relayed).toBe(3);
     await reads.close();
+  });
+
+  it('never lets two relays on one outbox send the same message, and loses none', async () => {
+    const file = join(dir, 'reads.db');
+    // Two connections to one file: two heard processes sharing a read store.
+    const stores: ReadStore[] = [new SqliteReadStore(file), new SqliteReadStore(file)];
+    await migrateReadStore(stores[0]!);
+    const ids = Array.from({ length: 400 }, (_, i) => `m-${i}`);
+    await stores[0]!.transaction((tx) =>
+      enqueueOutbound(
+        tx,
+        ids.map((id, i) => ({
+          id,
+          topic: 'account-alerts' as const,
+          type: 'heard.test',
+          key: `k-${i % 7}`,
+          subject: 's',
+          time: '2026-05-01T00:00:00.000Z',
+          data: { i },
+        })),
+      ),
+    );
+    const transports = stores.map(() => new InProcessTransport());
+    const relays = stores.map(
+      (store, i) =>
+        new OutboxRelay(store, transports[i]!, {
+          intervalMs: 60_000,
+          batchSize: 25,
+          topics: topicNames('t'),
+        }),
+    );
+    const deadline = Date.now() + 20_000;
+    const drain = async (relay: OutboxRelay) => {
+      while (Date.now() < deadline) {
+        // The other relay may hold SQLite's write lock a moment: try again, as the next pass would.
+        const sent = await relay.relayOnce().catch(() => -1);
+        if (sent === 0) return;
+        await new Promise((r) => setImmediate(r));
+      }
+    };
+    await Promise.all(relays.map(drain));
+    const sent = transports.flatMap((t) =>
+      t.messages('t.account-alerts').map((m) => m.headers.ce_id),
+    );
+    expect(sent.sort()).toEqual([...ids].sort());
+    expect(transports.every((t) => t.messages('t.account-alerts').length > 0)).toBe(true);
+    expect(await readOutbound(stores[0]!, { status: 'pending', limit: 10 })).toEqual([]);
+    for (const store of stores) await store.close();
+  });
+
+  it('adds a trigger once, whichever writer adds it and however often', async () => {
+    const file = join(dir, 'reads.db');
+    const stores = [new SqliteReadStore(file), new SqliteReadStore(file)];
+    await migrateReadStore(stores[0]!);
+    const message = (id: string) => ({
+      id,
+      topic: 'follow-ups' as const,
+      type: 'heard.test',
+      key: 'k',
+      subject: 's',
+      time: '2026-05-01T00:00:00.000Z',
+      data: {},
+    });
+    // One SQLite writer at a time (in one thread, a second would wait on the first's lock
+    // without letting it finish); the database's own uniqueness decides, not a check first.
+    const added = [];
+    for (const store of stores)
+      added.push(
+        await store.transaction((tx) => enqueueOutbound(tx, [message('same'), message('same')])),
+      );
+    expect(added.map((a) => a.length)).toEqual([1, 0]);
+    expect(await readOutbound(stores[1]!, { limit: 10 })).toHaveLength(1);
+    for (const store of stores) await store.close();
   });
 });

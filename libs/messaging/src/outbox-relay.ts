@@ -1,7 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import {
+  claimOutbound,
   markOutboundSent,
-  OUTBOX_DDL,
-  pendingOutbound,
+  migrateReadStore,
   type OutboundTopic,
   type ReadStore,
   type StoredOutboundMessage,
@@ -9,6 +10,9 @@ import {
 import { chunkByBytes, cloudEvent } from './cloud-event';
 import { TOPICS, type Topics } from './topics';
 import type { Message, MessageTransport } from './transport.port';
+
+/** How long a relay's claim on outbox rows holds if it dies before marking them sent. */
+const CLAIM_MS = 60_000;
 
 export interface RelayLogger {
   error(message: string, error?: unknown): void;
@@ -48,6 +52,8 @@ export class OutboxRelay {
   private relayed = 0;
   private progressAt = Date.now();
   private stopped = true;
+  /** Names this relay's claims on the outbox. */
+  private readonly relayId = `relay-${randomUUID()}`;
   // Only the interval's passes look for due follow-ups: a pass after every projection batch
   // would add a write transaction to each one.
   private dueCheck = false;
@@ -67,7 +73,7 @@ export class OutboxRelay {
   ) {}
 
   async start(): Promise<void> {
-    await this.reads.exec(OUTBOX_DDL);
+    await migrateReadStore(this.reads);
     this.stopped = false;
     this.timer = setInterval(() => this.tick(), this.options.intervalMs);
     this.timer.unref();
@@ -109,7 +115,13 @@ export class OutboxRelay {
 
   /** Sends one batch of pending messages; returns how many. */
   async relayOnce(): Promise<number> {
-    const pending = await pendingOutbound(this.reads, this.options.batchSize ?? 500);
+    // A claim outlives any send that does not fail: the transport's own retries give up sooner.
+    const pending = await claimOutbound(
+      this.reads,
+      this.relayId,
+      this.options.batchSize ?? 500,
+      CLAIM_MS,
+    );
     if (pending.length === 0) return 0;
     const byTopic = new Map<OutboundTopic, StoredOutboundMessage[]>();
     for (const m of pending) {

@@ -7,7 +7,7 @@ import {
   type RecordedEvent,
   type Subscription,
 } from '@heard/event-store';
-import { OUTBOX_DDL } from '@heard/read-store';
+import { migrateReadStore } from '@heard/read-store';
 import type { Projection } from './projection';
 import type { ReadStore } from '@heard/read-store';
 
@@ -23,14 +23,6 @@ export interface RunnerLogger {
   log(message: string): void;
   error(message: string, error?: unknown): void;
 }
-
-const CHECKPOINTS_DDL = `
-CREATE TABLE IF NOT EXISTS projection_checkpoints (
-  projection TEXT PRIMARY KEY,
-  position   TEXT    NOT NULL,
-  version    INTEGER NOT NULL,
-  updated_at TEXT    NOT NULL
-);`;
 
 const SAVE_CHECKPOINT = `INSERT INTO projection_checkpoints (projection, position, version, updated_at) VALUES (?, ?, ?, ?)
   ON CONFLICT (projection) DO UPDATE SET position = excluded.position, version = excluded.version, updated_at = excluded.updated_at`;
@@ -64,6 +56,8 @@ export class ProjectionRunner {
 
   /** Creates tables, rebuilds projections whose version changed, and starts following. */
   async start(): Promise<void> {
+    // The checkpoints and the outbox (shared tables) are the migrations' job.
+    await migrateReadStore(this.readStore);
     for (const projection of this.projections) {
       await this.ensureSchema(projection);
       // A position kept before positions were opaque is a number: the store reads it.
@@ -94,8 +88,6 @@ export class ProjectionRunner {
   }
 
   private async ensureSchema(projection: Projection): Promise<void> {
-    // Shared by the projections: their checkpoints, and the outbox some of them write to.
-    await this.readStore.exec(CHECKPOINTS_DDL + OUTBOX_DDL);
     await this.readStore.exec(projection.schema(this.readStore.dialect));
   }
 
@@ -176,6 +168,7 @@ export class ProjectionRunner {
       return projection;
     });
     const following = this.active;
+    await migrateReadStore(this.readStore);
     await this.subscription?.stop();
     this.subscription = undefined;
     for (const projection of chosen) {

@@ -1,3 +1,4 @@
 export * from './read-store.port';
 export * from './sqlite/sqlite-read-store';
 export * from './outbox';
+export * from './schema';

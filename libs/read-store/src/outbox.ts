@@ -32,53 +32,29 @@ export interface StoredOutboundMessage extends OutboundMessage {
  * The outbox: every message the projections and the scheduler decided to send, written in
  * the same transaction as the rows that decided it. It belongs to no projection, so a
  * rebuild never empties it: it is the ledger of what heard has told (or will tell) whom.
+ * Its table is made and changed by the read store's migrations (schema.ts).
  */
-export const OUTBOX_DDL = `
-CREATE TABLE IF NOT EXISTS outbound_messages (
-  message_id  TEXT    PRIMARY KEY,
-  seq         INTEGER NOT NULL UNIQUE,
-  topic       TEXT    NOT NULL,
-  type        TEXT    NOT NULL,
-  msg_key     TEXT    NOT NULL,
-  subject     TEXT    NOT NULL,
-  occurred_at TEXT    NOT NULL,
-  data        TEXT    NOT NULL,
-  created_at  TEXT    NOT NULL,
-  sent_at     TEXT
-);
-CREATE INDEX IF NOT EXISTS outbound_messages_pending ON outbound_messages (sent_at, seq);
-CREATE INDEX IF NOT EXISTS outbound_messages_by_topic ON outbound_messages (topic, msg_key, seq);`;
 
 /**
  * Adds the messages whose id is new, in order; returns those added. Ids already present
- * (sent or not) are skipped: one message per trigger, whatever replays the trigger.
+ * (sent or not) are skipped by the database itself (ON CONFLICT DO NOTHING), so two
+ * writers adding the same trigger at once add it once; the database numbers them (`seq`).
  */
 export const enqueueOutbound = async (
   tx: ReadTx,
   messages: OutboundMessage[],
   now = new Date().toISOString(),
 ): Promise<OutboundMessage[]> => {
-  if (messages.length === 0) return [];
-  const known = new Set<string>();
-  for (const chunk of chunks([...new Set(messages.map((m) => m.id))], 500))
+  const seen = new Set<string>();
+  const unique = messages.filter((m) => !seen.has(m.id) && (seen.add(m.id), true));
+  const added = new Set<string>();
+  for (const chunk of chunks(unique, 100))
     for (const row of await tx.query<{ message_id: string }>(
-      `SELECT message_id FROM outbound_messages WHERE message_id IN (${placeholders(chunk.length)})`,
-      chunk,
-    ))
-      known.add(row.message_id);
-  const fresh = messages.filter((m) => !known.has(m.id) && (known.add(m.id), true));
-  if (fresh.length === 0) return [];
-  const [last] = await tx.query<{ seq: number | null }>(
-    'SELECT MAX(seq) AS seq FROM outbound_messages',
-  );
-  let seq = last?.seq ?? 0;
-  for (const chunk of chunks(fresh, 100))
-    await tx.execute(
-      `INSERT INTO outbound_messages (message_id, seq, topic, type, msg_key, subject, occurred_at, data, created_at)
-       VALUES ${chunk.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+      `INSERT INTO outbound_messages (message_id, topic, type, msg_key, subject, occurred_at, data, created_at)
+       VALUES ${chunk.map(() => '(?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}
+       ON CONFLICT (message_id) DO NOTHING RETURNING message_id`,
       chunk.flatMap((m) => [
         m.id,
-        ++seq,
         m.topic,
         m.type,
         m.key,
@@ -87,8 +63,9 @@ export const enqueueOutbound = async (
         JSON.stringify(m.data),
         now,
       ]),
-    );
-  return fresh;
+    ))
+      added.add(row.message_id);
+  return unique.filter((m) => added.has(m.id));
 };
 
 interface OutboundRow {
@@ -117,23 +94,38 @@ const fromRow = (r: OutboundRow): StoredOutboundMessage => ({
   sentAt: r.sent_at,
 });
 
-/** Messages not yet acknowledged by the transport, oldest first. */
-export const pendingOutbound = async (
+/**
+ * Claims up to `limit` messages not yet sent and not claimed by another relay (or whose
+ * claim ran out), oldest first, for `claimMs`: two relays never send the same message at
+ * once. A relay takes its own claims again (a send that failed is retried). The UPDATE
+ * checks the claim again itself, so of two relays racing for a row only one gets it.
+ */
+export const claimOutbound = async (
   store: ReadStore,
+  relay: string,
   limit: number,
-): Promise<StoredOutboundMessage[]> =>
-  (
-    await store.query<OutboundRow>(
-      'SELECT * FROM outbound_messages WHERE sent_at IS NULL ORDER BY seq LIMIT ?',
-      [limit],
-    )
-  ).map(fromRow);
+  claimMs: number,
+  now = Date.now(),
+): Promise<StoredOutboundMessage[]> => {
+  const free = 'sent_at IS NULL AND (claimed_until IS NULL OR claimed_until < ? OR claimed_by = ?)';
+  const rows = await store.transaction((tx) =>
+    tx.query<OutboundRow>(
+      `UPDATE outbound_messages SET claimed_by = ?, claimed_until = ?
+       WHERE message_id IN (SELECT message_id FROM outbound_messages WHERE ${free} ORDER BY seq LIMIT ?)
+         AND ${free}
+       RETURNING *`,
+      [relay, now + claimMs, now, relay, limit, now, relay],
+    ),
+  );
+  return rows.map(fromRow).sort((a, b) => a.seq - b.seq);
+};
 
 export const markOutboundSent = (store: ReadStore, ids: string[], sentAt: string) =>
   store.transaction(async (tx) => {
     for (const chunk of chunks(ids, 500))
       await tx.execute(
-        `UPDATE outbound_messages SET sent_at = ? WHERE message_id IN (${placeholders(chunk.length)})`,
+        `UPDATE outbound_messages SET sent_at = ?, claimed_by = NULL, claimed_until = NULL
+         WHERE message_id IN (${placeholders(chunk.length)})`,
         [sentAt, ...chunk],
       );
   });

@@ -43,7 +43,7 @@ export const followUpsProjection: Projection = {
       resolution    TEXT,
       scheduled_at  TEXT    NOT NULL,
       due_at        TEXT    NOT NULL,
-      due_ms        INTEGER NOT NULL,
+      due_ms        BIGINT  NOT NULL,
       status        TEXT    NOT NULL,
       cancel_reason TEXT,
       outcome       TEXT,

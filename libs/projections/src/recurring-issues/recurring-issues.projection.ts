@@ -76,7 +76,7 @@ export const recurringIssuesProjection = (rule: SpikeRule): Projection => ({
       category     TEXT    NOT NULL,
       channel      TEXT    NOT NULL,
       opened_at    TEXT    NOT NULL,
-      opened_ms    INTEGER NOT NULL,
+      opened_ms    BIGINT  NOT NULL,
       opened_day   TEXT    NOT NULL,
       group_key    TEXT    NOT NULL,
       issue_id     TEXT,
@@ -84,7 +84,7 @@ export const recurringIssuesProjection = (rule: SpikeRule): Projection => ({
       contacts     INTEGER NOT NULL,
       resolutions  INTEGER NOT NULL,
       rejections   INTEGER NOT NULL,
-      confirmed_ms INTEGER,
+      confirmed_ms BIGINT,
       summary      TEXT    NOT NULL,
       text         TEXT    NOT NULL
     );
