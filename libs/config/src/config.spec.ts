@@ -71,10 +71,20 @@ describe('loadConfig', () => {
     expect(problems.join('\n')).toMatch(/HEARD_LOG_LEVEL=loud/);
   });
 
-  it('says plainly which adapters are not built yet', () => {
+  it('says plainly which adapters are not built yet, and never shows a password', () => {
     expect(() => loadConfig({ HEARD_EVENT_STORE: 'postgres://localhost/test' })).toThrow(
       /HEARD_EVENT_STORE=postgres:\/\/localhost\/test: the postgres adapter is not built yet/,
     );
+    expect(() => loadConfig({ HEARD_READ_STORE: 'postgres://heard:s3cret@db/heard' })).toThrow(
+      /HEARD_READ_STORE=postgres:\/\/heard:\*\*\*@db\/heard: heard does not keep its read models in PostgreSQL yet/,
+    );
+    let message = '';
+    try {
+      loadConfig({ HEARD_EVENT_STORE: 'postgres://heard:s3cret@db/heard' });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).not.toContain('s3cret');
   });
 
   it('puts health and metrics on a port of their own only when asked, never on the API port', () => {

@@ -136,6 +136,8 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): HeardConfig =>
     allowed: StoreLocation['kind'][],
   ): StoreLocation => {
     const raw = read(name) ?? 'sqlite';
+    // A URL's password never reaches a message or a log.
+    const shown = raw.replace(/(\/\/[^/:@]*):[^/@]*@/, '$1:***@');
     let location: StoreLocation | undefined;
     if (raw === 'sqlite') location = { kind: 'sqlite', file: join(dataDir, defaultFile) };
     else if (raw.startsWith('sqlite:'))
@@ -145,18 +147,19 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): HeardConfig =>
       location = { kind: 'esdb', url: raw };
     if (!location || (location.kind === 'sqlite' && location.file === resolve(''))) {
       problems.push(
-        `${name}=${raw}: must be sqlite, sqlite:PATH, ${allowed
+        `${name}=${shown}: must be sqlite, sqlite:PATH, ${allowed
           .filter((k) => k !== 'sqlite')
           .map((k) => `${k}://…`)
           .join(' or ')}`,
       );
       return { kind: 'sqlite', file: join(dataDir, defaultFile) };
     }
-    if (!allowed.includes(location.kind)) {
+    if (!allowed.includes(location.kind))
       problems.push(
-        `${name}=${raw}: the ${location.kind} adapter is not built yet; use sqlite or sqlite:PATH`,
+        location.kind === 'postgres' && name === 'HEARD_READ_STORE'
+          ? `${name}=${shown}: heard does not keep its read models in PostgreSQL yet (the adapter passes the read-store contract; the projections and reports are not moved to it); use sqlite or sqlite:PATH`
+          : `${name}=${shown}: the ${location.kind} adapter is not built yet; use sqlite or sqlite:PATH`,
       );
-    }
     return location;
   };
 

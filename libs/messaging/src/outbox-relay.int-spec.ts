@@ -121,29 +121,4 @@ describe('OutboxRelay', () => {
     expect(await readOutbound(stores[0]!, { status: 'pending', limit: 10 })).toEqual([]);
     for (const store of stores) await store.close();
   });
-
-  it('adds a trigger once, whichever writer adds it and however often', async () => {
-    const file = join(dir, 'reads.db');
-    const stores = [new SqliteReadStore(file), new SqliteReadStore(file)];
-    await migrateReadStore(stores[0]!);
-    const message = (id: string) => ({
-      id,
-      topic: 'follow-ups' as const,
-      type: 'heard.test',
-      key: 'k',
-      subject: 's',
-      time: '2026-05-01T00:00:00.000Z',
-      data: {},
-    });
-    // One SQLite writer at a time (in one thread, a second would wait on the first's lock
-    // without letting it finish); the database's own uniqueness decides, not a check first.
-    const added = [];
-    for (const store of stores)
-      added.push(
-        await store.transaction((tx) => enqueueOutbound(tx, [message('same'), message('same')])),
-      );
-    expect(added.map((a) => a.length)).toEqual([1, 0]);
-    expect(await readOutbound(stores[1]!, { limit: 10 })).toHaveLength(1);
-    for (const store of stores) await store.close();
-  });
 });

@@ -2,3 +2,4 @@ export * from './read-store.port';
 export * from './sqlite/sqlite-read-store';
 export * from './outbox';
 export * from './schema';
+export * from './postgres/postgres-read-store';

@@ -108,10 +108,13 @@ export const claimOutbound = async (
   now = Date.now(),
 ): Promise<StoredOutboundMessage[]> => {
   const free = 'sent_at IS NULL AND (claimed_until IS NULL OR claimed_until < ? OR claimed_by = ?)';
+  // PostgreSQL: rows another relay is claiming right now are skipped, not waited for (and
+  // then found taken). SQLite has one writer at a time: nothing to skip.
+  const skipLocked = store.dialect === 'postgres' ? ' FOR UPDATE SKIP LOCKED' : '';
   const rows = await store.transaction((tx) =>
     tx.query<OutboundRow>(
       `UPDATE outbound_messages SET claimed_by = ?, claimed_until = ?
-       WHERE message_id IN (SELECT message_id FROM outbound_messages WHERE ${free} ORDER BY seq LIMIT ?)
+       WHERE message_id IN (SELECT message_id FROM outbound_messages WHERE ${free} ORDER BY seq LIMIT ?${skipLocked})
          AND ${free}
        RETURNING *`,
       [relay, now + claimMs, now, relay, limit, now, relay],

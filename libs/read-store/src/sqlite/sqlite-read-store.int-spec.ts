@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { describeOutboxContract } from '../testing/outbox.contract';
 import { describeReadStoreContract } from '../testing/read-store.contract';
 import { SqliteReadStore } from './sqlite-read-store';
 
@@ -11,6 +12,21 @@ describeReadStoreContract('SQLite', () => {
     store,
     teardown: async () => {
       await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  });
+});
+
+describeOutboxContract('SQLite', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'heard-rs-'));
+  const stores = [
+    new SqliteReadStore(join(dir, 'reads.db')),
+    new SqliteReadStore(join(dir, 'reads.db')),
+  ] as const;
+  return Promise.resolve({
+    stores: [...stores],
+    teardown: async () => {
+      for (const store of stores) await store.close();
       rmSync(dir, { recursive: true, force: true });
     },
   });

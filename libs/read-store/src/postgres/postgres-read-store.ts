@@ -1,0 +1,141 @@
+import { Pool, types, type PoolClient, type PoolConfig } from 'pg';
+import type { ReadStore, ReadTx } from '../read-store.port';
+
+/** Where a PostgreSQL store lives: the URL, and optionally a schema of its own. */
+export interface PostgresLocation {
+  url: string;
+  /** Tables go in this schema (search_path); it is made when missing. Default: the URL's. */
+  schema?: string;
+}
+
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/**
+ * BIGINT and COUNT come back as strings from pg (they may exceed 2^53); heard's are epoch
+ * milliseconds, positions and counts, all safe integers, so they are numbers here, as on
+ * SQLite. A value that is not safe fails loudly rather than lose digits.
+ */
+const toSafeNumber = (text: string): number => {
+  const n = Number(text);
+  if (!Number.isSafeInteger(n))
+    throw new Error(`A 64-bit integer from PostgreSQL does not fit a JavaScript number: ${text}`);
+  return n;
+};
+const INT8_OID = 20;
+// SUM(BIGINT) is NUMERIC.
+const NUMERIC_OID = 1700;
+const TYPE_PARSERS = {
+  getTypeParser: (oid: number, format?: 'text' | 'binary'): ((value: string) => unknown) => {
+    if (oid === INT8_OID) return toSafeNumber;
+    if (oid === NUMERIC_OID) return Number;
+    return types.getTypeParser(oid, format ?? 'text') as (value: string) => unknown;
+  },
+} as unknown as PoolConfig['types'];
+
+/** `?` placeholders (the port's portable form) as `$1, $2, …`, outside quoted text. */
+export const numberPlaceholders = (sql: string): string => {
+  let n = 0;
+  let out = '';
+  let quoted: string | undefined;
+  for (const ch of sql) {
+    if (quoted) {
+      if (ch === quoted) quoted = undefined;
+      out += ch;
+    } else if (ch === "'" || ch === '"') {
+      quoted = ch;
+      out += ch;
+    } else if (ch === '?') out += `$${++n}`;
+    else out += ch;
+  }
+  return out;
+};
+
+// As on SQLite: booleans are 1 and 0, undefined is NULL.
+const bindable = (params: unknown[]): unknown[] =>
+  params.map((p) => (p === undefined ? null : typeof p === 'boolean' ? (p ? 1 : 0) : p));
+
+/**
+ * Read models in PostgreSQL, through a pool. Transactions of one store run one after
+ * another (as on SQLite): a projection batch is one writer's work, and writes that may race
+ * across processes (the outbox) are single statements that settle it in the database.
+ * Queries outside a transaction read committed rows only.
+ */
+export class PostgresReadStore implements ReadStore {
+  readonly dialect = 'postgres' as const;
+  private readonly pool: Pool;
+  private queue: Promise<unknown> = Promise.resolve();
+  private ready?: Promise<void>;
+
+  constructor(private readonly location: PostgresLocation) {
+    if (location.schema !== undefined && !SCHEMA_NAME.test(location.schema))
+      throw new Error(`Schema name ${location.schema}: lower-case letters, digits and _ only`);
+    this.pool = new Pool({
+      connectionString: location.url,
+      max: 8,
+      types: TYPE_PARSERS,
+      ...(location.schema ? { options: `-c search_path=${location.schema}` } : {}),
+    });
+    // An idle client that loses its connection must not crash the process.
+    this.pool.on('error', () => undefined);
+  }
+
+  /** Makes the schema when one was named; every call waits for it. */
+  private prepared(): Promise<void> {
+    this.ready ??= this.location.schema
+      ? this.pool.query(`CREATE SCHEMA IF NOT EXISTS ${this.location.schema}`).then(() => undefined)
+      : Promise.resolve();
+    return this.ready;
+  }
+
+  exec(ddl: string): Promise<void> {
+    return this.enqueue(async () => {
+      await this.prepared();
+      await this.pool.query(ddl);
+    });
+  }
+
+  transaction<T>(work: (tx: ReadTx) => Promise<T>): Promise<T> {
+    return this.enqueue(async () => {
+      await this.prepared();
+      const client = await this.pool.connect();
+      const tx: ReadTx = {
+        query: async <Row>(sql: string, params: unknown[] = []) =>
+          (await client.query(numberPlaceholders(sql), bindable(params))).rows as Row[],
+        execute: async (sql: string, params: unknown[] = []) => {
+          await client.query(numberPlaceholders(sql), bindable(params));
+        },
+      };
+      let broken = false;
+      try {
+        await client.query('BEGIN');
+        const result = await work(tx);
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => (broken = true));
+        throw error;
+      } finally {
+        release(client, broken);
+      }
+    });
+  }
+
+  async query<Row>(sql: string, params: unknown[] = []): Promise<Row[]> {
+    await this.prepared();
+    return (await this.pool.query(numberPlaceholders(sql), bindable(params))).rows as Row[];
+  }
+
+  private enqueue<T>(run: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(run, run);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  async close(): Promise<void> {
+    await this.queue;
+    await this.pool.end();
+  }
+}
+
+/** A client whose connection broke is destroyed, not put back in the pool. */
+const release = (client: PoolClient, broken: boolean) => client.release(broken || undefined);
