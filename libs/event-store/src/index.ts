@@ -2,3 +2,4 @@ export * from './event-store.port';
 export * from './catch-up-subscription';
 export * from './sqlite/sqlite-event-store';
 export * from './sqlite/wal-checkpointer';
+export * from './postgres/postgres-event-store';

@@ -1,0 +1,382 @@
+import { Client, DatabaseError, Pool, type PoolClient } from 'pg';
+import type { EventMetadata } from '@heard/domain';
+import { followByReading } from '../catch-up-subscription';
+import {
+  IdempotencyKeyReused,
+  isSameRequest,
+  START,
+  WrongExpectedRevision,
+  type AppendOptions,
+  type AppendResult,
+  type Checkpoint,
+  type EventStore,
+  type NewEvent,
+  type RecordedEvent,
+  type SubscribeOptions,
+  type Subscription,
+} from '../event-store.port';
+
+export interface PostgresEventStoreOptions {
+  url: string;
+  /** Tables go in this schema (search_path); it is made when missing. */
+  schema?: string;
+  now?: () => Date;
+  /** Read again this often even without a notification. */
+  pollIntervalMs?: number;
+}
+
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/**
+ * Every event carries the id of the transaction that wrote it (`tx_id`, xid8) and a global
+ * sequence (`seq`) taken when it was inserted. Both are taken before commit, so a
+ * transaction may commit after one with higher numbers. Readers therefore only read events
+ * of transactions older than the oldest one still running (`pg_snapshot_xmin`): those can
+ * no longer change, and anything that commits later has a higher `tx_id` than all of them.
+ * Order is (tx_id, seq). A long-running transaction anywhere on the server holds readers
+ * back until it ends; it never makes them skip.
+ */
+const DDL = `
+CREATE TABLE IF NOT EXISTS events (
+  tx_id     xid8   NOT NULL DEFAULT pg_current_xact_id(),
+  seq       BIGINT GENERATED ALWAYS AS IDENTITY,
+  stream_id TEXT   NOT NULL,
+  revision  INTEGER NOT NULL,
+  type      TEXT   NOT NULL,
+  data      TEXT   NOT NULL,
+  metadata  TEXT   NOT NULL,
+  PRIMARY KEY (seq),
+  CONSTRAINT events_stream_revision UNIQUE (stream_id, revision)
+);
+CREATE INDEX IF NOT EXISTS events_by_position ON events (tx_id, seq);
+CREATE TABLE IF NOT EXISTS commands (
+  command_id TEXT PRIMARY KEY,
+  result     TEXT NOT NULL
+);`;
+
+/** A position as text: (tx_id, seq), each at a fixed width, so that text order is store order. */
+const TX_WIDTH = 20;
+const SEQ_WIDTH = 19;
+const toCheckpoint = (txId: string, seq: string | number): Checkpoint =>
+  `${txId.padStart(TX_WIDTH, '0')}:${String(seq).padStart(SEQ_WIDTH, '0')}`;
+const CHECKPOINT = /^(\d{20}):(\d{19})$/;
+const partsOf = (checkpoint: Checkpoint): [string, string] => {
+  if (checkpoint === START) return ['0', '0'];
+  const match = CHECKPOINT.exec(checkpoint);
+  if (!match) throw new Error(`Not a PostgreSQL event store position: ${checkpoint}`);
+  return [BigInt(match[1]!).toString(), BigInt(match[2]!).toString()];
+};
+
+interface EventRow {
+  tx_id: string;
+  seq: string;
+  stream_id: string;
+  revision: number;
+  type: string;
+  data: string;
+  metadata: string;
+}
+
+const toRecorded = (row: EventRow): RecordedEvent => ({
+  position: toCheckpoint(row.tx_id, row.seq),
+  streamId: row.stream_id,
+  revision: row.revision,
+  type: row.type,
+  data: JSON.parse(row.data) as unknown,
+  metadata: JSON.parse(row.metadata) as EventMetadata,
+});
+
+// Qualified: ORDER BY tx_id would otherwise sort the text aliases ('10' before '9').
+const COLUMNS =
+  'events.tx_id::text AS tx_id, events.seq::text AS seq, stream_id, revision, type, data, metadata';
+const FINAL = 'events.tx_id < pg_snapshot_xmin(pg_current_snapshot())';
+
+const isUniqueViolation = (error: unknown, constraint: string) =>
+  error instanceof DatabaseError && error.code === '23505' && error.constraint === constraint;
+
+/** The event store on PostgreSQL: any number of processes may append and follow. */
+export class PostgresEventStore implements EventStore {
+  private readonly pool: Pool;
+  private readonly now: () => Date;
+  private ready?: Promise<void>;
+  private closed = false;
+
+  constructor(private readonly options: PostgresEventStoreOptions) {
+    if (options.schema !== undefined && !SCHEMA_NAME.test(options.schema))
+      throw new Error(`Schema name ${options.schema}: lower-case letters, digits and _ only`);
+    this.pool = new Pool({ connectionString: options.url, max: 10, ...this.searchPath() });
+    this.pool.on('error', () => undefined);
+    this.now = options.now ?? (() => new Date());
+  }
+
+  /** NOTIFY channels are per database: one per schema, so that stores side by side stay apart. */
+  private get channel(): string {
+    return this.options.schema ? `heard_events_${this.options.schema}` : 'heard_events';
+  }
+
+  private searchPath() {
+    return this.options.schema ? { options: `-c search_path=${this.options.schema}` } : {};
+  }
+
+  /** Makes the schema and tables on first use (two processes may race: both are idempotent). */
+  private prepared(): Promise<void> {
+    this.ready ??= (async () => {
+      const client = await this.pool.connect();
+      try {
+        // One process at a time: CREATE … IF NOT EXISTS can still collide on the catalog.
+        await client.query('SELECT pg_advisory_lock(hashtext($1))', ['heard-event-store-ddl']);
+        if (this.options.schema)
+          await client.query(`CREATE SCHEMA IF NOT EXISTS ${this.options.schema}`);
+        await client.query(DDL);
+      } finally {
+        await client.query('SELECT pg_advisory_unlock(hashtext($1))', ['heard-event-store-ddl']);
+        client.release();
+      }
+    })();
+    return this.ready;
+  }
+
+  async append(
+    streamId: string,
+    events: NewEvent[],
+    options: AppendOptions,
+  ): Promise<AppendResult> {
+    if (this.closed) throw new Error('Event store is closed');
+    if (events.length === 0) throw new Error('Nothing to append');
+    await this.prepared();
+    // 'any' races other appenders for the next revision: try again with the new one.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.appendOnce(streamId, events, options);
+      } catch (error) {
+        if (
+          options.expectedRevision === 'any' &&
+          error instanceof WrongExpectedRevision &&
+          attempt < 10
+        )
+          continue;
+        throw error;
+      }
+    }
+  }
+
+  private async appendOnce(
+    streamId: string,
+    events: NewEvent[],
+    options: AppendOptions,
+  ): Promise<AppendResult> {
+    const client = await this.pool.connect();
+    let broken = false;
+    try {
+      await client.query('BEGIN');
+      try {
+        const result = await this.appendInTransaction(client, streamId, events, options);
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => (broken = true));
+        if (options.commandId && isUniqueViolation(error, 'commands_pkey')) {
+          // The same command committed meanwhile from elsewhere: answer its first result.
+          const first = await this.findCommandResult(options.commandId);
+          if (first) return this.replayed(first, streamId, options);
+        }
+        if (isUniqueViolation(error, 'events_stream_revision'))
+          throw new WrongExpectedRevision(
+            streamId,
+            options.expectedRevision,
+            (await this.currentRevision(this.pool, streamId)) ?? 'no_stream',
+          );
+        throw error;
+      }
+    } finally {
+      client.release(broken || undefined);
+    }
+  }
+
+  private replayed(first: AppendResult, streamId: string, options: AppendOptions): AppendResult {
+    if (!isSameRequest(first, streamId, options.fingerprint))
+      throw new IdempotencyKeyReused(options.commandId!, first.streamId);
+    return first;
+  }
+
+  private async appendInTransaction(
+    client: PoolClient,
+    streamId: string,
+    events: NewEvent[],
+    options: AppendOptions,
+  ): Promise<AppendResult> {
+    if (options.commandId) {
+      const first = await this.commandResult(client, options.commandId);
+      if (first) return this.replayed(first, streamId, options);
+    }
+    const current = await this.currentRevision(client, streamId);
+    const { expectedRevision } = options;
+    const matches =
+      expectedRevision === 'any' ||
+      (expectedRevision === 'no_stream' ? current === undefined : current === expectedRevision);
+    if (!matches)
+      throw new WrongExpectedRevision(streamId, expectedRevision, current ?? 'no_stream');
+
+    const recordedAt = this.now().toISOString();
+    const first = (current ?? -1) + 1;
+    const params: unknown[] = [];
+    const rows = events.map((event, i) => {
+      params.push(
+        streamId,
+        first + i,
+        event.type,
+        JSON.stringify(event.data),
+        JSON.stringify({ ...event.metadata, recordedAt } satisfies EventMetadata),
+      );
+      const at = i * 5;
+      return `($${at + 1}, $${at + 2}, $${at + 3}, $${at + 4}, $${at + 5})`;
+    });
+    const inserted = await client.query<{ tx_id: string; seq: string }>(
+      `INSERT INTO events (stream_id, revision, type, data, metadata) VALUES ${rows.join(', ')}
+       RETURNING tx_id::text AS tx_id, seq::text AS seq`,
+      params,
+    );
+    const last = inserted.rows.reduce((a, b) => (BigInt(b.seq) > BigInt(a.seq) ? b : a));
+    const result: AppendResult = {
+      streamId,
+      revision: first + events.length - 1,
+      position: toCheckpoint(last.tx_id, last.seq),
+      eventIds: events.map((e) => e.metadata.eventId),
+      eventTypes: events.map((e) => e.type),
+      duplicate: false,
+      ...(options.fingerprint ? { fingerprint: options.fingerprint } : {}),
+    };
+    if (options.commandId)
+      await client.query('INSERT INTO commands (command_id, result) VALUES ($1, $2)', [
+        options.commandId,
+        JSON.stringify({ ...result, duplicate: true }),
+      ]);
+    // Delivered at commit, to every process that listens (see subscribe).
+    await client.query('SELECT pg_notify($1, $2)', [this.channel, '']);
+    return result;
+  }
+
+  private async currentRevision(
+    db: Pool | PoolClient,
+    streamId: string,
+  ): Promise<number | undefined> {
+    const { rows } = await db.query<{ revision: number | null }>(
+      'SELECT MAX(revision) AS revision FROM events WHERE stream_id = $1',
+      [streamId],
+    );
+    return rows[0]?.revision ?? undefined;
+  }
+
+  private async commandResult(
+    db: Pool | PoolClient,
+    commandId: string,
+  ): Promise<AppendResult | undefined> {
+    const { rows } = await db.query<{ result: string }>(
+      'SELECT result FROM commands WHERE command_id = $1',
+      [commandId],
+    );
+    return rows[0] ? (JSON.parse(rows[0].result) as AppendResult) : undefined;
+  }
+
+  async findCommandResult(commandId: string): Promise<AppendResult | undefined> {
+    await this.prepared();
+    return this.commandResult(this.pool, commandId);
+  }
+
+  async readStream(
+    streamId: string,
+    options: { fromRevision?: number } = {},
+  ): Promise<RecordedEvent[]> {
+    await this.prepared();
+    const { rows } = await this.pool.query<EventRow>(
+      `SELECT ${COLUMNS} FROM events WHERE stream_id = $1 AND revision >= $2 ORDER BY events.revision`,
+      [streamId, options.fromRevision ?? 0],
+    );
+    return rows.map(toRecorded);
+  }
+
+  /** Only events that can no longer be preceded by a late commit (see FINAL). */
+  async readAll({ after, limit }: { after: Checkpoint; limit: number }): Promise<RecordedEvent[]> {
+    await this.prepared();
+    const [tx, seq] = partsOf(after);
+    const { rows } = await this.pool.query<EventRow>(
+      `SELECT ${COLUMNS} FROM events
+       WHERE (events.tx_id, events.seq) > ($1::xid8, $2::bigint) AND ${FINAL}
+       ORDER BY events.tx_id, events.seq LIMIT $3`,
+      [tx, seq, limit],
+    );
+    return rows.map(toRecorded);
+  }
+
+  async head(): Promise<Checkpoint> {
+    await this.prepared();
+    const { rows } = await this.pool.query<{ tx_id: string; seq: string }>(
+      `SELECT events.tx_id::text AS tx_id, events.seq::text AS seq FROM events WHERE ${FINAL}
+       ORDER BY events.tx_id DESC, events.seq DESC LIMIT 1`,
+    );
+    return rows[0] ? toCheckpoint(rows[0].tx_id, rows[0].seq) : START;
+  }
+
+  async countAfter(after: Checkpoint): Promise<number> {
+    await this.prepared();
+    const [tx, seq] = partsOf(after);
+    const { rows } = await this.pool.query<{ n: string }>(
+      'SELECT COUNT(*)::text AS n FROM events WHERE (tx_id, seq) > ($1::xid8, $2::bigint)',
+      [tx, seq],
+    );
+    return Number(rows[0]!.n);
+  }
+
+  parsePosition(raw: string | number): Checkpoint | undefined {
+    if (raw === START) return START;
+    return typeof raw === 'string' && CHECKPOINT.test(raw) ? raw : undefined;
+  }
+
+  /** Woken by NOTIFY at every commit of any process, and polling besides. */
+  subscribe(options: SubscribeOptions): Subscription {
+    const wakers = new Set<() => void>();
+    let listener: Client | undefined;
+    let stopped = false;
+    const listen = async () => {
+      const client = new Client({ connectionString: this.options.url });
+      client.on('notification', () => wakers.forEach((wake) => wake()));
+      // A lost connection only slows the subscription down to polling until it is back.
+      client.on('error', () => undefined);
+      client.on('end', () => {
+        if (!stopped) setTimeout(() => void listen().catch(() => undefined), 1000).unref();
+      });
+      await client.connect();
+      await client.query(`LISTEN ${this.channel}`);
+      if (stopped) await client.end();
+      else listener = client;
+    };
+    void listen().catch(() => undefined);
+    const subscription = followByReading(
+      {
+        readAll: (o) => this.readAll(o),
+        onAppended: (wake) => {
+          wakers.add(wake);
+          return () => wakers.delete(wake);
+        },
+        pollIntervalMs: this.options.pollIntervalMs ?? 500,
+      },
+      options,
+    );
+    return {
+      get position() {
+        return subscription.position;
+      },
+      stop: async () => {
+        stopped = true;
+        await subscription.stop();
+        await listener?.end().catch(() => undefined);
+      },
+    };
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.pool.end();
+  }
+}
