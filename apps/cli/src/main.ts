@@ -1,9 +1,15 @@
 import 'reflect-metadata';
 import { Command, InvalidArgumentError } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
-import { ConfigError, DataFolderLocked, loadConfig, lockDataFolder } from '@heard/config';
+import {
+  ConfigError,
+  DataFolderLocked,
+  loadConfig,
+  lockDataFolder,
+  StoreUnreachable,
+} from '@heard/config';
 import { answerDueFollowUps, DEMO_DEFAULTS, demoHistory, loadOverHttp } from '@heard/demo';
-import { SqliteEventStore, START } from '@heard/event-store';
+import { openEventStore, START } from '@heard/event-store';
 import { defaultProjections, ProjectionRunner, projectionRules } from '@heard/projections';
 import {
   migrateReadStore,
@@ -116,11 +122,11 @@ program
   )
   .action(async (names: string[]) => {
     const config = loadConfig();
-    if (config.eventStore.kind !== 'sqlite' || config.readStore.kind !== 'sqlite')
-      throw new Error('Only the SQLite stores are built yet');
+    if (config.readStore.kind !== 'sqlite')
+      throw new Error('HEARD_READ_STORE: only the SQLite read store runs the projections yet');
     // Held for the whole rebuild: a heard starting meanwhile is refused, and the other way round.
     const lock = lockDataFolder(config.dataDir, 'heard rebuild');
-    const events = new SqliteEventStore(config.eventStore.file);
+    const events = await openEventStore(config.eventStore);
     const reads = new SqliteReadStore(config.readStore.file);
     const projections = defaultProjections(projectionRules(config));
     const runner = new ProjectionRunner(events, reads, projections, undefined, 5000);
@@ -175,7 +181,8 @@ program.parseAsync().catch((error: unknown) => {
   console.error(
     error instanceof ConfigError ||
       error instanceof DataFolderLocked ||
-      error instanceof ReadStoreSchemaTooNew
+      error instanceof ReadStoreSchemaTooNew ||
+      error instanceof StoreUnreachable
       ? `heard: ${error.message}`
       : error,
   );

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { ConfigError, DataFolderLocked, loadConfig } from '@heard/config';
+import { ConfigError, DataFolderLocked, loadConfig, StoreUnreachable } from '@heard/config';
 import { createHeardApp } from '@heard/api';
 import { ReadStoreSchemaTooNew } from '@heard/read-store';
 import { KafkaUnavailable } from '@heard/messaging';
@@ -23,7 +23,8 @@ const main = async () => {
     if (
       error instanceof KafkaUnavailable ||
       error instanceof DataFolderLocked ||
-      error instanceof ReadStoreSchemaTooNew
+      error instanceof ReadStoreSchemaTooNew ||
+      error instanceof StoreUnreachable
     ) {
       console.error(`heard cannot start.\n${error.message}`);
       process.exit(1);

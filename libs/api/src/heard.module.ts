@@ -9,7 +9,7 @@ import {
 } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { HEARD_CONFIG, type DataFolderLock, type HeardConfig } from '@heard/config';
-import { EVENT_STORE, SqliteEventStore, type EventStore } from '@heard/event-store';
+import { EVENT_STORE, openEventStore, type EventStore } from '@heard/event-store';
 import {
   defaultProjections,
   enqueueDueFollowUps,
@@ -45,10 +45,6 @@ import { CandidateAcceptanceController } from './reports/candidate-acceptance.co
 import { FollowUpsController } from './reports/follow-ups.controller';
 import { ReportsController } from './reports/reports.controller';
 
-const openEventStore = (config: HeardConfig): EventStore => {
-  if (config.eventStore.kind === 'sqlite') return new SqliteEventStore(config.eventStore.file);
-  throw new Error(`HEARD_EVENT_STORE: the ${config.eventStore.kind} adapter is not built yet`);
-};
 /** Kafka when brokers are configured (checked now: a broker that does not answer stops the start), else in-process. */
 const openTransport = async (config: HeardConfig): Promise<MessageTransport> => {
   if (config.kafkaBrokers.length === 0) return new InProcessTransport();
@@ -225,7 +221,7 @@ export class HeardModule {
       providers: [
         { provide: HEARD_CONFIG, useValue: config },
         { provide: DATA_FOLDER_LOCK, useValue: lock ?? null },
-        { provide: EVENT_STORE, useFactory: () => openEventStore(config) },
+        { provide: EVENT_STORE, useFactory: () => openEventStore(config.eventStore) },
         { provide: READ_STORE, useFactory: () => openReadStore(config) },
         {
           provide: ProjectionRunner,

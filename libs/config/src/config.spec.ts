@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path';
-import { ConfigError, loadConfig } from './config';
+import { ConfigError, loadConfig, postgresLocation, StoreUnreachable } from './config';
 
 describe('loadConfig', () => {
   it('serves a single machine with no settings at all', () => {
@@ -72,19 +72,41 @@ describe('loadConfig', () => {
   });
 
   it('says plainly which adapters are not built yet, and never shows a password', () => {
-    expect(() => loadConfig({ HEARD_EVENT_STORE: 'postgres://localhost/test' })).toThrow(
-      /HEARD_EVENT_STORE=postgres:\/\/localhost\/test: the postgres adapter is not built yet/,
+    expect(() => loadConfig({ HEARD_EVENT_STORE: 'esdb://localhost:2113' })).toThrow(
+      /HEARD_EVENT_STORE=esdb:\/\/localhost:2113: the esdb adapter is not built yet/,
     );
     expect(() => loadConfig({ HEARD_READ_STORE: 'postgres://heard:s3cret@db/heard' })).toThrow(
       /HEARD_READ_STORE=postgres:\/\/heard:\*\*\*@db\/heard: heard does not keep its read models in PostgreSQL yet/,
     );
     let message = '';
     try {
-      loadConfig({ HEARD_EVENT_STORE: 'postgres://heard:s3cret@db/heard' });
+      loadConfig({ HEARD_READ_STORE: 'postgres://heard:s3cret@db/heard' });
     } catch (error) {
       message = (error as Error).message;
     }
     expect(message).not.toContain('s3cret');
+  });
+
+  it('takes a PostgreSQL event store, its schema from ?schema=, and names it without the password', () => {
+    const config = loadConfig({
+      HEARD_EVENT_STORE: 'postgres://heard:s3cret@db:5433/heard?schema=ops',
+    });
+    expect(config.eventStore).toEqual({
+      kind: 'postgres',
+      url: 'postgres://heard:s3cret@db:5433/heard?schema=ops',
+    });
+    expect(postgresLocation('postgres://heard@db/heard?schema=ops&sslmode=require')).toEqual({
+      url: 'postgres://heard@db/heard?sslmode=require',
+      schema: 'ops',
+    });
+    const unreachable = new StoreUnreachable(
+      'HEARD_EVENT_STORE',
+      'postgres://heard:s3cret@db:5433/heard',
+      new Error('connect ECONNREFUSED'),
+    );
+    expect(unreachable.message).toBe(
+      'HEARD_EVENT_STORE: postgres at db:5433/heard does not answer (connect ECONNREFUSED)',
+    );
   });
 
   it('puts health and metrics on a port of their own only when asked, never on the API port', () => {

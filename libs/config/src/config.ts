@@ -74,6 +74,39 @@ const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as co
 const SIZE = /^(\d+)(b|kb|mb)?$/i;
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
+/** A store heard could not reach at start, named by its setting; the URL's password is never shown. */
+export class StoreUnreachable extends Error {
+  override readonly name = 'StoreUnreachable';
+  constructor(setting: string, url: string, cause: unknown) {
+    super(
+      `${setting}: ${describeStoreUrl(url)} does not answer (${
+        cause instanceof Error ? cause.message : String(cause)
+      })`,
+    );
+  }
+}
+
+/** host:port/database of a store URL, for messages: no user, no password. */
+export const describeStoreUrl = (url: string): string => {
+  try {
+    const u = new URL(url);
+    return `${u.protocol.replace(':', '')} at ${u.hostname}:${u.port || 5432}${u.pathname}`;
+  } catch {
+    return 'the store';
+  }
+};
+
+/**
+ * A PostgreSQL URL for pg, and the schema heard's tables go in (`?schema=name`, heard's own
+ * parameter, taken off the URL). Passwords belong in PGPASSWORD or ~/.pgpass, which pg reads.
+ */
+export const postgresLocation = (url: string): { url: string; schema?: string } => {
+  const u = new URL(url);
+  const schema = u.searchParams.get('schema') ?? undefined;
+  u.searchParams.delete('schema');
+  return { url: u.toString(), ...(schema ? { schema } : {}) };
+};
+
 /** Reads and validates every setting at once, so that one start reports every problem. */
 export const loadConfig = (env: NodeJS.ProcessEnv = process.env): HeardConfig => {
   const problems: string[] = [];
@@ -182,7 +215,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): HeardConfig =>
     opsPort:
       read('HEARD_OPS_PORT') === undefined ? undefined : integer('HEARD_OPS_PORT', 0, 0, 65535),
     dataDir,
-    eventStore: store('HEARD_EVENT_STORE', 'events.db', ['sqlite']),
+    eventStore: store('HEARD_EVENT_STORE', 'events.db', ['sqlite', 'postgres']),
     readStore: store('HEARD_READ_STORE', 'read-models.db', ['sqlite']),
     kafkaBrokers: brokers,
     kafkaPartitions: integer('HEARD_KAFKA_PARTITIONS', 3, 1, 1000),

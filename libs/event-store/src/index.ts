@@ -3,3 +3,4 @@ export * from './catch-up-subscription';
 export * from './sqlite/sqlite-event-store';
 export * from './sqlite/wal-checkpointer';
 export * from './postgres/postgres-event-store';
+export * from './open-event-store';

@@ -104,7 +104,13 @@ export class PostgresEventStore implements EventStore {
   constructor(private readonly options: PostgresEventStoreOptions) {
     if (options.schema !== undefined && !SCHEMA_NAME.test(options.schema))
       throw new Error(`Schema name ${options.schema}: lower-case letters, digits and _ only`);
-    this.pool = new Pool({ connectionString: options.url, max: 10, ...this.searchPath() });
+    this.pool = new Pool({
+      connectionString: options.url,
+      max: 10,
+      // A server that does not answer fails a call in seconds, not at the OS's TCP timeout.
+      connectionTimeoutMillis: 5_000,
+      ...this.searchPath(),
+    });
     this.pool.on('error', () => undefined);
     this.now = options.now ?? (() => new Date());
   }
@@ -132,7 +138,10 @@ export class PostgresEventStore implements EventStore {
         await client.query('SELECT pg_advisory_unlock(hashtext($1))', ['heard-event-store-ddl']);
         client.release();
       }
-    })();
+    })().catch((error: unknown) => {
+      this.ready = undefined; // the server may be back next time
+      throw error;
+    });
     return this.ready;
   }
 

@@ -82,7 +82,13 @@ export class PostgresReadStore implements ReadStore {
   /** Makes the schema when one was named; every call waits for it. */
   private prepared(): Promise<void> {
     this.ready ??= this.location.schema
-      ? this.pool.query(`CREATE SCHEMA IF NOT EXISTS ${this.location.schema}`).then(() => undefined)
+      ? this.pool.query(`CREATE SCHEMA IF NOT EXISTS ${this.location.schema}`).then(
+          () => undefined,
+          (error: unknown) => {
+            this.ready = undefined; // the server may be back next time
+            throw error;
+          },
+        )
       : Promise.resolve();
     return this.ready;
   }

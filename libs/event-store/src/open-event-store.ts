@@ -1,0 +1,30 @@
+import { postgresLocation, StoreUnreachable, type StoreLocation } from '@heard/config';
+import type { EventStore } from './event-store.port';
+import { PostgresEventStore } from './postgres/postgres-event-store';
+import { SqliteEventStore } from './sqlite/sqlite-event-store';
+
+/**
+ * The event store a setting names, checked: a PostgreSQL server that does not answer stops
+ * here with the setting's name, not at the first command.
+ */
+export const openEventStore = async (
+  location: StoreLocation,
+  setting = 'HEARD_EVENT_STORE',
+): Promise<EventStore> => {
+  switch (location.kind) {
+    case 'sqlite':
+      return new SqliteEventStore(location.file);
+    case 'postgres': {
+      const store = new PostgresEventStore(postgresLocation(location.url));
+      try {
+        await store.head();
+      } catch (error) {
+        await store.close().catch(() => undefined);
+        throw new StoreUnreachable(setting, location.url, error);
+      }
+      return store;
+    }
+    case 'esdb':
+      throw new Error(`${setting}: the EventStoreDB adapter is not built yet`);
+  }
+};
