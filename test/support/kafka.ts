@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
+import { describeWithService } from './service-suite';
 
 /** The broker the Kafka suites run against: scripts/kafka.sh start, then HEARD_TEST_KAFKA_BROKERS=127.0.0.1:9092. */
 export const testBrokers = (): string[] =>
@@ -8,25 +9,17 @@ export const testBrokers = (): string[] =>
     .map((b) => b.trim())
     .filter(Boolean);
 
-/**
- * A Kafka suite: runs against the real broker, or says clearly that it was skipped and why.
- * In CI (CI=true) a missing broker fails the run instead: a skipped Kafka suite proves nothing.
- */
+/** A Kafka suite: against the real broker, skipped with the reason, failed in CI without one. */
 export const describeWithKafka = (name: string, suite: (brokers: string[]) => void) => {
   const brokers = testBrokers();
-  if (brokers.length > 0)
-    return describe(`${name} (Kafka at ${brokers.join(',')})`, () => suite(brokers));
-  const why =
-    'HEARD_TEST_KAFKA_BROKERS is not set; start a broker with scripts/kafka.sh start and set HEARD_TEST_KAFKA_BROKERS=127.0.0.1:9092';
-  if (process.env.CI === 'true')
-    return describe(name, () =>
-      it('needs a real Kafka broker in CI', () => {
-        throw new Error(`Kafka suite not run: ${why}`);
-      }),
-    );
-  // Written straight to stderr: jest hides console output of suites with no test run.
-  process.stderr.write(`\nSKIPPED Kafka suite "${name}": ${why}\n`);
-  return describe.skip(`${name} (SKIPPED: ${why})`, () => suite([]));
+  return describeWithService(
+    'Kafka',
+    name,
+    brokers.length > 0 ? { value: brokers, shown: `Kafka at ${brokers.join(',')}` } : undefined,
+    'HEARD_TEST_KAFKA_BROKERS is not set; start a broker with scripts/kafka.sh start and set HEARD_TEST_KAFKA_BROKERS=127.0.0.1:9092',
+    suite,
+    [],
+  );
 };
 
 /** A topic prefix of its own, so suites sharing a broker never see each other's messages. */

@@ -1,27 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
+import { describeWithService } from './service-suite';
 
 /** The server the PostgreSQL suites run against: .ci/run sets it; locally, e.g. postgres://postgres@127.0.0.1:5432/test. */
 export const testPostgresUrl = (): string | undefined =>
   process.env.HEARD_TEST_PG_URL?.trim() || undefined;
 
-/**
- * A PostgreSQL suite: runs against the real server, or says clearly that it was skipped
- * and why. In CI (CI=true) a missing server fails the run: a skipped suite proves nothing.
- */
+/** A PostgreSQL suite: against the real server, skipped with the reason, failed in CI without one. */
 export const describeWithPostgres = (name: string, suite: (url: string) => void) => {
   const url = testPostgresUrl();
-  if (url) return describe(`${name} (PostgreSQL)`, () => suite(url));
-  const why =
-    'HEARD_TEST_PG_URL is not set; point it at a database, e.g. HEARD_TEST_PG_URL=postgres://postgres@127.0.0.1:5432/test (scripts/postgres.sh ensure makes one)';
-  if (process.env.CI === 'true')
-    return describe(name, () =>
-      it('needs a real PostgreSQL in CI', () => {
-        throw new Error(`PostgreSQL suite not run: ${why}`);
-      }),
-    );
-  process.stderr.write(`\nSKIPPED PostgreSQL suite "${name}": ${why}\n`);
-  return describe.skip(`${name} (SKIPPED: ${why})`, () => suite(''));
+  return describeWithService(
+    'PostgreSQL',
+    name,
+    url ? { value: url, shown: 'PostgreSQL' } : undefined,
+    'HEARD_TEST_PG_URL is not set; point it at a database, e.g. HEARD_TEST_PG_URL=postgres://postgres@127.0.0.1:5432/test (scripts/postgres.sh createdb makes one)',
+    suite,
+    '',
+  );
 };
 
 /** A schema name of its own, so tests sharing a database never see each other's tables. */

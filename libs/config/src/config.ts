@@ -100,11 +100,33 @@ export const describeStoreUrl = (url: string): string => {
  * A PostgreSQL URL for pg, and the schema heard's tables go in (`?schema=name`, heard's own
  * parameter, taken off the URL). Passwords belong in PGPASSWORD or ~/.pgpass, which pg reads.
  */
-export const postgresLocation = (url: string): { url: string; schema?: string } => {
+export interface PostgresLocation {
+  url: string;
+  /** heard's tables go in this schema (search_path); it is made when missing. */
+  schema?: string;
+}
+
+export const postgresLocation = (url: string): PostgresLocation => {
   const u = new URL(url);
   const schema = u.searchParams.get('schema') ?? undefined;
   u.searchParams.delete('schema');
   return { url: u.toString(), ...(schema ? { schema } : {}) };
+};
+
+/**
+ * pg pool settings for a location. The schema name goes into search_path and DDL, so it is
+ * held to plain lower-case letters, digits and _.
+ */
+export const postgresPoolSettings = (location: PostgresLocation, max: number) => {
+  if (location.schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(location.schema))
+    throw new Error(`Schema name ${location.schema}: lower-case letters, digits and _ only`);
+  return {
+    connectionString: location.url,
+    max,
+    // A server that does not answer fails a call in seconds, not at the OS's TCP timeout.
+    connectionTimeoutMillis: 5_000,
+    ...(location.schema ? { options: `-c search_path=${location.schema}` } : {}),
+  };
 };
 
 /** Reads and validates every setting at once, so that one start reports every problem. */

@@ -1,4 +1,5 @@
 import { Client, DatabaseError, Pool, type PoolClient } from 'pg';
+import { postgresPoolSettings, type PostgresLocation } from '@heard/config';
 import type { EventMetadata } from '@heard/domain';
 import { followByReading } from '../catch-up-subscription';
 import {
@@ -16,16 +17,11 @@ import {
   type Subscription,
 } from '../event-store.port';
 
-export interface PostgresEventStoreOptions {
-  url: string;
-  /** Tables go in this schema (search_path); it is made when missing. */
-  schema?: string;
+export interface PostgresEventStoreOptions extends PostgresLocation {
   now?: () => Date;
   /** Read again this often even without a notification. */
   pollIntervalMs?: number;
 }
-
-const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
 /**
  * Every event carries the id of the transaction that wrote it (`tx_id`, xid8) and a global
@@ -102,15 +98,7 @@ export class PostgresEventStore implements EventStore {
   private closed = false;
 
   constructor(private readonly options: PostgresEventStoreOptions) {
-    if (options.schema !== undefined && !SCHEMA_NAME.test(options.schema))
-      throw new Error(`Schema name ${options.schema}: lower-case letters, digits and _ only`);
-    this.pool = new Pool({
-      connectionString: options.url,
-      max: 10,
-      // A server that does not answer fails a call in seconds, not at the OS's TCP timeout.
-      connectionTimeoutMillis: 5_000,
-      ...this.searchPath(),
-    });
+    this.pool = new Pool(postgresPoolSettings(options, 10));
     this.pool.on('error', () => undefined);
     this.now = options.now ?? (() => new Date());
   }
@@ -118,10 +106,6 @@ export class PostgresEventStore implements EventStore {
   /** NOTIFY channels are per database: one per schema, so that stores side by side stay apart. */
   private get channel(): string {
     return this.options.schema ? `heard_events_${this.options.schema}` : 'heard_events';
-  }
-
-  private searchPath() {
-    return this.options.schema ? { options: `-c search_path=${this.options.schema}` } : {};
   }
 
   /** Makes the schema and tables on first use (two processes may race: both are idempotent). */

@@ -1,14 +1,6 @@
 import { Pool, types, type PoolClient, type PoolConfig } from 'pg';
+import { postgresPoolSettings, type PostgresLocation } from '@heard/config';
 import type { ReadStore, ReadTx } from '../read-store.port';
-
-/** Where a PostgreSQL store lives: the URL, and optionally a schema of its own. */
-export interface PostgresLocation {
-  url: string;
-  /** Tables go in this schema (search_path); it is made when missing. Default: the URL's. */
-  schema?: string;
-}
-
-const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
 /**
  * BIGINT and COUNT come back as strings from pg (they may exceed 2^53); heard's are epoch
@@ -67,14 +59,7 @@ export class PostgresReadStore implements ReadStore {
   private ready?: Promise<void>;
 
   constructor(private readonly location: PostgresLocation) {
-    if (location.schema !== undefined && !SCHEMA_NAME.test(location.schema))
-      throw new Error(`Schema name ${location.schema}: lower-case letters, digits and _ only`);
-    this.pool = new Pool({
-      connectionString: location.url,
-      max: 8,
-      types: TYPE_PARSERS,
-      ...(location.schema ? { options: `-c search_path=${location.schema}` } : {}),
-    });
+    this.pool = new Pool({ ...postgresPoolSettings(location, 8), types: TYPE_PARSERS });
     // An idle client that loses its connection must not crash the process.
     this.pool.on('error', () => undefined);
   }
