@@ -15,7 +15,7 @@ import {
   migrateReadStore,
   READ_STORE_SCHEMA_VERSION,
   ReadStoreSchemaTooNew,
-  SqliteReadStore,
+  openReadStore,
 } from '@heard/read-store';
 
 const positiveInt = (value: string) => {
@@ -122,12 +122,10 @@ program
   )
   .action(async (names: string[]) => {
     const config = loadConfig();
-    if (config.readStore.kind !== 'sqlite')
-      throw new Error('HEARD_READ_STORE: only the SQLite read store runs the projections yet');
     // Held for the whole rebuild: a heard starting meanwhile is refused, and the other way round.
     const lock = lockDataFolder(config.dataDir, 'heard rebuild');
     const events = await openEventStore(config.eventStore);
-    const reads = new SqliteReadStore(config.readStore.file);
+    const reads = await openReadStore(config.readStore);
     const projections = defaultProjections(projectionRules(config));
     const runner = new ProjectionRunner(events, reads, projections, undefined, 5000);
     const chosen = names.length ? names : projections.map((p) => p.name);
@@ -161,9 +159,8 @@ program
   )
   .action(async () => {
     const config = loadConfig();
-    if (config.readStore.kind !== 'sqlite') throw new Error('Only the SQLite stores are built yet');
     const lock = lockDataFolder(config.dataDir, 'heard migrate');
-    const reads = new SqliteReadStore(config.readStore.file);
+    const reads = await openReadStore(config.readStore);
     try {
       const applied = await migrateReadStore(reads);
       console.log(

@@ -16,7 +16,7 @@ import {
   ProjectionRunner,
   projectionRules,
 } from '@heard/projections';
-import { READ_STORE, SqliteReadStore, type ReadStore } from '@heard/read-store';
+import { openReadStore, READ_STORE, type ReadStore } from '@heard/read-store';
 import {
   EventPublisher,
   InProcessTransport,
@@ -60,11 +60,6 @@ const openTransport = async (config: HeardConfig): Promise<MessageTransport> => 
   await transport.connect();
   await transport.ensureTopics();
   return transport;
-};
-
-const openReadStore = (config: HeardConfig): ReadStore => {
-  if (config.readStore.kind === 'sqlite') return new SqliteReadStore(config.readStore.file);
-  throw new Error(`HEARD_READ_STORE: the ${config.readStore.kind} adapter is not built yet`);
 };
 
 const DATA_FOLDER_LOCK = Symbol('DataFolderLock');
@@ -222,7 +217,7 @@ export class HeardModule {
         { provide: HEARD_CONFIG, useValue: config },
         { provide: DATA_FOLDER_LOCK, useValue: lock ?? null },
         { provide: EVENT_STORE, useFactory: () => openEventStore(config.eventStore) },
-        { provide: READ_STORE, useFactory: () => openReadStore(config) },
+        { provide: READ_STORE, useFactory: () => openReadStore(config.readStore) },
         {
           provide: ProjectionRunner,
           inject: [EVENT_STORE, READ_STORE],

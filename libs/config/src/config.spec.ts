@@ -75,12 +75,12 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ HEARD_EVENT_STORE: 'esdb://localhost:2113' })).toThrow(
       /HEARD_EVENT_STORE=esdb:\/\/localhost:2113: the esdb adapter is not built yet/,
     );
-    expect(() => loadConfig({ HEARD_READ_STORE: 'postgres://heard:s3cret@db/heard' })).toThrow(
-      /HEARD_READ_STORE=postgres:\/\/heard:\*\*\*@db\/heard: heard does not keep its read models in PostgreSQL yet/,
+    expect(() => loadConfig({ HEARD_READ_STORE: 'esdb://heard:s3cret@db:2113' })).toThrow(
+      /HEARD_READ_STORE=esdb:\/\/heard:\*\*\*@db:2113: the esdb adapter is not built yet/,
     );
     let message = '';
     try {
-      loadConfig({ HEARD_READ_STORE: 'postgres://heard:s3cret@db/heard' });
+      loadConfig({ HEARD_READ_STORE: 'esdb://heard:s3cret@db:2113' });
     } catch (error) {
       message = (error as Error).message;
     }

@@ -211,9 +211,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): HeardConfig =>
     }
     if (!allowed.includes(location.kind))
       problems.push(
-        location.kind === 'postgres' && name === 'HEARD_READ_STORE'
-          ? `${name}=${shown}: heard does not keep its read models in PostgreSQL yet (the adapter passes the read-store contract; the projections and reports are not moved to it); use sqlite or sqlite:PATH`
-          : `${name}=${shown}: the ${location.kind} adapter is not built yet; use sqlite or sqlite:PATH`,
+        `${name}=${shown}: the ${location.kind} adapter is not built yet; use sqlite, sqlite:PATH or postgres://…`,
       );
     return location;
   };
@@ -238,7 +236,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): HeardConfig =>
       read('HEARD_OPS_PORT') === undefined ? undefined : integer('HEARD_OPS_PORT', 0, 0, 65535),
     dataDir,
     eventStore: store('HEARD_EVENT_STORE', 'events.db', ['sqlite', 'postgres']),
-    readStore: store('HEARD_READ_STORE', 'read-models.db', ['sqlite']),
+    readStore: store('HEARD_READ_STORE', 'read-models.db', ['sqlite', 'postgres']),
     kafkaBrokers: brokers,
     kafkaPartitions: integer('HEARD_KAFKA_PARTITIONS', 3, 1, 1000),
     kafkaReplicationFactor: integer('HEARD_KAFKA_REPLICATION_FACTOR', 1, 1, 10),

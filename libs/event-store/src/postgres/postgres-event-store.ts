@@ -116,7 +116,14 @@ export class PostgresEventStore implements EventStore {
         // One process at a time: CREATE … IF NOT EXISTS can still collide on the catalog.
         await client.query('SELECT pg_advisory_lock(hashtext($1))', ['heard-event-store-ddl']);
         if (this.options.schema)
-          await client.query(`CREATE SCHEMA IF NOT EXISTS ${this.options.schema}`);
+          await client
+            .query(`CREATE SCHEMA IF NOT EXISTS ${this.options.schema}`)
+            .catch((error: unknown) => {
+              // Made at the same moment by another store (the read store in the same schema).
+              if (error instanceof DatabaseError && ['23505', '42P06'].includes(error.code ?? ''))
+                return;
+              throw error;
+            });
         await client.query(DDL);
       } finally {
         await client.query('SELECT pg_advisory_unlock(hashtext($1))', ['heard-event-store-ddl']);

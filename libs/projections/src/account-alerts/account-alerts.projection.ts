@@ -24,12 +24,12 @@ export const accountAlertsProjection = (rule: AccountAlertRule): Projection => (
     CREATE TABLE IF NOT EXISTS aa_cases (
       case_id    TEXT    PRIMARY KEY,
       account_id TEXT    NOT NULL,
-      open       INTEGER NOT NULL
+      open       BIGINT NOT NULL
     );
     CREATE TABLE IF NOT EXISTS aa_accounts (
       account_id TEXT    PRIMARY KEY,
-      open_cases INTEGER NOT NULL,
-      alerting   INTEGER NOT NULL
+      open_cases BIGINT NOT NULL,
+      alerting   BIGINT NOT NULL
     );`,
 
   async apply(events: RecordedEvent[], tx: ReadTx) {

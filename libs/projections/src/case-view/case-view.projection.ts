@@ -42,7 +42,7 @@ export const caseViewProjection: Projection = {
       holder_team     TEXT,
       opened_at       TEXT NOT NULL,
       updated_at      TEXT NOT NULL,
-      revision        INTEGER NOT NULL,
+      revision        BIGINT NOT NULL,
       state           TEXT NOT NULL
     );
     CREATE INDEX IF NOT EXISTS case_view_customer ON case_view (customer_id);

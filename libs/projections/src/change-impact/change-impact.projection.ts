@@ -19,12 +19,12 @@ export const changeImpactProjection: Projection = {
     CREATE TABLE IF NOT EXISTS ci_contacts (
       position  TEXT    PRIMARY KEY,
       case_id   TEXT    NOT NULL,
-      at_ms     BIGINT  NOT NULL,
+      at_ms     BIGINT NOT NULL,
       day       TEXT    NOT NULL,
       channel   TEXT    NOT NULL,
       category  TEXT    NOT NULL,
       product   TEXT,
-      opening   INTEGER NOT NULL
+      opening   BIGINT NOT NULL
     );
     CREATE INDEX IF NOT EXISTS ci_contacts_by_time ON ci_contacts (at_ms);
     CREATE TABLE IF NOT EXISTS ci_cases (
@@ -38,7 +38,7 @@ export const changeImpactProjection: Projection = {
       description  TEXT    NOT NULL,
       product      TEXT,
       effective_at TEXT    NOT NULL,
-      effective_ms BIGINT  NOT NULL,
+      effective_ms BIGINT NOT NULL,
       announced_at TEXT    NOT NULL
     );`,
 

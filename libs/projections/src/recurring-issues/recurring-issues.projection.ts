@@ -76,14 +76,14 @@ export const recurringIssuesProjection = (rule: SpikeRule): Projection => ({
       category     TEXT    NOT NULL,
       channel      TEXT    NOT NULL,
       opened_at    TEXT    NOT NULL,
-      opened_ms    BIGINT  NOT NULL,
+      opened_ms    BIGINT NOT NULL,
       opened_day   TEXT    NOT NULL,
       group_key    TEXT    NOT NULL,
       issue_id     TEXT,
       status       TEXT    NOT NULL,
-      contacts     INTEGER NOT NULL,
-      resolutions  INTEGER NOT NULL,
-      rejections   INTEGER NOT NULL,
+      contacts     BIGINT NOT NULL,
+      resolutions  BIGINT NOT NULL,
+      rejections   BIGINT NOT NULL,
       confirmed_ms BIGINT,
       summary      TEXT    NOT NULL,
       text         TEXT    NOT NULL
@@ -93,7 +93,7 @@ export const recurringIssuesProjection = (rule: SpikeRule): Projection => ({
     CREATE TABLE IF NOT EXISTS ri_daily (
       group_key TEXT    NOT NULL,
       day       TEXT    NOT NULL,
-      cases     INTEGER NOT NULL,
+      cases     BIGINT NOT NULL,
       PRIMARY KEY (group_key, day)
     );
     CREATE INDEX IF NOT EXISTS ri_daily_by_day ON ri_daily (day);
@@ -108,14 +108,14 @@ export const recurringIssuesProjection = (rule: SpikeRule): Projection => ({
       team         TEXT,
       owner        TEXT,
       fix_release  TEXT,
-      spiking      INTEGER NOT NULL,
-      transitions  INTEGER NOT NULL,
+      spiking      BIGINT NOT NULL,
+      transitions  BIGINT NOT NULL,
       appeared_at  TEXT,
       changed_at   TEXT
     );
     CREATE TABLE IF NOT EXISTS ri_meta (
       name  TEXT    PRIMARY KEY,
-      value INTEGER NOT NULL
+      value BIGINT NOT NULL
     );`,
 
   async apply(events: RecordedEvent[], tx: ReadTx) {

@@ -40,7 +40,7 @@ export const timelineProjection: Projection = {
   // 2: positions are opaque text
   version: 2,
   tables: ['timeline_entries', 'timeline_cases', 'customer_summaries'],
-  schema: () => `
+  schema: (dialect) => `
     CREATE TABLE IF NOT EXISTS timeline_entries (
       customer_id TEXT    NOT NULL,
       position    TEXT    NOT NULL,
@@ -55,7 +55,7 @@ export const timelineProjection: Projection = {
     CREATE TABLE IF NOT EXISTS timeline_cases (
       case_id     TEXT PRIMARY KEY,
       customer_id TEXT NOT NULL
-    ) WITHOUT ROWID;
+    )${dialect === 'sqlite' ? ' WITHOUT ROWID' : ''};
     CREATE TABLE IF NOT EXISTS customer_summaries (
       customer_id TEXT PRIMARY KEY,
       summary     TEXT NOT NULL,

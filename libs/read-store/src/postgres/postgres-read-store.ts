@@ -1,4 +1,4 @@
-import { Pool, types, type PoolClient, type PoolConfig } from 'pg';
+import { DatabaseError, Pool, types, type PoolClient, type PoolConfig } from 'pg';
 import { postgresPoolSettings, type PostgresLocation } from '@heard/config';
 import type { ReadStore, ReadTx } from '../read-store.port';
 
@@ -70,6 +70,9 @@ export class PostgresReadStore implements ReadStore {
       ? this.pool.query(`CREATE SCHEMA IF NOT EXISTS ${this.location.schema}`).then(
           () => undefined,
           (error: unknown) => {
+            // Made at the same moment by another store (the event store in the same schema).
+            if (error instanceof DatabaseError && ['23505', '42P06'].includes(error.code ?? ''))
+              return;
             this.ready = undefined; // the server may be back next time
             throw error;
           },

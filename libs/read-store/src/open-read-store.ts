@@ -1,0 +1,30 @@
+import { postgresLocation, StoreUnreachable, type StoreLocation } from '@heard/config';
+import { PostgresReadStore } from './postgres/postgres-read-store';
+import type { ReadStore } from './read-store.port';
+import { SqliteReadStore } from './sqlite/sqlite-read-store';
+
+/**
+ * The read store a setting names, checked: a PostgreSQL server that does not answer stops
+ * here with the setting's name, not at the first projection batch.
+ */
+export const openReadStore = async (
+  location: StoreLocation,
+  setting = 'HEARD_READ_STORE',
+): Promise<ReadStore> => {
+  switch (location.kind) {
+    case 'sqlite':
+      return new SqliteReadStore(location.file);
+    case 'postgres': {
+      const store = new PostgresReadStore(postgresLocation(location.url));
+      try {
+        await store.query('SELECT 1');
+      } catch (error) {
+        await store.close().catch(() => undefined);
+        throw new StoreUnreachable(setting, location.url, error);
+      }
+      return store;
+    }
+    case 'esdb':
+      throw new Error(`${setting}: EventStoreDB holds events, not read models`);
+  }
+};
