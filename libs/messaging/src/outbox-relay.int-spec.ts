@@ -8,6 +8,7 @@ import {
   SqliteReadStore,
   type ReadStore,
 } from '@heard/read-store';
+import { testOutboundMessage } from '../../read-store/src/testing/outbox.contract';
 import { InProcessTransport } from './in-process/in-process-transport';
 import { OutboxRelay } from './outbox-relay';
 import { topicNames } from './topics';
@@ -83,15 +84,7 @@ describe('OutboxRelay', () => {
     await stores[0]!.transaction((tx) =>
       enqueueOutbound(
         tx,
-        ids.map((id, i) => ({
-          id,
-          topic: 'account-alerts' as const,
-          type: 'heard.test',
-          key: `k-${i % 7}`,
-          subject: 's',
-          time: '2026-05-01T00:00:00.000Z',
-          data: { i },
-        })),
+        ids.map((id, i) => testOutboundMessage(id, i)),
       ),
     );
     const transports = stores.map(() => new InProcessTransport());

@@ -8,7 +8,8 @@ export interface TwoStoresFixture {
   teardown(): Promise<void>;
 }
 
-const message = (id: string, i = 0) => ({
+/** An outbound message for tests: its id, and `i` in its data and key. */
+export const testOutboundMessage = (id: string, i = 0) => ({
   id,
   topic: 'account-alerts' as const,
   type: 'heard.test',
@@ -45,7 +46,11 @@ export const describeOutboxContract = (name: string, open: () => Promise<TwoStor
       for (const store of [a, b])
         added.push(
           await store.transaction((tx) =>
-            enqueueOutbound(tx, [message('same'), message('same'), message(`own-${added.length}`)]),
+            enqueueOutbound(tx, [
+              testOutboundMessage('same'),
+              testOutboundMessage('same'),
+              testOutboundMessage(`own-${added.length}`),
+            ]),
           ),
         );
       expect(added.map((list) => list.map((m) => m.id))).toEqual([['same', 'own-0'], ['own-1']]);
@@ -60,7 +65,7 @@ export const describeOutboxContract = (name: string, open: () => Promise<TwoStor
       await a.transaction((tx) =>
         enqueueOutbound(
           tx,
-          ids.map((id, i) => message(id, i)),
+          ids.map((id, i) => testOutboundMessage(id, i)),
         ),
       );
       const taken: Record<string, string[]> = { one: [], two: [] };
@@ -101,7 +106,7 @@ export const describeOutboxContract = (name: string, open: () => Promise<TwoStor
 
     it('gives a relay its own claims again, and another relay a claim that ran out', async () => {
       await migrateReadStore(a);
-      await a.transaction((tx) => enqueueOutbound(tx, [message('x')]));
+      await a.transaction((tx) => enqueueOutbound(tx, [testOutboundMessage('x')]));
       const now = Date.now();
       expect((await claimOutbound(a, 'one', 10, 1_000, now)).map((m) => m.id)).toEqual(['x']);
       expect(await claimOutbound(b, 'two', 10, 1_000, now + 10)).toEqual([]);
