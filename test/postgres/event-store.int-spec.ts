@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import {
+  EventStoreSchemaTooNew,
+  openEventStore,
   PostgresEventStore,
   START,
   WrongExpectedRevision,
@@ -31,6 +33,30 @@ describeWithPostgres('PostgresEventStore', (url) => {
         await dropSchema(url, schema);
       },
     });
+  });
+
+  it('records its schema version, and refuses a store a newer heard migrated', async () => {
+    const schema = uniqueSchema();
+    const location = { kind: 'postgres' as const, url: `${url}?schema=${schema}` };
+    try {
+      await (await openEventStore(location)).close();
+      const admin = new Client({ connectionString: url });
+      await admin.connect();
+      try {
+        const { rows } = await admin.query(`SELECT version FROM ${schema}.event_store_schema`);
+        expect(rows).toEqual([{ version: 1 }]);
+        await admin.query(`UPDATE ${schema}.event_store_schema SET version = 7`);
+      } finally {
+        await admin.end();
+      }
+      const refused = await openEventStore(location).catch((e: unknown) => e);
+      expect(refused).toBeInstanceOf(EventStoreSchemaTooNew);
+      expect((refused as Error).message).toContain(
+        "The event store's schema is at version 7, newer than this heard knows (1)",
+      );
+    } finally {
+      await dropSchema(url, schema);
+    }
   });
 
   describe('several processes on one store', () => {

@@ -2,20 +2,26 @@ import 'reflect-metadata';
 import { Command, InvalidArgumentError } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
 import {
-  ConfigError,
-  DataFolderLocked,
   loadConfig,
   lockDataFolder,
-  StoreUnreachable,
+  StartRefused,
+  storesAreShared,
+  type HeardConfig,
 } from '@heard/config';
 import { answerDueFollowUps, DEMO_DEFAULTS, demoHistory, loadOverHttp } from '@heard/demo';
-import { openEventStore, START } from '@heard/event-store';
+import {
+  openEventStore,
+  POSTGRES_EVENT_STORE_MIGRATIONS,
+  SQLITE_EVENT_STORE_MIGRATIONS,
+  START,
+} from '@heard/event-store';
 import { defaultProjections, ProjectionRunner, projectionRules } from '@heard/projections';
 import {
   migrateReadStore,
   READ_STORE_SCHEMA_VERSION,
-  ReadStoreSchemaTooNew,
+  openLeases,
   openReadStore,
+  type Leases,
 } from '@heard/read-store';
 
 const positiveInt = (value: string) => {
@@ -111,9 +117,27 @@ program
     },
   );
 
+const holdProjectionsLease = async (config: HeardConfig): Promise<Leases> => {
+  const leases = openLeases(config.readStore, { log: () => undefined, error: () => undefined });
+  await leases.run('projections', {
+    start: () => Promise.resolve(),
+    stop: () => Promise.resolve(),
+  });
+  const [lease] = leases.status();
+  if (!lease?.held) {
+    await leases.close();
+    throw new StartRefused(
+      `heard rebuild: ${lease?.holder ? `the instance ${lease.holder}` : 'another instance'} runs the projections; stop every instance with the projections role (HEARD_ROLES) first`,
+    );
+  }
+  return leases;
+};
+
 program
   .command('rebuild')
-  .description('Rebuild read models from the first event (run while heard is stopped)')
+  .description(
+    'Rebuild read models from the first event (run while heard, or every instance with the projections role, is stopped)',
+  )
   .argument(
     '[projections...]',
     `which ones (default: all): ${defaultProjections()
@@ -123,7 +147,11 @@ program
   .action(async (names: string[]) => {
     const config = loadConfig();
     // Held for the whole rebuild: a heard starting meanwhile is refused, and the other way round.
-    const lock = lockDataFolder(config.dataDir, 'heard rebuild');
+    const lock = storesAreShared(config)
+      ? undefined
+      : lockDataFolder(config.dataDir, 'heard rebuild');
+    // On shared stores, the projections' lease: no instance applies them while they are rebuilt.
+    const leases = await holdProjectionsLease(config);
     const events = await openEventStore(config.eventStore);
     const reads = await openReadStore(config.readStore);
     const projections = defaultProjections(projectionRules(config));
@@ -148,40 +176,46 @@ program
       await runner.stop();
       await reads.close();
       await events.close();
-      lock.release();
+      await leases.close();
+      lock?.release();
     }
   });
 
 program
   .command('migrate')
   .description(
-    'Bring the read store schema up to date (heard also does it at start); the event store needs none yet',
+    "Bring both stores' schemas up to date (heard also does it at start); refuses a store a newer heard migrated",
   )
   .action(async () => {
     const config = loadConfig();
-    const lock = lockDataFolder(config.dataDir, 'heard migrate');
-    const reads = await openReadStore(config.readStore);
+    const lock = storesAreShared(config)
+      ? undefined
+      : lockDataFolder(config.dataDir, 'heard migrate');
     try {
-      const applied = await migrateReadStore(reads);
-      console.log(
-        applied.length
-          ? `read store: applied ${applied.map((v) => `version ${v}`).join(', ')}; now at ${READ_STORE_SCHEMA_VERSION}`
-          : `read store: already at version ${READ_STORE_SCHEMA_VERSION}`,
-      );
+      // Opening the event store applies its migrations.
+      await (await openEventStore(config.eventStore)).close();
+      const migrations =
+        config.eventStore.kind === 'postgres'
+          ? POSTGRES_EVENT_STORE_MIGRATIONS
+          : SQLITE_EVENT_STORE_MIGRATIONS;
+      console.log(`event store: at version ${migrations[migrations.length - 1]!.version}`);
+      const reads = await openReadStore(config.readStore);
+      try {
+        const applied = await migrateReadStore(reads);
+        console.log(
+          applied.length
+            ? `read store: applied ${applied.map((v) => `version ${v}`).join(', ')}; now at ${READ_STORE_SCHEMA_VERSION}`
+            : `read store: already at version ${READ_STORE_SCHEMA_VERSION}`,
+        );
+      } finally {
+        await reads.close();
+      }
     } finally {
-      await reads.close();
-      lock.release();
+      lock?.release();
     }
   });
 
 program.parseAsync().catch((error: unknown) => {
-  console.error(
-    error instanceof ConfigError ||
-      error instanceof DataFolderLocked ||
-      error instanceof ReadStoreSchemaTooNew ||
-      error instanceof StoreUnreachable
-      ? `heard: ${error.message}`
-      : error,
-  );
+  console.error(error instanceof StartRefused ? `heard: ${error.message}` : error);
   process.exit(1);
 });

@@ -1,15 +1,13 @@
 import 'reflect-metadata';
-import { ConfigError, DataFolderLocked, loadConfig, StoreUnreachable } from '@heard/config';
+import { loadConfig, StartRefused } from '@heard/config';
 import { createHeardApp } from '@heard/api';
-import { ReadStoreSchemaTooNew } from '@heard/read-store';
-import { KafkaUnavailable } from '@heard/messaging';
 
 const main = async () => {
   let config;
   try {
     config = loadConfig();
   } catch (error) {
-    if (error instanceof ConfigError) {
+    if (error instanceof StartRefused) {
       console.error(`heard cannot start.\n${error.message}`);
       process.exit(1);
     }
@@ -20,12 +18,7 @@ const main = async () => {
     const app = await createHeardApp(config);
     await app.listen(config.port, config.host);
   } catch (error) {
-    if (
-      error instanceof KafkaUnavailable ||
-      error instanceof DataFolderLocked ||
-      error instanceof ReadStoreSchemaTooNew ||
-      error instanceof StoreUnreachable
-    ) {
+    if (error instanceof StartRefused) {
       console.error(`heard cannot start.\n${error.message}`);
       process.exit(1);
     }

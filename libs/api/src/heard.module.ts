@@ -12,11 +12,18 @@ import { HEARD_CONFIG, type DataFolderLock, type HeardConfig } from '@heard/conf
 import { EVENT_STORE, openEventStore, type EventStore } from '@heard/event-store';
 import {
   defaultProjections,
-  enqueueDueFollowUps,
+  FollowUpScheduler,
   ProjectionRunner,
   projectionRules,
 } from '@heard/projections';
-import { openReadStore, READ_STORE, type ReadStore } from '@heard/read-store';
+import {
+  LEASES,
+  openLeases,
+  openReadStore,
+  READ_STORE,
+  type Leases,
+  type ReadStore,
+} from '@heard/read-store';
 import {
   EventPublisher,
   InProcessTransport,
@@ -79,10 +86,13 @@ class Lifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
     private readonly publisher: EventPublisher,
     private readonly intake: CommandIntake,
     private readonly relay: OutboxRelay,
+    private readonly scheduler: FollowUpScheduler,
     private readonly watch: HealthWatch,
+    @Inject(LEASES) private readonly leases: Leases,
     @Inject(DATA_FOLDER_LOCK) private readonly lock: DataFolderLock | null,
   ) {}
   private stopPoking?: () => void;
+  private closing = false;
 
   async onApplicationBootstrap() {
     this.metrics.gauge(
@@ -162,33 +172,60 @@ class Lifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
           set({ part }, health.status === 'up' ? 1 : 0);
       },
     );
-    await this.runner.start();
-    // Whatever a batch put in the outbox goes out now, not at the next tick.
-    this.stopPoking = this.runner.onApplied(() => this.relay.poke());
-    await this.relay.start();
-    if (this.transport.kind === 'kafka') {
-      await this.publisher.start();
-      if (this.config.kafkaIntakeConsumers > 0) await this.intake.start();
-      this.logger.log(
-        `Kafka: publishing every event to ${topicNames(this.config.kafkaTopicPrefix).caseEvents}; intake from ${topicNames(this.config.kafkaTopicPrefix).commands} (group ${this.config.kafkaIntakeGroup}, ${this.config.kafkaIntakeConsumers} consumer(s))`,
-      );
-    }
+    await this.startRoles();
     this.logger.log(
-      `Projections following the store: ${this.runner
+      `Roles: ${this.config.roles.join(', ')}; projections ${this.runner
         .status()
         .map((p) => `${p.name}@${p.position}`)
         .join(', ')}`,
     );
   }
 
+  /**
+   * The roles of HEARD_ROLES. The single-active ones run under a lease each (this process's
+   * at once on the embedded default; on PostgreSQL, one instance's at a time). A process
+   * that does not run the projections follows their shared checkpoints (read-your-writes).
+   */
+  private async startRoles(): Promise<void> {
+    const roles = new Set(this.config.roles);
+    const kafka = this.transport.kind === 'kafka';
+    if (roles.has('projections')) {
+      await this.leases.run('projections', {
+        start: () => this.runner.start(),
+        // Lost to another instance: follow its checkpoints instead.
+        stop: async () => {
+          await this.runner.stop();
+          if (!this.closing) await this.runner.observe();
+        },
+      });
+      if (!this.holds('projections')) await this.runner.observe();
+    } else await this.runner.observe();
+    // Whatever a batch put in the outbox goes out now, not at the next tick.
+    this.stopPoking = this.runner.onApplied(() => this.relay.poke());
+    if (roles.has('relay')) await this.leases.run('relay', this.relay);
+    if (roles.has('scheduler')) await this.leases.run('scheduler', this.scheduler);
+    if (kafka && roles.has('publisher')) await this.leases.run('publisher', this.publisher);
+    if (kafka && roles.has('intake') && this.config.kafkaIntakeConsumers > 0)
+      await this.intake.start();
+    if (kafka)
+      this.logger.log(
+        `Kafka: ${roles.has('publisher') ? `publishing every event to ${topicNames(this.config.kafkaTopicPrefix).caseEvents}` : 'not publishing here'}; ${roles.has('intake') ? `intake from ${topicNames(this.config.kafkaTopicPrefix).commands} (group ${this.config.kafkaIntakeGroup}, ${this.config.kafkaIntakeConsumers} consumer(s))` : 'no intake here'}`,
+      );
+  }
+
+  private holds(lease: string): boolean {
+    return this.leases.status().some((l) => l.name === lease && l.held);
+  }
+
   // After the HTTP server closed: no request can reach a closed store.
   async onApplicationShutdown() {
+    this.closing = true;
     this.stopPoking?.();
-    await this.relay.stop();
     await this.intake.stop();
-    await this.publisher.stop();
-    await this.transport.close();
+    // Stops the leased roles (relay, scheduler, publisher, projections) and lets go of them.
+    await this.leases.close();
     await this.runner.stop();
+    await this.transport.close();
     await this.reads.close();
     await this.events.close();
     this.lock?.release();
@@ -260,10 +297,33 @@ export class HeardModule {
               intervalMs: config.schedulerIntervalMs,
               maxBatchBytes: config.kafkaMaxBatchBytes,
               topics: topicNames(config.kafkaTopicPrefix),
-              beforeRelay: () => enqueueDueFollowUps(reads, Date.now()),
               logger: {
                 error: (m, e) => logger.error(m, e instanceof Error ? e.stack : String(e)),
               },
+            });
+          },
+        },
+        {
+          provide: FollowUpScheduler,
+          inject: [READ_STORE, OutboxRelay],
+          useFactory: (reads: ReadStore, relay: OutboxRelay) => {
+            const logger = new Logger('scheduler');
+            return new FollowUpScheduler(reads, {
+              intervalMs: config.schedulerIntervalMs,
+              onQueued: () => relay.poke(),
+              logger: {
+                error: (m, e) => logger.error(m, e instanceof Error ? e.stack : String(e)),
+              },
+            });
+          },
+        },
+        {
+          provide: LEASES,
+          useFactory: () => {
+            const logger = new Logger('leases');
+            return openLeases(config.readStore, {
+              log: (m) => logger.log(m),
+              error: (m, e) => logger.error(m, e instanceof Error ? e.stack : String(e)),
             });
           },
         },
@@ -283,6 +343,7 @@ export class HeardModule {
         READ_STORE,
         MESSAGE_TRANSPORT,
         EventPublisher,
+        LEASES,
         Metrics,
         OpsListener,
         HEARD_CONFIG,

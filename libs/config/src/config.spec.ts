@@ -14,7 +14,36 @@ describe('loadConfig', () => {
       bodyLimitBytes: 65536,
       spikeRule: { windowDays: 7, baselineDays: 28, minCases: 10, ratio: 2 },
       accountAlertOpenCases: 5,
+      roles: ['api', 'intake', 'projections', 'publisher', 'relay', 'scheduler'],
     });
+  });
+
+  it('runs some roles only on shared stores, and names a role it does not know', () => {
+    const shared = {
+      HEARD_EVENT_STORE: 'postgres://db/heard',
+      HEARD_READ_STORE: 'postgres://db/heard',
+    };
+    expect(loadConfig({ ...shared, HEARD_ROLES: ' intake, api ' }).roles).toEqual([
+      'api',
+      'intake',
+    ]);
+    const problems = (env: NodeJS.ProcessEnv) => {
+      try {
+        loadConfig(env);
+      } catch (error) {
+        return (error as ConfigError).problems;
+      }
+      return [];
+    };
+    expect(problems({ ...shared, HEARD_ROLES: 'api,workers' })).toEqual([
+      'HEARD_ROLES: "workers" is not a role; roles are api, intake, projections, publisher, relay, scheduler',
+    ]);
+    expect(problems({ HEARD_EVENT_STORE: 'postgres://db/heard', HEARD_ROLES: 'api' })).toEqual([
+      'HEARD_ROLES=api: an instance that runs only some roles shares its stores with the others; set HEARD_EVENT_STORE and HEARD_READ_STORE to postgres://… (SQLite files belong to one process)',
+    ]);
+    expect(problems({ ...shared, HEARD_ROLES: ',' })).toEqual([
+      'HEARD_ROLES: name at least one of api, intake, projections, publisher, relay, scheduler',
+    ]);
   });
 
   it('reads the spike rule and the alert threshold, and refuses a ratio that is not a number', () => {

@@ -1,3 +1,4 @@
+import { StartRefused } from './start-refused';
 import { join, resolve } from 'node:path';
 
 export type StoreLocation =
@@ -5,7 +6,13 @@ export type StoreLocation =
   | { kind: 'postgres'; url: string }
   | { kind: 'esdb'; url: string };
 
+/** What a heard process runs (HEARD_ROLES); see the README's "Several instances". */
+export const ROLES = ['api', 'intake', 'projections', 'publisher', 'relay', 'scheduler'] as const;
+export type Role = (typeof ROLES)[number];
+
 export interface HeardConfig {
+  /** What this process runs (all by default). */
+  roles: Role[];
   port: number;
   host: string;
   /**
@@ -62,7 +69,7 @@ export interface HeardConfig {
 export const batchBodyLimitOf = (bodyLimitBytes: number) => Math.max(bodyLimitBytes, 1 << 20) * 16;
 
 /** A setting that cannot be used; the message names it and says what is accepted. */
-export class ConfigError extends Error {
+export class ConfigError extends StartRefused {
   override readonly name = 'ConfigError';
   constructor(readonly problems: string[]) {
     super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
@@ -75,7 +82,7 @@ const SIZE = /^(\d+)(b|kb|mb)?$/i;
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 /** A store heard could not reach at start, named by its setting; the URL's password is never shown. */
-export class StoreUnreachable extends Error {
+export class StoreUnreachable extends StartRefused {
   override readonly name = 'StoreUnreachable';
   constructor(setting: string, url: string, cause: unknown) {
     super(
@@ -229,7 +236,17 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): HeardConfig =>
   if (!LOG_LEVELS.includes(logLevel))
     problems.push(`HEARD_LOG_LEVEL=${logLevel}: must be one of ${LOG_LEVELS.join(', ')}`);
 
+  const roles = (read('HEARD_ROLES') ?? ROLES.join(','))
+    .split(',')
+    .map((r) => r.trim())
+    .filter(Boolean);
+  for (const role of roles)
+    if (!(ROLES as readonly string[]).includes(role))
+      problems.push(`HEARD_ROLES: "${role}" is not a role; roles are ${ROLES.join(', ')}`);
+  if (roles.length === 0) problems.push(`HEARD_ROLES: name at least one of ${ROLES.join(', ')}`);
+
   const config: HeardConfig = {
+    roles: ROLES.filter((r) => roles.includes(r)),
     port: integer('PORT', 3000, 0, 65535),
     host: read('HEARD_HOST') ?? '0.0.0.0',
     opsPort:
@@ -269,6 +286,13 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): HeardConfig =>
   };
   if (config.opsPort !== undefined && config.opsPort !== 0 && config.opsPort === config.port)
     problems.push(`HEARD_OPS_PORT=${config.opsPort}: must differ from PORT`);
+  if (
+    config.roles.length < ROLES.length &&
+    (config.eventStore.kind === 'sqlite' || config.readStore.kind === 'sqlite')
+  )
+    problems.push(
+      `HEARD_ROLES=${config.roles.join(',')}: an instance that runs only some roles shares its stores with the others; set HEARD_EVENT_STORE and HEARD_READ_STORE to postgres://… (SQLite files belong to one process)`,
+    );
   if (config.requestTimeoutMs < 1000) problems.push('HEARD_REQUEST_TIMEOUT: must be at least 1s');
   if (config.maxEventBytes > config.kafkaMaxBatchBytes)
     problems.push(
@@ -285,3 +309,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): HeardConfig =>
 };
 
 export const HEARD_CONFIG = Symbol('HeardConfig');
+
+/** Both stores are servers: the data folder holds nothing that needs one process at a time. */
+export const storesAreShared = (config: Pick<HeardConfig, 'eventStore' | 'readStore'>) =>
+  config.eventStore.kind !== 'sqlite' && config.readStore.kind !== 'sqlite';

@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { StartRefused } from './start-refused';
 
 /** Who holds a data folder: written beside the lock by the holder, read by whoever is refused. */
 export interface LockHolder {
@@ -13,7 +14,7 @@ export interface LockHolder {
 }
 
 /** Another process holds the data folder; the message names it. */
-export class DataFolderLocked extends Error {
+export class DataFolderLocked extends StartRefused {
   override readonly name = 'DataFolderLocked';
   constructor(
     readonly dataDir: string,

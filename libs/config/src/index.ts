@@ -1,2 +1,3 @@
 export * from './config';
 export * from './data-folder-lock';
+export * from './start-refused';

@@ -4,3 +4,4 @@ export * from './sqlite/sqlite-event-store';
 export * from './sqlite/wal-checkpointer';
 export * from './postgres/postgres-event-store';
 export * from './open-event-store';
+export * from './schema-version';

@@ -1,4 +1,9 @@
-import { postgresLocation, StoreUnreachable, type StoreLocation } from '@heard/config';
+import {
+  postgresLocation,
+  StartRefused,
+  StoreUnreachable,
+  type StoreLocation,
+} from '@heard/config';
 import type { EventStore } from './event-store.port';
 import { PostgresEventStore } from './postgres/postgres-event-store';
 import { SqliteEventStore } from './sqlite/sqlite-event-store';
@@ -20,6 +25,8 @@ export const openEventStore = async (
         await store.head();
       } catch (error) {
         await store.close().catch(() => undefined);
+        // It answered, and refused (a schema newer than this heard).
+        if (error instanceof StartRefused) throw error;
         throw new StoreUnreachable(setting, location.url, error);
       }
       return store;

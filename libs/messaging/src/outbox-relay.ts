@@ -42,8 +42,8 @@ export const toOutboundMessage = (m: StoredOutboundMessage): Message => {
 /**
  * Sends the outbox to the outbound topics, oldest first, and marks each message sent once
  * the transport acknowledged it: at least once, with ce_id (the message id) as the dedup
- * key. It runs every interval (after `beforeRelay`, which queues the follow-ups that came
- * due) and, to send only, whenever the projections committed a batch.
+ * key. It runs every interval and whenever it is poked (the projections committed a batch,
+ * the scheduler queued follow-ups that came due).
  */
 export class OutboxRelay {
   private timer?: NodeJS.Timeout;
@@ -54,9 +54,6 @@ export class OutboxRelay {
   private stopped = true;
   /** Names this relay's claims on the outbox. */
   private readonly relayId = `relay-${randomUUID()}`;
-  // Only the interval's passes look for due follow-ups: a pass after every projection batch
-  // would add a write transaction to each one.
-  private dueCheck = false;
 
   constructor(
     private readonly reads: ReadStore,
@@ -67,7 +64,6 @@ export class OutboxRelay {
       batchSize?: number;
       /** Bytes per send, under the broker's message.max.bytes. */
       maxBatchBytes?: number;
-      beforeRelay?: () => Promise<unknown>;
       logger?: RelayLogger;
     },
   ) {}
@@ -75,14 +71,8 @@ export class OutboxRelay {
   async start(): Promise<void> {
     await migrateReadStore(this.reads);
     this.stopped = false;
-    this.timer = setInterval(() => this.tick(), this.options.intervalMs);
+    this.timer = setInterval(() => this.poke(), this.options.intervalMs);
     this.timer.unref();
-    this.tick();
-  }
-
-  /** The scheduled pass: queue what came due, then send. */
-  private tick(): void {
-    this.dueCheck = true;
     this.poke();
   }
 
@@ -100,10 +90,6 @@ export class OutboxRelay {
     do {
       this.again = false;
       try {
-        if (this.dueCheck) {
-          this.dueCheck = false;
-          await this.options.beforeRelay?.();
-        }
         while ((await this.relayOnce()) === (this.options.batchSize ?? 500) && !this.stopped);
       } catch (error) {
         // The next pass (interval or batch) retries from the same place.

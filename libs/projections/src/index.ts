@@ -19,6 +19,7 @@ export * from './timeline/timeline.projection';
 export * from './timeline/customer-summary';
 export * from './follow-ups/follow-ups.projection';
 export * from './follow-ups/follow-ups.queries';
+export * from './follow-ups/follow-up-scheduler';
 export * from './recurring-issues/spike-rule';
 export * from './recurring-issues/recurring-issues.projection';
 export * from './recurring-issues/recurring-issues.queries';

@@ -7,15 +7,17 @@ import {
   type RecordedEvent,
   type Subscription,
 } from '@heard/event-store';
-import { migrateReadStore } from '@heard/read-store';
+import { migrateReadStore, placeholders, type ReadStore, type ReadTx } from '@heard/read-store';
 import type { Projection } from './projection';
-import type { ReadStore } from '@heard/read-store';
 
 export interface ProjectionStatus {
   name: string;
   /** The event store's position of the last event applied (START for none). */
   position: Checkpoint;
   version: number;
+  /** Applied by this process, or by another (this one reads the shared checkpoints). */
+  where: 'here' | 'elsewhere';
+  /** Here: its subscription runs. Elsewhere: always false. */
   running: boolean;
 }
 
@@ -24,8 +26,17 @@ export interface RunnerLogger {
   error(message: string, error?: unknown): void;
 }
 
-const SAVE_CHECKPOINT = `INSERT INTO projection_checkpoints (projection, position, version, updated_at) VALUES (?, ?, ?, ?)
-  ON CONFLICT (projection) DO UPDATE SET position = excluded.position, version = excluded.version, updated_at = excluded.updated_at`;
+// A projection's first checkpoint is inserted, the next ones updated: two runners that race
+// on an empty projection collide on its key instead of both applying the batch.
+const INSERT_CHECKPOINT =
+  'INSERT INTO projection_checkpoints (projection, position, version, updated_at) VALUES (?, ?, ?, ?)';
+const UPDATE_CHECKPOINT =
+  'UPDATE projection_checkpoints SET position = ?, version = ?, updated_at = ? WHERE projection = ?';
+
+/** How often a process that does not run the projections reads their shared checkpoints. */
+const OBSERVE_MS = 1000;
+/** … and while a request waits for its own write (read-your-writes). */
+const OBSERVE_WAITING_MS = 25;
 
 /**
  * Feeds the projections from their checkpoints: catches up at start, then follows live
@@ -33,6 +44,12 @@ const SAVE_CHECKPOINT = `INSERT INTO projection_checkpoints (projection, positio
  * transaction writes every projection's rows with its checkpoint, so a crash resumes
  * without counting anything twice. A projection behind the others (rebuilt, or new) gets
  * the events it has not applied; the others skip them.
+ *
+ * Each batch reads the checkpoints it moves inside its transaction (locking their rows on
+ * PostgreSQL) and applies only what comes after them: a second runner on the same read
+ * store (an instance that has not yet noticed it lost its lease) never applies an event
+ * twice. A process that does not run them (`observe`) reads the shared checkpoints instead,
+ * so that read-your-writes works on every instance.
  */
 export class ProjectionRunner {
   private readonly positions = new Map<string, Checkpoint>();
@@ -43,6 +60,8 @@ export class ProjectionRunner {
   private readonly byName: Map<string, Projection>;
   private subscription?: Subscription;
   private active: Projection[] = [];
+  private observer?: NodeJS.Timeout;
+  private observing = false;
 
   constructor(
     private readonly events: EventStore,
@@ -56,6 +75,7 @@ export class ProjectionRunner {
 
   /** Creates tables, rebuilds projections whose version changed, and starts following. */
   async start(): Promise<void> {
+    this.stopObserving();
     // The checkpoints and the outbox (shared tables) are the migrations' job.
     await migrateReadStore(this.readStore);
     for (const projection of this.projections) {
@@ -75,6 +95,59 @@ export class ProjectionRunner {
       } else this.positions.set(projection.name, this.positionOf(checkpoint?.position));
     }
     this.follow([...this.projections]);
+  }
+
+  /**
+   * For a process that does not run the projections (or not now): makes their tables (the
+   * queries read them) and follows the checkpoints another instance writes.
+   */
+  async observe(): Promise<void> {
+    await migrateReadStore(this.readStore);
+    const versions = new Map(
+      (
+        await this.readStore.query<{ projection: string; version: number }>(
+          'SELECT projection, version FROM projection_checkpoints',
+        )
+      ).map((r) => [r.projection, r.version]),
+    );
+    // A projection kept at another version is the runner's to rebuild, tables and all.
+    for (const projection of this.projections)
+      if ((versions.get(projection.name) ?? projection.version) === projection.version)
+        await this.ensureSchema(projection);
+    this.observing = true;
+    await this.readCheckpoints();
+    this.scheduleObservation();
+  }
+
+  private scheduleObservation(
+    delayMs = this.waiters.size > 0 ? OBSERVE_WAITING_MS : OBSERVE_MS,
+  ): void {
+    clearTimeout(this.observer);
+    if (!this.observing) return;
+    this.observer = setTimeout(
+      () =>
+        void this.readCheckpoints()
+          .catch(() => undefined) // the read store is down: health says so; try again
+          .finally(() => this.scheduleObservation()),
+      delayMs,
+    );
+    this.observer.unref();
+  }
+
+  private stopObserving(): void {
+    this.observing = false;
+    clearTimeout(this.observer);
+  }
+
+  private async readCheckpoints(): Promise<void> {
+    const rows = await this.readStore.query<{ projection: string; position: string | number }>(
+      'SELECT projection, position FROM projection_checkpoints',
+    );
+    if (!this.observing) return;
+    const kept = new Map(rows.map((r) => [r.projection, r.position]));
+    for (const p of this.projections)
+      this.positions.set(p.name, this.events.parsePosition(kept.get(p.name) ?? START) ?? START);
+    for (const wake of [...this.waiters]) wake();
   }
 
   private positionOf(kept: string | number | undefined): Checkpoint {
@@ -114,24 +187,43 @@ export class ProjectionRunner {
   private async applyBatch(projections: Projection[], events: RecordedEvent[]): Promise<void> {
     const last = events[events.length - 1]!.position;
     const now = new Date().toISOString();
-    await this.readStore.transaction(async (tx) => {
+    const reached = await this.readStore.transaction(async (tx) => {
+      const stored = await this.storedPositions(tx, projections);
+      const reached = new Map<string, Checkpoint>();
       for (const projection of projections) {
-        const applied = this.positions.get(projection.name) ?? START;
-        if (applied >= last) continue;
+        const applied = stored.get(projection.name);
+        reached.set(projection.name, later(applied ?? START, last));
+        if (applied !== undefined && applied >= last) continue;
         const fresh =
-          applied < events[0]!.position ? events : events.filter((e) => e.position > applied);
+          applied === undefined || applied < events[0]!.position
+            ? events
+            : events.filter((e) => e.position > applied);
         await projection.apply(fresh, tx);
-        await tx.execute(SAVE_CHECKPOINT, [projection.name, last, projection.version, now]);
+        if (applied === undefined)
+          await tx.execute(INSERT_CHECKPOINT, [projection.name, last, projection.version, now]);
+        else await tx.execute(UPDATE_CHECKPOINT, [last, projection.version, now, projection.name]);
       }
+      return reached;
     });
     // Only after the commit: a crash before it leaves the checkpoints where the rows are.
-    for (const projection of projections)
-      this.positions.set(
-        projection.name,
-        later(this.positions.get(projection.name) ?? START, last),
-      );
+    for (const [name, position] of reached)
+      this.positions.set(name, later(this.positions.get(name) ?? START, position));
     for (const wake of [...this.waiters]) wake();
     for (const listener of this.appliedListeners) listener();
+  }
+
+  /** The checkpoints as committed, read (and on PostgreSQL locked) in the batch's transaction. */
+  private async storedPositions(
+    tx: ReadTx,
+    projections: Projection[],
+  ): Promise<Map<string, Checkpoint>> {
+    const rows = await tx.query<{ projection: string; position: string | number }>(
+      `SELECT projection, position FROM projection_checkpoints WHERE projection IN (${placeholders(projections.length)})${
+        this.readStore.dialect === 'postgres' ? ' ORDER BY projection FOR UPDATE' : ''
+      }`,
+      projections.map((p) => p.name),
+    );
+    return new Map(rows.map((r) => [r.projection, this.positionOf(r.position)]));
   }
 
   /** Called after each batch the projections committed (the outbox relay sends what it added). */
@@ -213,6 +305,8 @@ export class ProjectionRunner {
         resolve(ok);
       };
       this.waiters.add(check);
+      // Another instance applies them: read its checkpoints now, then often while waiting.
+      if (this.observing && this.waiters.size === 1) this.scheduleObservation(0);
     });
   }
 
@@ -221,11 +315,13 @@ export class ProjectionRunner {
       name: p.name,
       version: p.version,
       position: this.positions.get(p.name) ?? START,
+      where: this.observing ? 'elsewhere' : 'here',
       running: !!this.subscription && this.active.includes(p),
     }));
   }
 
   async stop(): Promise<void> {
+    this.stopObserving();
     await this.subscription?.stop();
     this.subscription = undefined;
     this.active = [];

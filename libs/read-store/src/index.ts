@@ -4,3 +4,6 @@ export * from './outbox';
 export * from './schema';
 export * from './postgres/postgres-read-store';
 export * from './open-read-store';
+export * from './leases/leases.port';
+export * from './leases/local-leases';
+export * from './leases/postgres-leases';

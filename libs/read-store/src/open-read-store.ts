@@ -1,4 +1,7 @@
 import { postgresLocation, StoreUnreachable, type StoreLocation } from '@heard/config';
+import type { LeaseLogger, Leases } from './leases/leases.port';
+import { LocalLeases } from './leases/local-leases';
+import { PostgresLeases } from './leases/postgres-leases';
 import { PostgresReadStore } from './postgres/postgres-read-store';
 import type { ReadStore } from './read-store.port';
 import { SqliteReadStore } from './sqlite/sqlite-read-store';
@@ -28,3 +31,12 @@ export const openReadStore = async (
       throw new Error(`${setting}: EventStoreDB holds events, not read models`);
   }
 };
+
+/**
+ * The leases of the single-active roles, kept where the read models are: PostgreSQL
+ * advisory locks when they are shared, this process's alone on the embedded default.
+ */
+export const openLeases = (location: StoreLocation, logger: LeaseLogger): Leases =>
+  location.kind === 'postgres'
+    ? new PostgresLeases(postgresLocation(location.url), logger)
+    : new LocalLeases();

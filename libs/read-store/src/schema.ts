@@ -1,3 +1,4 @@
+import { StartRefused } from '@heard/config';
 import type { ReadStore, ReadTx } from './read-store.port';
 
 /**
@@ -89,9 +90,12 @@ const MIGRATIONS: Migration[] = [
   },
 ];
 
+/** Held for the length of a transaction that changes the read store's tables (PostgreSQL). */
+export const READ_STORE_DDL_LOCK = "pg_advisory_xact_lock(hashtext('heard-read-store-ddl'))";
+
 export const READ_STORE_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
 
-export class ReadStoreSchemaTooNew extends Error {
+export class ReadStoreSchemaTooNew extends StartRefused {
   override readonly name = 'ReadStoreSchemaTooNew';
   constructor(readonly found: number) {
     super(
@@ -108,6 +112,8 @@ export const migrateReadStore = async (store: ReadStore): Promise<number[]> => {
   const applied: number[] = [];
   for (;;) {
     const step = await store.transaction(async (tx) => {
+      // Instances starting at once migrate one after the other.
+      if (store.dialect === 'postgres') await tx.query(`SELECT ${READ_STORE_DDL_LOCK}`);
       const [row] = await tx.query<{ version: number }>(
         'SELECT version FROM read_store_schema WHERE id = 1',
       );

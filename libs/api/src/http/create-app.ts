@@ -5,6 +5,7 @@ import { ConsoleLogger, type LogLevel } from '@nestjs/common';
 import {
   batchBodyLimitOf,
   lockDataFolder,
+  storesAreShared,
   type DataFolderLock,
   type HeardConfig,
 } from '@heard/config';
@@ -26,16 +27,24 @@ const nestLogLevels = (level: HeardConfig['logLevel']): LogLevel[] => {
  */
 export const createHeardApp = async (config: HeardConfig, options: { logs?: boolean } = {}) => {
   // First, before any store is opened: one heard per data folder (throws DataFolderLocked).
-  const lock = lockDataFolder(config.dataDir);
+  // Stores on servers keep nothing there: any number of instances may share them.
+  const lock = storesAreShared(config) ? undefined : lockDataFolder(config.dataDir);
   try {
     return await buildApp(config, options, lock);
   } catch (error) {
-    lock.release();
+    lock?.release();
     throw error;
   }
 };
 
-const buildApp = async (config: HeardConfig, options: { logs?: boolean }, lock: DataFolderLock) => {
+/** What an instance without the api role answers on its port: health and metrics only. */
+const OPS_ROUTES = new Set(['/health', '/health/live', '/health/ready', '/metrics']);
+
+const buildApp = async (
+  config: HeardConfig,
+  options: { logs?: boolean },
+  lock: DataFolderLock | undefined,
+) => {
   // Request logs, when asked for, come from Fastify's own pino logger: off by default, since
   // per-request logging cost a third of the request rate here (see the bench); /metrics counts requests.
   const adapter = new FastifyAdapter({
@@ -53,6 +62,15 @@ const buildApp = async (config: HeardConfig, options: { logs?: boolean }, lock: 
     if (route.url !== '/commands') route.bodyLimit = config.bodyLimitBytes;
   });
   const shedding = installHttpGuards(fastify, config);
+  if (!config.roles.includes('api'))
+    fastify.addHook('onRequest', (request, reply, done) => {
+      if (OPS_ROUTES.has(request.url.split('?')[0]!)) return done();
+      void reply.code(404).send({
+        statusCode: 404,
+        error: 'not_served_here',
+        message: `This instance runs HEARD_ROLES=${config.roles.join(',')}: the API is served by the instances with the api role. Health and metrics answer here.`,
+      });
+    });
 
   const app = await NestFactory.create<NestFastifyApplication>(
     HeardModule.forRoot(config, lock),

@@ -2,7 +2,7 @@ import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { HEARD_CONFIG, type HeardConfig } from '@heard/config';
 import { EVENT_STORE, type Checkpoint, type EventStore } from '@heard/event-store';
 import { ProjectionRunner } from '@heard/projections';
-import { READ_STORE, type ReadStore } from '@heard/read-store';
+import { LEASES, READ_STORE, type Leases, type ReadStore } from '@heard/read-store';
 import {
   EventPublisher,
   MESSAGE_TRANSPORT,
@@ -80,6 +80,7 @@ export class HealthWatch implements OnModuleDestroy {
     @Inject(MESSAGE_TRANSPORT) private readonly transport: MessageTransport,
     private readonly publisher: EventPublisher,
     private readonly relay: OutboxRelay,
+    @Inject(LEASES) private readonly leases: Leases,
   ) {
     this.sampler = setInterval(() => this.sample(Date.now()), 1000);
     this.sampler.unref();
@@ -125,6 +126,7 @@ export class HealthWatch implements OnModuleDestroy {
     const storeUp = !(head instanceof Error);
     parts.projections = await this.projections(storeUp, now);
     const isKafka = this.transport.kind === 'kafka';
+    const roles = new Set(this.config.roles);
     const [broker, pending] = await Promise.all([
       within(this.transport.check()).catch((e: Error) => ({ up: false, detail: e.message })),
       within(
@@ -141,13 +143,23 @@ export class HealthWatch implements OnModuleDestroy {
       transport: this.transport.kind,
       broker: broker.detail,
     };
-    if (isKafka) parts.publisher = await this.publisherHealth(storeUp, now);
-    parts.relay = this.relayHealth(pending, now);
-    if (isKafka && this.config.kafkaIntakeConsumers > 0) parts.intake = await this.intake(now);
+    if (isKafka && roles.has('publisher'))
+      parts.publisher = this.standby('publisher') ?? (await this.publisherHealth(storeUp, now));
+    if (roles.has('relay')) parts.relay = this.standby('relay') ?? this.relayHealth(pending, now);
+    if (roles.has('scheduler')) parts.scheduler = this.standby('scheduler') ?? { status: 'up' };
+    if (isKafka && roles.has('intake') && this.config.kafkaIntakeConsumers > 0)
+      parts.intake = await this.intake(now);
     const degraded = Object.entries(parts)
       .filter(([, p]) => p.status !== 'up')
       .map(([name]) => name);
     return { status: degraded.length ? 'degraded' : 'ok', degraded, parts };
+  }
+
+  /** A single-active role another instance holds: up, and who runs it. */
+  private standby(role: string): PartHealth | undefined {
+    const lease = this.leases.status().find((l) => l.name === role);
+    if (!lease || lease.held) return undefined;
+    return { status: 'up', standby: true, ...(lease.holder ? { runBy: lease.holder } : {}) };
   }
 
   private stalled(name: string, value: number | string, hasWork: boolean, now: number) {
@@ -174,10 +186,13 @@ export class HealthWatch implements OnModuleDestroy {
       );
       return { ...p, lag, stalled, lastProgressAt: new Date(since).toISOString() };
     });
-    const bad = projections.filter((p) => p.stalled || !p.running);
+    // Applied elsewhere, they are still watched: a lag that does not move is seen from every instance.
+    const bad = projections.filter((p) => p.stalled || (p.where === 'here' && !p.running));
+    const lease = this.leases.status().find((l) => l.name === 'projections');
     return {
       status: bad.length ? 'stalled' : 'up',
       ...(bad.length ? { stuck: bad.map((p) => p.name) } : {}),
+      ...(lease && !lease.held ? { standby: true, runBy: lease.holder } : {}),
       projections,
     };
   }

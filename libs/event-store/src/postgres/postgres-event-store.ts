@@ -1,5 +1,6 @@
 import { Client, DatabaseError, Pool, type PoolClient } from 'pg';
 import { postgresPoolSettings, type PostgresLocation } from '@heard/config';
+import { pendingMigrations, type EventStoreMigration } from '../schema-version';
 import type { EventMetadata } from '@heard/domain';
 import { followByReading } from '../catch-up-subscription';
 import {
@@ -32,7 +33,11 @@ export interface PostgresEventStoreOptions extends PostgresLocation {
  * Order is (tx_id, seq). A long-running transaction anywhere on the server holds readers
  * back until it ends; it never makes them skip.
  */
-const DDL = `
+export const POSTGRES_EVENT_STORE_MIGRATIONS: readonly EventStoreMigration[] = [
+  {
+    version: 1,
+    description: 'events in commit order, and the commands they answer',
+    sql: `
 CREATE TABLE IF NOT EXISTS events (
   tx_id     xid8   NOT NULL DEFAULT pg_current_xact_id(),
   seq       BIGINT GENERATED ALWAYS AS IDENTITY,
@@ -48,7 +53,9 @@ CREATE INDEX IF NOT EXISTS events_by_position ON events (tx_id, seq);
 CREATE TABLE IF NOT EXISTS commands (
   command_id TEXT PRIMARY KEY,
   result     TEXT NOT NULL
-);`;
+);`,
+  },
+];
 
 /** A position as text: (tx_id, seq), each at a fixed width, so that text order is store order. */
 const TX_WIDTH = 20;
@@ -124,7 +131,30 @@ export class PostgresEventStore implements EventStore {
                 return;
               throw error;
             });
-        await client.query(DDL);
+        await client.query(
+          'CREATE TABLE IF NOT EXISTS event_store_schema (id INTEGER PRIMARY KEY, version INTEGER NOT NULL)',
+        );
+        const { rows } = await client.query<{ version: number }>(
+          'SELECT version FROM event_store_schema WHERE id = 1',
+        );
+        for (const migration of pendingMigrations(
+          POSTGRES_EVENT_STORE_MIGRATIONS,
+          rows[0]?.version ?? 0,
+        )) {
+          await client.query('BEGIN');
+          try {
+            await client.query(migration.sql);
+            await client.query(
+              `INSERT INTO event_store_schema (id, version) VALUES (1, $1)
+               ON CONFLICT (id) DO UPDATE SET version = excluded.version`,
+              [migration.version],
+            );
+            await client.query('COMMIT');
+          } catch (error) {
+            await client.query('ROLLBACK');
+            throw error;
+          }
+        }
       } finally {
         await client.query('SELECT pg_advisory_unlock(hashtext($1))', ['heard-event-store-ddl']);
         client.release();

@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeEventStoreContract, newEvent } from '../testing/event-store.contract';
@@ -47,6 +48,25 @@ describe('SQLite event store, durability', () => {
     );
     expect(all[99]!.position).toBe(await reopened.head());
     await reopened.close();
+  });
+
+  it('migrates a store made before migrations, and refuses one a newer heard migrated', async () => {
+    const file = join(dir, 'events.db');
+    const old = new Database(file);
+    old.exec(
+      'CREATE TABLE events (position INTEGER PRIMARY KEY, stream_id TEXT NOT NULL, revision INTEGER NOT NULL, type TEXT NOT NULL, data TEXT NOT NULL, metadata TEXT NOT NULL, UNIQUE (stream_id, revision))',
+    );
+    old.close();
+    const store = new SqliteEventStore(file);
+    await store.append('case-a', [newEvent('E')], { expectedRevision: 'no_stream' });
+    await store.close();
+    const db = new Database(file);
+    expect(db.pragma('user_version', { simple: true })).toBe(1);
+    db.pragma('user_version = 7');
+    db.close();
+    expect(() => new SqliteEventStore(file)).toThrow(
+      "The event store's schema is at version 7, newer than this heard knows (1): a newer heard has used it.",
+    );
   });
 
   it('reads positions kept as numbers before they were opaque', async () => {

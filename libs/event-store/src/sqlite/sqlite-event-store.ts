@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { EventMetadata } from '@heard/domain';
 import { followByReading } from '../catch-up-subscription';
+import { pendingMigrations, type EventStoreMigration } from '../schema-version';
 import {
   IdempotencyKeyReused,
   isSameRequest,
@@ -58,7 +59,11 @@ const rowidOf = (checkpoint: Checkpoint): number => (checkpoint === START ? 0 : 
 // Two B-trees take a write per event: the events (appended at the end) and their
 // (stream_id, revision) index; one per command: its idempotency record. Every other
 // random-key index would cost a page write per append (measured: about a third more).
-const SCHEMA = `
+export const SQLITE_EVENT_STORE_MIGRATIONS: readonly EventStoreMigration[] = [
+  {
+    version: 1,
+    description: 'events and the commands they answer',
+    sql: `
 CREATE TABLE IF NOT EXISTS events (
   position  INTEGER PRIMARY KEY,
   stream_id TEXT    NOT NULL,
@@ -75,7 +80,9 @@ CREATE TABLE IF NOT EXISTS commands (
   count       INTEGER NOT NULL,
   fingerprint TEXT
 ) WITHOUT ROWID;
-`;
+`,
+  },
+];
 
 export interface SqliteEventStoreOptions {
   /** Clock for recordedAt; injectable for tests. */
@@ -114,6 +121,12 @@ export class SqliteEventStore implements EventStore {
   ) {
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
     this.db = new Database(file);
+    try {
+      this.migrate();
+    } catch (error) {
+      this.db.close();
+      throw error;
+    }
     this.db.pragma('journal_mode = WAL');
     // Checkpoints run in a worker thread (see startWalCheckpointer), not inside our commits.
     this.db.pragma('wal_autocheckpoint = 0');
@@ -122,7 +135,6 @@ export class SqliteEventStore implements EventStore {
     this.db.pragma('synchronous = FULL');
     this.db.pragma('busy_timeout = 5000');
     this.db.pragma('cache_size = -65536');
-    this.db.exec(SCHEMA);
     this.now = options.now ?? (() => new Date());
     this.maxBatch = options.maxBatch ?? 1000;
     this.maxBatchBytes = options.maxBatchBytes ?? 4 << 20;
@@ -163,6 +175,16 @@ export class SqliteEventStore implements EventStore {
   }
 
   /** The SQLite pragma value for synchronous (2 = FULL), for tests and health checks. */
+  /** The schema's version is SQLite's user_version: 0 for a new file or one made before migrations. */
+  private migrate(): void {
+    const current = this.db.pragma('user_version', { simple: true }) as number;
+    for (const migration of pendingMigrations(SQLITE_EVENT_STORE_MIGRATIONS, current))
+      this.db.transaction(() => {
+        this.db.exec(migration.sql);
+        this.db.pragma(`user_version = ${migration.version}`);
+      })();
+  }
+
   synchronousLevel(): number {
     return this.db.pragma('synchronous', { simple: true }) as number;
   }

@@ -1,3 +1,4 @@
+import { StartRefused } from '@heard/config';
 import {
   Kafka,
   Partitioners,
@@ -30,7 +31,7 @@ export interface KafkaTransportOptions {
 }
 
 /** No broker answered: the message names the setting and what was tried. */
-export class KafkaUnavailable extends Error {
+export class KafkaUnavailable extends StartRefused {
   override readonly name = 'KafkaUnavailable';
 }
 

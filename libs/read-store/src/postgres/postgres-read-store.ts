@@ -1,6 +1,7 @@
 import { DatabaseError, Pool, types, type PoolClient, type PoolConfig } from 'pg';
 import { postgresPoolSettings, type PostgresLocation } from '@heard/config';
 import type { ReadStore, ReadTx } from '../read-store.port';
+import { READ_STORE_DDL_LOCK } from '../schema';
 
 /**
  * BIGINT and COUNT come back as strings from pg (they may exceed 2^53); heard's are epoch
@@ -81,10 +82,11 @@ export class PostgresReadStore implements ReadStore {
     return this.ready;
   }
 
+  /** DDL of several instances starting at once runs one after the other (CREATE … IF NOT EXISTS races otherwise). */
   exec(ddl: string): Promise<void> {
-    return this.enqueue(async () => {
-      await this.prepared();
-      await this.pool.query(ddl);
+    return this.transaction(async (tx) => {
+      await tx.query(`SELECT ${READ_STORE_DDL_LOCK}`);
+      await tx.execute(ddl);
     });
   }
 
