@@ -1,40 +1,11 @@
 import { join } from 'node:path';
-import {
-  DEMO_DEFAULTS,
-  DEMO_DEFECT_ISSUE,
-  DEMO_IVR_CHANGE,
-  demoHistory,
-  loadOverHttp,
-} from '@heard/demo';
+import { DEMO_DEFAULTS, demoHistory, loadOverHttp } from '@heard/demo';
 import { SqliteEventStore } from '@heard/event-store';
-import {
-  defaultProjections,
-  findCandidateIssues,
-  ProjectionRunner,
-  readChangeImpact,
-  readFollowUps,
-  readKpis,
-  readRecurringIssues,
-  readTimeline,
-  DEFAULT_PROJECTION_RULES,
-  DEFAULT_CANDIDATE_OPTIONS,
-} from '@heard/projections';
+import { defaultProjections, ProjectionRunner } from '@heard/projections';
 import { PostgresReadStore, SqliteReadStore, type ReadStore } from '@heard/read-store';
 import { removeDir, startHeard, tempDataDir } from '../support/heard-app';
 import { describeWithPostgres, dropSchema, uniqueSchema } from '../support/postgres';
-import { dumpReadModels as dump } from '../support/read-models';
-
-/** The reports analysts and product teams read, as the API serves them. */
-const reports = async (store: ReadStore) => ({
-  recurring: await readRecurringIssues(store, DEFAULT_PROJECTION_RULES.spike, {}),
-  candidates: await findCandidateIssues(store, DEFAULT_CANDIDATE_OPTIONS),
-  kpisByWeek: await readKpis(store, { by: 'week' }),
-  kpisByTeam: await readKpis(store, { by: 'team' }),
-  changeImpact: await readChangeImpact(store, DEMO_IVR_CHANGE, 14),
-  followUps: await readFollowUps(store, { nowMs: Date.now(), limit: 500 }),
-  timeline: await readTimeline(store, 'cust-0001', { limit: 50 }),
-  defect: DEMO_DEFECT_ISSUE,
-});
+import { dumpReadModels as dump, readReports as reports } from '../support/read-models';
 
 describeWithPostgres('the same read models on SQLite and PostgreSQL', (url) => {
   jest.setTimeout(180_000);

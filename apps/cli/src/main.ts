@@ -1,19 +1,25 @@
 import 'reflect-metadata';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
 import {
   loadConfig,
   lockDataFolder,
+  redactUrl,
   StartRefused,
   storesAreShared,
   type HeardConfig,
+  type StoreLocation,
 } from '@heard/config';
 import { answerDueFollowUps, DEMO_DEFAULTS, demoHistory, loadOverHttp } from '@heard/demo';
 import {
+  copyEvents,
   openEventStore,
   POSTGRES_EVENT_STORE_MIGRATIONS,
   SQLITE_EVENT_STORE_MIGRATIONS,
   START,
+  type Checkpoint,
 } from '@heard/event-store';
 import { defaultProjections, ProjectionRunner, projectionRules } from '@heard/projections';
 import {
@@ -21,7 +27,9 @@ import {
   READ_STORE_SCHEMA_VERSION,
   openLeases,
   openReadStore,
+  SqliteReadStore,
   type Leases,
+  type ReadStore,
 } from '@heard/read-store';
 
 const positiveInt = (value: string) => {
@@ -214,6 +222,173 @@ program
       lock?.release();
     }
   });
+
+const storeLocation = (raw: string): StoreLocation =>
+  /^postgres(ql)?:\/\//.test(raw)
+    ? { kind: 'postgres', url: raw }
+    : { kind: 'sqlite', file: resolve(raw.replace(/^sqlite:/, '')) };
+
+const shown = (location: StoreLocation) =>
+  location.kind === 'sqlite' ? `sqlite:${location.file}` : redactUrl(location.url);
+
+const bar = (label: string) =>
+  new SingleBar(
+    { format: `${label} |{bar}| {percentage}% | {value}/{total} events | {eta}s left` },
+    Presets.shades_classic,
+  );
+
+const store = program.command('store').description('Move heard between stores');
+store
+  .command('copy')
+  .description(
+    'Copy every event, in order, with its ids, metadata and idempotency record, to another store; resumable (run it again after a cut); verifies counts and a checksum; then builds the read models there',
+  )
+  .requiredOption('--to <url>', 'the target event store: postgres://…[?schema=name]')
+  .option(
+    '--from <path>',
+    'the source event store: a SQLite file (default: HEARD_EVENT_STORE) or postgres://…',
+  )
+  .option(
+    '--read-store <url>',
+    'where the read models are built (default: the target, when it is PostgreSQL)',
+  )
+  .option(
+    '--from-read-store <path>',
+    "the source's read models, whose sent outbox messages and publisher checkpoint carry over (default: read-models.db beside a SQLite source)",
+  )
+  .action(
+    async (opts: { to: string; from?: string; readStore?: string; fromReadStore?: string }) => {
+      const config = loadConfig();
+      const from = opts.from ? storeLocation(opts.from) : config.eventStore;
+      const to = storeLocation(opts.to);
+      const readsTo = opts.readStore
+        ? storeLocation(opts.readStore)
+        : to.kind === 'postgres'
+          ? to
+          : undefined;
+      const readsFromFile =
+        opts.fromReadStore ??
+        (from.kind === 'sqlite' ? join(dirname(from.file), 'read-models.db') : undefined);
+      // A heard running on the source would append behind the copy's back.
+      const lock =
+        from.kind === 'sqlite' ? lockDataFolder(dirname(from.file), 'heard store copy') : undefined;
+      const source = await openEventStore(from, '--from');
+      const target = await openEventStore(to, '--to');
+      const readsFrom =
+        readsFromFile && existsSync(readsFromFile) ? new SqliteReadStore(readsFromFile) : undefined;
+      try {
+        const published = readsFrom
+          ? await readsFrom
+              .query<{ publisher: string; position: string | number }>(
+                'SELECT publisher, position FROM publisher_checkpoints',
+              )
+              .catch(() => [])
+          : [];
+        const publishedAt = published.map((p) => ({
+          publisher: p.publisher,
+          position: source.parsePosition(p.position),
+        }));
+        const progress = bar('events');
+        progress.start(await source.countAfter(START), 0);
+        const started = Date.now();
+        const report = await copyEvents(source, target, {
+          onProgress: ({ copied, total }) => {
+            progress.setTotal(total);
+            progress.update(copied);
+          },
+          mapPositions: publishedAt.flatMap((p) => (p.position ? [p.position] : [])),
+        });
+        progress.stop();
+        const seconds = (Date.now() - started) / 1000;
+        console.log(
+          `events: ${report.events} in the target (${report.alreadyThere} were there from an earlier run), copied in ${seconds.toFixed(1)} s; counts and sha256 ${report.checksum} verified on both`,
+        );
+        if (!readsTo) {
+          console.log('read models: not built (no --read-store, and the target is not PostgreSQL)');
+          return;
+        }
+        const reads = await openReadStore(readsTo, '--read-store');
+        const runner = new ProjectionRunner(
+          target,
+          reads,
+          defaultProjections(projectionRules(config)),
+          undefined,
+          5000,
+        );
+        try {
+          const rebuilding = bar('read models');
+          rebuilding.start(report.events, 0);
+          await runner.rebuild(
+            runner.projections.map((p) => p.name),
+            (read, total) => {
+              rebuilding.setTotal(total);
+              rebuilding.update(read);
+            },
+          );
+          rebuilding.stop();
+          await runner.stop();
+          const carried = await carryOverOutbound(readsFrom, reads, publishedAt, report.positions);
+          console.log(
+            `read models: built from ${report.events} events; ${carried.sent} outbound messages already sent stay sent; publisher checkpoint ${carried.publisher ? 'carried over' : 'none (every event will be published)'}`,
+          );
+          console.log(
+            `Next: start heard with HEARD_EVENT_STORE=${shown(to)} HEARD_READ_STORE=${shown(readsTo)}`,
+          );
+        } finally {
+          await runner.stop();
+          await reads.close();
+        }
+      } finally {
+        await readsFrom?.close();
+        await target.close();
+        await source.close();
+        lock?.release();
+      }
+    },
+  );
+
+/**
+ * What the source's relay and publisher already sent stays sent on the target: the
+ * messages the rebuild put back in the outbox, by id, and the publisher's checkpoint, at the
+ * same event's position in the target.
+ */
+const carryOverOutbound = async (
+  from: ReadStore | undefined,
+  to: ReadStore,
+  published: Array<{ publisher: string; position: Checkpoint | undefined }>,
+  positions: Map<Checkpoint, Checkpoint>,
+): Promise<{ sent: number; publisher: boolean }> => {
+  if (!from) return { sent: 0, publisher: false };
+  const sent = await from
+    .query<{ message_id: string; sent_at: string }>(
+      'SELECT message_id, sent_at FROM outbound_messages WHERE sent_at IS NOT NULL',
+    )
+    .catch(() => []);
+  for (let i = 0; i < sent.length; i += 500) {
+    const chunk = sent.slice(i, i + 500);
+    await to.transaction(async (tx) => {
+      for (const m of chunk)
+        await tx.execute(
+          'UPDATE outbound_messages SET sent_at = ? WHERE message_id = ? AND sent_at IS NULL',
+          [m.sent_at, m.message_id],
+        );
+    });
+  }
+  let publisher = false;
+  for (const p of published) {
+    const at = p.position && positions.get(p.position);
+    if (!at) continue;
+    await to.transaction((tx) =>
+      tx.execute(
+        `INSERT INTO publisher_checkpoints (publisher, position, updated_at) VALUES (?, ?, ?)
+         ON CONFLICT (publisher) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at`,
+        [p.publisher, at, new Date().toISOString()],
+      ),
+    );
+    publisher = true;
+  }
+  return { sent: sent.length, publisher };
+};
 
 program.parseAsync().catch((error: unknown) => {
   console.error(error instanceof StartRefused ? `heard: ${error.message}` : error);

@@ -94,6 +94,9 @@ export class StoreUnreachable extends StartRefused {
 }
 
 /** host:port/database of a store URL, for messages: no user, no password. */
+/** A URL as it may be shown: its password, if any, as ***. */
+export const redactUrl = (url: string): string => url.replace(/(\/\/[^/:@]*):[^/@]*@/, '$1:***@');
+
 export const describeStoreUrl = (url: string): string => {
   try {
     const u = new URL(url);
@@ -199,7 +202,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): HeardConfig =>
   ): StoreLocation => {
     const raw = read(name) ?? 'sqlite';
     // A URL's password never reaches a message or a log.
-    const shown = raw.replace(/(\/\/[^/:@]*):[^/@]*@/, '$1:***@');
+    const shown = redactUrl(raw);
     let location: StoreLocation | undefined;
     if (raw === 'sqlite') location = { kind: 'sqlite', file: join(dataDir, defaultFile) };
     else if (raw.startsWith('sqlite:'))

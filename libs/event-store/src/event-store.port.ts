@@ -59,6 +59,11 @@ export interface AppendOptions {
    * fingerprint is refused (IdempotencyKeyReused) instead of answering the first result.
    */
   fingerprint?: string;
+  /**
+   * When the events were first recorded, for events copied from another store (heard store
+   * copy); otherwise the store stamps the time of its commit.
+   */
+  recordedAt?: string;
 }
 
 export interface SubscribeOptions {

@@ -5,3 +5,4 @@ export * from './sqlite/wal-checkpointer';
 export * from './postgres/postgres-event-store';
 export * from './open-event-store';
 export * from './schema-version';
+export * from './copy-events';

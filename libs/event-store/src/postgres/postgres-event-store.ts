@@ -247,7 +247,7 @@ export class PostgresEventStore implements EventStore {
     if (!matches)
       throw new WrongExpectedRevision(streamId, expectedRevision, current ?? 'no_stream');
 
-    const recordedAt = this.now().toISOString();
+    const recordedAt = options.recordedAt ?? this.now().toISOString();
     const first = (current ?? -1) + 1;
     const params: unknown[] = [];
     const rows = events.map((event, i) => {

@@ -278,7 +278,7 @@ export class SqliteEventStore implements EventStore {
     if (!matches)
       throw new WrongExpectedRevision(streamId, expectedRevision, current ?? 'no_stream');
 
-    const recordedAt = this.now().toISOString();
+    const recordedAt = options.recordedAt ?? this.now().toISOString();
     let revision = current ?? -1;
     let position = 0;
     for (const [i, event] of events.entries()) {
