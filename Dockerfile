@@ -1,4 +1,5 @@
-# heard on the embedded default: one process, SQLite files in /data.
+# heard: on the embedded default one process with SQLite files in /data; with
+# HEARD_EVENT_STORE/HEARD_READ_STORE=postgres://… and HEARD_ROLES, one instance of several.
 FROM node:22-bookworm-slim AS build
 WORKDIR /app
 RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*

@@ -1,5 +1,13 @@
 import { join, resolve } from 'node:path';
-import { ConfigError, loadConfig, postgresLocation, StoreUnreachable } from './config';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import {
+  ConfigError,
+  loadConfig,
+  postgresLocation,
+  postgresPoolSettings,
+  StoreUnreachable,
+} from './config';
 
 describe('loadConfig', () => {
   it('serves a single machine with no settings at all', () => {
@@ -136,6 +144,33 @@ describe('loadConfig', () => {
     expect(unreachable.message).toBe(
       'HEARD_EVENT_STORE: postgres at db:5433/heard does not answer (connect ECONNREFUSED)',
     );
+  });
+
+  it('reads the PostgreSQL password from a file, keeps it out of the URL, and names a file it cannot read', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'heard-config-'));
+    try {
+      writeFileSync(join(dir, 'pg-password'), 's3cret\n');
+      const config = loadConfig({
+        HEARD_EVENT_STORE: 'postgres://heard@db/heard?schema=ops',
+        HEARD_PG_PASSWORD_FILE: join(dir, 'pg-password'),
+      });
+      expect(config.eventStore).toEqual({
+        kind: 'postgres',
+        url: 'postgres://heard@db/heard?schema=ops',
+        password: 's3cret',
+      });
+      expect(config.readStore).toMatchObject({ kind: 'sqlite' });
+      const location = postgresLocation('postgres://heard@db/heard?schema=ops', 's3cret');
+      expect(postgresPoolSettings(location, 4)).toMatchObject({
+        connectionString: 'postgres://heard@db/heard',
+        password: 's3cret',
+      });
+      expect(() => loadConfig({ HEARD_PG_PASSWORD_FILE: join(dir, 'missing') })).toThrow(
+        `HEARD_PG_PASSWORD_FILE=${join(dir, 'missing')}: cannot be read (ENOENT)`,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('puts health and metrics on a port of their own only when asked, never on the API port', () => {

@@ -1,9 +1,11 @@
 import { StartRefused } from './start-refused';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 export type StoreLocation =
   | { kind: 'sqlite'; file: string }
-  | { kind: 'postgres'; url: string }
+  /** `password`: read from HEARD_PG_PASSWORD_FILE; otherwise pg reads PGPASSWORD or ~/.pgpass. */
+  | { kind: 'postgres'; url: string; password?: string }
   | { kind: 'esdb'; url: string };
 
 /** What a heard process runs (HEARD_ROLES); see the README's "Several instances". */
@@ -108,19 +110,25 @@ export const describeStoreUrl = (url: string): string => {
 
 /**
  * A PostgreSQL URL for pg, and the schema heard's tables go in (`?schema=name`, heard's own
- * parameter, taken off the URL). Passwords belong in PGPASSWORD or ~/.pgpass, which pg reads.
+ * parameter, taken off the URL). Passwords belong in HEARD_PG_PASSWORD_FILE, PGPASSWORD or
+ * ~/.pgpass (the last two pg reads itself), not in the URL.
  */
 export interface PostgresLocation {
   url: string;
   /** heard's tables go in this schema (search_path); it is made when missing. */
   schema?: string;
+  password?: string;
 }
 
-export const postgresLocation = (url: string): PostgresLocation => {
+export const postgresLocation = (url: string, password?: string): PostgresLocation => {
   const u = new URL(url);
   const schema = u.searchParams.get('schema') ?? undefined;
   u.searchParams.delete('schema');
-  return { url: u.toString(), ...(schema ? { schema } : {}) };
+  return {
+    url: u.toString(),
+    ...(schema ? { schema } : {}),
+    ...(password === undefined ? {} : { password }),
+  };
 };
 
 /**
@@ -132,6 +140,7 @@ export const postgresPoolSettings = (location: PostgresLocation, max: number) =>
     throw new Error(`Schema name ${location.schema}: lower-case letters, digits and _ only`);
   return {
     connectionString: location.url,
+    ...(location.password === undefined ? {} : { password: location.password }),
     max,
     // A server that does not answer fails a call in seconds, not at the OS's TCP timeout.
     connectionTimeoutMillis: 5_000,
@@ -226,6 +235,22 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): HeardConfig =>
     return location;
   };
 
+  // A file (a Docker or Kubernetes secret), read once: the password is in no URL and no log.
+  const passwordFile = read('HEARD_PG_PASSWORD_FILE');
+  let pgPassword: string | undefined;
+  if (passwordFile !== undefined)
+    try {
+      pgPassword = readFileSync(passwordFile, 'utf8').replace(/\r?\n$/, '');
+    } catch (error) {
+      problems.push(
+        `HEARD_PG_PASSWORD_FILE=${passwordFile}: cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
+      );
+    }
+  const withPassword = (location: StoreLocation): StoreLocation =>
+    location.kind === 'postgres' && pgPassword !== undefined
+      ? { ...location, password: pgPassword }
+      : location;
+
   const brokers = (read('HEARD_KAFKA_BROKERS') ?? '')
     .split(',')
     .map((b) => b.trim())
@@ -255,8 +280,8 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): HeardConfig =>
     opsPort:
       read('HEARD_OPS_PORT') === undefined ? undefined : integer('HEARD_OPS_PORT', 0, 0, 65535),
     dataDir,
-    eventStore: store('HEARD_EVENT_STORE', 'events.db', ['sqlite', 'postgres']),
-    readStore: store('HEARD_READ_STORE', 'read-models.db', ['sqlite', 'postgres']),
+    eventStore: withPassword(store('HEARD_EVENT_STORE', 'events.db', ['sqlite', 'postgres'])),
+    readStore: withPassword(store('HEARD_READ_STORE', 'read-models.db', ['sqlite', 'postgres'])),
     kafkaBrokers: brokers,
     kafkaPartitions: integer('HEARD_KAFKA_PARTITIONS', 3, 1, 1000),
     kafkaReplicationFactor: integer('HEARD_KAFKA_REPLICATION_FACTOR', 1, 1, 10),

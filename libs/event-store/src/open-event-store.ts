@@ -20,7 +20,7 @@ export const openEventStore = async (
     case 'sqlite':
       return new SqliteEventStore(location.file);
     case 'postgres': {
-      const store = new PostgresEventStore(postgresLocation(location.url));
+      const store = new PostgresEventStore(postgresLocation(location.url, location.password));
       try {
         await store.head();
       } catch (error) {

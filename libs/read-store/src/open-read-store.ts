@@ -18,7 +18,7 @@ export const openReadStore = async (
     case 'sqlite':
       return new SqliteReadStore(location.file);
     case 'postgres': {
-      const store = new PostgresReadStore(postgresLocation(location.url));
+      const store = new PostgresReadStore(postgresLocation(location.url, location.password));
       try {
         await store.query('SELECT 1');
       } catch (error) {
@@ -38,5 +38,5 @@ export const openReadStore = async (
  */
 export const openLeases = (location: StoreLocation, logger: LeaseLogger): Leases =>
   location.kind === 'postgres'
-    ? new PostgresLeases(postgresLocation(location.url), logger)
+    ? new PostgresLeases(postgresLocation(location.url, location.password), logger)
     : new LocalLeases();

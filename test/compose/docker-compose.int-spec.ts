@@ -1,0 +1,101 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { loadConfig } from '@heard/config';
+import { describeWithService } from '../support/service-suite';
+
+const root = join(__dirname, '..', '..');
+const found = spawnSync('docker-compose', ['version', '--short'], { encoding: 'utf8' });
+
+/** docker-compose's own reading of the file (anchors merged, variables set), as the engine would get it. */
+const composeConfig = (profile: string, env: Record<string, string>) =>
+  spawnSync('docker-compose', ['--profile', profile, 'config'], {
+    cwd: root,
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH, ...env },
+  });
+
+interface Service {
+  profiles?: string[];
+  secrets?: Array<string | { source: string }>;
+  environment?: Record<string, string>;
+  ports?: Array<{ published: number | string; target: number }>;
+  depends_on?: Record<string, { condition: string }>;
+}
+
+// No Docker engine here: docker-compose (Debian's, v1) validates the file and resolves it
+// without one; what it cannot do is start the containers.
+describeWithService(
+  'docker-compose',
+  'docker-compose.yml, distributed profile',
+  found.status === 0
+    ? { value: found.stdout.trim(), shown: `docker-compose ${found.stdout.trim()}` }
+    : undefined,
+  'docker-compose is not installed (apt-get install docker-compose; .ci/run does it)',
+  () => {
+    it('is valid, and each heard instance in it starts with the settings it is given', () => {
+      const resolved = composeConfig('distributed', {});
+      expect([resolved.status, resolved.stderr]).toEqual([0, expect.any(String)]);
+      const { services, secrets } = parse(resolved.stdout) as {
+        services: Record<string, Service>;
+        secrets: Record<string, { file: string }>;
+      };
+      // The database password is a secret file, given to PostgreSQL and to each heard.
+      expect(secrets['heard-pg-password']!.file).toBe(join(root, '.secrets', 'heard-pg-password'));
+      const secretsOf = (s: Service) =>
+        (s.secrets ?? []).map((x) => (typeof x === 'string' ? x : x.source));
+      expect(secretsOf(services['postgres-ha']!)).toEqual(['heard-pg-password']);
+      expect(services['postgres-ha']!.environment?.POSTGRES_PASSWORD_FILE).toBe(
+        '/run/secrets/heard-pg-password',
+      );
+      const dir = mkdtempSync(join(tmpdir(), 'heard-compose-'));
+      const passwordFile = join(dir, 'heard-pg-password');
+      writeFileSync(passwordFile, 's3cret\n');
+      const distributed = Object.entries(services).filter(([, s]) =>
+        s.profiles?.includes('distributed'),
+      );
+      const heards = distributed.filter(([name]) => name.startsWith('heard-'));
+      expect(heards.map(([name]) => name).sort()).toEqual([
+        'heard-api-1',
+        'heard-api-2',
+        'heard-worker',
+      ]);
+
+      const roles = new Map<string, string[]>();
+      for (const [name, service] of heards) {
+        expect(secretsOf(service)).toEqual(['heard-pg-password']);
+        expect(service.environment?.HEARD_PG_PASSWORD_FILE).toBe('/run/secrets/heard-pg-password');
+        // heard's own config check, as the container would run it (the secret mounted here).
+        const config = loadConfig({ ...service.environment, HEARD_PG_PASSWORD_FILE: passwordFile });
+        roles.set(name, config.roles);
+        expect(config.eventStore).toEqual(config.readStore);
+        expect(config.eventStore).toMatchObject({ kind: 'postgres' });
+        expect(config.eventStore).toMatchObject({ password: 's3cret' });
+        expect((config.eventStore as { url: string }).url).not.toContain('s3cret');
+        // Its database and broker are services of the same profile, waited for.
+        const db = new URL((config.eventStore as { url: string }).url).hostname;
+        const broker = config.kafkaBrokers[0]!.split(':')[0]!;
+        for (const needed of [db, broker]) {
+          expect(distributed.map(([n]) => n)).toContain(needed);
+          expect(Object.keys(service.depends_on ?? {})).toContain(needed);
+        }
+      }
+      expect(Object.fromEntries(roles)).toEqual({
+        'heard-api-1': ['api', 'intake'],
+        'heard-api-2': ['api', 'intake'],
+        'heard-worker': ['projections', 'publisher', 'relay', 'scheduler'],
+      });
+      const published = heards.flatMap(([, s]) => (s.ports ?? []).map((p) => Number(p.published)));
+      expect(new Set(published).size).toBe(3);
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('validates without the secret file: only starting the distributed profile needs it', () => {
+      const resolved = composeConfig('default', {});
+      expect(resolved.status).toBe(0);
+    });
+  },
+  '',
+);
