@@ -11,6 +11,7 @@ import {
 import { defaultProjections, ProjectionRunner } from '@heard/projections';
 import { demoOracle } from '../support/demo-oracle';
 import { removeDir, startHeard, tempDataDir, type RunningHeard } from '../support/heard-app';
+import { describeOnEachReadStoreSetting } from '../support/read-stores';
 
 const demo = { ...DEMO_DEFAULTS, customers: 1200 };
 const ISSUE_GROUP = `issue:${DEMO_DEFECT_ISSUE}`;
@@ -30,172 +31,190 @@ const eventually = async <T>(
   }
 };
 
-describe('heard by product teams and customers, on the demo data', () => {
-  const oracle = demoOracle(demo);
-  let dir: string;
-  let heard: RunningHeard;
-  let loadedAt = '';
+describeOnEachReadStoreSetting(
+  'heard by product teams and customers, on the demo data',
+  (settings) => {
+    const oracle = demoOracle(demo);
+    let dir: string;
+    let heard: RunningHeard;
+    let loadedAt = '';
 
-  beforeAll(async () => {
-    dir = tempDataDir();
-    heard = await startHeard(dir, { HEARD_SCHEDULER_INTERVAL: '200ms' });
-    const report = await loadOverHttp(heard.url, demoHistory(demo));
-    expect(report.refused).toBe(0);
-    loadedAt = report.lastPosition;
-  }, 120_000);
-  afterAll(async () => {
-    await heard.stop();
-    removeDir(dir);
-  });
-
-  const fixNotices = async () =>
-    (
-      await heard.get(
-        `/messages?type=heard.notice.fix-shipped&subject=issue-${DEMO_DEFECT_ISSUE}&limit=1000`,
-      )
-    ).body.messages as Array<{ key: string; data: { caseIds: string[] }; sentAt: string | null }>;
-
-  it('shows the recurring defect as a spike, with its customers, and tells product teams once', async () => {
-    const { status, body } = await heard.get(
-      `/reports/recurring-issues?status=spiking&minPosition=${loadedAt}`,
-    );
-    expect(status).toBe(200);
-    const spiking = body.groups.map((g: { group: string }) => g.group);
-    expect(spiking).toContain(ISSUE_GROUP);
-    expect(spiking).toContain('unlinked:AquaBottle 2|defect');
-    expect(spiking).not.toContain('unlinked:invoices|billing');
-    const defect = body.groups.find((g: { group: string }) => g.group === ISSUE_GROUP);
-    expect(defect.trend.windowCases).toBeGreaterThanOrEqual(body.rule.minCases);
-    expect(defect.owner).toEqual({ team: 'bottles', owner: 'pm-lindqvist' });
-
-    const customers = await heard.get(
-      `/reports/recurring-issues/customers?group=${encode(ISSUE_GROUP)}&from=${body.period.from}&to=${body.period.to}`,
-    );
-    expect(customers.body.customers).toHaveLength(defect.customers);
-
-    const trends = await eventually(async () => {
-      const { body: page } = await heard.get(
-        `/messages?topic=issue-trends&key=${encode(ISSUE_GROUP)}&status=sent`,
+    beforeAll(async () => {
+      dir = tempDataDir();
+      heard = await startHeard(dir, { HEARD_SCHEDULER_INTERVAL: '200ms', ...settings() });
+      const report = await loadOverHttp(heard.url, demoHistory(demo));
+      expect(report.refused).toBe(0);
+      loadedAt = report.lastPosition;
+      // The read models catch up at their own pace (slower on PostgreSQL): the tests read them caught up.
+      const started = Date.now();
+      expect(await heard.app.get(ProjectionRunner).waitFor(loadedAt, 120_000)).toBe(true);
+      console.log(
+        `read models (${settings().HEARD_READ_STORE ? 'PostgreSQL' : 'SQLite'}) caught up ${Date.now() - started} ms after the demo's last command`,
       );
-      return page.messages.length >= 3 && page.messages;
+    }, 240_000);
+    afterAll(async () => {
+      await heard.stop();
+      removeDir(dir);
     });
-    expect(trends.map((m: { type: string }) => m.type)).toEqual([
-      'heard.issue-trend.appeared',
-      'heard.issue-trend.acknowledged',
-      'heard.issue-trend.spiking',
-    ]);
-  });
 
-  it('counts the contacts in equal windows before and after the IVR change', async () => {
-    const { status, body } = await heard.get(`/reports/change-impact/${DEMO_IVR_CHANGE}?days=14`);
-    expect(status).toBe(200);
-    const expected = oracle.ivrWindows(14);
-    expect(
-      Object.fromEntries(
-        body.byChannel.map((c: { channel: string; before: number; after: number }) => [
-          c.channel,
-          { before: c.before, after: c.after },
-        ]),
-      ),
-    ).toEqual(expected);
-    expect(body.byChannel.find((c: { channel: string }) => c.channel === 'ivr')).toMatchObject({
-      before: 0,
-    });
-    expect((await heard.get('/reports/change-impact/no-such-change')).status).toBe(404);
-  });
+    const fixNotices = async () =>
+      (
+        await heard.get(
+          `/messages?type=heard.notice.fix-shipped&subject=issue-${DEMO_DEFECT_ISSUE}&limit=1000`,
+        )
+      ).body.messages as Array<{ key: string; data: { caseIds: string[] }; sentAt: string | null }>;
 
-  it('sends exactly one "you were heard" notice to each linked customer when the fix ships, none to others, across a retry, a restart and a rebuild', async () => {
-    const ship = () =>
-      heard.post(
-        `/issues/${DEMO_DEFECT_ISSUE}/fix-shipped`,
-        { release: 'AquaBottle lid v3', description: 'A new seal that keeps its shape' },
-        { 'Idempotency-Key': 'ship-lid-v3' },
+    it('shows the recurring defect as a spike, with its customers, and tells product teams once', async () => {
+      const { status, body } = await heard.get(
+        `/reports/recurring-issues?status=spiking&minPosition=${loadedAt}`,
       );
-    const shipped = await ship();
-    expect(shipped.status).toBe(201);
-    const notices = await eventually(async () => {
-      const all = await fixNotices();
-      return all.length === oracle.linkedCustomers.length && all.every((n) => n.sentAt) && all;
+      expect(status).toBe(200);
+      const spiking = body.groups.map((g: { group: string }) => g.group);
+      expect(spiking).toContain(ISSUE_GROUP);
+      expect(spiking).toContain('unlinked:AquaBottle 2|defect');
+      expect(spiking).not.toContain('unlinked:invoices|billing');
+      const defect = body.groups.find((g: { group: string }) => g.group === ISSUE_GROUP);
+      expect(defect.trend.windowCases).toBeGreaterThanOrEqual(body.rule.minCases);
+      expect(defect.owner).toEqual({ team: 'bottles', owner: 'pm-lindqvist' });
+
+      const customers = await heard.get(
+        `/reports/recurring-issues/customers?group=${encode(ISSUE_GROUP)}&from=${body.period.from}&to=${body.period.to}`,
+      );
+      expect(customers.body.customers).toHaveLength(defect.customers);
+
+      const trends = await eventually(async () => {
+        const { body: page } = await heard.get(
+          `/messages?topic=issue-trends&key=${encode(ISSUE_GROUP)}&status=sent`,
+        );
+        return page.messages.length >= 3 && page.messages;
+      });
+      expect(trends.map((m: { type: string }) => m.type)).toEqual([
+        'heard.issue-trend.appeared',
+        'heard.issue-trend.acknowledged',
+        'heard.issue-trend.spiking',
+      ]);
     });
-    expect(notices.map((n) => n.key).sort()).toEqual(oracle.linkedCustomers);
 
-    const retried = await ship();
-    expect(retried.headers.get('idempotent-replayed')).toBe('true');
-    expect(retried.body).toEqual(shipped.body);
-    await heard.stop();
-    heard = await startHeard(dir, { HEARD_SCHEDULER_INTERVAL: '200ms' });
-    await heard.app.get(ProjectionRunner).rebuild(['follow_ups']);
-    expect(await fixNotices()).toEqual(notices);
-  });
-
-  it('accepts a candidate issue: its past cases are linked, and their customers hear about the fix already shipped', async () => {
-    const { body } = await heard.get(`/reports/candidate-issues?product=${encode('AquaBottle 2')}`);
-    expect(body.candidates).toHaveLength(1);
-    const candidate = body.candidates[0];
-    expect(candidate.keywords).toEqual(expect.arrayContaining(['lid', 'leaks']));
-    // The same candidate, id and cases, whether one product is listed or all of them.
-    expect((await heard.get('/reports/candidate-issues')).body.candidates).toContainEqual(
-      candidate,
-    );
-
-    const accepted = await heard.post(`/candidate-issues/${candidate.candidateId}/acceptance`, {
-      issueId: DEMO_DEFECT_ISSUE,
+    it('counts the contacts in equal windows before and after the IVR change', async () => {
+      const { status, body } = await heard.get(`/reports/change-impact/${DEMO_IVR_CHANGE}?days=14`);
+      expect(status).toBe(200);
+      const expected = oracle.ivrWindows(14);
+      expect(
+        Object.fromEntries(
+          body.byChannel.map((c: { channel: string; before: number; after: number }) => [
+            c.channel,
+            { before: c.before, after: c.after },
+          ]),
+        ),
+      ).toEqual(expected);
+      expect(body.byChannel.find((c: { channel: string }) => c.channel === 'ivr')).toMatchObject({
+        before: 0,
+      });
+      expect((await heard.get('/reports/change-impact/no-such-change')).status).toBe(404);
     });
-    expect(accepted.status).toBe(201);
-    expect(accepted.body).toMatchObject({
-      issueId: DEMO_DEFECT_ISSUE,
-      created: false,
-      notFound: [],
-    });
-    expect(accepted.body.linked).toEqual(candidate.caseIds);
 
-    const before = new Set(oracle.linkedCustomers);
-    const newlyLinked = (
-      await heard.get(`/reports/recurring-issues/customers?group=${encode(ISSUE_GROUP)}`)
-    ).body.customers
-      .map((c: { customerId: string }) => c.customerId)
-      .filter((id: string) => !before.has(id));
-    expect(newlyLinked.length).toBeGreaterThan(0);
-    const notices = await eventually(async () => {
-      const all = await fixNotices();
-      return all.length === before.size + newlyLinked.length && all;
-    });
-    expect(new Set(notices.map((n) => n.key)).size).toBe(notices.length);
+    it('sends exactly one "you were heard" notice to each linked customer when the fix ships, none to others, across a retry, a restart and a rebuild', async () => {
+      const ship = () =>
+        heard.post(
+          `/issues/${DEMO_DEFECT_ISSUE}/fix-shipped`,
+          { release: 'AquaBottle lid v3', description: 'A new seal that keeps its shape' },
+          { 'Idempotency-Key': 'ship-lid-v3' },
+        );
+      const shipped = await ship();
+      expect(shipped.status).toBe(201);
+      const notices = await eventually(async () => {
+        const all = await fixNotices();
+        return all.length === oracle.linkedCustomers.length && all.every((n) => n.sentAt) && all;
+      });
+      expect(notices.map((n) => n.key).sort()).toEqual(oracle.linkedCustomers);
 
-    // Accepted again with the same list: nothing is linked twice.
-    const again = await heard.post(`/candidate-issues/${candidate.candidateId}/acceptance`, {
-      issueId: DEMO_DEFECT_ISSUE,
-      caseIds: candidate.caseIds,
+      const retried = await ship();
+      expect(retried.headers.get('idempotent-replayed')).toBe('true');
+      expect(retried.body).toEqual(shipped.body);
+      await heard.stop();
+      heard = await startHeard(dir, { HEARD_SCHEDULER_INTERVAL: '200ms', ...settings() });
+      await heard.app.get(ProjectionRunner).rebuild(['follow_ups']);
+      expect(await fixNotices()).toEqual(notices);
     });
-    expect(again.body).toMatchObject({ linked: [], alreadyLinked: candidate.caseIds });
-    expect(
-      (await heard.get(`/reports/candidate-issues?product=${encode('AquaBottle 2')}`)).body
-        .candidates,
-    ).toEqual([]);
 
-    // Bad input names the field; a candidate that is gone (and no list given) is a 404.
-    const bad = await heard.post(`/candidate-issues/${candidate.candidateId}/acceptance`, {
-      caseIds: ['not an id!'],
+    it('accepts a candidate issue: its past cases are linked, and their customers hear about the fix already shipped', async () => {
+      const { body } = await heard.get(
+        `/reports/candidate-issues?product=${encode('AquaBottle 2')}`,
+      );
+      expect(body.candidates).toHaveLength(1);
+      const candidate = body.candidates[0];
+      expect(candidate.keywords).toEqual(expect.arrayContaining(['lid', 'leaks']));
+      // The same candidate, id and cases, whether one product is listed or all of them.
+      expect((await heard.get('/reports/candidate-issues')).body.candidates).toContainEqual(
+        candidate,
+      );
+
+      const accepted = await heard.post(`/candidate-issues/${candidate.candidateId}/acceptance`, {
+        issueId: DEMO_DEFECT_ISSUE,
+      });
+      expect(accepted.status).toBe(201);
+      expect(accepted.body).toMatchObject({
+        issueId: DEMO_DEFECT_ISSUE,
+        created: false,
+        notFound: [],
+      });
+      expect(accepted.body.linked).toEqual(candidate.caseIds);
+
+      const before = new Set(oracle.linkedCustomers);
+      // Read-your-writes: the reports below wait for the links (slower read models, PostgreSQL's, too).
+      const linkedAt = encode(accepted.body.position);
+      const newlyLinked = (
+        await heard.get(
+          `/reports/recurring-issues/customers?group=${encode(ISSUE_GROUP)}&minPosition=${linkedAt}`,
+        )
+      ).body.customers
+        .map((c: { customerId: string }) => c.customerId)
+        .filter((id: string) => !before.has(id));
+      expect(newlyLinked.length).toBeGreaterThan(0);
+      const notices = await eventually(async () => {
+        const all = await fixNotices();
+        return all.length === before.size + newlyLinked.length && all;
+      });
+      expect(new Set(notices.map((n) => n.key)).size).toBe(notices.length);
+
+      // Accepted again with the same list: nothing is linked twice.
+      const again = await heard.post(`/candidate-issues/${candidate.candidateId}/acceptance`, {
+        issueId: DEMO_DEFECT_ISSUE,
+        caseIds: candidate.caseIds,
+      });
+      expect(again.body).toMatchObject({ linked: [], alreadyLinked: candidate.caseIds });
+      expect(
+        (
+          await heard.get(
+            `/reports/candidate-issues?product=${encode('AquaBottle 2')}&minPosition=${linkedAt}`,
+          )
+        ).body.candidates,
+      ).toEqual([]);
+
+      // Bad input names the field; a candidate that is gone (and no list given) is a 404.
+      const bad = await heard.post(`/candidate-issues/${candidate.candidateId}/acceptance`, {
+        caseIds: ['not an id!'],
+      });
+      expect(bad.status).toBe(400);
+      expect(bad.body.fields.map((f: { field: string }) => f.field)).toEqual(['caseIds']);
+      const gone = await heard.post(`/candidate-issues/${candidate.candidateId}/acceptance`, {});
+      expect(gone.status).toBe(404);
+      expect(gone.body.error).toBe('candidate.not_found');
     });
-    expect(bad.status).toBe(400);
-    expect(bad.body.fields.map((f: { field: string }) => f.field)).toEqual(['caseIds']);
-    const gone = await heard.post(`/candidate-issues/${candidate.candidateId}/acceptance`, {});
-    expect(gone.status).toBe(404);
-    expect(gone.body.error).toBe('candidate.not_found');
-  });
 
-  it('reports outcome KPIs by team, and refuses a dimension it does not know', async () => {
-    const { body } = await heard.get('/reports/kpis?by=team');
-    expect(body.rows.map((r: { key: string }) => r.key)).toEqual(['claims', 'first-line']);
-    expect(body.overall.cases).toBe(
-      body.rows.reduce((n: number, r: { cases: number }) => n + r.cases, 0),
-    );
-    expect(body.rows[0].thirdPartyApologyShare).toBeGreaterThan(0.9);
-    const bad = await heard.get('/reports/kpis?by=planet&from=yesterday');
-    expect(bad.status).toBe(400);
-    expect(bad.body.fields.map((f: { field: string }) => f.field)).toEqual(['by', 'from']);
-  });
-});
+    it('reports outcome KPIs by team, and refuses a dimension it does not know', async () => {
+      const { body } = await heard.get('/reports/kpis?by=team');
+      expect(body.rows.map((r: { key: string }) => r.key)).toEqual(['claims', 'first-line']);
+      expect(body.overall.cases).toBe(
+        body.rows.reduce((n: number, r: { cases: number }) => n + r.cases, 0),
+      );
+      expect(body.rows[0].thirdPartyApologyShare).toBeGreaterThan(0.9);
+      const bad = await heard.get('/reports/kpis?by=planet&from=yesterday');
+      expect(bad.status).toBe(400);
+      expect(bad.body.fields.map((f: { field: string }) => f.field)).toEqual(['by', 'from']);
+    });
+  },
+);
 
 describe('a follow-up, from resolution to "not fixed"', () => {
   let dir: string;

@@ -1,13 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import {
-  enqueueOutbound,
-  migrateReadStore,
-  readOutbound,
-  SqliteReadStore,
-  type ReadStore,
-} from '@heard/read-store';
+import { enqueueOutbound, migrateReadStore, readOutbound, type ReadStore } from '@heard/read-store';
+import { describeOnEachReadStore } from '../../../test/support/read-stores';
 import { testOutboundMessage } from '../../read-store/src/testing/outbox.contract';
 import { InProcessTransport } from './in-process/in-process-transport';
 import { OutboxRelay } from './outbox-relay';
@@ -23,13 +15,9 @@ class FlakyTransport extends InProcessTransport {
   }
 }
 
-describe('OutboxRelay', () => {
-  let dir: string;
-  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'heard-relay-'))));
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
-
+describeOnEachReadStore('OutboxRelay', (site) => {
   it('sends every pending message once the transport takes it, in order, and marks it sent', async () => {
-    const reads = new SqliteReadStore(join(dir, 'reads.db'));
+    const reads = site.open();
     await migrateReadStore(reads);
     await reads.transaction((tx) =>
       enqueueOutbound(
@@ -76,9 +64,8 @@ describe('OutboxRelay', () => {
   });
 
   it('never lets two relays on one outbox send the same message, and loses none', async () => {
-    const file = join(dir, 'reads.db');
-    // Two connections to one file: two heard processes sharing a read store.
-    const stores: ReadStore[] = [new SqliteReadStore(file), new SqliteReadStore(file)];
+    // Two connections to one store: two heard processes sharing a read store.
+    const stores: ReadStore[] = [site.open(), site.open()];
     await migrateReadStore(stores[0]!);
     const ids = Array.from({ length: 400 }, (_, i) => `m-${i}`);
     await stores[0]!.transaction((tx) =>
@@ -99,7 +86,7 @@ describe('OutboxRelay', () => {
     const deadline = Date.now() + 20_000;
     const drain = async (relay: OutboxRelay) => {
       while (Date.now() < deadline) {
-        // The other relay may hold SQLite's write lock a moment: try again, as the next pass would.
+        // The other relay may hold the write lock a moment: try again, as the next pass would.
         const sent = await relay.relayOnce().catch(() => -1);
         if (sent === 0) return;
         await new Promise((r) => setImmediate(r));

@@ -16,7 +16,8 @@ import {
   recurringIssuesProjection,
   type Projection,
 } from './index';
-import { readOutbound, SqliteReadStore } from '@heard/read-store';
+import { readOutbound, type ReadStore } from '@heard/read-store';
+import { describeOnEachReadStore } from '../../../test/support/read-stores';
 import { recordAll } from './testing/record';
 
 const DAY = 86_400_000;
@@ -66,15 +67,15 @@ const issue = (issueId: string, days: number): DomainCommand[] => [
   { type: 'AcknowledgeIssue', issueId, at: at(days), team: 'kettles', owner: 'pm-1' },
 ];
 
-describe('projections that speak to the outside world', () => {
+describeOnEachReadStore('projections that speak to the outside world', (site) => {
   let dir: string;
   let events: SqliteEventStore;
-  let reads: SqliteReadStore;
+  let reads: ReadStore;
   let runner: ProjectionRunner;
 
   const start = async (projections: Projection[]) => {
     events = new SqliteEventStore(join(dir, 'events.db'));
-    reads = new SqliteReadStore(join(dir, 'reads.db'));
+    reads = site.open();
     runner = new ProjectionRunner(events, reads, projections, undefined, 3);
     await runner.start();
   };

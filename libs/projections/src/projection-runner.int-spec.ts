@@ -10,7 +10,8 @@ import {
   decodeCursor,
   findCaseView,
 } from './index';
-import { SqliteReadStore } from '@heard/read-store';
+import { type ReadStore } from '@heard/read-store';
+import { describeOnEachReadStore } from '../../../test/support/read-stores';
 import { recordAll } from './testing/record';
 
 const at = (minute: number) => new Date(Date.UTC(2026, 2, 1, 10, minute)).toISOString();
@@ -39,14 +40,14 @@ const openCase = (customerId: string, minute: number) => ({
   openedBy: 'agent-1',
 });
 
-describe('ProjectionRunner on SQLite', () => {
+describeOnEachReadStore('ProjectionRunner', (site) => {
   let dir: string;
   beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'heard-proj-'))));
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   const open = () => {
     const events = new SqliteEventStore(join(dir, 'events.db'));
-    const reads = new SqliteReadStore(join(dir, 'reads.db'));
+    const reads = site.open();
     const runner = new ProjectionRunner(events, reads, defaultProjections(), undefined, 7);
     return {
       events,
@@ -59,7 +60,7 @@ describe('ProjectionRunner on SQLite', () => {
       },
     };
   };
-  const dump = async (reads: SqliteReadStore) => ({
+  const dump = async (reads: ReadStore) => ({
     cases: await reads.query(
       'SELECT case_id, status, revision, state FROM case_view ORDER BY case_id',
     ),
@@ -116,38 +117,43 @@ describe('ProjectionRunner on SQLite', () => {
     await second.close();
   });
 
-  it('resumes from checkpoints kept as numbers by a version before positions were opaque', async () => {
-    const first = open();
-    await story(first.events, 'old', [openCase('cust-old', 0)]);
-    await first.runner.start();
-    expect(await first.runner.waitFor(await first.events.head(), 5000)).toBe(true);
-    await first.close();
-    // What the earlier version left: INTEGER columns holding plain numbers.
-    const legacy = new SqliteReadStore(join(dir, 'reads.db'));
-    await legacy.transaction(async (tx) => {
-      await tx.execute('DROP TABLE projection_checkpoints');
-      await tx.execute(
-        'CREATE TABLE projection_checkpoints (projection TEXT PRIMARY KEY, position INTEGER NOT NULL, version INTEGER NOT NULL, updated_at TEXT NOT NULL)',
-      );
-      for (const p of defaultProjections())
-        await tx.execute('INSERT INTO projection_checkpoints VALUES (?, 1, ?, ?)', [
-          p.name,
-          p.version,
-          at(0),
-        ]);
-    });
-    await legacy.close();
+  // Only SQLite read stores were made before positions were opaque.
+  const onSqlite = site.dialect === 'sqlite' ? it : it.skip;
+  onSqlite(
+    'resumes from checkpoints kept as numbers by a version before positions were opaque',
+    async () => {
+      const first = open();
+      await story(first.events, 'old', [openCase('cust-old', 0)]);
+      await first.runner.start();
+      expect(await first.runner.waitFor(await first.events.head(), 5000)).toBe(true);
+      await first.close();
+      // What the earlier version left: INTEGER columns holding plain numbers.
+      const legacy = site.open();
+      await legacy.transaction(async (tx) => {
+        await tx.execute('DROP TABLE projection_checkpoints');
+        await tx.execute(
+          'CREATE TABLE projection_checkpoints (projection TEXT PRIMARY KEY, position INTEGER NOT NULL, version INTEGER NOT NULL, updated_at TEXT NOT NULL)',
+        );
+        for (const p of defaultProjections())
+          await tx.execute('INSERT INTO projection_checkpoints VALUES (?, 1, ?, ?)', [
+            p.name,
+            p.version,
+            at(0),
+          ]);
+      });
+      await legacy.close();
 
-    const second = open();
-    await story(second.events, 'new', [openCase('cust-old', 5)]);
-    await second.runner.start();
-    expect(await second.runner.waitFor(await second.events.head(), 5000)).toBe(true);
-    const page = await readTimeline(second.reads, 'cust-old', { limit: 10 });
-    // The first case's event was not applied twice; the new one was applied once.
-    expect(page?.entries.map((e) => e.caseId)).toEqual(['new', 'old']);
-    expect(page?.summary.cases.total).toBe(2);
-    await second.close();
-  });
+      const second = open();
+      await story(second.events, 'new', [openCase('cust-old', 5)]);
+      await second.runner.start();
+      expect(await second.runner.waitFor(await second.events.head(), 5000)).toBe(true);
+      const page = await readTimeline(second.reads, 'cust-old', { limit: 10 });
+      // The first case's event was not applied twice; the new one was applied once.
+      expect(page?.entries.map((e) => e.caseId)).toEqual(['new', 'old']);
+      expect(page?.summary.cases.total).toBe(2);
+      await second.close();
+    },
+  );
 
   it('pages the timeline with a cursor, newest first, without gaps or repeats', async () => {
     const ctx = open();

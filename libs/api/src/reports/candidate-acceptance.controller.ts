@@ -2,7 +2,7 @@ import { Body, Controller, Headers, HttpCode, Inject, Param, Post } from '@nestj
 import { ApiBody, ApiHeader, ApiTags } from '@nestjs/swagger';
 import { createHash } from 'node:crypto';
 import { caseRules, DomainRuleViolation, streamIds } from '@heard/domain';
-import { EVENT_STORE, type EventStore } from '@heard/event-store';
+import { EVENT_STORE, later, START, type Checkpoint, type EventStore } from '@heard/event-store';
 import {
   DEFAULT_CANDIDATE_OPTIONS,
   findCandidateIssues,
@@ -54,6 +54,8 @@ export class CandidateAcceptanceController {
     const issueId = body.issueId ?? `issue-${candidateId.replace(/^cand-/, '')}`;
     const base = context.idempotencyKey ?? `${candidateId}\n${issueId}`;
 
+    // The latest position written or replayed: pass it as minPosition to read the links.
+    let position: Checkpoint = START;
     let created = false;
     if ((await this.events.readStream(streamIds.issue(issueId))).length === 0) {
       const product = candidate?.product;
@@ -78,6 +80,7 @@ export class CandidateAcceptanceController {
         { ...context, idempotencyKey: stepKey(base, 'identify') },
       );
       created = !receipt.replayed;
+      position = later(position, receipt.position);
     }
 
     const linked: string[] = [];
@@ -92,6 +95,7 @@ export class CandidateAcceptanceController {
           { ...context, idempotencyKey: stepKey(base, `link ${caseId}`) },
         );
         (receipt.replayed ? alreadyLinked : linked).push(caseId);
+        position = later(position, receipt.position);
       } catch (error) {
         if (error instanceof DomainRuleViolation && error.rule === caseRules.alreadyLinked)
           alreadyLinked.push(caseId);
@@ -100,7 +104,15 @@ export class CandidateAcceptanceController {
         else throw error;
       }
     }
-    return { candidateId, issueId, created, linked, alreadyLinked, notFound };
+    return {
+      candidateId,
+      issueId,
+      created,
+      linked,
+      alreadyLinked,
+      notFound,
+      ...(position === START ? {} : { position }),
+    };
   }
 
   private async find(candidateId: string): Promise<CandidateIssue | undefined> {

@@ -76,12 +76,18 @@ export class ReportsController {
   })
   @ApiQuery({ name: 'from', required: false })
   @ApiQuery({ name: 'to', required: false })
-  async recurringIssueCustomers(@Query() query: QueryParams) {
+  @ApiQuery({ name: 'minPosition', required: false })
+  async recurringIssueCustomers(
+    @Query() query: QueryParams,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     const q = new QueryReader(query);
     const group = q.text('group', 400);
     if (!group) q.problems.push({ field: 'group', rules: { isNotEmpty: 'group is required' } });
     const period = { from: q.day('from'), to: q.day('to') };
+    const wait = q.position(this.runner);
     q.done();
+    await waitForPosition(this.runner, wait, reply);
     const customers = await readGroupCustomers(this.reads, group!, period);
     if (!customers) throw new NotFoundException(`No recurring issue ${group}`);
     return { group, ...period, customers };
@@ -96,7 +102,11 @@ export class ReportsController {
   })
   @ApiQuery({ name: 'minCases', required: false, description: '2 to 10000, default 5' })
   @ApiQuery({ name: 'similarity', required: false, description: '0.1 to 0.95, default 0.5' })
-  async candidateIssues(@Query() query: QueryParams) {
+  @ApiQuery({ name: 'minPosition', required: false })
+  async candidateIssues(
+    @Query() query: QueryParams,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     const q = new QueryReader(query);
     const options = {
       product: q.text('product'),
@@ -104,7 +114,9 @@ export class ReportsController {
       minCases: q.int('minCases', 2, 10_000, DEFAULT_CANDIDATE_OPTIONS.minCases),
       similarity: q.decimal('similarity', 0.1, 0.95, DEFAULT_CANDIDATE_OPTIONS.similarity),
     };
+    const wait = q.position(this.runner);
     q.done();
+    await waitForPosition(this.runner, wait, reply);
     return findCandidateIssues(this.reads, options);
   }
 
