@@ -117,9 +117,9 @@ describeOnEachReadStore('ProjectionRunner', (site) => {
     await second.close();
   });
 
-  // Only SQLite read stores were made before positions were opaque.
-  const onSqlite = site.dialect === 'sqlite' ? it : it.skip;
-  onSqlite(
+  // Only SQLite read stores were made before positions were opaque: no such test on PostgreSQL.
+  const onSqliteOnly = site.dialect === 'sqlite' ? it : () => undefined;
+  onSqliteOnly(
     'resumes from checkpoints kept as numbers by a version before positions were opaque',
     async () => {
       const first = open();
