@@ -25,7 +25,8 @@ const waitForHttp = async (url: string, timeoutMs: number) => {
 
 const stopChild = (child: ChildProcess) =>
   new Promise<void>((resolve) => {
-    if (child.exitCode !== null) return resolve();
+    // Killed by a signal, a child has a signalCode and no exitCode.
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
     child.once('exit', () => resolve());
     child.kill('SIGTERM');
   });

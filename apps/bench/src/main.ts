@@ -22,9 +22,12 @@ import { SqliteReadStore } from '@heard/read-store';
 import { startBareServer, startHeardProcess, type ChildServer } from './child-server';
 import { kafkaBench } from './kafka-bench';
 import { overloadBench } from './overload-bench';
+import { postgresBench } from './postgres-bench';
 
 interface Options {
   kafka?: string;
+  store?: string;
+  appendEvents: number;
   kafkaMessages: number;
   events: number;
   duration: number;
@@ -141,6 +144,31 @@ const main = async (o: Options) => {
     }
     results.bareRoute = ceilings;
 
+    // On a PostgreSQL server: the store figures there, beside Emmett's PostgreSQL store.
+    if (o.store) {
+      if (!/^postgres(ql)?:\/\//.test(o.store))
+        throw new Error(
+          `--store ${o.store}: only postgres://… is measured (the default is the embedded SQLite)`,
+        );
+      results.postgres = await postgresBench(o.store, work, o);
+    } else await embeddedBench(o, work, results, ceilings);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+    results.finishedAt = new Date().toISOString();
+  }
+  mkdirSync(resolve(o.out, '..'), { recursive: true });
+  writeFileSync(o.out, JSON.stringify(results, null, 2));
+  log(`Figures written to ${o.out}`);
+};
+
+/** The figures on the embedded default: HTTP, overload, the store, Kafka, a big store. */
+const embeddedBench = async (
+  o: Options,
+  work: string,
+  results: Record<string, unknown>,
+  ceilings: Record<string, HttpFigures>,
+) => {
+  {
     // 2. Durable commands over HTTP, on heard as npm start runs it.
     const heard = await startHeardProcess(join(work, 'http'), 3902);
     const caseIds = await openCases(heard.url, 2000);
@@ -376,18 +404,17 @@ const main = async (o: Options) => {
       reports,
       timeline: { direct, overHttp },
     };
-  } finally {
-    rmSync(work, { recursive: true, force: true });
   }
-  results.finishedAt = new Date().toISOString();
-  mkdirSync(resolve(o.out, '..'), { recursive: true });
-  writeFileSync(o.out, JSON.stringify(results, null, 2));
-  log(`Figures written to ${o.out}`);
 };
 
 const cli = new Command('bench')
   .option('--kafka <brokers>', 'measure the Kafka intake and publisher against these brokers')
   .option('--kafka-messages <n>', 'messages per Kafka run', (v) => Number(v), 50_000)
+  .option(
+    '--store <url>',
+    'measure on this PostgreSQL server instead (postgres://…): appends beside Emmett, HTTP on one and on two API instances, failover; it works in schemas of its own and drops them',
+  )
+  .option('--append-events <n>', 'events per append run on PostgreSQL', (v) => Number(v), 20_000)
   .option('--events <n>', 'size of the big store', (v) => Number(v), 1_000_000)
   .option('--duration <s>', 'seconds per HTTP run', (v) => Number(v), 10)
   .option('--connections <n>', 'concurrent HTTP clients', (v) => Number(v), 64)

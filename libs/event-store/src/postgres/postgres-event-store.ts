@@ -63,6 +63,8 @@ const SEQ_WIDTH = 19;
 const toCheckpoint = (txId: string, seq: string | number): Checkpoint =>
   `${txId.padStart(TX_WIDTH, '0')}:${String(seq).padStart(SEQ_WIDTH, '0')}`;
 const CHECKPOINT = /^(\d{20}):(\d{19})$/;
+/** Where a command's stored result gets its position, written by the server (see appendInTransaction). */
+const POSITION_SLOT = '@position';
 const partsOf = (checkpoint: Checkpoint): [string, string] => {
   if (checkpoint === START) return ['0', '0'];
   const match = CHECKPOINT.exec(checkpoint);
@@ -103,6 +105,8 @@ export class PostgresEventStore implements EventStore {
   private readonly now: () => Date;
   private ready?: Promise<void>;
   private closed = false;
+  private announcing?: Promise<void>;
+  private announceAgain = false;
 
   constructor(private readonly options: PostgresEventStoreOptions) {
     this.pool = new Pool(postgresPoolSettings(options, 10));
@@ -202,6 +206,7 @@ export class PostgresEventStore implements EventStore {
       try {
         const result = await this.appendInTransaction(client, streamId, events, options);
         await client.query('COMMIT');
+        if (!result.duplicate) this.announce();
         return result;
       } catch (error) {
         await client.query('ROLLBACK').catch(() => (broken = true));
@@ -223,6 +228,27 @@ export class PostgresEventStore implements EventStore {
     }
   }
 
+  /**
+   * Tells every process that listens (see subscribe) that events were committed: after the
+   * commit, one NOTIFY at a time, and one more for whatever committed meanwhile. A NOTIFY
+   * inside each append's transaction would make the commits queue on the server's notify
+   * lock. A process that dies before it announces is caught by the readers' polling.
+   */
+  private announce(): void {
+    if (this.announcing) {
+      this.announceAgain = true;
+      return;
+    }
+    this.announcing = (async () => {
+      do {
+        this.announceAgain = false;
+        await this.pool
+          .query('SELECT pg_notify($1, $2)', [this.channel, ''])
+          .catch(() => undefined);
+      } while (this.announceAgain && !this.closed);
+    })().finally(() => (this.announcing = undefined));
+  }
+
   private replayed(first: AppendResult, streamId: string, options: AppendOptions): AppendResult {
     if (!isSameRequest(first, streamId, options.fingerprint))
       throw new IdempotencyKeyReused(options.commandId!, first.streamId);
@@ -235,11 +261,15 @@ export class PostgresEventStore implements EventStore {
     events: NewEvent[],
     options: AppendOptions,
   ): Promise<AppendResult> {
-    if (options.commandId) {
-      const first = await this.commandResult(client, options.commandId);
-      if (first) return this.replayed(first, streamId, options);
-    }
-    const current = await this.currentRevision(client, streamId);
+    // The command's first result, if any, and the stream's revision: one round trip.
+    const { rows: seen } = await client.query<{ result: string | null; revision: number | null }>(
+      `SELECT (SELECT result FROM commands WHERE command_id = $1) AS result,
+              (SELECT MAX(revision) FROM events WHERE stream_id = $2) AS revision`,
+      [options.commandId ?? null, streamId],
+    );
+    if (seen[0]?.result)
+      return this.replayed(JSON.parse(seen[0].result) as AppendResult, streamId, options);
+    const current = seen[0]?.revision ?? undefined;
     const { expectedRevision } = options;
     const matches =
       expectedRevision === 'any' ||
@@ -261,29 +291,40 @@ export class PostgresEventStore implements EventStore {
       const at = i * 5;
       return `($${at + 1}, $${at + 2}, $${at + 3}, $${at + 4}, $${at + 5})`;
     });
-    const inserted = await client.query<{ tx_id: string; seq: string }>(
-      `INSERT INTO events (stream_id, revision, type, data, metadata) VALUES ${rows.join(', ')}
-       RETURNING tx_id::text AS tx_id, seq::text AS seq`,
-      params,
-    );
-    const last = inserted.rows.reduce((a, b) => (BigInt(b.seq) > BigInt(a.seq) ? b : a));
-    const result: AppendResult = {
+    const result: Omit<AppendResult, 'position'> = {
       streamId,
       revision: first + events.length - 1,
-      position: toCheckpoint(last.tx_id, last.seq),
       eventIds: events.map((e) => e.metadata.eventId),
       eventTypes: events.map((e) => e.type),
       duplicate: false,
       ...(options.fingerprint ? { fingerprint: options.fingerprint } : {}),
     };
-    if (options.commandId)
-      await client.query('INSERT INTO commands (command_id, result) VALUES ($1, $2)', [
+    // The events and the command's result in one statement: the result's position is the
+    // last event's, filled in by the server.
+    const recordCommand = options.commandId !== undefined;
+    if (recordCommand)
+      params.push(
         options.commandId,
-        JSON.stringify({ ...result, duplicate: true }),
-      ]);
-    // Delivered at commit, to every process that listens (see subscribe).
-    await client.query('SELECT pg_notify($1, $2)', [this.channel, '']);
-    return result;
+        JSON.stringify({ ...result, duplicate: true, position: POSITION_SLOT }),
+      );
+    const { rows: written } = await client.query<{ tx_id: string; seq: string }>(
+      `WITH inserted AS (
+         INSERT INTO events (stream_id, revision, type, data, metadata) VALUES ${rows.join(', ')}
+         RETURNING tx_id, seq
+       ), last AS (SELECT tx_id, seq FROM inserted ORDER BY seq DESC LIMIT 1)${
+         recordCommand
+           ? `, recorded AS (
+         INSERT INTO commands (command_id, result)
+         SELECT $${params.length - 1}, replace($${params.length}, '"${POSITION_SLOT}"',
+           '"' || lpad(tx_id::text, ${TX_WIDTH}, '0') || ':' || lpad(seq::text, ${SEQ_WIDTH}, '0') || '"')
+         FROM last
+       )`
+           : ''
+       }
+       SELECT tx_id::text AS tx_id, seq::text AS seq FROM last`,
+      params,
+    );
+    return { ...result, position: toCheckpoint(written[0]!.tx_id, written[0]!.seq) };
   }
 
   private async currentRevision(
@@ -407,6 +448,7 @@ export class PostgresEventStore implements EventStore {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.announcing;
     await this.pool.end();
   }
 }

@@ -1,0 +1,270 @@
+import { getPostgreSQLEventStore } from '@event-driven-io/emmett-postgresql';
+import autocannon from 'autocannon';
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { postgresLocation } from '@heard/config';
+import { PostgresEventStore, type NewEvent } from '@heard/event-store';
+import { startHeardProcess, type ChildServer } from './child-server';
+
+const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
+const log = (line: string) => console.log(line);
+
+const CONTACT = {
+  channel: 'phone',
+  direction: 'inbound',
+  agentId: 'agent-07',
+  note: 'Customer calls about the second charge on the March invoice',
+};
+
+/** The same event for both stores: heard's metadata, Emmett's message metadata. */
+const contactEvent = (i: number): NewEvent => {
+  const commandId = randomUUID();
+  return {
+    type: 'ContactLogged',
+    data: {
+      caseId: `raw-${i % 2000}`,
+      contactId: randomUUID(),
+      ...CONTACT,
+      contactedAt: new Date().toISOString(),
+    },
+    metadata: {
+      eventId: randomUUID(),
+      commandId,
+      correlationId: 'bench',
+      causationId: commandId,
+      actor: { id: 'agent-07', kind: 'agent' },
+      occurredAt: new Date().toISOString(),
+      schemaVersion: 1,
+    },
+  };
+};
+
+/** `appenders` concurrent loops, each appending one event to a new stream, until `events`. */
+const appendRate = async (
+  events: number,
+  appenders: number,
+  append: (i: number) => Promise<unknown>,
+) => {
+  let next = 0;
+  const started = process.hrtime.bigint();
+  await Promise.all(
+    Array.from({ length: appenders }, async () => {
+      for (let i = next++; i < events; i = next++) await append(i);
+    }),
+  );
+  return round(events / (Number(process.hrtime.bigint() - started) / 1e9));
+};
+
+interface HttpFigures {
+  requestsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  errors: number;
+}
+
+const contactLoad = async (
+  url: string,
+  caseIds: string[],
+  connections: number,
+  duration: number,
+): Promise<HttpFigures> => {
+  let i = 0;
+  const result = await autocannon({
+    url,
+    connections,
+    duration,
+    requests: [
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        setupRequest: (request) => ({
+          ...request,
+          path: `/cases/${caseIds[i++ % caseIds.length]}/contacts`,
+          body: JSON.stringify(CONTACT),
+        }),
+      },
+    ],
+  });
+  return {
+    requestsPerSecond: round(result.requests.average),
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    errors: result.errors + result.timeouts + result.non2xx,
+  };
+};
+
+const openCases = async (url: string, count: number): Promise<string[]> => {
+  const ids = Array.from({ length: count }, () => `bench-${randomUUID()}`);
+  for (let i = 0; i < ids.length; i += 500) {
+    const response = await fetch(`${url}/commands`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        commands: ids.slice(i, i + 500).map((caseId) => ({
+          type: 'OpenCase',
+          data: {
+            caseId,
+            customerId: `bench-cust-${caseId}`,
+            channel: 'phone',
+            category: 'billing',
+            summary: 'Charged twice',
+          },
+        })),
+      }),
+    });
+    if (response.status !== 200) throw new Error(`opening bench cases: ${response.status}`);
+  }
+  return ids;
+};
+
+const standby = async (server: ChildServer, part: string) => {
+  const health = (await (await fetch(`${server.opsUrl}/health`)).json()) as {
+    parts: Record<string, { standby?: boolean }>;
+  };
+  return health.parts[part]?.standby === true;
+};
+
+/**
+ * The store figures on a PostgreSQL server (`npm run bench -- --store postgres://…`): heard's
+ * append path beside Emmett's PostgreSQL event store on the same server with the same events
+ * and concurrency; durable commands over HTTP on one instance, then on two API instances with
+ * a worker; and the failover time when the worker holding the leases is killed. heard works
+ * in schemas of its own and Emmett in a database of its own (CREATEDB needed), dropped at the end.
+ */
+export const postgresBench = async (
+  url: string,
+  work: string,
+  o: { duration: number; connections: number; appendEvents: number },
+) => {
+  const id = randomUUID().replace(/-/g, '').slice(0, 8);
+  const schemas = {
+    heard: `bench_heard_${id}`,
+    http: `bench_http_${id}`,
+    several: `bench_several_${id}`,
+  };
+  // Emmett's migrations skip functions another schema of the database already has: it gets a
+  // database of its own.
+  const emmettDatabase = `bench_emmett_${id}`;
+  const admin = new Client({ connectionString: postgresLocation(url).url });
+  await admin.connect();
+  const servers: ChildServer[] = [];
+  try {
+    await admin.query(`CREATE DATABASE ${emmettDatabase}`);
+
+    // 1. Appends: the same events, 64 appenders, one event per append, on each store.
+    log(`PostgreSQL at ${new URL(url).host}: ${o.appendEvents} events, 64 concurrent appenders`);
+    const heardStore = new PostgresEventStore(
+      postgresLocation(`${url}${url.includes('?') ? '&' : '?'}schema=${schemas.heard}`),
+    );
+    await heardStore.head(); // makes its tables, outside the measurement
+    const heardRate = await appendRate(o.appendEvents, 64, (i) => {
+      const event = contactEvent(i);
+      return heardStore.append(`case-raw-${i}`, [event], {
+        expectedRevision: 'no_stream',
+        commandId: event.metadata.commandId,
+      });
+    });
+    await heardStore.close();
+    const emmettUrl = new URL(postgresLocation(url).url);
+    emmettUrl.pathname = `/${emmettDatabase}`;
+    const emmett = getPostgreSQLEventStore(emmettUrl.toString());
+    await emmett.appendToStream('warm-up', [{ type: 'WarmUp', data: {} }]);
+    const emmettRate = await appendRate(o.appendEvents, 64, (i) => {
+      const { type, data, metadata } = contactEvent(i);
+      return emmett.appendToStream(
+        `case-raw-${i}`,
+        [{ type, data: data as Record<string, unknown>, metadata }],
+        {
+          expectedStreamVersion: 'STREAM_DOES_NOT_EXIST',
+        },
+      );
+    });
+    await emmett.close();
+    log(
+      `  heard PostgresEventStore: ${heardRate} events/s; Emmett emmett-postgresql: ${emmettRate} events/s (heard ${round(heardRate / emmettRate, 2)}x)`,
+    );
+
+    // 2. Durable commands over HTTP on one heard, both stores on the server.
+    const stores = (schema: string) => {
+      const at = `${url}${url.includes('?') ? '&' : '?'}schema=${schema}`;
+      return { HEARD_EVENT_STORE: at, HEARD_READ_STORE: at };
+    };
+    const single = await startHeardProcess(join(work, 'pg-single'), 3920, stores(schemas.http));
+    servers.push(single);
+    const caseIds = await openCases(single.url, 2000);
+    await contactLoad(single.url, caseIds, o.connections, 3); // warm-up
+    const one = await contactLoad(single.url, caseIds, o.connections, o.duration);
+    await single.stop();
+    log(
+      `  one instance, POST /cases/:id/contacts: ${one.requestsPerSecond} req/s, p50 ${one.p50Ms} ms, p99 ${one.p99Ms} ms, errors ${one.errors}`,
+    );
+
+    // 3. Two API instances and a worker (a second worker standing by), load split between them.
+    const env = stores(schemas.several);
+    const worker = await startHeardProcess(join(work, 'pg-worker'), 3921, {
+      ...env,
+      HEARD_ROLES: 'projections,publisher,relay,scheduler',
+    });
+    servers.push(worker);
+    const spare = await startHeardProcess(join(work, 'pg-spare'), 3922, {
+      ...env,
+      HEARD_ROLES: 'projections,publisher,relay,scheduler',
+    });
+    servers.push(spare);
+    const apis = [
+      await startHeardProcess(join(work, 'pg-api-1'), 3923, { ...env, HEARD_ROLES: 'api,intake' }),
+      await startHeardProcess(join(work, 'pg-api-2'), 3924, { ...env, HEARD_ROLES: 'api,intake' }),
+    ];
+    servers.push(...apis);
+    const severalCases = await openCases(apis[0]!.url, 2000);
+    await Promise.all(apis.map((api) => contactLoad(api.url, severalCases, o.connections / 2, 3)));
+    const both = await Promise.all(
+      apis.map((api) => contactLoad(api.url, severalCases, o.connections / 2, o.duration)),
+    );
+    const two = {
+      requestsPerSecond: round(both.reduce((n, f) => n + f.requestsPerSecond, 0)),
+      p50Ms: Math.max(...both.map((f) => f.p50Ms)),
+      p99Ms: Math.max(...both.map((f) => f.p99Ms)),
+      errors: both.reduce((n, f) => n + f.errors, 0),
+    };
+    log(
+      `  two API instances and a worker: ${two.requestsPerSecond} req/s together, p50 ${two.p50Ms} ms, p99 ${two.p99Ms} ms, errors ${two.errors}`,
+    );
+
+    // 4. Failover: kill the worker that holds the leases; time until the spare runs each role.
+    const killedAt = Date.now();
+    worker.process.kill('SIGKILL');
+    const failover: Record<string, number> = {};
+    for (const role of ['projections', 'relay', 'scheduler']) {
+      while (await standby(spare, role)) {
+        if (Date.now() - killedAt > 60_000) throw new Error(`${role} not taken over within 60 s`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      failover[role] = Date.now() - killedAt;
+    }
+    log(
+      `  failover after SIGKILL of the lease holder: ${Object.entries(failover)
+        .map(([r, ms]) => `${r} ${ms} ms`)
+        .join(', ')}`,
+    );
+    return {
+      server: new URL(url).host,
+      append: {
+        events: o.appendEvents,
+        appenders: 64,
+        heardEventsPerSecond: heardRate,
+        emmettEventsPerSecond: emmettRate,
+        ratio: round(heardRate / emmettRate, 2),
+      },
+      commandsOverHttp: { oneInstance: one, twoApiInstances: two },
+      failoverMs: failover,
+    };
+  } finally {
+    for (const server of servers) await server.stop();
+    for (const schema of Object.values(schemas))
+      await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await admin.query(`DROP DATABASE IF EXISTS ${emmettDatabase} WITH (FORCE)`);
+    await admin.end();
+  }
+};
