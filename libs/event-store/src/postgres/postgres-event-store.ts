@@ -65,6 +65,7 @@ const toCheckpoint = (txId: string, seq: string | number): Checkpoint =>
 const CHECKPOINT = /^(\d{20}):(\d{19})$/;
 /** Where a command's stored result gets its position, written by the server (see appendInTransaction). */
 const POSITION_SLOT = '@position';
+const REVISION_SLOT = '@revision';
 const partsOf = (checkpoint: Checkpoint): [string, string] => {
   if (checkpoint === START) return ['0', '0'];
   const match = CHECKPOINT.exec(checkpoint);
@@ -194,37 +195,106 @@ export class PostgresEventStore implements EventStore {
     }
   }
 
+  /**
+   * One statement, so one round trip and its own transaction: it reads the command's first
+   * result and the stream's revision, inserts the events only when there is no result and
+   * the revision is the expected one, and records the command's result (its revision and
+   * position filled in by the server). Two appenders racing for a revision meet on the
+   * (stream, revision) key, two for a command on its key: the loser's statement fails whole.
+   */
   private async appendOnce(
     streamId: string,
     events: NewEvent[],
     options: AppendOptions,
   ): Promise<AppendResult> {
-    const client = await this.pool.connect();
-    let broken = false;
+    const { expectedRevision } = options;
+    const recordedAt = options.recordedAt ?? this.now().toISOString();
+    const params: unknown[] = [
+      options.commandId ?? null,
+      streamId,
+      typeof expectedRevision === 'number' ? 'revision' : expectedRevision,
+      typeof expectedRevision === 'number' ? expectedRevision : null,
+    ];
+    const values = events.map((event, i) => {
+      params.push(
+        event.type,
+        JSON.stringify(event.data),
+        JSON.stringify({ ...event.metadata, recordedAt } satisfies EventMetadata),
+      );
+      const at = params.length;
+      return `(${i + 1}, $${at - 2}::text, $${at - 1}::text, $${at}::text)`;
+    });
+    const result = {
+      streamId,
+      revision: REVISION_SLOT as unknown as number,
+      eventIds: events.map((e) => e.metadata.eventId),
+      eventTypes: events.map((e) => e.type),
+      duplicate: false,
+      ...(options.fingerprint ? { fingerprint: options.fingerprint } : {}),
+    };
+    if (options.commandId !== undefined)
+      params.push(JSON.stringify({ ...result, duplicate: true, position: POSITION_SLOT }));
     try {
-      await client.query('BEGIN');
-      try {
-        const result = await this.appendInTransaction(client, streamId, events, options);
-        await client.query('COMMIT');
-        if (!result.duplicate) this.announce();
-        return result;
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => (broken = true));
-        if (options.commandId && isUniqueViolation(error, 'commands_pkey')) {
-          // The same command committed meanwhile from elsewhere: answer its first result.
-          const first = await this.findCommandResult(options.commandId);
-          if (first) return this.replayed(first, streamId, options);
-        }
-        if (isUniqueViolation(error, 'events_stream_revision'))
-          throw new WrongExpectedRevision(
-            streamId,
-            options.expectedRevision,
-            (await this.currentRevision(this.pool, streamId)) ?? 'no_stream',
-          );
-        throw error;
+      const { rows } = await this.pool.query<{
+        result: string | null;
+        current: number | null;
+        tx_id: string | null;
+        seq: string | null;
+        last_revision: number | null;
+      }>(
+        `WITH seen AS (
+           SELECT (SELECT result FROM commands WHERE command_id = $1) AS result,
+                  (SELECT MAX(revision) FROM events WHERE stream_id = $2) AS revision
+         ), allowed AS (
+           SELECT COALESCE(revision, -1) AS current FROM seen
+           WHERE result IS NULL AND ($3 = 'any' OR ($3 = 'no_stream' AND revision IS NULL)
+                                     OR ($3 = 'revision' AND revision = $4::integer))
+         ), inserted AS (
+           INSERT INTO events (stream_id, revision, type, data, metadata)
+           SELECT $2, allowed.current + v.n, v.type, v.data, v.metadata
+           FROM allowed, (VALUES ${values.join(', ')}) AS v (n, type, data, metadata)
+           ORDER BY v.n
+           RETURNING tx_id, seq, revision
+         ), last AS (SELECT tx_id, seq, revision FROM inserted ORDER BY seq DESC LIMIT 1)${
+           options.commandId === undefined
+             ? ''
+             : `, recorded AS (
+           INSERT INTO commands (command_id, result)
+           SELECT $1, replace(replace($${params.length}, '"${POSITION_SLOT}"',
+             '"' || lpad(tx_id::text, ${TX_WIDTH}, '0') || ':' || lpad(seq::text, ${SEQ_WIDTH}, '0') || '"'),
+             '"${REVISION_SLOT}"', revision::text)
+           FROM last
+         )`
+         }
+         SELECT seen.result, seen.revision AS current, last.tx_id::text AS tx_id,
+                last.seq::text AS seq, last.revision AS last_revision
+         FROM seen LEFT JOIN last ON true`,
+        params,
+      );
+      const row = rows[0]!;
+      if (row.result)
+        return this.replayed(JSON.parse(row.result) as AppendResult, streamId, options);
+      if (row.tx_id === null || row.seq === null)
+        throw new WrongExpectedRevision(streamId, expectedRevision, row.current ?? 'no_stream');
+      this.announce();
+      return {
+        ...result,
+        revision: row.last_revision!,
+        position: toCheckpoint(row.tx_id, row.seq),
+      };
+    } catch (error) {
+      if (options.commandId && isUniqueViolation(error, 'commands_pkey')) {
+        // The same command committed meanwhile from elsewhere: answer its first result.
+        const first = await this.findCommandResult(options.commandId);
+        if (first) return this.replayed(first, streamId, options);
       }
-    } finally {
-      client.release(broken || undefined);
+      if (isUniqueViolation(error, 'events_stream_revision'))
+        throw new WrongExpectedRevision(
+          streamId,
+          expectedRevision,
+          (await this.currentRevision(this.pool, streamId)) ?? 'no_stream',
+        );
+      throw error;
     }
   }
 
@@ -253,78 +323,6 @@ export class PostgresEventStore implements EventStore {
     if (!isSameRequest(first, streamId, options.fingerprint))
       throw new IdempotencyKeyReused(options.commandId!, first.streamId);
     return first;
-  }
-
-  private async appendInTransaction(
-    client: PoolClient,
-    streamId: string,
-    events: NewEvent[],
-    options: AppendOptions,
-  ): Promise<AppendResult> {
-    // The command's first result, if any, and the stream's revision: one round trip.
-    const { rows: seen } = await client.query<{ result: string | null; revision: number | null }>(
-      `SELECT (SELECT result FROM commands WHERE command_id = $1) AS result,
-              (SELECT MAX(revision) FROM events WHERE stream_id = $2) AS revision`,
-      [options.commandId ?? null, streamId],
-    );
-    if (seen[0]?.result)
-      return this.replayed(JSON.parse(seen[0].result) as AppendResult, streamId, options);
-    const current = seen[0]?.revision ?? undefined;
-    const { expectedRevision } = options;
-    const matches =
-      expectedRevision === 'any' ||
-      (expectedRevision === 'no_stream' ? current === undefined : current === expectedRevision);
-    if (!matches)
-      throw new WrongExpectedRevision(streamId, expectedRevision, current ?? 'no_stream');
-
-    const recordedAt = options.recordedAt ?? this.now().toISOString();
-    const first = (current ?? -1) + 1;
-    const params: unknown[] = [];
-    const rows = events.map((event, i) => {
-      params.push(
-        streamId,
-        first + i,
-        event.type,
-        JSON.stringify(event.data),
-        JSON.stringify({ ...event.metadata, recordedAt } satisfies EventMetadata),
-      );
-      const at = i * 5;
-      return `($${at + 1}, $${at + 2}, $${at + 3}, $${at + 4}, $${at + 5})`;
-    });
-    const result: Omit<AppendResult, 'position'> = {
-      streamId,
-      revision: first + events.length - 1,
-      eventIds: events.map((e) => e.metadata.eventId),
-      eventTypes: events.map((e) => e.type),
-      duplicate: false,
-      ...(options.fingerprint ? { fingerprint: options.fingerprint } : {}),
-    };
-    // The events and the command's result in one statement: the result's position is the
-    // last event's, filled in by the server.
-    const recordCommand = options.commandId !== undefined;
-    if (recordCommand)
-      params.push(
-        options.commandId,
-        JSON.stringify({ ...result, duplicate: true, position: POSITION_SLOT }),
-      );
-    const { rows: written } = await client.query<{ tx_id: string; seq: string }>(
-      `WITH inserted AS (
-         INSERT INTO events (stream_id, revision, type, data, metadata) VALUES ${rows.join(', ')}
-         RETURNING tx_id, seq
-       ), last AS (SELECT tx_id, seq FROM inserted ORDER BY seq DESC LIMIT 1)${
-         recordCommand
-           ? `, recorded AS (
-         INSERT INTO commands (command_id, result)
-         SELECT $${params.length - 1}, replace($${params.length}, '"${POSITION_SLOT}"',
-           '"' || lpad(tx_id::text, ${TX_WIDTH}, '0') || ':' || lpad(seq::text, ${SEQ_WIDTH}, '0') || '"')
-         FROM last
-       )`
-           : ''
-       }
-       SELECT tx_id::text AS tx_id, seq::text AS seq FROM last`,
-      params,
-    );
-    return { ...result, position: toCheckpoint(written[0]!.tx_id, written[0]!.seq) };
   }
 
   private async currentRevision(
