@@ -18,6 +18,9 @@ interface Entry {
   role: LeasedRole;
   key: number;
   held: boolean;
+  /** `run` is making its first try: the periodic pass leaves it alone (advisory locks are
+   * re-entrant in a session, so two tries at once would both win and start the role twice). */
+  firstTry: boolean;
   since?: number;
   holder?: string;
 }
@@ -49,21 +52,26 @@ export class PostgresLeases implements Leases {
       role,
       key: leaseKey(this.location.schema, name),
       held: false,
+      firstTry: true,
     };
     this.entries.set(name, entry);
     this.timer ??= setInterval(() => void this.tick(), this.retryMs);
     this.timer.unref();
-    await this.pass;
-    // The first try is the caller's: a role that cannot start stops the start.
-    const client = await this.connected();
-    if (await this.tryTake(client, name, entry)) {
-      try {
-        await role.start();
-      } catch (error) {
-        await this.letGo(client, entry);
-        this.entries.delete(name);
-        throw error;
+    try {
+      await this.pass;
+      // The first try is the caller's: a role that cannot start stops the start.
+      const client = await this.connected();
+      if (await this.tryTake(client, name, entry)) {
+        try {
+          await role.start();
+        } catch (error) {
+          await this.letGo(client, entry);
+          this.entries.delete(name);
+          throw error;
+        }
       }
+    } finally {
+      entry.firstTry = false;
     }
   }
 
@@ -93,7 +101,7 @@ export class PostgresLeases implements Leases {
       return;
     }
     for (const [name, entry] of this.entries) {
-      if (entry.held || this.closed) continue;
+      if (entry.held || entry.firstTry || this.closed) continue;
       try {
         if (!(await this.tryTake(client, name, entry))) continue;
       } catch (error) {
