@@ -108,12 +108,15 @@ describe('loadConfig', () => {
     expect(problems.join('\n')).toMatch(/HEARD_LOG_LEVEL=loud/);
   });
 
-  it('says plainly which adapters are not built yet, and never shows a password', () => {
-    expect(() => loadConfig({ HEARD_EVENT_STORE: 'esdb://localhost:2113' })).toThrow(
-      /HEARD_EVENT_STORE=esdb:\/\/localhost:2113: the esdb adapter is not built yet/,
+  it('takes EventStoreDB for the events only, and never shows a password', () => {
+    expect(loadConfig({ HEARD_EVENT_STORE: 'esdb://localhost:2113?tls=false' }).eventStore).toEqual(
+      {
+        kind: 'esdb',
+        url: 'esdb://localhost:2113?tls=false',
+      },
     );
     expect(() => loadConfig({ HEARD_READ_STORE: 'esdb://heard:s3cret@db:2113' })).toThrow(
-      /HEARD_READ_STORE=esdb:\/\/heard:\*\*\*@db:2113: the esdb adapter is not built yet/,
+      /HEARD_READ_STORE=esdb:\/\/heard:\*\*\*@db:2113: EventStoreDB holds events, not read models/,
     );
     let message = '';
     try {

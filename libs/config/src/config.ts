@@ -95,14 +95,16 @@ export class StoreUnreachable extends StartRefused {
   }
 }
 
-/** host:port/database of a store URL, for messages: no user, no password. */
 /** A URL as it may be shown: its password, if any, as ***. */
 export const redactUrl = (url: string): string => url.replace(/(\/\/[^/:@]*):[^/@]*@/, '$1:***@');
 
+/** host:port/database of a store URL, for messages: no user, no password. */
 export const describeStoreUrl = (url: string): string => {
   try {
     const u = new URL(url);
-    return `${u.protocol.replace(':', '')} at ${u.hostname}:${u.port || 5432}${u.pathname}`;
+    const kind = u.protocol.replace(':', '');
+    const port = u.port || (kind.startsWith('esdb') ? 2113 : 5432);
+    return `${kind} at ${u.hostname}:${port}${u.pathname === '/' ? '' : u.pathname}`;
   } catch {
     return 'the store';
   }
@@ -230,7 +232,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): HeardConfig =>
     }
     if (!allowed.includes(location.kind))
       problems.push(
-        `${name}=${shown}: the ${location.kind} adapter is not built yet; use sqlite, sqlite:PATH or postgres://…`,
+        `${name}=${shown}: EventStoreDB holds events, not read models; use sqlite, sqlite:PATH or postgres://…`,
       );
     return location;
   };
@@ -280,7 +282,9 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): HeardConfig =>
     opsPort:
       read('HEARD_OPS_PORT') === undefined ? undefined : integer('HEARD_OPS_PORT', 0, 0, 65535),
     dataDir,
-    eventStore: withPassword(store('HEARD_EVENT_STORE', 'events.db', ['sqlite', 'postgres'])),
+    eventStore: withPassword(
+      store('HEARD_EVENT_STORE', 'events.db', ['sqlite', 'postgres', 'esdb']),
+    ),
     readStore: withPassword(store('HEARD_READ_STORE', 'read-models.db', ['sqlite', 'postgres'])),
     kafkaBrokers: brokers,
     kafkaPartitions: integer('HEARD_KAFKA_PARTITIONS', 3, 1, 1000),

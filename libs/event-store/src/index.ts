@@ -6,3 +6,5 @@ export * from './postgres/postgres-event-store';
 export * from './open-event-store';
 export * from './schema-version';
 export * from './copy-events';
+export * from './esdb/esdb-event-store';
+export * from './esdb/esdb-mapping';

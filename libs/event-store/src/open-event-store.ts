@@ -5,6 +5,7 @@ import {
   type StoreLocation,
 } from '@heard/config';
 import type { EventStore } from './event-store.port';
+import { EsdbEventStore } from './esdb/esdb-event-store';
 import { PostgresEventStore } from './postgres/postgres-event-store';
 import { SqliteEventStore } from './sqlite/sqlite-event-store';
 
@@ -31,7 +32,30 @@ export const openEventStore = async (
       }
       return store;
     }
-    case 'esdb':
-      throw new Error(`${setting}: the EventStoreDB adapter is not built yet`);
+    case 'esdb': {
+      const store = new EsdbEventStore(location.url);
+      try {
+        await answersWithin(store.head(), 10_000);
+      } catch (error) {
+        await store.close().catch(() => undefined);
+        throw new StoreUnreachable(setting, location.url, error);
+      }
+      return store;
+    }
+  }
+};
+
+/** A server that does not answer fails in seconds, not at the client's own deadline. */
+const answersWithin = async <T>(work: Promise<T>, ms: number): Promise<T> => {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      work,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${ms / 1000} s`)), ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
   }
 };

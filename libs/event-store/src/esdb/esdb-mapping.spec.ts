@@ -1,0 +1,140 @@
+import { WrongExpectedVersionError } from '@eventstore/db-client';
+import type { EventMetadata } from '@heard/domain';
+import { START, WrongExpectedRevision } from '../event-store.port';
+import {
+  commandStream,
+  esdbEventId,
+  fromEsdbCheckpoint,
+  fromEsdbMetadata,
+  isHeardEvent,
+  parseEsdbPosition,
+  reconnectDelayMs,
+  toEsdbCheckpoint,
+  toEsdbExpectedRevision,
+  toEsdbMetadata,
+  toWrongExpectedRevision,
+} from './esdb-mapping';
+
+describe('EventStoreDB adapter, without a server', () => {
+  describe('positions', () => {
+    it('orders as text the way the log orders them: commit first, then prepare', () => {
+      const positions = [
+        { commit: 10n, prepare: 10n },
+        { commit: 9n, prepare: 9n },
+        { commit: 10n, prepare: 2n },
+        { commit: 18_446_744_073_709_551_615n, prepare: 0n },
+        { commit: 100n, prepare: 100n },
+      ];
+      const byLog = [...positions].sort((a, b) =>
+        a.commit !== b.commit ? (a.commit < b.commit ? -1 : 1) : a.prepare < b.prepare ? -1 : 1,
+      );
+      expect(positions.map(toEsdbCheckpoint).sort()).toEqual(byLog.map(toEsdbCheckpoint));
+      expect(START < toEsdbCheckpoint({ commit: 0n, prepare: 0n })).toBe(true);
+    });
+
+    it('reads back its own checkpoints, and nothing else', () => {
+      const at = toEsdbCheckpoint({ commit: 4141n, prepare: 4140n });
+      expect(at).toBe('00000000000000004141:00000000000000004140');
+      expect(fromEsdbCheckpoint(at)).toEqual({ commit: 4141n, prepare: 4140n });
+      expect(parseEsdbPosition(at)).toBe(at);
+      expect(parseEsdbPosition(START)).toBe(START);
+      for (const foreign of [
+        '0000000000000042',
+        '00000000000000004141:0000000000000000004',
+        42,
+        'x',
+      ])
+        expect(parseEsdbPosition(foreign)).toBeUndefined();
+      expect(fromEsdbCheckpoint(START)).toBeUndefined();
+    });
+  });
+
+  describe('event ids', () => {
+    it('are the same for the same command and index, from any instance, and differ otherwise', () => {
+      const id = esdbEventId('cmd-1', 0);
+      expect(esdbEventId('cmd-1', 0)).toBe(id);
+      expect(new Set([id, esdbEventId('cmd-1', 1), esdbEventId('cmd-2', 0)]).size).toBe(3);
+    });
+
+    it('are RFC 9562 UUIDs (version 8), as the server requires', () => {
+      expect(esdbEventId('3f0c9a52-8d1e-4c5b-9a7e-2b1d0c4e6f80', 3)).toMatch(
+        /^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+      );
+    });
+  });
+
+  describe('metadata', () => {
+    const metadata: EventMetadata = {
+      eventId: 'e-1',
+      commandId: 'c-1',
+      correlationId: 'corr-1',
+      causationId: 'cause-1',
+      actor: { id: 'ana', kind: 'agent' },
+      occurredAt: '2026-03-01T10:00:00.000Z',
+      recordedAt: '2026-03-01T10:00:01.000Z',
+      schemaVersion: 1,
+    };
+
+    it("keeps correlation and causation under EventStoreDB's names, the rest as heard names it", () => {
+      expect(toEsdbMetadata(metadata)).toEqual({
+        $correlationId: 'corr-1',
+        $causationId: 'cause-1',
+        eventId: 'e-1',
+        commandId: 'c-1',
+        actor: { id: 'ana', kind: 'agent' },
+        occurredAt: '2026-03-01T10:00:00.000Z',
+        recordedAt: '2026-03-01T10:00:01.000Z',
+        schemaVersion: 1,
+      });
+    });
+
+    it('comes back as it went, whatever JSON did to it on the way', () => {
+      const stored = JSON.parse(JSON.stringify(toEsdbMetadata(metadata))) as unknown;
+      expect(fromEsdbMetadata(stored, new Date(0))).toEqual(metadata);
+    });
+
+    it("takes the server's time of record for an event written without one", () => {
+      const { recordedAt: _, ...written } = toEsdbMetadata(metadata);
+      expect(fromEsdbMetadata(written, new Date('2026-03-01T10:00:02Z')).recordedAt).toBe(
+        '2026-03-01T10:00:02.000Z',
+      );
+    });
+  });
+
+  it("reads heard's events from $all, not the server's nor heard's command records", () => {
+    expect(isHeardEvent('case-c1', 'CaseOpened')).toBe(true);
+    expect(isHeardEvent('$stats-127.0.0.1:2113', '$statsCollected')).toBe(false);
+    expect(isHeardEvent('$$case-c1', '$metadata')).toBe(false);
+    expect(isHeardEvent(commandStream('cmd-1'), 'CommandRecorded')).toBe(false);
+  });
+
+  describe('errors', () => {
+    it("maps the client's expected revisions and its conflict to the port's", () => {
+      expect(toEsdbExpectedRevision('no_stream')).toBe('no_stream');
+      expect(toEsdbExpectedRevision('any')).toBe('any');
+      expect(toEsdbExpectedRevision(4)).toBe(4n);
+      const fromServer = new WrongExpectedVersionError(undefined, {
+        streamName: 'case-c1',
+        expected: 4n,
+        current: 6n,
+      });
+      const conflict = toWrongExpectedRevision('case-c1', 4, fromServer.actualVersion);
+      expect(conflict).toBeInstanceOf(WrongExpectedRevision);
+      expect(conflict).toMatchObject({ streamId: 'case-c1', expected: 4, actual: 6 });
+      const none = new WrongExpectedVersionError(undefined, {
+        streamName: 'case-c2',
+        expected: 0n,
+        current: 'no_stream',
+      });
+      expect(toWrongExpectedRevision('case-c2', 0, none.actualVersion).actual).toBe('no_stream');
+    });
+  });
+
+  it('waits longer after each failed reconnect, up to 10 s, and spreads instances with jitter', () => {
+    expect([1, 2, 3, 4, 5, 6, 7, 8].map((a) => reconnectDelayMs(a))).toEqual([
+      250, 500, 1000, 2000, 4000, 8000, 10_000, 10_000,
+    ]);
+    expect(reconnectDelayMs(3, 1)).toBe(500);
+    expect(reconnectDelayMs(0)).toBe(250);
+  });
+});

@@ -1,0 +1,109 @@
+import { createHash } from 'node:crypto';
+import type { EventMetadata } from '@heard/domain';
+import {
+  START,
+  WrongExpectedRevision,
+  type Checkpoint,
+  type ExpectedRevision,
+} from '../event-store.port';
+
+/**
+ * What the EventStoreDB adapter decides without a server: positions, event ids, metadata,
+ * errors and the reconnect policy. Kept apart so that all of it is tested here, where no
+ * server can run.
+ */
+
+/** A position in $all: the commit and prepare positions of the transaction log. */
+export interface LogPosition {
+  commit: bigint;
+  prepare: bigint;
+}
+
+const WIDTH = 20; // digits of an unsigned 64-bit number
+const CHECKPOINT = /^(\d{20}):(\d{20})$/;
+
+/** As text at a fixed width, so that text order is log order (commit first, then prepare). */
+export const toEsdbCheckpoint = ({ commit, prepare }: LogPosition): Checkpoint =>
+  `${commit.toString().padStart(WIDTH, '0')}:${prepare.toString().padStart(WIDTH, '0')}`;
+
+/** The log position of a checkpoint of this adapter; undefined for START or a foreign one. */
+export const fromEsdbCheckpoint = (checkpoint: Checkpoint): LogPosition | undefined => {
+  const match = CHECKPOINT.exec(checkpoint);
+  return match ? { commit: BigInt(match[1]!), prepare: BigInt(match[2]!) } : undefined;
+};
+
+/** A position a client or a read store gave back, if it is one of this adapter's. */
+export const parseEsdbPosition = (raw: string | number): Checkpoint | undefined => {
+  if (raw === START) return START;
+  return typeof raw === 'string' && CHECKPOINT.test(raw) ? raw : undefined;
+};
+
+/**
+ * The server-side id of the `index`th event of a command: the same on every retry of the
+ * command, from any instance, so that EventStoreDB's own duplicate check (best effort: it
+ * looks at the events it still has in memory for the stream) can catch a retried append.
+ * A UUID (version 8: name-based, SHA-256) made from heard's namespace, the id and the index.
+ */
+export const esdbEventId = (commandId: string, index: number): string => {
+  const bytes = createHash('sha256').update(`heard:event:${commandId}:${index}`).digest();
+  bytes[6] = (bytes[6]! & 0x0f) | 0x80; // version 8
+  bytes[8] = (bytes[8]! & 0x3f) | 0x80; // RFC 9562 variant
+  const hex = bytes.subarray(0, 16).toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+};
+
+/**
+ * heard's metadata as EventStoreDB keeps it: correlation and causation under the names its
+ * own projections and UI use ($correlationId, $causationId), the rest as heard names it.
+ */
+export const toEsdbMetadata = (metadata: EventMetadata): Record<string, unknown> => {
+  const { correlationId, causationId, ...rest } = metadata;
+  return { $correlationId: correlationId, $causationId: causationId, ...rest };
+};
+
+/** Back to heard's metadata; `created` (the server's time of record) when none was kept. */
+export const fromEsdbMetadata = (raw: unknown, created: Date): EventMetadata => {
+  const { $correlationId, $causationId, recordedAt, ...rest } = (raw ?? {}) as Record<
+    string,
+    unknown
+  >;
+  return {
+    ...(rest as Omit<EventMetadata, 'correlationId' | 'causationId' | 'recordedAt'>),
+    correlationId: typeof $correlationId === 'string' ? $correlationId : '',
+    causationId: typeof $causationId === 'string' ? $causationId : '',
+    recordedAt: typeof recordedAt === 'string' ? recordedAt : created.toISOString(),
+  };
+};
+
+/** The stream that keeps a command's first result (EventStoreDB writes one stream at a time). */
+export const COMMAND_STREAM_PREFIX = 'heard-command-';
+export const commandStream = (commandId: string) => `${COMMAND_STREAM_PREFIX}${commandId}`;
+
+/** Events heard reads back from $all: not the server's ($-streams) nor its command records. */
+export const isHeardEvent = (streamId: string, type: string): boolean =>
+  !streamId.startsWith('$') && !type.startsWith('$') && !streamId.startsWith(COMMAND_STREAM_PREFIX);
+
+/** The port's expected revision in the client's terms. */
+export const toEsdbExpectedRevision = (expected: ExpectedRevision): 'any' | 'no_stream' | bigint =>
+  expected === 'any' || expected === 'no_stream' ? expected : BigInt(expected);
+
+/** The client's wrong-expected-version error as the port's typed conflict. */
+export const toWrongExpectedRevision = (
+  streamId: string,
+  expected: ExpectedRevision,
+  current: unknown,
+): WrongExpectedRevision =>
+  new WrongExpectedRevision(
+    streamId,
+    expected,
+    typeof current === 'bigint' ? Number(current) : 'no_stream',
+  );
+
+/**
+ * How long to wait before the `attempt`th try to reach the server again: doubling from
+ * 250 ms, at most 10 s, never zero. `jitter` (0 to 1) spreads instances that lost it at once.
+ */
+export const reconnectDelayMs = (attempt: number, jitter = 0): number => {
+  const base = Math.min(250 * 2 ** Math.max(0, attempt - 1), 10_000);
+  return Math.round(base * (1 - 0.5 * Math.min(Math.max(jitter, 0), 1)));
+};
