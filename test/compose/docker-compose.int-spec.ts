@@ -92,6 +92,19 @@ describeWithService(
       rmSync(dir, { recursive: true, force: true });
     });
 
+    it('runs heard on EventStoreDB in the esdb profile, once the server is healthy', () => {
+      const resolved = composeConfig('esdb', {});
+      expect(resolved.status).toBe(0);
+      const { services } = parse(resolved.stdout) as { services: Record<string, Service> };
+      const heard = services['heard-esdb']!;
+      expect(heard.profiles).toEqual(['esdb']);
+      expect(services.eventstore!.profiles).toContain('esdb');
+      expect(heard.depends_on).toEqual({ eventstore: { condition: 'service_healthy' } });
+      const config = loadConfig(heard.environment);
+      expect(config.eventStore).toEqual({ kind: 'esdb', url: 'esdb://eventstore:2113?tls=false' });
+      expect(config.readStore).toMatchObject({ kind: 'sqlite' });
+    });
+
     it('validates without the secret file: only starting the distributed profile needs it', () => {
       const resolved = composeConfig('default', {});
       expect(resolved.status).toBe(0);

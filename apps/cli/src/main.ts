@@ -226,7 +226,9 @@ program
 const storeLocation = (raw: string): StoreLocation =>
   /^postgres(ql)?:\/\//.test(raw)
     ? { kind: 'postgres', url: raw }
-    : { kind: 'sqlite', file: resolve(raw.replace(/^sqlite:/, '')) };
+    : /^esdb(\+discover)?:\/\//.test(raw)
+      ? { kind: 'esdb', url: raw }
+      : { kind: 'sqlite', file: resolve(raw.replace(/^sqlite:/, '')) };
 
 const shown = (location: StoreLocation) =>
   location.kind === 'sqlite' ? `sqlite:${location.file}` : redactUrl(location.url);
@@ -243,10 +245,13 @@ store
   .description(
     'Copy every event, in order, with its ids, metadata and idempotency record, to another store; resumable (run it again after a cut); verifies counts and a checksum; then builds the read models there',
   )
-  .requiredOption('--to <url>', 'the target event store: postgres://…[?schema=name]')
+  .requiredOption(
+    '--to <url>',
+    'the target event store: postgres://…[?schema=name], esdb://… or a SQLite file',
+  )
   .option(
     '--from <path>',
-    'the source event store: a SQLite file (default: HEARD_EVENT_STORE) or postgres://…',
+    'the source event store: a SQLite file (default: HEARD_EVENT_STORE), postgres://… or esdb://…',
   )
   .option(
     '--read-store <url>',
@@ -272,8 +277,13 @@ store
       // A heard running on the source would append behind the copy's back.
       const lock =
         from.kind === 'sqlite' ? lockDataFolder(dirname(from.file), 'heard store copy') : undefined;
+      if (to.kind === from.kind && shown(to) === shown(from))
+        throw new StartRefused('heard store copy: --from and --to name the same store');
       const source = await openEventStore(from, '--from');
-      const target = await openEventStore(to, '--to');
+      const target = await openEventStore(to, '--to').catch(async (error: unknown) => {
+        await source.close();
+        throw error;
+      });
       const readsFrom =
         readsFromFile && existsSync(readsFromFile) ? new SqliteReadStore(readsFromFile) : undefined;
       try {
