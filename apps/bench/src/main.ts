@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { StartRefused } from '@heard/config';
 import { DEMO_DEFAULTS, DEMO_IVR_CHANGE, demoHistory, loadOverHttp } from '@heard/demo';
 import { SqliteEventStore, START, type NewEvent } from '@heard/event-store';
 import {
@@ -22,6 +23,7 @@ import { SqliteReadStore } from '@heard/read-store';
 import { startBareServer, startHeardProcess, type ChildServer } from './child-server';
 import { kafkaBench } from './kafka-bench';
 import { overloadBench } from './overload-bench';
+import { esdbBench } from './esdb-bench';
 import { postgresBench } from './postgres-bench';
 
 interface Options {
@@ -146,11 +148,13 @@ const main = async (o: Options) => {
 
     // On a PostgreSQL server: the store figures there, beside Emmett's PostgreSQL store.
     if (o.store) {
-      if (!/^postgres(ql)?:\/\//.test(o.store))
+      if (/^postgres(ql)?:\/\//.test(o.store))
+        results.postgres = await postgresBench(o.store, work, o);
+      else if (/^esdb(\+discover)?:\/\//.test(o.store)) results.esdb = await esdbBench(o.store, o);
+      else
         throw new Error(
-          `--store ${o.store}: only postgres://… is measured (the default is the embedded SQLite)`,
+          `--store ${o.store}: postgres://… or esdb://… (the default is the embedded SQLite)`,
         );
-      results.postgres = await postgresBench(o.store, work, o);
     } else await embeddedBench(o, work, results, ceilings);
   } finally {
     rmSync(work, { recursive: true, force: true });
@@ -412,7 +416,7 @@ const cli = new Command('bench')
   .option('--kafka-messages <n>', 'messages per Kafka run', (v) => Number(v), 50_000)
   .option(
     '--store <url>',
-    'measure on this PostgreSQL server instead (postgres://…): appends beside Emmett, HTTP on one and on two API instances, failover; it works in schemas of its own and drops them',
+    'measure on this server instead: postgres://… (appends beside Emmett, HTTP on one and on two API instances, failover; in schemas of its own, dropped after) or esdb://… (appends and reads)',
   )
   .option('--append-events <n>', 'events per append run on PostgreSQL', (v) => Number(v), 20_000)
   .option('--events <n>', 'size of the big store', (v) => Number(v), 1_000_000)
@@ -427,7 +431,7 @@ const cli = new Command('bench')
 main(cli.opts<Options>()).then(
   () => process.exit(0),
   (error: unknown) => {
-    console.error(error);
+    console.error(error instanceof StartRefused ? `bench: ${error.message}` : error);
     process.exit(1);
   },
 );
