@@ -34,7 +34,6 @@ import {
   fromEsdbCheckpoint,
   fromEsdbMetadata,
   isHeardEvent,
-  type LogPosition,
   parseEsdbPosition,
   reconnectDelayMs,
   toEsdbCheckpoint,
@@ -63,6 +62,32 @@ const toRecorded = (
 };
 
 const notFound = (error: unknown) => error instanceof StreamNotFoundError;
+
+/**
+ * From records of $all read forward from `floor` (reading from a position includes the
+ * record there): heard's events after `floor`, at most `limit`, how many records were read,
+ * and the position of the last one (where the next page starts when this one held only the
+ * server's records).
+ */
+export const takeHeardEvents = async (
+  records: AsyncIterable<AllStreamResolvedEvent>,
+  floor: Checkpoint,
+  limit: number,
+): Promise<{ events: RecordedEvent[]; read: number; last?: Checkpoint }> => {
+  const events: RecordedEvent[] = [];
+  let read = 0;
+  let last: Checkpoint | undefined;
+  for await (const resolved of records) {
+    read += 1;
+    if (!resolved.event?.position) continue;
+    last = toEsdbCheckpoint(resolved.event.position);
+    if (last <= floor) continue;
+    const recorded = toRecorded(resolved);
+    if (recorded) events.push(recorded);
+    if (events.length === limit) break;
+  }
+  return { events, read, ...(last === undefined ? {} : { last }) };
+};
 
 /**
  * The event store on EventStoreDB (or KurrentDB, which speaks the same protocol), through
@@ -231,30 +256,22 @@ export class EsdbEventStore implements EventStore {
     return events;
   }
 
-  /** Events after a position, heard's only; reading $all from a position includes it: skipped. */
+  /** Events after a position, heard's only, a page of $all at a time (see `takeHeardEvents`). */
   async readAll({ after, limit }: { after: Checkpoint; limit: number }): Promise<RecordedEvent[]> {
     const events: RecordedEvent[] = [];
-    let next: LogPosition | typeof ESDB_START = fromEsdbCheckpoint(after) ?? ESDB_START;
-    for (;;) {
-      let read = 0;
-      let lastPosition: Checkpoint | undefined;
-      for await (const resolved of this.client.readAll({
-        direction: FORWARDS,
-        fromPosition: next,
-        maxCount: BigInt(limit + 1),
-      })) {
-        read += 1;
-        const position = resolved.event?.position;
-        if (!position) continue;
-        lastPosition = toEsdbCheckpoint(position);
-        if (lastPosition <= after) continue;
-        const recorded = toRecorded(resolved);
-        if (recorded) events.push(recorded);
-        if (events.length === limit) return events;
-      }
-      // The page ended: the log ended too, or it held only server events; read on.
-      if (read < limit + 1 || !lastPosition) return events;
-      next = fromEsdbCheckpoint(lastPosition)!;
+    for (let floor = after; ;) {
+      const page = await takeHeardEvents(
+        this.client.readAll({
+          direction: FORWARDS,
+          fromPosition: fromEsdbCheckpoint(floor) ?? ESDB_START,
+          maxCount: BigInt(limit + 1),
+        }),
+        floor,
+        limit - events.length,
+      );
+      events.push(...page.events);
+      if (events.length === limit || page.read < limit + 1 || !page.last) return events;
+      floor = page.last;
     }
   }
 

@@ -1,4 +1,4 @@
-import { WrongExpectedVersionError } from '@eventstore/db-client';
+import { WrongExpectedVersionError, type AllStreamResolvedEvent } from '@eventstore/db-client';
 import type { EventMetadata } from '@heard/domain';
 import { START, WrongExpectedRevision } from '../event-store.port';
 import {
@@ -14,6 +14,7 @@ import {
   toEsdbMetadata,
   toWrongExpectedRevision,
 } from './esdb-mapping';
+import { takeHeardEvents } from './esdb-event-store';
 
 describe('EventStoreDB adapter, without a server', () => {
   describe('positions', () => {
@@ -136,5 +137,59 @@ describe('EventStoreDB adapter, without a server', () => {
     ]);
     expect(reconnectDelayMs(3, 1)).toBe(500);
     expect(reconnectDelayMs(0)).toBe(250);
+  });
+});
+
+describe("a page of $all, as the adapter's readAll takes it", () => {
+  const record = (commit: bigint, streamId: string, type: string): AllStreamResolvedEvent =>
+    ({
+      event: {
+        streamId,
+        id: `id-${commit}`,
+        isJson: true,
+        revision: 0n,
+        type,
+        created: new Date('2026-03-01T10:00:00Z'),
+        data: { commit: String(commit) },
+        metadata: { $correlationId: 'c', $causationId: 'c', eventId: `e-${commit}` },
+        position: { commit, prepare: commit },
+      },
+    }) as unknown as AllStreamResolvedEvent;
+  // Read as the client's stream is: one record at a time, asynchronously.
+  async function* records(...items: AllStreamResolvedEvent[]) {
+    for (const item of items) yield await Promise.resolve(item);
+  }
+  const at = (commit: bigint) => toEsdbCheckpoint({ commit, prepare: commit });
+
+  it("skips the record it resumes at, the server's records and heard's command records", async () => {
+    const page = await takeHeardEvents(
+      records(
+        record(10n, 'case-a', 'CaseOpened'),
+        record(11n, '$stats-node', '$statsCollected'),
+        record(12n, commandStream('cmd-1'), 'heard.CommandRecorded'),
+        record(13n, 'case-b', 'CaseOpened'),
+      ),
+      at(10n),
+      100,
+    );
+    expect(page.events.map((e) => [e.streamId, e.position, e.metadata.eventId])).toEqual([
+      ['case-b', at(13n), 'e-13'],
+    ]);
+    expect(page).toMatchObject({ read: 4, last: at(13n) });
+  });
+
+  it('stops at the limit, and says where a page of server records ended', async () => {
+    const full = await takeHeardEvents(
+      records(record(1n, 'case-a', 'E'), record(2n, 'case-b', 'E'), record(3n, 'case-c', 'E')),
+      START,
+      2,
+    );
+    expect(full.events.map((e) => e.streamId)).toEqual(['case-a', 'case-b']);
+    const onlyServer = await takeHeardEvents(
+      records(record(5n, '$x', '$y'), record(6n, '$x', '$y')),
+      START,
+      2,
+    );
+    expect(onlyServer).toEqual({ events: [], read: 2, last: at(6n) });
   });
 });
