@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { loadConfig, StartRefused } from '@heard/config';
+import { loadConfig, StartRefused, storesAreShared } from '@heard/config';
 import { createHeardApp } from '@heard/api';
 
 const main = async () => {
@@ -25,7 +25,9 @@ const main = async () => {
     throw error;
   }
   console.log(
-    `heard listening on http://localhost:${config.port} (API docs at /docs); data in ${config.dataDir}`,
+    config.roles.includes('api')
+      ? `heard listening on http://localhost:${config.port} (API docs at /docs); ${storesAreShared(config) ? `roles ${config.roles.join(', ')}` : `data in ${config.dataDir}`}`
+      : `heard running ${config.roles.join(', ')}; health and metrics on http://localhost:${config.port}/health`,
   );
 };
 
