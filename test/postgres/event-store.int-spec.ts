@@ -59,6 +59,36 @@ describeWithPostgres('PostgresEventStore', (url) => {
     }
   });
 
+  it("is woken by another store's append (NOTIFY), not only by polling", async () => {
+    const schema = uniqueSchema();
+    // Polling once a minute: only the NOTIFY can deliver within the wait below.
+    const follower = new PostgresEventStore({ url, schema, pollIntervalMs: 60_000 });
+    const writer = new PostgresEventStore({ url, schema });
+    try {
+      await writer.append('case-warm', [newEvent('E')], { expectedRevision: 'no_stream' });
+      const seen: string[] = [];
+      const subscription = follower.subscribe({
+        after: START,
+        onBatch: (events) => {
+          seen.push(...events.map((e) => e.streamId));
+          return Promise.resolve();
+        },
+      });
+      try {
+        await waitUntil(() => seen.length === 1);
+        await new Promise((r) => setTimeout(r, 300)); // its LISTEN connection is up
+        await writer.append('case-late', [newEvent('E')], { expectedRevision: 'no_stream' });
+        await waitUntil(() => seen.includes('case-late'), 20_000);
+      } finally {
+        await subscription.stop();
+      }
+    } finally {
+      await follower.close();
+      await writer.close();
+      await dropSchema(url, schema);
+    }
+  });
+
   describe('several processes on one store', () => {
     jest.setTimeout(120_000);
     let schema: string;

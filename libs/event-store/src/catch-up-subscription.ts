@@ -2,8 +2,11 @@ import type { Checkpoint, RecordedEvent, SubscribeOptions, Subscription } from '
 
 export interface PollingSource {
   readAll(options: { after: Checkpoint; limit: number }): Promise<RecordedEvent[]>;
-  /** Calls `wake` when something may have been appended; returns how to stop telling. */
-  onAppended(wake: () => void): () => void;
+  /**
+   * Calls `wake` when something may have been appended (this process's appends, a NOTIFY,
+   * a live server subscription); returns how to stop telling, awaited when it is async.
+   */
+  onAppended(wake: () => void): () => void | Promise<void>;
   /** Read again this often even without being woken (appends of other processes). */
   pollIntervalMs?: number;
 }
@@ -63,9 +66,10 @@ export const followByReading = (source: PollingSource, options: SubscribeOptions
     },
     async stop() {
       running = false;
-      unsubscribe();
+      const unsubscribed = unsubscribe();
       wake?.();
       await done;
+      await unsubscribed;
     },
   };
 };

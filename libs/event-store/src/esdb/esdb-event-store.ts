@@ -308,18 +308,30 @@ export class EsdbEventStore implements EventStore {
   }
 
   subscribe(options: SubscribeOptions): Subscription {
-    const wakers = new Set<() => void>();
+    return followByReading(
+      {
+        readAll: (o) => this.readAll(o),
+        onAppended: (wake) => this.listenForAppends(wake),
+        pollIntervalMs: this.options.pollIntervalMs ?? 1000,
+      },
+      options,
+    );
+  }
+
+  /**
+   * A live subscription to $all, only to be woken; when it breaks, it reconnects with backoff
+   * (reading goes on by polling meanwhile: nothing is missed, only noticed later).
+   */
+  private listenForAppends(wake: () => void): () => Promise<void> {
     let live: AllStreamSubscription | undefined;
     let stopped = false;
     let attempt = 0;
-    // Woken by a live subscription to $all; when it breaks, reconnect with backoff (reading
-    // on by polling meanwhile: nothing is missed, only noticed later).
     const listen = () => {
       if (stopped) return;
       live = this.client.subscribeToAll({ fromPosition: END, filter: excludeSystemEvents() });
       live.on('data', () => {
         attempt = 0;
-        wakers.forEach((wake) => wake());
+        wake();
       });
       live.on('error', () => {
         if (stopped) return;
@@ -328,26 +340,9 @@ export class EsdbEventStore implements EventStore {
       });
     };
     listen();
-    const subscription = followByReading(
-      {
-        readAll: (o) => this.readAll(o),
-        onAppended: (wake) => {
-          wakers.add(wake);
-          return () => wakers.delete(wake);
-        },
-        pollIntervalMs: this.options.pollIntervalMs ?? 1000,
-      },
-      options,
-    );
-    return {
-      get position() {
-        return subscription.position;
-      },
-      stop: async () => {
-        stopped = true;
-        await live?.unsubscribe().catch(() => undefined);
-        await subscription.stop();
-      },
+    return async () => {
+      stopped = true;
+      await live?.unsubscribe().catch(() => undefined);
     };
   }
 

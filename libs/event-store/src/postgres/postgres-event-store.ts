@@ -403,13 +403,24 @@ export class PostgresEventStore implements EventStore {
 
   /** Woken by NOTIFY at every commit of any process, and polling besides. */
   subscribe(options: SubscribeOptions): Subscription {
-    const wakers = new Set<() => void>();
+    return followByReading(
+      {
+        readAll: (o) => this.readAll(o),
+        onAppended: (wake) => this.listenForAppends(wake),
+        pollIntervalMs: this.options.pollIntervalMs ?? 500,
+      },
+      options,
+    );
+  }
+
+  /** LISTENs on a connection of its own; a lost connection only slows to polling until it is back. */
+  private listenForAppends(wake: () => void): () => Promise<void> {
     let listener: Client | undefined;
     let stopped = false;
+    const { max: _max, ...settings } = postgresPoolSettings(this.options, 1);
     const listen = async () => {
-      const client = new Client({ connectionString: this.options.url });
-      client.on('notification', () => wakers.forEach((wake) => wake()));
-      // A lost connection only slows the subscription down to polling until it is back.
+      const client = new Client(settings);
+      client.on('notification', wake);
       client.on('error', () => undefined);
       client.on('end', () => {
         if (!stopped) setTimeout(() => void listen().catch(() => undefined), 1000).unref();
@@ -420,26 +431,9 @@ export class PostgresEventStore implements EventStore {
       else listener = client;
     };
     void listen().catch(() => undefined);
-    const subscription = followByReading(
-      {
-        readAll: (o) => this.readAll(o),
-        onAppended: (wake) => {
-          wakers.add(wake);
-          return () => wakers.delete(wake);
-        },
-        pollIntervalMs: this.options.pollIntervalMs ?? 500,
-      },
-      options,
-    );
-    return {
-      get position() {
-        return subscription.position;
-      },
-      stop: async () => {
-        stopped = true;
-        await subscription.stop();
-        await listener?.end().catch(() => undefined);
-      },
+    return async () => {
+      stopped = true;
+      await listener?.end().catch(() => undefined);
     };
   }
 
