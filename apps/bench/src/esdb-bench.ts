@@ -1,30 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { redactUrl } from '@heard/config';
-import { openEventStore, type NewEvent } from '@heard/event-store';
-
-const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
-const log = (line: string) => console.log(line);
-
-const contactEvent = (commandId: string): NewEvent => ({
-  type: 'ContactLogged',
-  data: {
-    contactId: randomUUID(),
-    channel: 'phone',
-    direction: 'inbound',
-    agentId: 'agent-07',
-    note: 'Customer calls about the second charge on the March invoice',
-    contactedAt: new Date().toISOString(),
-  },
-  metadata: {
-    eventId: randomUUID(),
-    commandId,
-    correlationId: 'bench',
-    causationId: commandId,
-    actor: { id: 'agent-07', kind: 'agent' },
-    occurredAt: new Date().toISOString(),
-    schemaVersion: 1,
-  },
-});
+import { openEventStore } from '@heard/event-store';
+import { appendRate, contactEvent, log, round } from './workload';
 
 /**
  * The store figures on an EventStoreDB server (`npm run bench -- --store esdb://…`): appends
@@ -39,20 +16,13 @@ export const esdbBench = async (url: string, o: { appendEvents: number }) => {
   try {
     log(`EventStoreDB at ${redactUrl(url)}: ${o.appendEvents} events, 64 concurrent appenders`);
     const from = await store.head();
-    let next = 0;
-    const started = process.hrtime.bigint();
-    await Promise.all(
-      Array.from({ length: 64 }, async () => {
-        for (let i = next++; i < o.appendEvents; i = next++) {
-          const commandId = randomUUID();
-          await store.append(`bench-${run}-${i}`, [contactEvent(commandId)], {
-            expectedRevision: 'no_stream',
-            commandId,
-          });
-        }
-      }),
-    );
-    const appendSeconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const appendPerSecond = await appendRate(o.appendEvents, 64, (i) => {
+      const event = contactEvent(i);
+      return store.append(`bench-${run}-${i}`, [event], {
+        expectedRevision: 'no_stream',
+        commandId: event.metadata.commandId,
+      });
+    });
     const readStarted = process.hrtime.bigint();
     let read = 0;
     for (let page = await store.readAll({ after: from, limit: 1000 }); page.length > 0;) {
@@ -65,7 +35,7 @@ export const esdbBench = async (url: string, o: { appendEvents: number }) => {
       append: {
         events: o.appendEvents,
         appenders: 64,
-        eventsPerSecond: round(o.appendEvents / appendSeconds),
+        eventsPerSecond: appendPerSecond,
       },
       readAll: { events: read, eventsPerSecond: round(read / readSeconds) },
     };

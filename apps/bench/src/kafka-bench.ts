@@ -3,9 +3,7 @@ import { join } from 'node:path';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { KafkaTransport, topicNames } from '@heard/messaging';
 import { startHeardProcess } from './child-server';
-
-const round = (n: number) => Math.round(n * 10) / 10;
-const log = (line: string) => console.log(line);
+import { log, round } from './workload';
 
 const health = async (url: string) =>
   (await fetch(`${url}/health`).then((r) => r.json())) as {

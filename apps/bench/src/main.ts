@@ -1,13 +1,11 @@
 import 'reflect-metadata';
-import autocannon from 'autocannon';
 import { Command } from 'commander';
-import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { StartRefused } from '@heard/config';
 import { DEMO_DEFAULTS, DEMO_IVR_CHANGE, demoHistory, loadOverHttp } from '@heard/demo';
-import { SqliteEventStore, START, type NewEvent } from '@heard/event-store';
+import { SqliteEventStore, START } from '@heard/event-store';
 import {
   DEFAULT_CANDIDATE_OPTIONS,
   DEFAULT_SPIKE_RULE,
@@ -20,11 +18,22 @@ import {
   readTimeline,
 } from '@heard/projections';
 import { SqliteReadStore } from '@heard/read-store';
-import { startBareServer, startHeardProcess, type ChildServer } from './child-server';
+import { startBareServer, startHeardProcess } from './child-server';
 import { kafkaBench } from './kafka-bench';
 import { overloadBench } from './overload-bench';
 import { esdbBench } from './esdb-bench';
 import { postgresBench } from './postgres-bench';
+import {
+  appendRate,
+  CONTACT_BODY,
+  contactEvent,
+  contactLoad,
+  log,
+  openCases,
+  round,
+  run,
+  type HttpFigures,
+} from './workload';
 
 interface Options {
   kafka?: string;
@@ -37,80 +46,8 @@ interface Options {
   out: string;
 }
 
-const CONTACT_BODY = {
-  channel: 'phone',
-  direction: 'inbound',
-  agentId: 'agent-07',
-  note: 'Customer calls about the second charge on the March invoice',
-};
 const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
-const log = (line: string) => console.log(line);
-
-interface HttpFigures {
-  requestsPerSecond: number;
-  p50Ms: number;
-  p99Ms: number;
-  non2xx: number;
-  errors: number;
-}
-
-const run = async (opts: autocannon.Options): Promise<HttpFigures> => {
-  const result = await autocannon(opts);
-  return {
-    requestsPerSecond: round(result.requests.average),
-    p50Ms: result.latency.p50,
-    p99Ms: result.latency.p99,
-    non2xx: result.non2xx,
-    errors: result.errors + result.timeouts,
-  };
-};
-
-/** POST a contact to one of many open cases: no case is contended, every command is durable. */
-const contactLoad = (server: ChildServer, caseIds: string[], o: Options, overallRate?: number) => {
-  let i = 0;
-  return run({
-    url: server.url,
-    connections: o.connections,
-    duration: o.duration,
-    overallRate,
-    requests: [
-      {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        setupRequest: (request) => ({
-          ...request,
-          path: `/cases/${caseIds[i++ % caseIds.length]}/contacts`,
-          body: JSON.stringify(CONTACT_BODY),
-        }),
-      },
-    ],
-  });
-};
-
-const openCases = async (url: string, count: number): Promise<string[]> => {
-  const ids = Array.from({ length: count }, () => `bench-${randomUUID()}`);
-  for (let i = 0; i < ids.length; i += 500) {
-    const commands = ids.slice(i, i + 500).map((caseId) => ({
-      type: 'OpenCase',
-      data: {
-        caseId,
-        customerId: `bench-cust-${caseId}`,
-        channel: 'phone',
-        category: 'billing',
-        summary: 'Charged twice',
-      },
-    }));
-    const response = await fetch(`${url}/commands`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ commands }),
-    });
-    if (response.status !== 200) throw new Error(`opening bench cases: ${response.status}`);
-  }
-  return ids;
-};
 
 const rssMb = async (url: string) => {
   const text = await fetch(`${url}/metrics`).then((r) => r.text());
@@ -176,10 +113,10 @@ const embeddedBench = async (
     // 2. Durable commands over HTTP, on heard as npm start runs it.
     const heard = await startHeardProcess(join(work, 'http'), 3902);
     const caseIds = await openCases(heard.url, 2000);
-    await contactLoad(heard, caseIds, { ...o, duration: 3 }); // warm-up
-    const max = await contactLoad(heard, caseIds, o);
+    await contactLoad(heard.url, caseIds, { ...o, duration: 3 }); // warm-up
+    const max = await contactLoad(heard.url, caseIds, o);
     const rate80 = Math.floor(max.requestsPerSecond * 0.8);
-    const at80 = await contactLoad(heard, caseIds, o, rate80);
+    const at80 = await contactLoad(heard.url, caseIds, { ...o, overallRate: rate80 });
     log(
       `  heard POST /cases/:id/contacts (durable, group commit): ${max.requestsPerSecond} req/s, p50 ${max.p50Ms} ms, p99 ${max.p99Ms} ms; errors ${max.errors + max.non2xx}`,
     );
@@ -235,38 +172,14 @@ const embeddedBench = async (
     // 4. The store alone: the same events appended by 64 concurrent appenders.
     const store = new SqliteEventStore(join(work, 'raw', 'events.db'));
     const appendEvents = 100_000;
-    const rawStart = process.hrtime.bigint();
-    let next = 0;
-    const appender = async () => {
-      for (let i = next++; i < appendEvents; i = next++) {
-        const event: NewEvent = {
-          type: 'ContactLogged',
-          data: {
-            caseId: `raw-${i % 2000}`,
-            contactId: randomUUID(),
-            ...CONTACT_BODY,
-            contactedAt: new Date().toISOString(),
-          },
-          metadata: {
-            eventId: randomUUID(),
-            commandId: randomUUID(),
-            correlationId: 'bench',
-            causationId: 'bench',
-            actor: { id: 'agent-07', kind: 'agent' },
-            occurredAt: new Date().toISOString(),
-            schemaVersion: 1,
-          },
-        };
-        await store.append(`case-raw-${i}`, [event], {
-          expectedRevision: 'no_stream',
-          commandId: event.metadata.commandId,
-        });
-      }
-    };
-    await Promise.all(Array.from({ length: 64 }, appender));
-    const rawSeconds = Number(process.hrtime.bigint() - rawStart) / 1e9;
+    const rawRate = await appendRate(appendEvents, 64, (i) => {
+      const event = contactEvent(i);
+      return store.append(`case-raw-${i}`, [event], {
+        expectedRevision: 'no_stream',
+        commandId: event.metadata.commandId,
+      });
+    });
     await store.close();
-    const rawRate = round(appendEvents / rawSeconds);
     log(`  raw SQLite append (64 concurrent, synchronous=FULL, group commit): ${rawRate} events/s`);
     results.rawAppend = { events: appendEvents, eventsPerSecond: rawRate };
 

@@ -2,9 +2,8 @@ import autocannon from 'autocannon';
 import { fork } from 'node:child_process';
 import { join } from 'node:path';
 import { startHeardProcess, type ChildServer } from './child-server';
+import { log, round } from './workload';
 
-const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
-const log = (line: string) => console.log(line);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const JSON_HEADERS = { 'content-type': 'application/json' };
 

@@ -1,122 +1,11 @@
 import { getPostgreSQLEventStore } from '@event-driven-io/emmett-postgresql';
-import autocannon from 'autocannon';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { postgresLocation } from '@heard/config';
-import { PostgresEventStore, type NewEvent } from '@heard/event-store';
+import { PostgresEventStore } from '@heard/event-store';
 import { startHeardProcess, type ChildServer } from './child-server';
-
-const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
-const log = (line: string) => console.log(line);
-
-const CONTACT = {
-  channel: 'phone',
-  direction: 'inbound',
-  agentId: 'agent-07',
-  note: 'Customer calls about the second charge on the March invoice',
-};
-
-/** The same event for both stores: heard's metadata, Emmett's message metadata. */
-const contactEvent = (i: number): NewEvent => {
-  const commandId = randomUUID();
-  return {
-    type: 'ContactLogged',
-    data: {
-      caseId: `raw-${i % 2000}`,
-      contactId: randomUUID(),
-      ...CONTACT,
-      contactedAt: new Date().toISOString(),
-    },
-    metadata: {
-      eventId: randomUUID(),
-      commandId,
-      correlationId: 'bench',
-      causationId: commandId,
-      actor: { id: 'agent-07', kind: 'agent' },
-      occurredAt: new Date().toISOString(),
-      schemaVersion: 1,
-    },
-  };
-};
-
-/** `appenders` concurrent loops, each appending one event to a new stream, until `events`. */
-const appendRate = async (
-  events: number,
-  appenders: number,
-  append: (i: number) => Promise<unknown>,
-) => {
-  let next = 0;
-  const started = process.hrtime.bigint();
-  await Promise.all(
-    Array.from({ length: appenders }, async () => {
-      for (let i = next++; i < events; i = next++) await append(i);
-    }),
-  );
-  return round(events / (Number(process.hrtime.bigint() - started) / 1e9));
-};
-
-interface HttpFigures {
-  requestsPerSecond: number;
-  p50Ms: number;
-  p99Ms: number;
-  errors: number;
-}
-
-const contactLoad = async (
-  url: string,
-  caseIds: string[],
-  connections: number,
-  duration: number,
-): Promise<HttpFigures> => {
-  let i = 0;
-  const result = await autocannon({
-    url,
-    connections,
-    duration,
-    requests: [
-      {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        setupRequest: (request) => ({
-          ...request,
-          path: `/cases/${caseIds[i++ % caseIds.length]}/contacts`,
-          body: JSON.stringify(CONTACT),
-        }),
-      },
-    ],
-  });
-  return {
-    requestsPerSecond: round(result.requests.average),
-    p50Ms: result.latency.p50,
-    p99Ms: result.latency.p99,
-    errors: result.errors + result.timeouts + result.non2xx,
-  };
-};
-
-const openCases = async (url: string, count: number): Promise<string[]> => {
-  const ids = Array.from({ length: count }, () => `bench-${randomUUID()}`);
-  for (let i = 0; i < ids.length; i += 500) {
-    const response = await fetch(`${url}/commands`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        commands: ids.slice(i, i + 500).map((caseId) => ({
-          type: 'OpenCase',
-          data: {
-            caseId,
-            customerId: `bench-cust-${caseId}`,
-            channel: 'phone',
-            category: 'billing',
-            summary: 'Charged twice',
-          },
-        })),
-      }),
-    });
-    if (response.status !== 200) throw new Error(`opening bench cases: ${response.status}`);
-  }
-  return ids;
-};
+import { appendRate, contactEvent, contactLoad, log, openCases, round } from './workload';
 
 const standby = async (server: ChildServer, part: string) => {
   const health = (await (await fetch(`${server.opsUrl}/health`)).json()) as {
@@ -204,11 +93,11 @@ export const postgresBench = async (
     const single = await startHeardProcess(join(work, 'pg-single'), 3920, stores(schemas.http));
     servers.push(single);
     const caseIds = await openCases(single.url, 2000);
-    await contactLoad(single.url, caseIds, o.connections, 3); // warm-up
-    const one = await contactLoad(single.url, caseIds, o.connections, o.duration);
+    await contactLoad(single.url, caseIds, { connections: o.connections, duration: 3 }); // warm-up
+    const one = await contactLoad(single.url, caseIds, o);
     await single.stop();
     log(
-      `  one instance, POST /cases/:id/contacts: ${one.requestsPerSecond} req/s, p50 ${one.p50Ms} ms, p99 ${one.p99Ms} ms, errors ${one.errors}`,
+      `  one instance, POST /cases/:id/contacts: ${one.requestsPerSecond} req/s, p50 ${one.p50Ms} ms, p99 ${one.p99Ms} ms, errors ${one.errors + one.non2xx}`,
     );
 
     // 3. Two API instances and a worker (a second worker standing by), load split between them.
@@ -229,15 +118,24 @@ export const postgresBench = async (
     ];
     servers.push(...apis);
     const severalCases = await openCases(apis[0]!.url, 2000);
-    await Promise.all(apis.map((api) => contactLoad(api.url, severalCases, o.connections / 2, 3)));
+    await Promise.all(
+      apis.map((api) =>
+        contactLoad(api.url, severalCases, { connections: o.connections / 2, duration: 3 }),
+      ),
+    );
     const both = await Promise.all(
-      apis.map((api) => contactLoad(api.url, severalCases, o.connections / 2, o.duration)),
+      apis.map((api) =>
+        contactLoad(api.url, severalCases, {
+          connections: o.connections / 2,
+          duration: o.duration,
+        }),
+      ),
     );
     const two = {
       requestsPerSecond: round(both.reduce((n, f) => n + f.requestsPerSecond, 0)),
       p50Ms: Math.max(...both.map((f) => f.p50Ms)),
       p99Ms: Math.max(...both.map((f) => f.p99Ms)),
-      errors: both.reduce((n, f) => n + f.errors, 0),
+      errors: both.reduce((n, f) => n + f.errors + f.non2xx, 0),
     };
     log(
       `  two API instances and a worker: ${two.requestsPerSecond} req/s together, p50 ${two.p50Ms} ms, p99 ${two.p99Ms} ms, errors ${two.errors}`,
