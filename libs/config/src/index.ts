@@ -1,3 +1,4 @@
 export * from './config';
 export * from './data-folder-lock';
 export * from './start-refused';
+export * from './reachable';

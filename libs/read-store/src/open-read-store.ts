@@ -1,4 +1,4 @@
-import { postgresLocation, StoreUnreachable, type StoreLocation } from '@heard/config';
+import { checkedStore, postgresLocation, type StoreLocation } from '@heard/config';
 import type { LeaseLogger, Leases } from './leases/leases.port';
 import { LocalLeases } from './leases/local-leases';
 import { PostgresLeases } from './leases/postgres-leases';
@@ -17,16 +17,13 @@ export const openReadStore = async (
   switch (location.kind) {
     case 'sqlite':
       return new SqliteReadStore(location.file);
-    case 'postgres': {
-      const store = new PostgresReadStore(postgresLocation(location.url, location.password));
-      try {
-        await store.query('SELECT 1');
-      } catch (error) {
-        await store.close().catch(() => undefined);
-        throw new StoreUnreachable(setting, location.url, error);
-      }
-      return store;
-    }
+    case 'postgres':
+      return checkedStore(
+        new PostgresReadStore(postgresLocation(location.url, location.password)),
+        (store) => store.query('SELECT 1'),
+        setting,
+        location.url,
+      );
     case 'esdb':
       throw new Error(`${setting}: EventStoreDB holds events, not read models`);
   }

@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
-import { HEARD_CONFIG, type HeardConfig } from '@heard/config';
+import { answersWithin, HEARD_CONFIG, type HeardConfig } from '@heard/config';
 import { EVENT_STORE, type Checkpoint, type EventStore } from '@heard/event-store';
 import { ProjectionRunner } from '@heard/projections';
 import { LEASES, READ_STORE, type Leases, type ReadStore } from '@heard/read-store';
@@ -29,22 +29,7 @@ export interface HealthReport {
 /** A health probe answers within a second under any load: each part gets this long. */
 const PART_TIMEOUT_MS = 500;
 
-const within = async <T>(work: Promise<T>): Promise<T> => {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      work,
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () => reject(new Error(`no answer within ${PART_TIMEOUT_MS} ms`)),
-          PART_TIMEOUT_MS,
-        );
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
-};
+const within = <T>(work: Promise<T>): Promise<T> => answersWithin(work, PART_TIMEOUT_MS);
 
 /** Remembers when a value last moved, to tell a part that is slow from one that is stuck. */
 class Progress {
