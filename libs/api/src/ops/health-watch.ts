@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { answersWithin, HEARD_CONFIG, type HeardConfig } from '@heard/config';
 import { EVENT_STORE, type Checkpoint, type EventStore } from '@heard/event-store';
-import { ProjectionRunner } from '@heard/projections';
+import { FollowUpScheduler, ProjectionRunner } from '@heard/projections';
 import { LEASES, READ_STORE, type Leases, type ReadStore } from '@heard/read-store';
 import {
   EventPublisher,
@@ -56,6 +56,7 @@ class Progress {
 export class HealthWatch implements OnModuleDestroy {
   private readonly progress = new Progress();
   private readonly sampler: NodeJS.Timeout;
+  private readonly startedAt = Date.now();
 
   constructor(
     @Inject(HEARD_CONFIG) private readonly config: HeardConfig,
@@ -65,6 +66,7 @@ export class HealthWatch implements OnModuleDestroy {
     @Inject(MESSAGE_TRANSPORT) private readonly transport: MessageTransport,
     private readonly publisher: EventPublisher,
     private readonly relay: OutboxRelay,
+    private readonly scheduler: FollowUpScheduler,
     @Inject(LEASES) private readonly leases: Leases,
   ) {
     this.sampler = setInterval(() => this.sample(Date.now()), 1000);
@@ -131,7 +133,8 @@ export class HealthWatch implements OnModuleDestroy {
     if (isKafka && roles.has('publisher'))
       parts.publisher = this.standby('publisher') ?? (await this.publisherHealth(storeUp, now));
     if (roles.has('relay')) parts.relay = this.standby('relay') ?? this.relayHealth(pending, now);
-    if (roles.has('scheduler')) parts.scheduler = this.standby('scheduler') ?? { status: 'up' };
+    if (roles.has('scheduler'))
+      parts.scheduler = this.standby('scheduler') ?? this.schedulerHealth(now);
     if (isKafka && roles.has('intake') && this.config.kafkaIntakeConsumers > 0)
       parts.intake = await this.intake(now);
     const degraded = Object.entries(parts)
@@ -145,6 +148,19 @@ export class HealthWatch implements OnModuleDestroy {
     const lease = this.leases.status().find((l) => l.name === role);
     if (!lease || lease.held) return undefined;
     return { status: 'up', standby: true, ...(lease.holder ? { runBy: lease.holder } : {}) };
+  }
+
+  /** Its passes fail (the read store refuses them): no pass succeeded for HEARD_STALL_AFTER. */
+  private schedulerHealth(now: number): PartHealth {
+    const { lastPassAt, queued } = this.scheduler.status();
+    const since = lastPassAt || this.startedAt;
+    const stalled =
+      now - since >= Math.max(this.config.stallAfterMs, 2 * this.config.schedulerIntervalMs);
+    return {
+      status: stalled ? 'stalled' : 'up',
+      queued,
+      lastPassAt: lastPassAt ? new Date(lastPassAt).toISOString() : undefined,
+    };
   }
 
   private stalled(name: string, value: number | string, hasWork: boolean, now: number) {
