@@ -66,6 +66,21 @@ export const describeEventStoreContract = (
       expect(Date.parse(read[0]!.metadata.recordedAt)).not.toBeNaN();
     });
 
+    it('keeps the time of record a copied event brings (heard store copy)', async () => {
+      const recordedAt = '2025-01-02T03:04:05.678Z';
+      const before = await store.head();
+      await store.append(stream, [newEvent('A'), newEvent('B')], {
+        expectedRevision: 'no_stream',
+        recordedAt,
+      });
+      const read = await store.readStream(stream);
+      expect(read.map((e) => e.metadata.recordedAt)).toEqual([recordedAt, recordedAt]);
+      const [all] = (await store.readAll({ after: before, limit: 100 })).filter(
+        (e) => e.streamId === stream,
+      );
+      expect(all!.metadata.recordedAt).toBe(recordedAt);
+    });
+
     it('reads a stream from a revision, and an unknown stream as empty', async () => {
       await store.append(stream, [newEvent('A'), newEvent('B'), newEvent('C')], {
         expectedRevision: 'no_stream',
