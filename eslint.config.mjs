@@ -33,8 +33,8 @@ export default tseslint.config(
       ],
     },
   },
-  // The libraries' layers, bottom up: domain; event-store and read-store; projections and
-  // messaging (side by side); api; apps. A library imports only from below it.
+  // The libraries' layers, bottom up: domain; event-store and read-store; projections,
+  // messaging and security (side by side); api; apps. A library imports only from below it.
   ...[
     ['libs/domain/**', ['@heard/*']],
     ['libs/config/**', ['@heard/*']],
@@ -45,6 +45,7 @@ export default tseslint.config(
     ['libs/read-store/**', ['@heard/projections', '@heard/messaging', '@heard/api', '@heard/demo']],
     ['libs/projections/**', ['@heard/messaging', '@heard/api', '@heard/demo']],
     ['libs/messaging/**', ['@heard/projections', '@heard/api', '@heard/demo']],
+    ['libs/security/**', ['@heard/projections', '@heard/messaging', '@heard/api', '@heard/demo']],
   ].map(([files, group]) => ({
     files: [files],
     ignores: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts'],

@@ -3,7 +3,13 @@ import { connect } from 'node:net';
 import { EVENT_STORE, type EventStore } from '@heard/event-store';
 import { ProjectionRunner } from '@heard/projections';
 import { READ_STORE, type ReadStore } from '@heard/read-store';
-import { removeDir, startHeard, tempDataDir, type RunningHeard } from '../support/heard-app';
+import {
+  removeDir,
+  startHeard,
+  tempDataDir,
+  type RunningHeard,
+  asAdmin,
+} from '../support/heard-app';
 
 /**
  * A catalogue of bad input over every route: each answers 4xx with heard's error body and a
@@ -171,12 +177,13 @@ const commandCases = (): BadRequest[] =>
 const otherCases: BadRequest[] = [
   // Headers and ids
   {
-    name: 'X-Actor-Id of 8,000 characters with markup',
+    // Only an integration key may name the agent it acts for (see access.e2e-spec.ts).
+    name: 'X-Actor-Id of 8,000 characters with markup, from an admin',
     path: '/cases/c-seed/contacts',
     body: COMMAND_ROUTES[1]!.valid,
     headers: { 'x-actor-id': `<script>${'a'.repeat(8000)}</script>` },
-    status: 400,
-    names: 'actorId',
+    status: 403,
+    names: 'X-Actor-Id',
   },
   {
     name: 'X-Correlation-Id with markup',
@@ -187,11 +194,11 @@ const otherCases: BadRequest[] = [
     names: 'correlationId',
   },
   {
-    name: 'X-Actor-Kind unknown',
+    name: 'X-Actor-Kind from any caller',
     path: '/cases/c-seed/contacts',
     body: COMMAND_ROUTES[1]!.valid,
-    headers: { 'x-actor-id': 'ana', 'x-actor-kind': 'robot' },
-    status: 400,
+    headers: { 'x-actor-kind': 'system' },
+    status: 403,
     names: 'X-Actor-Kind',
   },
   {
@@ -416,8 +423,8 @@ describe('bad input over HTTP', () => {
     const response = await fetch(heard.url + c.path, {
       method,
       headers: c.replaceHeaders
-        ? c.headers
-        : { ...(method === 'POST' ? JSON_HEADERS : {}), ...c.headers },
+        ? { ...asAdmin, ...c.headers }
+        : { ...asAdmin, ...(method === 'POST' ? JSON_HEADERS : {}), ...c.headers },
       body:
         c.body === undefined
           ? undefined
@@ -470,7 +477,7 @@ describe('bad input over HTTP', () => {
       const answer = await new Promise<string>((resolve, reject) => {
         const socket = connect(Number(port), '127.0.0.1', () => {
           socket.write(
-            'POST /cases HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{',
+            `POST /cases HTTP/1.1\r\nHost: x\r\nAuthorization: ${asAdmin.authorization}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{`,
           );
         });
         let received = '';

@@ -98,7 +98,11 @@ describe('the case pipeline over HTTP', () => {
     ];
     const trail = await auditTrail(caseId);
     expect(trail.map((e: { type: string }) => e.type)).toEqual(expectedTypes);
-    expect(trail[1]).toMatchObject({ actor: { id: 'ana', kind: 'agent' }, schemaVersion: 1 });
+    // The actor is the caller its key proves (the test's admin), never a name it chose.
+    expect(trail[1]).toMatchObject({
+      actor: { id: 'admin', kind: 'agent', role: 'admin' },
+      schemaVersion: 1,
+    });
     expect(trail[1].commandId).toEqual(expect.any(String));
 
     const timeline = await heard.get(`/customers/${customerId}/timeline?minPosition=${position}`);

@@ -10,7 +10,13 @@ import {
 } from '@heard/demo';
 import { defaultProjections, ProjectionRunner } from '@heard/projections';
 import { demoOracle } from '../support/demo-oracle';
-import { removeDir, startHeard, tempDataDir, type RunningHeard } from '../support/heard-app';
+import {
+  removeDir,
+  startHeard,
+  tempDataDir,
+  type RunningHeard,
+  TEST_ADMIN_KEY,
+} from '../support/heard-app';
 import { describeOnEachReadStoreSetting } from '../support/read-stores';
 
 const demo = { ...DEMO_DEFAULTS, customers: 1200 };
@@ -42,7 +48,7 @@ describeOnEachReadStoreSetting(
     beforeAll(async () => {
       dir = tempDataDir();
       heard = await startHeard(dir, { HEARD_SCHEDULER_INTERVAL: '200ms', ...settings() });
-      const report = await loadOverHttp(heard.url, demoHistory(demo));
+      const report = await loadOverHttp(heard.url, demoHistory(demo), { apiKey: TEST_ADMIN_KEY });
       expect(report.refused).toBe(0);
       loadedAt = report.lastPosition;
       // The read models catch up at their own pace (slower on PostgreSQL): the tests read them caught up.
@@ -292,7 +298,7 @@ describe('heard rebuild', () => {
     try {
       const heard = await startHeard(dir);
       const small = { ...DEMO_DEFAULTS, customers: 300 };
-      const loaded = await loadOverHttp(heard.url, demoHistory(small));
+      const loaded = await loadOverHttp(heard.url, demoHistory(small), { apiKey: TEST_ADMIN_KEY });
       await heard.post(`/issues/${DEMO_DEFECT_ISSUE}/fix-shipped`, {
         release: 'v3',
         description: 'New seal',

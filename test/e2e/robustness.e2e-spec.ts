@@ -1,10 +1,16 @@
 import Database from 'better-sqlite3';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { join } from 'node:path';
 import { OpsListener } from '@heard/api';
-import { removeDir, startHeard, tempDataDir, type RunningHeard } from '../support/heard-app';
+import {
+  removeDir,
+  startHeard,
+  tempDataDir,
+  TEST_ADMIN_KEY,
+  type RunningHeard,
+} from '../support/heard-app';
 
 const dist = join(__dirname, '..', '..', 'dist', 'apps');
 const freePort = () =>
@@ -73,9 +79,17 @@ describe('one heard per data folder', () => {
 
       // The refused ones left the holder's lock and its note as they were; the first still serves.
       expect(JSON.parse(readFileSync(join(dir, 'heard.lock.json'), 'utf8'))).toEqual(holder);
+      // Closed from the first start: the admin key it wrote, readable by its owner only.
+      const adminKeyFile = join(dir, 'admin.key');
+      expect(statSync(adminKeyFile).mode & 0o777).toBe(0o600);
+      const anonymous = await fetch(`http://127.0.0.1:${port}/cases/lock-1`);
+      expect(anonymous.status).toBe(401);
       const answer = await fetch(`http://127.0.0.1:${port}/cases`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: {
+          'content-type': 'application/json',
+          authorization: `Bearer ${readFileSync(adminKeyFile, 'utf8').trim()}`,
+        },
         body: JSON.stringify(openCase('lock-1')),
       });
       expect(answer.status).toBe(201);
@@ -143,8 +157,8 @@ describe('read store schema', () => {
         });
       const first = cli('migrate');
       expect(first.status).toBe(0);
-      expect(first.stdout).toMatch(/applied version 1, version 2/);
-      expect(cli('migrate').stdout).toMatch(/already at version 2/);
+      expect(first.stdout).toMatch(/applied version 1, version 2, version 3/);
+      expect(cli('migrate').stdout).toMatch(/already at version 3/);
 
       const db = new Database(join(dir, 'read-models.db'));
       db.exec('UPDATE read_store_schema SET version = 99');
@@ -156,7 +170,7 @@ describe('read store schema', () => {
       });
       expect(start.status).toBe(1);
       expect(start.stderr).toContain('heard cannot start');
-      expect(start.stderr).toContain('version 99, newer than this heard knows (2)');
+      expect(start.stderr).toContain('version 99, newer than this heard knows (3)');
     } finally {
       removeDir(dir);
     }
@@ -195,8 +209,8 @@ describe('readiness', () => {
       expect(ready.status).toBe(503);
       expect(ready.body.status).toBe('degraded');
       expect(ready.body.degraded).toContain('projections');
-      expect(ready.body.parts.projections.stuck).toContain('case_view');
       const summary = await heard.get('/health');
+      expect(summary.body.parts.projections.stuck).toContain('case_view');
       expect(summary.status).toBe(200);
       expect(summary.body.status).toBe('degraded');
       const metrics = await fetch(`${heard.url}/metrics`).then((r) => r.text());
@@ -295,7 +309,7 @@ describe('load shedding', () => {
         socket.on('close', () => resolve(received));
       });
       socket.write(
-        `POST /cases HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body.slice(0, 1)}`,
+        `POST /cases HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAuthorization: Bearer ${TEST_ADMIN_KEY}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body.slice(0, 1)}`,
       );
       return { answered, finish: () => socket.write(body.slice(1)) };
     };

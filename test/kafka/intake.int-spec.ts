@@ -30,7 +30,11 @@ describeWithKafka('command intake from heard.commands', (brokers) => {
   ) => {
     const p = producer();
     await p.connect();
-    await p.send({ topic: topicNames(prefix).commands, messages });
+    // Every producer names itself (CloudEvents' source): heard records it as the actor.
+    await p.send({
+      topic: topicNames(prefix).commands,
+      messages: messages.map((m) => ({ ...m, headers: { ce_source: 'crm-app', ...m.headers } })),
+    });
     await p.disconnect();
   };
   const trail = async (caseId: string) =>
@@ -118,6 +122,70 @@ describeWithKafka('command intake from heard.commands', (brokers) => {
     expect(metrics).toMatch(/heard_intake_commands_total\{outcome="accepted"\} [2-9]/);
     expect(metrics).toMatch(/heard_intake_commands_total\{outcome="dead_lettered"\} [4-9]/);
     expect(metrics).toMatch(/heard_consumer_lag\{group="[^"]+",topic="[^"]+\.commands"\} \d+/);
+  });
+
+  it('records the producing app as the actor, and dead-letters forged actors, unnamed producers and commands an app may not send', async () => {
+    const caseId = `kafka-${randomUUID()}`;
+    const open = {
+      type: 'OpenCase',
+      data: { caseId, customerId: 'c', channel: 'phone', category: 'b', summary: 's' },
+    };
+    const contact = (note: string) => ({
+      type: 'LogContact',
+      data: { caseId, channel: 'chat', direction: 'inbound', agentId: 'ana', note },
+    });
+    await send([
+      { key: `case-${caseId}`, value: JSON.stringify(open) },
+      { key: `case-${caseId}`, value: JSON.stringify(contact('for ana')) },
+      {
+        key: `case-${caseId}`,
+        value: JSON.stringify(contact('for bo, named in a header')),
+        headers: { 'x-actor-id': 'bo' },
+      },
+      {
+        key: `case-${caseId}`,
+        value: JSON.stringify(contact('forged')),
+        headers: { 'x-actor-id': 'ceo', 'x-actor-role': 'admin', 'x-actor-kind': 'system' },
+      },
+      {
+        key: `case-${caseId}`,
+        value: JSON.stringify(contact('nobody')),
+        headers: { ce_source: '' },
+      },
+      {
+        key: `case-${caseId}`,
+        value: JSON.stringify({
+          type: 'IdentifyIssue',
+          data: { title: 'From an app', product: 'p', category: 'c' },
+        }),
+      },
+    ]);
+    const dead = await readTopic(
+      brokers,
+      topicNames(prefix).commandsDlq,
+      (m) => m.filter((x) => x.key === `case-${caseId}`).length >= 3,
+      60_000,
+    );
+    const letters = dead.filter((m) => m.key === `case-${caseId}`).map((m) => JSON.parse(m.value));
+    expect(letters.map((l) => l.reason).sort()).toEqual(
+      ['actor_refused', 'forbidden', 'validation_failed'].sort(),
+    );
+    expect(letters.find((l) => l.reason === 'validation_failed').error.fields[0].field).toBe(
+      'ce_source',
+    );
+    expect(letters.find((l) => l.reason === 'actor_refused').error.message).toContain(
+      'X-Actor-Kind, X-Actor-Role',
+    );
+    const events = await waitFor(async () => {
+      const e = await trail(caseId);
+      return e.length >= 3 ? e : undefined;
+    });
+    expect(events.map((e: { actor: unknown }) => e.actor)).toEqual([
+      { id: 'crm-app', kind: 'app', role: 'integration' },
+      { id: 'ana', kind: 'agent', via: 'crm-app' },
+      { id: 'bo', kind: 'agent', via: 'crm-app' },
+    ]);
+    expect(events.map((e: { data: { note?: string } }) => e.data.note)).not.toContain('forged');
   });
 
   it('a message redelivered without a commandId appends once: its offset is its key', async () => {

@@ -47,6 +47,7 @@ describeWithKafka('nothing jams heard on Kafka', (brokers) => {
               type: 'OpenCase',
               data: { caseId, customerId: 'cu', channel: 'chat', category: 'b', summary: 'after' },
             }),
+            headers: { ce_source: 'crm-app' },
           },
         ],
       });
@@ -75,8 +76,8 @@ describeWithKafka('nothing jams heard on Kafka', (brokers) => {
       await waitFor(async () =>
         (await heard.get(`/cases/${caseId}/events`)).status === 200 ? true : undefined,
       );
-      const ready = await heard.get('/health/ready');
-      expect(ready.body.parts.intake).toMatchObject({ status: 'up' });
+      const health = await heard.get('/health');
+      expect(health.body.parts.intake).toMatchObject({ status: 'up' });
     });
   });
 

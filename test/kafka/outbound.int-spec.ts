@@ -72,6 +72,8 @@ describeWithKafka('heard on the outbound topics', (brokers) => {
       HEARD_SCHEDULER_INTERVAL: '200ms',
       HEARD_SPIKE_MIN_CASES: '3',
       HEARD_ACCOUNT_ALERT_OPEN_CASES: '1',
+      // The product team's app may ship fixes; any other producer is an integration.
+      HEARD_KAFKA_PRODUCER_ROLES: 'pm-app=product',
     };
     let heard = await startHeard(dir, env);
     try {
@@ -119,6 +121,7 @@ describeWithKafka('heard on the outbound topics', (brokers) => {
       // (same commandId): one FixShipped, one notice per customer.
       const shipFix = {
         key: 'issue-lid',
+        headers: { ce_source: 'pm-app' },
         value: JSON.stringify({
           type: 'ShipFix',
           commandId: 'pm-app-ship-lid-v2',

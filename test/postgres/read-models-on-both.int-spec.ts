@@ -3,7 +3,7 @@ import { DEMO_DEFAULTS, demoHistory, loadOverHttp } from '@heard/demo';
 import { SqliteEventStore } from '@heard/event-store';
 import { defaultProjections, ProjectionRunner } from '@heard/projections';
 import { PostgresReadStore, SqliteReadStore, type ReadStore } from '@heard/read-store';
-import { removeDir, startHeard, tempDataDir } from '../support/heard-app';
+import { removeDir, startHeard, tempDataDir, TEST_ADMIN_KEY } from '../support/heard-app';
 import { describeWithPostgres, dropSchema, uniqueSchema } from '../support/postgres';
 import { dumpReadModels as dump, readReports as reports } from '../support/read-models';
 
@@ -18,6 +18,7 @@ describeWithPostgres('the same read models on SQLite and PostgreSQL', (url) => {
       const loaded = await loadOverHttp(
         heard.url,
         demoHistory({ ...DEMO_DEFAULTS, customers: 300 }),
+        { apiKey: TEST_ADMIN_KEY },
       );
       expect(loaded.refused).toBe(0);
       await heard.stop();

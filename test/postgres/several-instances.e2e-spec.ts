@@ -7,7 +7,7 @@ import { openEventStore, START, type EventStore, type RecordedEvent } from '@hea
 import { topicNames } from '@heard/messaging';
 import { defaultProjections, ProjectionRunner, projectionRules } from '@heard/projections';
 import { openReadStore } from '@heard/read-store';
-import { removeDir, tempDataDir } from '../support/heard-app';
+import { asAdmin, removeDir, tempDataDir, TEST_ADMIN_KEY } from '../support/heard-app';
 import { describeWithKafka, kafkaClient, readTopic, uniquePrefix } from '../support/kafka';
 import { describeWithPostgres, dropSchema, uniqueSchema } from '../support/postgres';
 import { dumpReadModels } from '../support/read-models';
@@ -75,6 +75,7 @@ describeWithKafka('several heard instances', (brokers) => {
     const instances: Instance[] = [];
     const env = {
       ...process.env,
+      HEARD_ADMIN_KEY: TEST_ADMIN_KEY,
       HEARD_DATA_DIR: dataDir,
       HEARD_HOST: '127.0.0.1',
       HEARD_LOG_LEVEL: 'warn',
@@ -133,7 +134,7 @@ describeWithKafka('several heard instances', (brokers) => {
       const post = async (api: Instance, path: string, body: object) => {
         const answer = await fetch(`${api.url}${path}`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json' },
+          headers: { 'content-type': 'application/json', ...asAdmin },
           body: JSON.stringify(body),
         });
         const json = (await answer.json()) as { position?: string };
@@ -182,6 +183,7 @@ describeWithKafka('several heard instances', (brokers) => {
             messages.push({
               key: `case-${caseId}`,
               value: JSON.stringify({ type, commandId, data }),
+              headers: { ce_source: 'crm-app' },
             });
             kafkaCommandIds.push(commandId);
           }
@@ -274,6 +276,7 @@ describeWithKafka('several heard instances', (brokers) => {
       acknowledged.push('ship');
       const timeline = await fetch(
         `${apis[0]!.url}/customers/cust-0/timeline?minPosition=${encodeURIComponent(shipped.position!)}`,
+        { headers: asAdmin },
       );
       expect(timeline.headers.get('x-heard-stale')).toBeNull();
 
@@ -282,7 +285,7 @@ describeWithKafka('several heard instances', (brokers) => {
         // Every command stored, and stored once.
         const kafkaDone = await until(async () => {
           for (const id of kafkaCommandIds)
-            if (!(await events.findCommandResult(id))) return undefined;
+            if (!(await events.findCommandResult(`crm-app:${id}`))) return undefined;
           return true;
         }, 'the Kafka commands');
         expect(kafkaDone).toBe(true);
@@ -290,7 +293,11 @@ describeWithKafka('several heard instances', (brokers) => {
         const byCommand = new Map<string, RecordedEvent[]>();
         for (const e of stored)
           byCommand.set(e.metadata.commandId, [...(byCommand.get(e.metadata.commandId) ?? []), e]);
-        for (const id of [...acknowledged, ...kafkaCommandIds]) {
+        // Idempotency keys are kept per caller: the test's admin over HTTP, crm-app on Kafka.
+        for (const id of [
+          ...acknowledged.map((key) => `admin:${key}`),
+          ...kafkaCommandIds.map((key) => `crm-app:${key}`),
+        ]) {
           const written = byCommand.get(id) ?? [];
           expect([id, written.length > 0]).toEqual([id, true]);
           expect([id, new Set(written.map((e) => e.type)).size]).toEqual([id, written.length]);

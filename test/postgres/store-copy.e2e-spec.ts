@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { DEMO_DEFAULTS, DEMO_DEFECT_ISSUE, demoHistory, loadOverHttp } from '@heard/demo';
 import { eventsChecksum, openEventStore, SqliteEventStore } from '@heard/event-store';
 import { PostgresReadStore, SqliteReadStore } from '@heard/read-store';
-import { removeDir, startHeard, tempDataDir } from '../support/heard-app';
+import { removeDir, startHeard, tempDataDir, TEST_ADMIN_KEY } from '../support/heard-app';
 import { describeWithPostgres, dropSchema, uniqueSchema } from '../support/postgres';
 import { dumpReadModels, readReports } from '../support/read-models';
 
@@ -21,6 +21,7 @@ describeWithPostgres('heard store copy, from the embedded default to PostgreSQL'
       const loaded = await loadOverHttp(
         heard.url,
         demoHistory({ ...DEMO_DEFAULTS, customers: 200 }),
+        { apiKey: TEST_ADMIN_KEY },
       );
       expect(loaded.refused).toBe(0);
       // Notices to customers: outbox messages the embedded relay sends.
@@ -54,9 +55,11 @@ describeWithPostgres('heard store copy, from the embedded default to PostgreSQL'
       const copiedReads = new PostgresReadStore({ url, schema });
       try {
         expect(await eventsChecksum(copied)).toEqual(await eventsChecksum(source));
-        expect(await copied.findCommandResult('ship-before-the-move')).toMatchObject({
-          streamId: (await source.findCommandResult('ship-before-the-move'))!.streamId,
-          eventIds: (await source.findCommandResult('ship-before-the-move'))!.eventIds,
+        // Kept under the caller's scope (the test's admin), as every idempotency key.
+        const shipped = 'admin:ship-before-the-move';
+        expect(await copied.findCommandResult(shipped)).toMatchObject({
+          streamId: (await source.findCommandResult(shipped))!.streamId,
+          eventIds: (await source.findCommandResult(shipped))!.eventIds,
         });
         // The same rows, but for positions: each store writes them its own way.
         const withoutPositions = { withoutPositions: true };

@@ -16,9 +16,20 @@ export interface RunningHeard {
   dataDir: string;
   app: NestFastifyApplication;
   post<T = any>(path: string, body?: unknown, headers?: Record<string, string>): Promise<Answer<T>>;
-  get<T = any>(path: string): Promise<Answer<T>>;
+  get<T = any>(path: string, headers?: Record<string, string>): Promise<Answer<T>>;
+  /** Any method, with exactly the headers given (no credential unless one is given). */
+  call<T = any>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<Answer<T>>;
   stop(): Promise<void>;
 }
+
+/** The admin key every test instance is started with (HEARD_ADMIN_KEY), sent by default. */
+export const TEST_ADMIN_KEY = 'test-admin-key-not-secret-0123456789abcdef';
+export const asAdmin = { authorization: `Bearer ${TEST_ADMIN_KEY}` };
 
 export const tempDataDir = () => mkdtempSync(join(tmpdir(), 'heard-e2e-'));
 export const removeDir = (dir: string) => rmSync(dir, { recursive: true, force: true });
@@ -32,6 +43,7 @@ export const startHeard = async (
     HEARD_DATA_DIR: dataDir,
     PORT: '0',
     HEARD_LOG_LEVEL: 'warn',
+    HEARD_ADMIN_KEY: TEST_ADMIN_KEY,
     ...env,
   });
   const app = await createHeardApp(config, { logs: false });
@@ -43,7 +55,7 @@ export const startHeard = async (
     path: string,
     body?: unknown,
     headers: Record<string, string> = {},
-  ) => {
+  ): Promise<Answer> => {
     const response = await fetch(url + path, {
       method,
       headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
@@ -60,8 +72,9 @@ export const startHeard = async (
     url,
     dataDir,
     app,
-    post: (path, body, headers) => call('POST', path, body ?? {}, headers),
-    get: (path) => call('GET', path),
+    post: (path, body, headers) => call('POST', path, body ?? {}, { ...asAdmin, ...headers }),
+    get: (path, headers) => call('GET', path, undefined, { ...asAdmin, ...headers }),
+    call,
     stop: () => app.close(),
   };
 };

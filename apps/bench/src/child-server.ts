@@ -1,3 +1,4 @@
+import { BENCH_ADMIN_KEY } from './workload';
 import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 
@@ -50,6 +51,9 @@ export const startHeardProcess = async (
       HEARD_OPS_PORT: String(port + 1000),
       HEARD_HOST: '127.0.0.1',
       HEARD_LOG_LEVEL: 'warn',
+      HEARD_ADMIN_KEY: BENCH_ADMIN_KEY,
+      // The bench measures what heard can take; the default limit per credential would cap it.
+      HEARD_RATE_LIMIT: '0',
       ...extraEnv,
     },
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { KafkaTransport, topicNames } from '@heard/messaging';
 import { startHeardProcess } from './child-server';
-import { log, round } from './workload';
+import { log, round, JSON_HEADERS } from './workload';
 
 const health = async (url: string) =>
   (await fetch(`${url}/health`).then((r) => r.json())) as {
@@ -61,7 +61,7 @@ export const kafkaBench = async (brokers: string[], work: string, messages: numb
         acks: -1,
         messages: Array.from({ length: Math.min(500, count - i) }, (_, j) => {
           const caseId = caseIds[(i + j) % caseIds.length]!;
-          return { key: `case-${caseId}`, value: body(caseId) };
+          return { key: `case-${caseId}`, value: body(caseId), headers: { ce_source: 'bench' } };
         }),
       });
   };
@@ -77,7 +77,7 @@ export const kafkaBench = async (brokers: string[], work: string, messages: numb
   for (let i = 0; i < caseIds.length; i += 500) {
     const response = await fetch(`${heard.url}/commands`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: JSON_HEADERS,
       body: JSON.stringify({
         commands: caseIds.slice(i, i + 500).map((caseId) => ({
           type: 'OpenCase',

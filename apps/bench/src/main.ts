@@ -33,6 +33,8 @@ import {
   round,
   run,
   type HttpFigures,
+  JSON_HEADERS,
+  BENCH_ADMIN_KEY,
 } from './workload';
 
 interface Options {
@@ -71,7 +73,7 @@ const main = async (o: Options) => {
       ceilings[platform] = await run({
         url: `${bare.url}/bare`,
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: JSON_HEADERS,
         body: JSON.stringify(CONTACT_BODY),
         connections: o.connections,
         duration: o.duration,
@@ -136,7 +138,7 @@ const embeddedBench = async (
         {
           method: 'POST',
           path: '/commands',
-          headers: { 'content-type': 'application/json' },
+          headers: JSON_HEADERS,
           setupRequest: (request) => ({
             ...request,
             body: JSON.stringify({
@@ -198,6 +200,7 @@ const embeddedBench = async (
     const customers = Math.ceil(o.events / 13.5);
     log(`Loading about ${o.events} events (${customers} demo customers) through POST /commands …`);
     const load = await loadOverHttp(loader.url, demoHistory({ ...DEMO_DEFAULTS, customers }), {
+      apiKey: BENCH_ADMIN_KEY,
       batchSize: 500,
       concurrency: 4,
       onProgress: (sent) =>
@@ -298,6 +301,7 @@ const embeddedBench = async (
       requests: [
         {
           method: 'GET',
+          headers: JSON_HEADERS,
           setupRequest: (request) => ({
             ...request,
             path: `/customers/cust-${String(1 + ((q++ * 7919) % customers)).padStart(6, '0')}/timeline`,

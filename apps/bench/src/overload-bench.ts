@@ -2,10 +2,9 @@ import autocannon from 'autocannon';
 import { fork } from 'node:child_process';
 import { join } from 'node:path';
 import { startHeardProcess, type ChildServer } from './child-server';
-import { log, round } from './workload';
+import { log, round, JSON_HEADERS } from './workload';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const JSON_HEADERS = { 'content-type': 'application/json' };
 
 const rssMb = async (url: string) => {
   const text = await fetch(`${url}/metrics`).then((r) => r.text());

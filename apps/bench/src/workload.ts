@@ -4,6 +4,13 @@ import type { NewEvent } from '@heard/event-store';
 
 /** What every bench of heard sends and how it counts: one workload, whatever the store. */
 
+/** Every heard the bench starts takes this admin key (HEARD_ADMIN_KEY), and every request sends it. */
+export const BENCH_ADMIN_KEY = 'bench-admin-key-not-secret-0123456789abcdef';
+export const JSON_HEADERS = {
+  'content-type': 'application/json',
+  authorization: `Bearer ${BENCH_ADMIN_KEY}`,
+};
+
 export const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
 export const log = (line: string) => console.log(line);
 
@@ -48,7 +55,7 @@ export const contactLoad = (
     requests: [
       {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: JSON_HEADERS,
         setupRequest: (request) => ({
           ...request,
           path: `/cases/${caseIds[i++ % caseIds.length]}/contacts`,
@@ -74,7 +81,7 @@ export const openCases = async (url: string, count: number): Promise<string[]> =
     }));
     const response = await fetch(`${url}/commands`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: JSON_HEADERS,
       body: JSON.stringify({ commands }),
     });
     if (response.status !== 200) throw new Error(`opening bench cases: ${response.status}`);

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
@@ -12,7 +12,21 @@ import {
   type HeardConfig,
   type StoreLocation,
 } from '@heard/config';
-import { answerDueFollowUps, DEMO_DEFAULTS, demoHistory, loadOverHttp } from '@heard/demo';
+import {
+  answerDueFollowUps,
+  DEMO_DEFAULTS,
+  demoHistory,
+  loadOverHttp,
+  withDemoLoaderKey,
+} from '@heard/demo';
+import {
+  ACCESS_ROLES,
+  ApiKeys,
+  isAccessRole,
+  KEY_NAME,
+  KEY_NAME_RULE,
+  KeyNameTaken,
+} from '@heard/security';
 import {
   copyEvents,
   openEventStore,
@@ -60,8 +74,13 @@ program
   )
   .option('--batch <n>', 'commands per request', positiveInt, 500)
   .option('--concurrency <n>', 'requests in flight', positiveInt, 4)
+  .option(
+    '--admin-key <file>',
+    "a file holding an admin API key (default: HEARD_ADMIN_KEY, else admin.key in HEARD_DATA_DIR, which heard's first start writes)",
+  )
   .action(
     async (opts: {
+      adminKey?: string;
       url: string;
       customers: number;
       seed: number;
@@ -82,6 +101,7 @@ program
         seed: opts.seed,
         endsAt,
       });
+      const adminKey = readAdminKey(opts.adminKey);
       console.log(`demo history: 90 days to ${endsAt.toISOString()}`);
       const bar = new SingleBar(
         { format: 'demo |{bar}| {value} commands sent | {duration}s' },
@@ -89,28 +109,32 @@ program
       );
       bar.start(0, 0);
       try {
-        const report = await loadOverHttp(opts.url, history, {
-          batchSize: opts.batch,
-          concurrency: opts.concurrency,
-          onProgress: (sent) => {
-            bar.setTotal(sent);
-            bar.update(sent);
-          },
+        await withDemoLoaderKey(opts.url, adminKey, async (apiKey) => {
+          const report = await loadOverHttp(opts.url, history, {
+            apiKey,
+            batchSize: opts.batch,
+            concurrency: opts.concurrency,
+            onProgress: (sent) => {
+              bar.setTotal(sent);
+              bar.update(sent);
+            },
+          });
+          bar.stop();
+          console.log(
+            `${report.commands} commands in ${report.seconds.toFixed(1)} s: ${report.accepted} accepted, ` +
+              `${report.replayed} already loaded (same idempotency keys: nothing appended), ${report.refused} refused`,
+          );
+          for (const sample of report.samples) console.log('  refused:', JSON.stringify(sample));
+          const answers = await answerDueFollowUps(opts.url, {
+            apiKey,
+            seed: opts.seed,
+            minPosition: report.lastPosition,
+          });
+          console.log(
+            `follow-ups answered as a notification app would: ${answers.accepted} recorded, ${answers.replayed} already recorded, ${answers.refused} refused`,
+          );
+          for (const sample of answers.samples) console.log('  refused:', JSON.stringify(sample));
         });
-        bar.stop();
-        console.log(
-          `${report.commands} commands in ${report.seconds.toFixed(1)} s: ${report.accepted} accepted, ` +
-            `${report.replayed} already loaded (same idempotency keys: nothing appended), ${report.refused} refused`,
-        );
-        for (const sample of report.samples) console.log('  refused:', JSON.stringify(sample));
-        const answers = await answerDueFollowUps(opts.url, {
-          seed: opts.seed,
-          minPosition: report.lastPosition,
-        });
-        console.log(
-          `follow-ups answered as a notification app would: ${answers.accepted} recorded, ${answers.replayed} already recorded, ${answers.refused} refused`,
-        );
-        for (const sample of answers.samples) console.log('  refused:', JSON.stringify(sample));
       } catch (error) {
         bar.stop();
         const cause = (error as { cause?: { code?: string } }).cause;
@@ -124,6 +148,21 @@ program
       }
     },
   );
+
+/** The admin key the demo and `heard keys` use against a running heard. */
+const readAdminKey = (file: string | undefined): string => {
+  const fromEnv = process.env.HEARD_ADMIN_KEY;
+  const path = file ?? join(resolve(process.env.HEARD_DATA_DIR ?? './data'), 'admin.key');
+  if (file === undefined && fromEnv) return fromEnv;
+  try {
+    return readFileSync(path, 'utf8').trim();
+  } catch {
+    console.error(
+      `No admin key: ${path} cannot be read. heard writes it on its first start (npm start); or pass --admin-key <file>, or set HEARD_ADMIN_KEY`,
+    );
+    process.exit(1);
+  }
+};
 
 const holdProjectionsLease = async (config: HeardConfig): Promise<Leases> => {
   const leases = openLeases(config.readStore, { log: () => undefined, error: () => undefined });
@@ -222,6 +261,88 @@ program
       lock?.release();
     }
   });
+
+/**
+ * API keys, straight on the read store (HEARD_READ_STORE), so that an operator who lost the
+ * admin key can make another: whoever can run this can read the stores anyway.
+ */
+const keys = program
+  .command('keys')
+  .description('Make, list and revoke API keys (on HEARD_READ_STORE)');
+const withKeys = async (work: (keys: ApiKeys) => Promise<void>) => {
+  const reads = await openReadStore(loadConfig().readStore);
+  try {
+    await work(new ApiKeys(reads));
+  } finally {
+    await reads.close();
+  }
+};
+keys
+  .command('create')
+  .description('Make a key and print its secret, once')
+  .requiredOption(
+    '--name <name>',
+    `its identity, recorded as the actor of what it writes: ${KEY_NAME_RULE}`,
+  )
+  .requiredOption('--role <role>', `one of ${ACCESS_ROLES.join(', ')}`)
+  .option('--sees-customer-ids', 'customer ids in the clear on customer-level lists (analysts)')
+  .action(async (opts: { name: string; role: string; seesCustomerIds?: boolean }) => {
+    if (!KEY_NAME.test(opts.name))
+      throw new InvalidArgumentError(`--name must be ${KEY_NAME_RULE}`);
+    if (!isAccessRole(opts.role))
+      throw new InvalidArgumentError(`--role must be one of ${ACCESS_ROLES.join(', ')}`);
+    const role = opts.role;
+    await withKeys(async (apiKeys) => {
+      try {
+        const { record, token } = await apiKeys.create({
+          name: opts.name,
+          role,
+          seesCustomerIds: opts.seesCustomerIds ?? false,
+          createdBy: 'heard keys create',
+        });
+        console.error(
+          `key ${record.keyId} (${record.name}, ${record.role}); the secret is shown once:`,
+        );
+        console.log(token);
+      } catch (error) {
+        if (!(error instanceof KeyNameTaken)) throw error;
+        console.error(`heard: ${error.message}`);
+        process.exitCode = 1;
+      }
+    });
+  });
+keys
+  .command('list')
+  .description('Every key, live and revoked, without secrets')
+  .action(() =>
+    withKeys(async (apiKeys) => {
+      for (const key of await apiKeys.list())
+        console.log(
+          [
+            key.keyId,
+            key.name,
+            key.role,
+            key.revokedAt ? `revoked ${key.revokedAt}` : 'live',
+            `made ${key.createdAt} by ${key.createdBy}`,
+          ].join('\t'),
+        );
+    }),
+  );
+keys
+  .command('revoke')
+  .description('Revoke a key: refused at once, on every instance')
+  .argument('<keyId>')
+  .action((keyId: string) =>
+    withKeys(async (apiKeys) => {
+      const record = await apiKeys.revoke(keyId, 'heard keys revoke');
+      if (!record) {
+        console.error(`heard: no API key ${keyId}`);
+        process.exitCode = 1;
+        return;
+      }
+      console.log(`key ${record.keyId} (${record.name}) revoked at ${record.revokedAt}`);
+    }),
+  );
 
 const storeLocation = (raw: string): StoreLocation =>
   /^postgres(ql)?:\/\//.test(raw)

@@ -8,6 +8,7 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
+import { ApiKeys, Authenticator } from '@heard/security';
 import { HEARD_CONFIG, type DataFolderLock, type HeardConfig } from '@heard/config';
 import { EVENT_STORE, openEventStore, type EventStore } from '@heard/event-store';
 import {
@@ -37,11 +38,9 @@ import { AggregateStateCache } from './commands/aggregate-state-cache';
 import { CommandIntake } from './intake/command-intake';
 import { BatchController } from './commands/batch.controller';
 import { CommandGateway } from './commands/command-gateway';
-import {
-  CasesController,
-  ChangesAndIncidentsController,
-  IssuesController,
-} from './commands/commands.controllers';
+import { CommandsController } from './commands/commands.controller';
+import { AdminKeyBootstrap } from './admin/admin-key-bootstrap';
+import { ApiKeysController } from './admin/api-keys.controller';
 import { ExecuteDomainCommandHandler } from './commands/execute-domain-command';
 import { HealthWatch } from './ops/health-watch';
 import { Metrics } from './ops/metrics';
@@ -240,15 +239,14 @@ export class HeardModule {
       module: HeardModule,
       imports: [CqrsModule.forRoot()],
       controllers: [
-        CasesController,
-        IssuesController,
-        ChangesAndIncidentsController,
+        CommandsController,
         BatchController,
         QueriesController,
         ReportsController,
         FollowUpsController,
         CandidateAcceptanceController,
         OpsController,
+        ApiKeysController,
       ],
       providers: [
         { provide: HEARD_CONFIG, useValue: config },
@@ -327,6 +325,17 @@ export class HeardModule {
             });
           },
         },
+        {
+          provide: ApiKeys,
+          inject: [READ_STORE],
+          useFactory: (reads: ReadStore) => new ApiKeys(reads),
+        },
+        {
+          provide: Authenticator,
+          inject: [ApiKeys],
+          useFactory: (keys: ApiKeys) => new Authenticator(config.auth, keys),
+        },
+        AdminKeyBootstrap,
         CommandIntake,
         Metrics,
         HealthWatch,
@@ -347,6 +356,8 @@ export class HeardModule {
         Metrics,
         OpsListener,
         HEARD_CONFIG,
+        Authenticator,
+        ApiKeys,
       ],
     };
   }

@@ -1,4 +1,5 @@
 import { StartRefused } from './start-refused';
+import { ACCESS_ROLES, isAccessRole, type AccessRole } from './access-roles';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
@@ -36,6 +37,11 @@ export interface HeardConfig {
   /** Consumer group of the command intake, and how many consumers this process runs in it. */
   kafkaIntakeGroup: string;
   kafkaIntakeConsumers: number;
+  /**
+   * The role of each app that produces to PREFIX.commands, by its ce_source; an app not named
+   * is an `integration`. Kafka tells heard nothing of who wrote a message: the broker's ACLs do.
+   */
+  kafkaProducerRoles: Record<string, AccessRole>;
   /** Events per publish to PREFIX.case-events (one broker acknowledgement, one checkpoint). */
   kafkaPublishBatch: number;
   /** Delay between a resolution and its "did it work?" follow-up. */
@@ -65,7 +71,43 @@ export interface HeardConfig {
   kafkaMaxBatchBytes: number;
   /** A part that has work and makes no progress for this long makes heard degraded. */
   stallAfterMs: number;
+  auth: AuthConfig;
 }
+
+/**
+ * Who may reach /health and /metrics (`ops`) or /docs: callers on this machine without a
+ * credential (`loopback`), anyone (`open`), or callers holding one of `roles`.
+ */
+export type OpsAccess =
+  { kind: 'loopback' } | { kind: 'open' } | { kind: 'roles'; roles: AccessRole[] };
+
+export interface JwtConfig {
+  /** Where the identity provider publishes its signing keys, or… */
+  jwksUrl?: string;
+  /** …its public key (PEM), from HEARD_JWT_PUBLIC_KEY or HEARD_JWT_PUBLIC_KEY_FILE. */
+  publicKeyPem?: string;
+  issuer: string;
+  audience: string;
+  /** Dotted path of the claim holding the heard role or roles (a string or an array). */
+  roleClaim: string;
+}
+
+export interface AuthConfig {
+  /** false only with HEARD_AUTH=off on a loopback HEARD_HOST: every caller is then trusted. */
+  enabled: boolean;
+  /** A bootstrap admin key from HEARD_ADMIN_KEY (or _FILE); else the first start writes admin.key. */
+  adminKey?: string;
+  jwt?: JwtConfig;
+  metricsAccess: OpsAccess;
+  docsAccess: OpsAccess;
+  /** Origins allowed by CORS; none: browsers may call heard only from its own origin. */
+  corsOrigins: string[];
+  /** Requests per minute per credential (per address without one); 0 turns the limit off. */
+  rateLimitPerMinute: number;
+}
+
+export const isLoopbackHost = (host: string) =>
+  host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
 
 /** The batch route takes many commands at once; each command is still held to the single limit. */
 export const batchBodyLimitOf = (bodyLimitBytes: number) => Math.max(bodyLimitBytes, 1 << 20) * 16;
@@ -205,6 +247,26 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): HeardConfig =>
     return fallback;
   };
 
+  /** The contents of a file named by a setting (a Docker or Kubernetes secret), without its last newline. */
+  const readSecretFile = (setting: string, file: string): string | undefined => {
+    try {
+      return readFileSync(file, 'utf8').replace(/\r?\n$/, '');
+    } catch (error) {
+      problems.push(
+        `${setting}=${file}: cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
+      );
+      return undefined;
+    }
+  };
+  /** A setting given as a value or as a file (NAME_FILE), not both. */
+  const secret = (name: string): string | undefined => {
+    const file = read(`${name}_FILE`);
+    if (file === undefined) return read(name);
+    if (read(name) !== undefined)
+      problems.push(`${name} and ${name}_FILE: set one of them, not both`);
+    return readSecretFile(`${name}_FILE`, file);
+  };
+
   const dataDir = resolve(read('HEARD_DATA_DIR') ?? './data');
   const store = (
     name: string,
@@ -239,19 +301,82 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): HeardConfig =>
 
   // A file (a Docker or Kubernetes secret), read once: the password is in no URL and no log.
   const passwordFile = read('HEARD_PG_PASSWORD_FILE');
-  let pgPassword: string | undefined;
-  if (passwordFile !== undefined)
-    try {
-      pgPassword = readFileSync(passwordFile, 'utf8').replace(/\r?\n$/, '');
-    } catch (error) {
-      problems.push(
-        `HEARD_PG_PASSWORD_FILE=${passwordFile}: cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
-      );
-    }
+  const pgPassword =
+    passwordFile === undefined ? undefined : readSecretFile('HEARD_PG_PASSWORD_FILE', passwordFile);
   const withPassword = (location: StoreLocation): StoreLocation =>
     location.kind === 'postgres' && pgPassword !== undefined
       ? { ...location, password: pgPassword }
       : location;
+
+  const opsAccess = (name: string): OpsAccess => {
+    const raw = (read(name) ?? 'loopback').trim();
+    if (raw === 'loopback' || raw === 'open') return { kind: raw };
+    const roles = raw.split(',').map((r) => r.trim());
+    if (roles.every(isAccessRole)) return { kind: 'roles', roles };
+    problems.push(
+      `${name}=${raw}: must be loopback, open, or roles from ${ACCESS_ROLES.join(', ')} (comma-separated)`,
+    );
+    return { kind: 'loopback' };
+  };
+  const host = read('HEARD_HOST') ?? '0.0.0.0';
+  const authSetting = (read('HEARD_AUTH') ?? 'on').toLowerCase();
+  if (authSetting !== 'on' && authSetting !== 'off')
+    problems.push(`HEARD_AUTH=${authSetting}: must be on or off`);
+  if (authSetting === 'off' && !isLoopbackHost(host))
+    problems.push(
+      `HEARD_AUTH=off: heard accepts it only when it listens on loopback (HEARD_HOST=127.0.0.1), not on ${host}; anyone who reaches the port would read every customer's data`,
+    );
+  const adminKey = secret('HEARD_ADMIN_KEY');
+  if (adminKey !== undefined && adminKey.length < 32)
+    problems.push(
+      'HEARD_ADMIN_KEY: must be at least 32 characters (for example: openssl rand -base64 32)',
+    );
+  const jwksUrl = read('HEARD_JWT_JWKS_URL');
+  const publicKeyPem = secret('HEARD_JWT_PUBLIC_KEY');
+  let jwt: JwtConfig | undefined;
+  if (jwksUrl !== undefined || publicKeyPem !== undefined) {
+    if (jwksUrl !== undefined && publicKeyPem !== undefined)
+      problems.push('HEARD_JWT_JWKS_URL and HEARD_JWT_PUBLIC_KEY: set one of them, not both');
+    if (jwksUrl !== undefined && !/^https?:\/\//.test(jwksUrl))
+      problems.push(`HEARD_JWT_JWKS_URL=${jwksUrl}: must be an http(s) URL`);
+    if (publicKeyPem !== undefined && !publicKeyPem.includes('-----BEGIN PUBLIC KEY-----'))
+      problems.push('HEARD_JWT_PUBLIC_KEY: must be a PEM public key (-----BEGIN PUBLIC KEY-----)');
+    const issuer = read('HEARD_JWT_ISSUER');
+    const audience = read('HEARD_JWT_AUDIENCE');
+    // Without both, a token the provider made for another app would open heard.
+    if (!issuer) problems.push('HEARD_JWT_ISSUER: required with JWTs (the iss your provider sets)');
+    if (!audience)
+      problems.push(
+        'HEARD_JWT_AUDIENCE: required with JWTs (the aud your provider sets for heard)',
+      );
+    jwt = {
+      ...(jwksUrl !== undefined ? { jwksUrl } : {}),
+      ...(publicKeyPem !== undefined ? { publicKeyPem } : {}),
+      issuer: issuer ?? '',
+      audience: audience ?? '',
+      roleClaim: read('HEARD_JWT_ROLE_CLAIM') ?? 'role',
+    };
+  }
+  const kafkaProducerRoles: Record<string, AccessRole> = {};
+  for (const pair of (read('HEARD_KAFKA_PRODUCER_ROLES') ?? '')
+    .split(',')
+    .filter((p) => p.trim())) {
+    const [app, role] = pair.split('=').map((part) => part.trim());
+    if (!app || !isAccessRole(role) || role === 'admin')
+      problems.push(
+        `HEARD_KAFKA_PRODUCER_ROLES: "${pair}" must be app=role (role one of ${ACCESS_ROLES.filter((r) => r !== 'admin').join(', ')}), comma-separated`,
+      );
+    else kafkaProducerRoles[app] = role;
+  }
+  const corsOrigins = (read('HEARD_CORS_ORIGINS') ?? '')
+    .split(',')
+    .map((o) => o.trim())
+    .filter(Boolean);
+  for (const origin of corsOrigins)
+    if (!/^https?:\/\/[^/\s]+$/.test(origin))
+      problems.push(
+        `HEARD_CORS_ORIGINS: "${origin}" must be an origin such as https://agents.example.com (no path)`,
+      );
 
   const brokers = (read('HEARD_KAFKA_BROKERS') ?? '')
     .split(',')
@@ -278,7 +403,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): HeardConfig =>
   const config: HeardConfig = {
     roles: ROLES.filter((r) => roles.includes(r)),
     port: integer('PORT', 3000, 0, 65535),
-    host: read('HEARD_HOST') ?? '0.0.0.0',
+    host,
     opsPort:
       read('HEARD_OPS_PORT') === undefined ? undefined : integer('HEARD_OPS_PORT', 0, 0, 65535),
     dataDir,
@@ -295,6 +420,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): HeardConfig =>
     kafkaIntakeGroup:
       read('HEARD_KAFKA_INTAKE_GROUP') ?? `${read('HEARD_KAFKA_TOPIC_PREFIX') ?? 'heard'}-intake`,
     kafkaIntakeConsumers: integer('HEARD_KAFKA_INTAKE_CONSUMERS', 1, 0, 64),
+    kafkaProducerRoles,
     kafkaPublishBatch: integer('HEARD_KAFKA_PUBLISH_BATCH', 500, 1, 10_000),
     followUpDelayMs: duration('HEARD_FOLLOW_UP_DELAY', '3d'),
     schedulerIntervalMs: duration('HEARD_SCHEDULER_INTERVAL', '5s'),
@@ -315,6 +441,15 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): HeardConfig =>
     maxEventBytes: size('HEARD_MAX_EVENT_BYTES', '256kb'),
     kafkaMaxBatchBytes: size('HEARD_KAFKA_MAX_BATCH_BYTES', '512kb'),
     stallAfterMs: duration('HEARD_STALL_AFTER', '30s'),
+    auth: {
+      enabled: authSetting !== 'off',
+      ...(adminKey !== undefined ? { adminKey } : {}),
+      ...(jwt ? { jwt } : {}),
+      metricsAccess: opsAccess('HEARD_METRICS_ACCESS'),
+      docsAccess: opsAccess('HEARD_DOCS_ACCESS'),
+      corsOrigins,
+      rateLimitPerMinute: integer('HEARD_RATE_LIMIT', 60_000, 0, 10_000_000),
+    },
   };
   if (config.opsPort !== undefined && config.opsPort !== 0 && config.opsPort === config.port)
     problems.push(`HEARD_OPS_PORT=${config.opsPort}: must differ from PORT`);

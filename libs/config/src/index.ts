@@ -2,3 +2,4 @@ export * from './config';
 export * from './data-folder-lock';
 export * from './start-refused';
 export * from './reachable';
+export * from './access-roles';

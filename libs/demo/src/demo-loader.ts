@@ -20,7 +20,13 @@ export interface LoadReport {
 export const loadOverHttp = async (
   url: string,
   history: Iterable<DemoCommand[]>,
-  options: { batchSize?: number; concurrency?: number; onProgress?: (sent: number) => void } = {},
+  options: {
+    /** An integration key (or an admin's): POST /commands admits them. */
+    apiKey: string;
+    batchSize?: number;
+    concurrency?: number;
+    onProgress?: (sent: number) => void;
+  },
 ): Promise<LoadReport> => {
   const batchSize = options.batchSize ?? 500;
   const concurrency = options.concurrency ?? 4;
@@ -53,7 +59,7 @@ export const loadOverHttp = async (
   const send = async (batch: DemoCommand[]) => {
     const response = await fetch(`${url}/commands`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${options.apiKey}` },
       body: JSON.stringify({ commands: batch }),
     });
     if (response.status !== 200)
@@ -106,7 +112,7 @@ const unitOf = (text: string): number => {
  */
 export const answerDueFollowUps = async (
   url: string,
-  options: { seed: number; minPosition: string },
+  options: { seed: number; minPosition: string; apiKey: string },
 ): Promise<LoadReport> => {
   const due: DueFollowUp[] = [];
   let cursor: string | null = null;
@@ -117,7 +123,9 @@ export const answerDueFollowUps = async (
       minPosition: options.minPosition,
       ...(cursor ? { cursor } : {}),
     });
-    const response = await fetch(`${url}/follow-ups?${query.toString()}`);
+    const response = await fetch(`${url}/follow-ups?${query.toString()}`, {
+      headers: { authorization: `Bearer ${options.apiKey}` },
+    });
     if (response.status !== 200)
       throw new Error(`GET /follow-ups answered ${response.status}: ${await response.text()}`);
     const page = (await response.json()) as { followUps: DueFollowUp[]; nextCursor: string | null };
@@ -147,5 +155,67 @@ export const answerDueFollowUps = async (
       },
     ]);
   }
-  return loadOverHttp(url, answers);
+  return loadOverHttp(url, answers, { apiKey: options.apiKey });
+};
+
+/** The identity the demo writes as: an upstream app acting for the agents the history names. */
+export const DEMO_LOADER_KEY_NAME = 'demo-loader';
+
+const adminCall = async (
+  url: string,
+  adminKey: string,
+  method: string,
+  path: string,
+  body?: unknown,
+) => {
+  const response = await fetch(`${url}${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${adminKey}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  return {
+    status: response.status,
+    body: (text ? JSON.parse(text) : {}) as {
+      keyId?: string;
+      secret?: string;
+      keys?: Array<{ keyId: string; name: string; revokedAt?: string }>;
+    },
+  };
+};
+
+/**
+ * Runs `work` with an integration key named demo-loader, made with the admin key and revoked
+ * after: the demo's events read "agent ana via demo-loader", as an upstream app's would. The
+ * name stays the same, so a second load is a retry of the first (same idempotency keys).
+ */
+export const withDemoLoaderKey = async <T>(
+  url: string,
+  adminKey: string,
+  work: (apiKey: string) => Promise<T>,
+): Promise<T> => {
+  const create = () =>
+    adminCall(url, adminKey, 'POST', '/admin/api-keys', {
+      name: DEMO_LOADER_KEY_NAME,
+      role: 'integration',
+    });
+  let made = await create();
+  if (made.status === 409) {
+    // Left live by a load that was cut short: revoke it and make a new one.
+    const listed = await adminCall(url, adminKey, 'GET', '/admin/api-keys');
+    for (const key of listed.body.keys ?? [])
+      if (key.name === DEMO_LOADER_KEY_NAME && !key.revokedAt)
+        await adminCall(url, adminKey, 'DELETE', `/admin/api-keys/${key.keyId}`);
+    made = await create();
+  }
+  if (made.status !== 201)
+    throw new Error(`POST /admin/api-keys answered ${made.status}: ${JSON.stringify(made.body)}`);
+  try {
+    return await work(made.body.secret!);
+  } finally {
+    await adminCall(url, adminKey, 'DELETE', `/admin/api-keys/${made.body.keyId!}`);
+  }
 };

@@ -88,6 +88,27 @@ const MIGRATIONS: Migration[] = [
       );
     },
   },
+  {
+    version: 3,
+    description: 'API keys: their names, roles and scrypt hashes, never their secrets',
+    async up(tx) {
+      await tx.execute(`CREATE TABLE api_keys (
+        key_id            TEXT    PRIMARY KEY,
+        name              TEXT    NOT NULL,
+        role              TEXT    NOT NULL,
+        sees_customer_ids INTEGER NOT NULL,
+        secret_hash       TEXT    NOT NULL,
+        created_at        TEXT    NOT NULL,
+        created_by        TEXT    NOT NULL,
+        revoked_at        TEXT,
+        revoked_by        TEXT
+      )`);
+      // A name is an identity (the actor of what the key writes): one live key per name.
+      await tx.execute(
+        'CREATE UNIQUE INDEX api_keys_live_name ON api_keys (name) WHERE revoked_at IS NULL',
+      );
+    },
+  },
 ];
 
 /** Held for the length of a transaction that changes the read store's tables (PostgreSQL). */

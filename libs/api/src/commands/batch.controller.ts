@@ -1,6 +1,8 @@
 import { Body, Controller, Headers, HttpCode, Inject, Logger, Post } from '@nestjs/common';
+import type { Principal } from '@heard/security';
 import { ApiBody, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { HEARD_CONFIG, type HeardConfig } from '@heard/config';
+import { Allow, Caller } from '../http/access-control';
 import { toErrorBody } from '../http/error.filter';
 import { ValidationFailed } from '../http/errors';
 import { COMMAND_TYPES } from './command-catalog';
@@ -38,6 +40,7 @@ export class BatchController {
   /** Many commands in one request, each answered on its own, as if sent to its own route. */
   @Post()
   @HttpCode(200)
+  @Allow('integration')
   @ApiBody({
     schema: {
       type: 'object',
@@ -64,10 +67,12 @@ export class BatchController {
     },
   })
   @ApiOkResponse({
-    description: 'results[i] answers commands[i]: status 201, 400, 404, 409 or 422 and its body',
+    description:
+      "results[i] answers commands[i]: status 201, 400, 403 (a type the caller's role may not send), 404, 409 or 422 and its body",
   })
   async run(
     @Body() body: { commands?: unknown },
+    @Caller() caller: Principal,
     @Headers('x-correlation-id') correlationId?: string,
   ) {
     const items = body?.commands;
@@ -95,7 +100,12 @@ export class BatchController {
       running.push(
         (async () => {
           for (const index of indexes)
-            results[index] = await this.runOne(items[index] as BatchItem, index, correlationId);
+            results[index] = await this.runOne(
+              items[index] as BatchItem,
+              index,
+              caller,
+              correlationId,
+            );
         })(),
       );
     }
@@ -110,13 +120,14 @@ export class BatchController {
   private async runOne(
     item: BatchItem,
     index: number,
+    caller: Principal,
     correlationId?: string,
   ): Promise<BatchResult> {
     try {
       return {
         index,
         status: 201,
-        body: await executeEnvelope(this.gateway, item, { correlationId }),
+        body: await executeEnvelope(this.gateway, item, { caller, correlationId }),
       };
     } catch (error) {
       // Answered on its own, also on a fault of ours: the items before it were written, and a

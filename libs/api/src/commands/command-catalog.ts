@@ -1,4 +1,5 @@
 import type { DomainCommand } from '@heard/domain';
+import type { AccessRole } from '@heard/security';
 import * as dto from './command.dtos';
 
 export interface BuildContext {
@@ -12,14 +13,41 @@ export interface BuildContext {
 export interface CommandSpec<D extends dto.CommandDto = dto.CommandDto> {
   type: DomainCommand['type'];
   dto: new () => D;
-  /** Path parameters of the HTTP route; in a batch or on Kafka they are fields of `data`. */
+  /** Its HTTP route, `POST /<route>`; each `:name` is a path parameter (a field of `data` in a batch or on Kafka). */
+  route: string;
+  /** Who may send it, on any transport (admin always may). */
+  allow: readonly AccessRole[];
+  /** Its group in the OpenAPI document. */
+  tag: 'cases' | 'issues' | 'changes and incidents';
+  /** The route's path parameters, in order. */
   params: readonly string[];
   build(body: D, params: Record<string, string>, ctx: BuildContext): DomainCommand;
   /** The acting agent named in the body, if any. */
   actorOf?(body: D): string | undefined;
 }
 
-const spec = <D extends dto.CommandDto>(s: CommandSpec<D>) => s as unknown as CommandSpec;
+const spec = <D extends dto.CommandDto>(s: Omit<CommandSpec<D>, 'params' | 'tag'>) =>
+  ({
+    ...s,
+    params: s.route
+      .split('/')
+      .filter((part) => part.startsWith(':'))
+      .map((part) => part.slice(1)),
+    tag: s.route.startsWith('cases')
+      ? 'cases'
+      : s.route.startsWith('issues')
+        ? 'issues'
+        : 'changes and incidents',
+  }) as unknown as CommandSpec;
+
+/** Who works a case: agents, their supervisors, and the upstream apps acting for agents. */
+const CASE_WORK: AccessRole[] = ['agent', 'supervisor', 'integration'];
+/** Escalating, closing and reopening a case: supervisors (and upstream apps acting for them). */
+const CASE_SUPERVISION: AccessRole[] = ['supervisor', 'integration'];
+/** Recurring issues and their fixes: product teams. */
+const ISSUE_WORK: AccessRole[] = ['product'];
+/** Changes and incidents that explain contact volumes: product teams and supervisors. */
+const ANNOUNCEMENTS: AccessRole[] = ['product', 'supervisor'];
 const p = (params: Record<string, string>, name: string) => params[name]!;
 const bodyOf = <D extends dto.CommandDto>(body: D): Omit<D, 'commandId'> => {
   const { commandId: _k, ...rest } = body;
@@ -31,7 +59,8 @@ export const COMMANDS: readonly CommandSpec[] = [
   spec<dto.OpenCaseDto>({
     type: 'OpenCase',
     dto: dto.OpenCaseDto,
-    params: [],
+    route: 'cases',
+    allow: CASE_WORK,
     build: (b, _p, ctx) => ({
       type: 'OpenCase',
       ...bodyOf(b),
@@ -42,7 +71,8 @@ export const COMMANDS: readonly CommandSpec[] = [
   spec<dto.LogContactDto>({
     type: 'LogContact',
     dto: dto.LogContactDto,
-    params: ['caseId'],
+    route: 'cases/:caseId/contacts',
+    allow: CASE_WORK,
     build: (b, params, ctx) => {
       const { occurredAt: _o, ...rest } = bodyOf(b);
       return {
@@ -58,7 +88,8 @@ export const COMMANDS: readonly CommandSpec[] = [
   spec<dto.IssueApologyDto>({
     type: 'IssueApology',
     dto: dto.IssueApologyDto,
-    params: ['caseId'],
+    route: 'cases/:caseId/apologies',
+    allow: CASE_WORK,
     build: (b, params, ctx) => ({
       type: 'IssueApology',
       ...bodyOf(b),
@@ -70,7 +101,8 @@ export const COMMANDS: readonly CommandSpec[] = [
   spec<dto.HandOverCaseDto>({
     type: 'HandOverCase',
     dto: dto.HandOverCaseDto,
-    params: ['caseId'],
+    route: 'cases/:caseId/handovers',
+    allow: CASE_WORK,
     build: (b, params, ctx) => ({
       type: 'HandOverCase',
       ...bodyOf(b),
@@ -82,7 +114,8 @@ export const COMMANDS: readonly CommandSpec[] = [
   spec<dto.RecordDiagnosisDto>({
     type: 'RecordDiagnosis',
     dto: dto.RecordDiagnosisDto,
-    params: ['caseId'],
+    route: 'cases/:caseId/diagnoses',
+    allow: CASE_WORK,
     build: (b, params, ctx) => ({
       type: 'RecordDiagnosis',
       ...bodyOf(b),
@@ -94,7 +127,8 @@ export const COMMANDS: readonly CommandSpec[] = [
   spec<dto.ProposeFixDto>({
     type: 'ProposeFix',
     dto: dto.ProposeFixDto,
-    params: ['caseId'],
+    route: 'cases/:caseId/fixes',
+    allow: CASE_WORK,
     build: (b, params, ctx) => ({
       type: 'ProposeFix',
       ...bodyOf(b),
@@ -107,7 +141,8 @@ export const COMMANDS: readonly CommandSpec[] = [
   spec<dto.ApplyFixDto>({
     type: 'ApplyFix',
     dto: dto.ApplyFixDto,
-    params: ['caseId', 'fixId'],
+    route: 'cases/:caseId/fixes/:fixId/applied',
+    allow: CASE_WORK,
     build: (b, params, ctx) => ({
       type: 'ApplyFix',
       ...bodyOf(b),
@@ -120,7 +155,8 @@ export const COMMANDS: readonly CommandSpec[] = [
   spec<dto.EscalateCaseDto>({
     type: 'EscalateCase',
     dto: dto.EscalateCaseDto,
-    params: ['caseId'],
+    route: 'cases/:caseId/escalations',
+    allow: CASE_SUPERVISION,
     build: (b, params, ctx) => ({
       type: 'EscalateCase',
       ...bodyOf(b),
@@ -132,7 +168,8 @@ export const COMMANDS: readonly CommandSpec[] = [
   spec<dto.ResolveCaseDto>({
     type: 'ResolveCase',
     dto: dto.ResolveCaseDto,
-    params: ['caseId'],
+    route: 'cases/:caseId/resolution',
+    allow: CASE_WORK,
     build: (b, params, ctx) => ({
       type: 'ResolveCase',
       ...bodyOf(b),
@@ -148,7 +185,8 @@ export const COMMANDS: readonly CommandSpec[] = [
   spec<dto.ConfirmResolutionDto>({
     type: 'ConfirmResolution',
     dto: dto.ConfirmResolutionDto,
-    params: ['caseId'],
+    route: 'cases/:caseId/resolution/confirmation',
+    allow: CASE_WORK,
     build: (b, params, ctx) => ({
       type: 'ConfirmResolution',
       ...bodyOf(b),
@@ -159,7 +197,8 @@ export const COMMANDS: readonly CommandSpec[] = [
   spec<dto.RejectResolutionDto>({
     type: 'RejectResolution',
     dto: dto.RejectResolutionDto,
-    params: ['caseId'],
+    route: 'cases/:caseId/resolution/rejection',
+    allow: CASE_WORK,
     build: (b, params, ctx) => ({
       type: 'RejectResolution',
       ...bodyOf(b),
@@ -170,7 +209,8 @@ export const COMMANDS: readonly CommandSpec[] = [
   spec<dto.ReopenCaseDto>({
     type: 'ReopenCase',
     dto: dto.ReopenCaseDto,
-    params: ['caseId'],
+    route: 'cases/:caseId/reopen',
+    allow: CASE_SUPERVISION,
     build: (b, params, ctx) => ({
       type: 'ReopenCase',
       ...bodyOf(b),
@@ -182,7 +222,8 @@ export const COMMANDS: readonly CommandSpec[] = [
   spec<dto.CloseCaseDto>({
     type: 'CloseCase',
     dto: dto.CloseCaseDto,
-    params: ['caseId'],
+    route: 'cases/:caseId/closure',
+    allow: CASE_SUPERVISION,
     build: (b, params, ctx) => ({
       type: 'CloseCase',
       ...bodyOf(b),
@@ -194,7 +235,8 @@ export const COMMANDS: readonly CommandSpec[] = [
   spec<dto.LinkCaseToIssueDto>({
     type: 'LinkCaseToIssue',
     dto: dto.LinkCaseToIssueDto,
-    params: ['caseId'],
+    route: 'cases/:caseId/issue-links',
+    allow: [...CASE_WORK, 'product'],
     build: (b, params, ctx) => ({
       type: 'LinkCaseToIssue',
       ...bodyOf(b),
@@ -205,7 +247,8 @@ export const COMMANDS: readonly CommandSpec[] = [
   spec<dto.CompleteFollowUpDto>({
     type: 'CompleteFollowUp',
     dto: dto.CompleteFollowUpDto,
-    params: ['caseId', 'followUpId'],
+    route: 'cases/:caseId/follow-ups/:followUpId/completion',
+    allow: CASE_WORK,
     build: (b, params, ctx) => ({
       type: 'CompleteFollowUp',
       ...bodyOf(b),
@@ -217,7 +260,8 @@ export const COMMANDS: readonly CommandSpec[] = [
   spec<dto.IdentifyIssueDto>({
     type: 'IdentifyIssue',
     dto: dto.IdentifyIssueDto,
-    params: [],
+    route: 'issues',
+    allow: ISSUE_WORK,
     build: (b, _p, ctx) => ({
       type: 'IdentifyIssue',
       ...bodyOf(b),
@@ -228,7 +272,8 @@ export const COMMANDS: readonly CommandSpec[] = [
   spec<dto.AcknowledgeIssueDto>({
     type: 'AcknowledgeIssue',
     dto: dto.AcknowledgeIssueDto,
-    params: ['issueId'],
+    route: 'issues/:issueId/acknowledgement',
+    allow: ISSUE_WORK,
     build: (b, params, ctx) => ({
       type: 'AcknowledgeIssue',
       ...bodyOf(b),
@@ -240,7 +285,8 @@ export const COMMANDS: readonly CommandSpec[] = [
   spec<dto.ShipFixDto>({
     type: 'ShipFix',
     dto: dto.ShipFixDto,
-    params: ['issueId'],
+    route: 'issues/:issueId/fix-shipped',
+    allow: ISSUE_WORK,
     build: (b, params, ctx) => ({
       type: 'ShipFix',
       ...bodyOf(b),
@@ -251,7 +297,8 @@ export const COMMANDS: readonly CommandSpec[] = [
   spec<dto.CloseIssueDto>({
     type: 'CloseIssue',
     dto: dto.CloseIssueDto,
-    params: ['issueId'],
+    route: 'issues/:issueId/closure',
+    allow: ISSUE_WORK,
     build: (b, params, ctx) => ({
       type: 'CloseIssue',
       ...bodyOf(b),
@@ -262,7 +309,8 @@ export const COMMANDS: readonly CommandSpec[] = [
   spec<dto.AnnounceChangeDto>({
     type: 'AnnounceChange',
     dto: dto.AnnounceChangeDto,
-    params: [],
+    route: 'changes',
+    allow: ANNOUNCEMENTS,
     build: (b, _p, ctx) => ({
       type: 'AnnounceChange',
       ...bodyOf(b),
@@ -273,7 +321,8 @@ export const COMMANDS: readonly CommandSpec[] = [
   spec<dto.DeclareIncidentDto>({
     type: 'DeclareIncident',
     dto: dto.DeclareIncidentDto,
-    params: [],
+    route: 'incidents',
+    allow: ANNOUNCEMENTS,
     build: (b, _p, ctx) => ({
       type: 'DeclareIncident',
       ...bodyOf(b),
@@ -284,7 +333,8 @@ export const COMMANDS: readonly CommandSpec[] = [
   spec<dto.ResolveIncidentDto>({
     type: 'ResolveIncident',
     dto: dto.ResolveIncidentDto,
-    params: ['incidentId'],
+    route: 'incidents/:incidentId/resolution',
+    allow: ANNOUNCEMENTS,
     build: (b, params, ctx) => ({
       type: 'ResolveIncident',
       ...bodyOf(b),

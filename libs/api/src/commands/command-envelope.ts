@@ -16,7 +16,7 @@ export interface CommandEnvelope {
 export const executeEnvelope = (
   gateway: CommandGateway,
   envelope: unknown,
-  defaults: CommandContext = {},
+  defaults: CommandContext,
 ): Promise<CommandReceipt> => {
   const item = envelope as Partial<CommandEnvelope> | null;
   if (typeof item !== 'object' || item === null || typeof item.type !== 'string')

@@ -1,16 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { createHash, randomUUID } from 'node:crypto';
-import {
-  ACTOR_KINDS,
-  targetOf,
-  type Actor,
-  type ActorKind,
-  type DomainCommand,
-} from '@heard/domain';
+import { targetOf, type Actor, type DomainCommand } from '@heard/domain';
+import { actorKindOf, admittedRoles, holdsOneOf, mayActFor, type Principal } from '@heard/security';
 import { HEARD_CONFIG, type HeardConfig } from '@heard/config';
 import type { Checkpoint } from '@heard/event-store';
-import { ValidationFailed, type FieldError } from '../http/errors';
+import { Forbidden, ValidationFailed, type FieldError } from '../http/errors';
 import { HEADER_TOKEN, HEADER_TOKEN_RULE, isIsoInstant } from '../http/input-rules';
 import { Metrics } from '../ops/metrics';
 import { commandSpec, COMMAND_TYPES } from './command-catalog';
@@ -20,10 +15,14 @@ import { validateBody } from './validate-body';
 
 /** Where a command came from, beside its body: headers over HTTP, the envelope in a batch. */
 export interface CommandContext {
+  /** Who sent it, as its credential proves: the actor of its events. */
+  caller: Principal;
   idempotencyKey?: string;
   correlationId?: string;
   causationId?: string;
+  /** The agent an upstream app acts for (X-Actor-Id); refused from any other caller. */
   actorId?: string;
+  /** Refused from everyone: an actor's kind and role come from its credential. */
   actorKind?: string;
   actorRole?: string;
   /** Business time for commands whose body has no occurredAt (history loaders, backfills). */
@@ -74,7 +73,7 @@ export class CommandGateway {
     type: string,
     params: Record<string, string>,
     rawBody: unknown,
-    context: CommandContext = {},
+    context: CommandContext,
   ): Promise<CommandReceipt> {
     const stop = this.metrics.commandTimer(type);
     try {
@@ -101,6 +100,13 @@ export class CommandGateway {
           rules: { isIn: `type must be one of the following values: ${COMMAND_TYPES.join(', ')}` },
         },
       ]);
+    // Checked here too, not only on the route: a batch item or a Kafka message names its type.
+    if (!holdsOneOf(context.caller, spec.allow))
+      throw new Forbidden(
+        `${spec.type} needs the role ${admittedRoles({ kind: 'roles', roles: spec.allow }).join(' or ')}; ${context.caller.id} has ${context.caller.roles.join(', ') || 'no heard role'}`,
+        admittedRoles({ kind: 'roles', roles: spec.allow }),
+      );
+    refuseForgedActor(context);
     const problems: FieldError[] = [];
     for (const name of spec.params) {
       const value = params[name];
@@ -122,12 +128,10 @@ export class CommandGateway {
       (rawBody as { commandId?: unknown } | undefined)?.commandId,
       problems,
     );
-    const actor = this.actorOf(context, problems);
     for (const [field, header, value] of [
       ['correlationId', 'X-Correlation-Id', context.correlationId],
       ['causationId', 'X-Causation-Id', context.causationId],
       ['actorId', 'X-Actor-Id', context.actorId],
-      ['actorRole', 'X-Actor-Role', context.actorRole],
     ] as const)
       if (value !== undefined && !HEADER_TOKEN.test(value))
         problems.push({
@@ -148,7 +152,6 @@ export class CommandGateway {
       newId: (purpose) => derivedId(commandId, purpose),
       followUpDelayMs: this.config.followUpDelayMs,
     });
-    const agent = spec.actorOf?.(body);
     const result = await this.bus.execute(
       new ExecuteDomainCommand(
         command,
@@ -156,7 +159,7 @@ export class CommandGateway {
           commandId,
           correlationId: context.correlationId ?? commandId,
           causationId: context.causationId ?? commandId,
-          actor: actor ?? (agent ? { id: agent, kind: 'agent' } : { id: 'anonymous', kind: 'app' }),
+          actor: actorOf(context, spec.actorOf?.(body)),
           occurredAt: at,
         },
         fingerprintOf(type, params, rawBody),
@@ -192,20 +195,46 @@ export class CommandGateway {
         field: 'commandId',
         rules: { equals: 'commandId and the Idempotency-Key header differ; send one key' },
       });
-    return key ?? (typeof inBody === 'string' ? inBody : randomUUID());
-  }
-
-  private actorOf(context: CommandContext, problems: FieldError[]): Actor | undefined {
-    if (!context.actorId) return undefined;
-    const kind = (context.actorKind ?? 'agent') as ActorKind;
-    if (!ACTOR_KINDS.includes(kind))
-      problems.push({
-        field: 'X-Actor-Kind',
-        rules: { isIn: `X-Actor-Kind must be one of ${ACTOR_KINDS.join(', ')}` },
-      });
-    return { id: context.actorId, kind, ...(context.actorRole ? { role: context.actorRole } : {}) };
+    const given = key ?? (typeof inBody === 'string' ? inBody : undefined);
+    // Scoped to the caller: one client's key can neither replay nor block another's command.
+    return given === undefined ? randomUUID() : `${idempotencyScopeOf(context.caller)}:${given}`;
   }
 }
+
+/** A caller's own namespace of idempotency keys: its id when plain, else a digest of it. */
+const idempotencyScopeOf = (caller: Principal): string =>
+  /^[A-Za-z0-9._-]{1,64}$/.test(caller.id)
+    ? caller.id
+    : `id-${createHash('sha256').update(caller.id).digest('hex').slice(0, 16)}`;
+
+/** A caller may not choose the actor of what it writes; an upstream app may name the agent it acts for. */
+const refuseForgedActor = (context: CommandContext) => {
+  const named = (
+    [
+      ['X-Actor-Kind', context.actorKind],
+      ['X-Actor-Role', context.actorRole],
+      ...(mayActFor(context.caller) ? [] : [['X-Actor-Id', context.actorId] as const]),
+    ] as const
+  ).filter(([, value]) => value !== undefined);
+  if (named.length > 0)
+    throw new Forbidden(
+      `${named.map(([header]) => header).join(', ')} refused: the actor of every event is the caller its credential proves${
+        mayActFor(context.caller)
+          ? ''
+          : '; only an integration key may name the agent it acts for (X-Actor-Id)'
+      }. Nothing was written`,
+      undefined,
+      'actor_refused',
+    );
+};
+
+/** The caller; or, for an upstream app that names the agent it acts for, that agent via the app. */
+const actorOf = (context: CommandContext, agentInBody: string | undefined): Actor => {
+  const { caller } = context;
+  const actingFor = mayActFor(caller) ? (context.actorId ?? agentInBody) : undefined;
+  if (actingFor) return { id: actingFor, kind: 'agent', via: caller.id };
+  return { id: caller.id, kind: actorKindOf(caller), role: caller.roles.join(',') };
+};
 
 /** Canonical JSON (sorted keys) of what was asked, without the key itself. */
 const canonical = (value: unknown): string => {

@@ -9,7 +9,12 @@ import {
   type DataFolderLock,
   type HeardConfig,
 } from '@heard/config';
+import helmet from '@fastify/helmet';
+import cors from '@fastify/cors';
+import rateLimit from '@fastify/rate-limit';
+import { Authenticator } from '@heard/security';
 import { HeardModule } from '../heard.module';
+import { installAccessControl } from './access-control';
 import { startIdleCollection } from '../ops/idle-collector';
 import { Metrics } from '../ops/metrics';
 import { ErrorFilter } from './error.filter';
@@ -40,6 +45,50 @@ export const createHeardApp = async (config: HeardConfig, options: { logs?: bool
 /** What an instance without the api role answers on its port: health and metrics only. */
 const OPS_ROUTES = new Set(['/health', '/health/live', '/health/ready', '/metrics']);
 
+const isOpsUrl = (url: string) => OPS_ROUTES.has(url.split('?')[0]!);
+
+/**
+ * Security headers (helmet), CORS from HEARD_CORS_ORIGINS only, and a rate limit per
+ * credential (per address without one), answering 429 with Retry-After. Registered before
+ * the routes, so that each route gets their hooks.
+ */
+const installProtections = async (app: NestFastifyApplication, config: HeardConfig) => {
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      // The OpenAPI page (/docs) styles itself inline and shows data: images; nothing loads from elsewhere.
+      directives: { 'style-src': ["'self'", "'unsafe-inline'"], 'img-src': ["'self'", 'data:'] },
+    },
+  });
+  await app.register(cors, {
+    origin: config.auth.corsOrigins.length > 0 ? config.auth.corsOrigins : false,
+    methods: ['GET', 'POST', 'DELETE'],
+    allowedHeaders: [
+      'Authorization',
+      'Content-Type',
+      'Idempotency-Key',
+      'X-Correlation-Id',
+      'X-Actor-Id',
+    ],
+    exposedHeaders: ['Idempotent-Replayed', 'Retry-After'],
+    maxAge: 600,
+  });
+  if (config.auth.rateLimitPerMinute > 0)
+    await app.register(rateLimit, {
+      max: config.auth.rateLimitPerMinute,
+      timeWindow: 60_000,
+      // After authentication (onRequest): the caller is known, and counted as itself.
+      hook: 'preHandler',
+      keyGenerator: (request) =>
+        request.principal ? `${request.principal.credential}:${request.principal.id}` : request.ip,
+      allowList: (request) => isOpsUrl(request.url),
+      errorResponseBuilder: (_request, context) => ({
+        statusCode: 429,
+        error: 'rate_limited',
+        message: `More than ${context.max} requests a minute (HEARD_RATE_LIMIT) from this caller; retry after ${Math.ceil(context.ttl / 1000)} s. Nothing was written`,
+      }),
+    });
+};
+
 const buildApp = async (
   config: HeardConfig,
   options: { logs?: boolean },
@@ -64,13 +113,17 @@ const buildApp = async (
   const shedding = installHttpGuards(fastify, config);
   if (!config.roles.includes('api'))
     fastify.addHook('onRequest', (request, reply, done) => {
-      if (OPS_ROUTES.has(request.url.split('?')[0]!)) return done();
+      if (isOpsUrl(request.url)) return done();
       void reply.code(404).send({
         statusCode: 404,
         error: 'not_served_here',
         message: `This instance runs HEARD_ROLES=${config.roles.join(',')}: the API is served by the instances with the api role. Health and metrics answer here.`,
       });
     });
+
+  // The app's own authenticator is made with its read store, by Nest, after the hooks are in.
+  const made: { authenticator?: Authenticator } = {};
+  installAccessControl(fastify, config, () => made.authenticator!);
 
   const app = await NestFactory.create<NestFastifyApplication>(
     HeardModule.forRoot(config, lock),
@@ -86,6 +139,8 @@ const buildApp = async (
           : new ConsoleLogger({ json: true, logLevels: nestLogLevels(config.logLevel) }),
     },
   );
+  made.authenticator = app.get(Authenticator);
+  await installProtections(app, config);
   app.useGlobalFilters(new ErrorFilter());
   const metrics = app.get(Metrics);
   metrics.loadShedding(shedding);

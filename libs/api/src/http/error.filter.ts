@@ -9,7 +9,7 @@ import type { FastifyReply } from 'fastify';
 import { DomainRuleViolation } from '@heard/domain';
 import { IdempotencyKeyReused, WrongExpectedRevision } from '@heard/event-store';
 import { EventTooLarge } from '../commands/execute-domain-command';
-import { ConcurrencyConflict, ValidationFailed } from './errors';
+import { ConcurrencyConflict, Forbidden, ValidationFailed } from './errors';
 import { Overloaded, UnsupportedMediaType } from './http-guards';
 
 export interface ErrorBody {
@@ -18,6 +18,7 @@ export interface ErrorBody {
   error: string;
   message: string;
   fields?: ValidationFailed['fields'];
+  requiredRoles?: string[];
 }
 
 const STATUS_OF_KIND = { conflict: 409, invalid: 422, not_found: 404 } as const;
@@ -30,6 +31,13 @@ export const toErrorBody = (error: unknown): ErrorBody => {
       error: 'validation_failed',
       message: 'The request is invalid; nothing was written',
       fields: error.fields,
+    };
+  if (error instanceof Forbidden)
+    return {
+      statusCode: 403,
+      error: error.code,
+      message: error.message,
+      ...(error.requiredRoles ? { requiredRoles: error.requiredRoles } : {}),
     };
   if (error instanceof EventTooLarge)
     return { statusCode: 413, error: 'event_too_large', message: error.message };

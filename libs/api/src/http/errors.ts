@@ -19,3 +19,15 @@ export class ConcurrencyConflict extends Error {
     super(`${streamId} changed while the command was decided; retry it`);
   }
 }
+
+/** The caller's credential does not admit this; nothing was written. */
+export class Forbidden extends Error {
+  override readonly name = 'Forbidden';
+  constructor(
+    message: string,
+    readonly requiredRoles?: string[],
+    readonly code = 'forbidden',
+  ) {
+    super(message);
+  }
+}

@@ -17,7 +17,7 @@ const message = (value: unknown, offset = '0'): ReceivedMessage => ({
   offset,
   key: 'case-c1',
   value: typeof value === 'string' ? value : JSON.stringify(value),
-  headers: {},
+  headers: { ce_source: 'crm-app' },
 });
 const config = {
   kafkaTopicPrefix: 'heard',

@@ -9,7 +9,10 @@ import {
 } from '@heard/messaging';
 import { executeEnvelope } from '../commands/command-envelope';
 import { CommandGateway } from '../commands/command-gateway';
+import type { Principal } from '@heard/security';
 import { toErrorBody, type ErrorBody } from '../http/error.filter';
+import { ValidationFailed } from '../http/errors';
+import { HEADER_TOKEN, HEADER_TOKEN_RULE } from '../http/input-rules';
 import { Metrics } from '../ops/metrics';
 
 /** What a command that can never succeed becomes on heard.commands.dlq: always far under 1 MB. */
@@ -82,7 +85,7 @@ export const quoteOriginal = (message: ReceivedMessage): DeadLetter['original'] 
 
 // Invalid, unknown target, a broken rule, a reused key: retrying cannot help.
 const isPermanent = (body: ErrorBody) =>
-  [400, 404, 413, 415, 422].includes(body.statusCode) ||
+  [400, 403, 404, 413, 415, 422].includes(body.statusCode) ||
   (body.statusCode === 409 && body.error !== 'concurrency_conflict');
 
 /** A fault of ours (500) is retried this often before the command is dead-lettered: it must not jam its partition. */
@@ -102,6 +105,35 @@ const boundedError = (error: ErrorBody): ErrorBody => ({
       }
     : {}),
 });
+
+/**
+ * The app that produced a command, named by its CloudEvents source (the ce_source header).
+ * Kafka tells a consumer nothing of who wrote a message: the broker's ACLs decide who may
+ * write heard.commands, and heard trusts the name as far as it trusts those writers (see the
+ * README's "Commands on Kafka"). A producer is an upstream app (`integration`) unless
+ * HEARD_KAFKA_PRODUCER_ROLES gives its name another role.
+ */
+export const producerOf = (
+  message: ReceivedMessage,
+  roles: HeardConfig['kafkaProducerRoles'] = {},
+): Principal => {
+  const source = message.headers['ce_source'];
+  if (source === undefined || !HEADER_TOKEN.test(source))
+    throw new ValidationFailed([
+      {
+        field: 'ce_source',
+        rules: {
+          matches: `the ce_source header must name the producing app (recorded as the actor): ${HEADER_TOKEN_RULE}`,
+        },
+      },
+    ]);
+  return {
+    id: source,
+    roles: [roles[source] ?? 'integration'],
+    credential: 'kafka-topic',
+    seesCustomerIds: false,
+  };
+};
 
 const backoff = (attempt: number) => Math.min(100 * 2 ** attempt, 30_000);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -162,9 +194,19 @@ export class CommandIntake {
     } catch (error) {
       return this.deadLetter(message, toErrorBody(new SyntaxError((error as Error).message)), 1);
     }
+    let caller: Principal;
+    try {
+      caller = producerOf(message, this.config.kafkaProducerRoles);
+    } catch (error) {
+      return this.deadLetter(message, toErrorBody(error), 1);
+    }
     for (let attempt = 1; ; attempt++) {
       try {
         await executeEnvelope(this.gateway, envelope, {
+          caller,
+          actorId: message.headers['x-actor-id'],
+          actorKind: message.headers['x-actor-kind'],
+          actorRole: message.headers['x-actor-role'],
           idempotencyKey:
             message.headers['idempotency-key'] ??
             `kafka:${message.topic}:${message.partition}:${message.offset}`,

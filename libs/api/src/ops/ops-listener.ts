@@ -27,7 +27,9 @@ const sendJson = (res: ServerResponse, status: number, body: object) =>
  * same answers as on the API's port, from a listener of their own. Node accepts one new
  * connection per turn of the event loop on each port, so during a burst of new API
  * connections a probe that opens its own (as Kubernetes' does) would wait behind them there.
- * Plain node:http: nothing here needs routing, validation or a body.
+ * Plain node:http: nothing here needs routing, validation or a body. It asks for no
+ * credential (HEARD_METRICS_ACCESS is for the API's port): give it a network that only the
+ * infrastructure (probes, Prometheus) reaches.
  */
 @Injectable()
 export class OpsListener implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -80,8 +82,8 @@ export class OpsListener implements OnApplicationBootstrap, OnApplicationShutdow
       case '/health':
         return sendJson(res, 200, await this.watch.report());
       case '/health/ready': {
-        const report = await this.watch.report();
-        return sendJson(res, report.status === 'ok' ? 200 : 503, report);
+        const { status, degraded } = await this.watch.report();
+        return sendJson(res, status === 'ok' ? 200 : 503, { status, degraded });
       }
       case '/metrics':
         return send(

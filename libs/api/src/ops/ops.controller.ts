@@ -1,6 +1,7 @@
 import { Controller, Get, Header, Res } from '@nestjs/common';
 import { ApiExcludeEndpoint, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
+import { OpenRoute, OpsRoute } from '../http/access-control';
 import { HealthWatch } from './health-watch';
 import { Metrics } from './metrics';
 
@@ -14,6 +15,7 @@ export class OpsController {
 
   /** The summary: every part and its figures; 200 while heard serves, `status` says ok or degraded. */
   @Get('health')
+  @OpsRoute()
   @ApiOkResponse({ description: 'status ok or degraded, the degraded parts named, every part' })
   health() {
     return this.watch.report();
@@ -21,19 +23,25 @@ export class OpsController {
 
   /** Liveness: the process answers. Restart it only when this fails. */
   @Get('health/live')
+  @OpenRoute()
   live() {
     return { status: 'ok' };
   }
 
-  /** Readiness: 200 when every part works, 503 naming the parts that are stalled or down. */
+  /**
+   * Readiness: 200 when every part works, 503 naming the parts that are stalled or down. Open
+   * to probes from anywhere, so it names parts only; /health has their figures.
+   */
   @Get('health/ready')
+  @OpenRoute()
   async ready(@Res({ passthrough: true }) reply: FastifyReply) {
-    const report = await this.watch.report();
-    if (report.status !== 'ok') void reply.status(503);
-    return report;
+    const { status, degraded } = await this.watch.report();
+    if (status !== 'ok') void reply.status(503);
+    return { status, degraded };
   }
 
   @Get('metrics')
+  @OpsRoute()
   @ApiExcludeEndpoint()
   @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
   metricsText(): Promise<string> {

@@ -8,6 +8,10 @@ import { READ_STORE, type ReadStore } from '@heard/read-store';
 import { ValidationFailed, type FieldError } from '../http/errors';
 import { parseDayOrInstant } from '../http/input-rules';
 import { QueryReader, waitForPosition } from './query-reader';
+import { Allow } from '../http/access-control';
+
+/** Who reads cases, their audit trails and customers' timelines: agents and supervisors. */
+const CASE_READERS = ['agent', 'supervisor'] as const;
 
 @ApiTags('queries')
 @Controller()
@@ -19,6 +23,7 @@ export class QueriesController {
   ) {}
 
   @Get('cases/:caseId')
+  @Allow(...CASE_READERS)
   @ApiQuery({
     name: 'asOf',
     required: false,
@@ -76,6 +81,7 @@ export class QueriesController {
 
   /** The audit trail: every event of the case as the store recorded it, with its metadata. */
   @Get('cases/:caseId/events')
+  @Allow(...CASE_READERS)
   async getCaseEvents(@Param('caseId') caseId: string) {
     const events = await this.events.readStream(streamIds.case(caseId));
     if (events.length === 0) throw new NotFoundException(`Case ${caseId} does not exist`);
@@ -99,6 +105,7 @@ export class QueriesController {
   }
 
   @Get('customers/:customerId/timeline')
+  @Allow(...CASE_READERS)
   @ApiQuery({ name: 'limit', required: false, description: '1 to 200, default 50' })
   @ApiQuery({ name: 'cursor', required: false, description: 'nextCursor of the previous page' })
   @ApiQuery({ name: 'minPosition', required: false })

@@ -1,4 +1,5 @@
-import { Body, Controller, Headers, HttpCode, Inject, Param, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Inject, Param, Post, Req } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
 import { ApiBody, ApiHeader, ApiTags } from '@nestjs/swagger';
 import { createHash } from 'node:crypto';
 import { caseRules, DomainRuleViolation, streamIds } from '@heard/domain';
@@ -12,14 +13,15 @@ import { READ_STORE, type ReadStore } from '@heard/read-store';
 import { CommandGateway } from '../commands/command-gateway';
 import { AcceptCandidateDto } from '../commands/command.dtos';
 import { validateBody } from '../commands/validate-body';
-import { contextFromHeaders } from '../http/command-context';
+import { Allow } from '../http/access-control';
+import { contextFromRequest } from '../http/command-context';
 
 /** A key for one step of an acceptance: a retried acceptance repeats no step. */
 const stepKey = (base: string, step: string) =>
   `acc-${createHash('sha256').update(`${base}\n${step}`).digest('hex').slice(0, 40)}`;
 
 /**
- * An analyst accepts a candidate issue: the issue is identified (unless it exists) and every
+ * A product team accepts a candidate issue: the issue is identified (unless it exists) and every
  * case of the candidate is linked to it, retroactively, through the same commands as any
  * client, so that the customers hear when its fix ships.
  */
@@ -36,13 +38,14 @@ export class CandidateAcceptanceController {
   @HttpCode(201)
   @ApiBody({ type: AcceptCandidateDto, required: false })
   @ApiHeader({ name: 'Idempotency-Key', required: false })
+  @Allow('product')
   async accept(
     @Param('candidateId') candidateId: string,
     @Body() raw: unknown,
-    @Headers() headers: Record<string, string | string[] | undefined>,
+    @Req() request: FastifyRequest,
   ) {
     const body = validateBody(AcceptCandidateDto, raw);
-    const context = contextFromHeaders(headers);
+    const context = contextFromRequest(request);
     const candidate = await this.find(candidateId);
     const caseIds = body.caseIds ?? candidate?.caseIds;
     if (!caseIds)

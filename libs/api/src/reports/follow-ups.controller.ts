@@ -9,6 +9,7 @@ import {
 } from '@heard/projections';
 import { OUTBOUND_TOPICS, READ_STORE, readOutbound, type ReadStore } from '@heard/read-store';
 import { QueryReader, waitForPosition, type QueryParams } from '../queries/query-reader';
+import { Allow } from '../http/access-control';
 
 /** "You were heard": follow-ups, and every message heard sent (or will send) out. */
 @ApiTags('follow-ups and messages')
@@ -20,6 +21,7 @@ export class FollowUpsController {
   ) {}
 
   @Get('follow-ups')
+  @Allow('supervisor', 'analyst', 'agent', 'integration')
   @ApiQuery({
     name: 'status',
     required: false,
@@ -57,6 +59,7 @@ export class FollowUpsController {
   }
 
   @Get('messages')
+  @Allow('analyst', 'supervisor', 'product')
   @ApiQuery({ name: 'topic', required: false, enum: OUTBOUND_TOPICS })
   @ApiQuery({ name: 'type', required: false, description: 'e.g. heard.notice.fix-shipped' })
   @ApiQuery({

@@ -16,6 +16,7 @@ import {
 } from '@heard/projections';
 import { READ_STORE, type ReadStore } from '@heard/read-store';
 import { QueryReader, waitForPosition, type QueryParams } from '../queries/query-reader';
+import { Allow } from '../http/access-control';
 
 /** What product teams and analysts read: recurring issues, candidates, change impact, KPIs. */
 @ApiTags('reports')
@@ -28,6 +29,7 @@ export class ReportsController {
   ) {}
 
   @Get('recurring-issues')
+  @Allow('product', 'supervisor', 'analyst')
   @ApiQuery({ name: 'product', required: false })
   @ApiQuery({ name: 'category', required: false })
   @ApiQuery({ name: 'kind', required: false, enum: ['issue', 'unlinked'] })
@@ -69,6 +71,7 @@ export class ReportsController {
   }
 
   @Get('recurring-issues/customers')
+  @Allow('product', 'supervisor', 'analyst')
   @ApiQuery({
     name: 'group',
     required: true,
@@ -94,6 +97,7 @@ export class ReportsController {
   }
 
   @Get('candidate-issues')
+  @Allow('product', 'supervisor')
   @ApiQuery({ name: 'product', required: false })
   @ApiQuery({
     name: 'days',
@@ -121,6 +125,7 @@ export class ReportsController {
   }
 
   @Get('change-impact/:changeId')
+  @Allow('analyst', 'supervisor', 'product')
   @ApiQuery({
     name: 'days',
     required: false,
@@ -143,6 +148,7 @@ export class ReportsController {
   }
 
   @Get('kpis')
+  @Allow('analyst', 'supervisor')
   @ApiQuery({ name: 'by', required: false, enum: KPI_DIMENSIONS, description: 'default week' })
   @ApiQuery({
     name: 'from',

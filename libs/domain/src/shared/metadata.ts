@@ -5,6 +5,8 @@ export interface Actor {
   id: string;
   kind: ActorKind;
   role?: string;
+  /** The upstream app that acted for this agent ("agent ana via crm-app"). */
+  via?: string;
 }
 
 /** Carried by every recorded event. */

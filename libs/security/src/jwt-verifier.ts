@@ -1,0 +1,70 @@
+import { createPublicKey } from 'node:crypto';
+import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type KeyLike } from 'jose';
+import type { JwtConfig } from '@heard/config';
+import { isAccessRole, type AccessRole, type Principal } from './access';
+
+/** A token that does not prove anything: the reason goes into WWW-Authenticate. */
+export class InvalidCredential extends Error {
+  override readonly name = 'InvalidCredential';
+}
+
+/** Signature algorithms accepted; `none` and HMAC (a shared secret) never are. */
+const ALGORITHMS = [
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'EdDSA',
+];
+
+const claimAt = (payload: JWTPayload, path: string): unknown =>
+  path
+    .split('.')
+    .reduce<unknown>(
+      (value, part) =>
+        value && typeof value === 'object' ? (value as Record<string, unknown>)[part] : undefined,
+      payload,
+    );
+
+/** Bearer JWTs from the organisation's identity provider, checked with jose. */
+export class JwtVerifier {
+  private readonly key: KeyLike | ReturnType<typeof createRemoteJWKSet>;
+
+  constructor(private readonly config: JwtConfig) {
+    this.key = config.jwksUrl
+      ? createRemoteJWKSet(new URL(config.jwksUrl))
+      : createPublicKey(config.publicKeyPem ?? '');
+  }
+
+  async verify(token: string): Promise<Principal> {
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(token, this.key as KeyLike, {
+        issuer: this.config.issuer,
+        audience: this.config.audience,
+        algorithms: ALGORITHMS,
+        requiredClaims: ['sub', 'exp'],
+      }));
+    } catch (error) {
+      if (error instanceof errors.JWTExpired) throw new InvalidCredential('the token has expired');
+      if (error instanceof errors.JWTClaimValidationFailed)
+        throw new InvalidCredential(`the token's ${error.claim} claim is not accepted`);
+      if (error instanceof errors.JOSEError)
+        throw new InvalidCredential('the token is not signed by the configured identity provider');
+      throw error;
+    }
+    const claimed = claimAt(payload, this.config.roleClaim);
+    // A token without a heard role proves who its holder is and grants nothing: 403 everywhere.
+    const roles = (Array.isArray(claimed) ? claimed : [claimed]).filter(isAccessRole);
+    return {
+      id: payload.sub!,
+      roles: [...new Set<AccessRole>(roles)],
+      credential: 'jwt',
+      seesCustomerIds: false,
+    };
+  }
+}
