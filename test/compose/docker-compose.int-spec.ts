@@ -53,6 +53,10 @@ describeWithService(
       const dir = mkdtempSync(join(tmpdir(), 'heard-compose-'));
       const passwordFile = join(dir, 'heard-pg-password');
       writeFileSync(passwordFile, 's3cret\n');
+      const adminKeyFile = join(dir, 'heard-admin-key');
+      writeFileSync(adminKeyFile, `${'a'.repeat(44)}\n`);
+      const masterKeyFile = join(dir, 'heard-master-key');
+      writeFileSync(masterKeyFile, `${Buffer.alloc(32, 3).toString('base64')}\n`);
       const distributed = Object.entries(services).filter(([, s]) =>
         s.profiles?.includes('distributed'),
       );
@@ -65,10 +69,25 @@ describeWithService(
 
       const roles = new Map<string, string[]>();
       for (const [name, service] of heards) {
-        expect(secretsOf(service)).toEqual(['heard-pg-password']);
-        expect(service.environment?.HEARD_PG_PASSWORD_FILE).toBe('/run/secrets/heard-pg-password');
-        // heard's own config check, as the container would run it (the secret mounted here).
-        const config = loadConfig({ ...service.environment, HEARD_PG_PASSWORD_FILE: passwordFile });
+        expect(secretsOf(service).sort()).toEqual([
+          'heard-admin-key',
+          'heard-master-key',
+          'heard-pg-password',
+        ]);
+        expect(service.environment).toMatchObject({
+          HEARD_PG_PASSWORD_FILE: '/run/secrets/heard-pg-password',
+          HEARD_ADMIN_KEY_FILE: '/run/secrets/heard-admin-key',
+          HEARD_MASTER_KEY_FILE: '/run/secrets/heard-master-key',
+        });
+        // heard's own config check, as the container would run it (the secrets mounted here).
+        const config = loadConfig({
+          ...service.environment,
+          HEARD_PG_PASSWORD_FILE: passwordFile,
+          HEARD_ADMIN_KEY_FILE: adminKeyFile,
+          HEARD_MASTER_KEY_FILE: masterKeyFile,
+        });
+        expect(config.auth.adminKey).toBe('a'.repeat(44));
+        expect(config.auth.masterKey).toEqual(Buffer.alloc(32, 3));
         roles.set(name, config.roles);
         expect(config.eventStore).toEqual(config.readStore);
         expect(config.eventStore).toMatchObject({ kind: 'postgres' });

@@ -82,6 +82,7 @@ describe('one heard per data folder', () => {
       // Closed from the first start: the admin key it wrote, readable by its owner only.
       const adminKeyFile = join(dir, 'admin.key');
       expect(statSync(adminKeyFile).mode & 0o777).toBe(0o600);
+      expect(statSync(join(dir, 'master.key')).mode & 0o777).toBe(0o600);
       const anonymous = await fetch(`http://127.0.0.1:${port}/cases/lock-1`);
       expect(anonymous.status).toBe(401);
       const answer = await fetch(`http://127.0.0.1:${port}/cases`, {

@@ -7,7 +7,13 @@ import { openEventStore, START, type EventStore, type RecordedEvent } from '@hea
 import { topicNames } from '@heard/messaging';
 import { defaultProjections, ProjectionRunner, projectionRules } from '@heard/projections';
 import { openReadStore } from '@heard/read-store';
-import { asAdmin, removeDir, tempDataDir, TEST_ADMIN_KEY } from '../support/heard-app';
+import {
+  asAdmin,
+  removeDir,
+  tempDataDir,
+  TEST_ADMIN_KEY,
+  TEST_MASTER_KEY,
+} from '../support/heard-app';
 import { describeWithKafka, kafkaClient, readTopic, uniquePrefix } from '../support/kafka';
 import { describeWithPostgres, dropSchema, uniqueSchema } from '../support/postgres';
 import { dumpReadModels } from '../support/read-models';
@@ -76,6 +82,7 @@ describeWithKafka('several heard instances', (brokers) => {
     const env = {
       ...process.env,
       HEARD_ADMIN_KEY: TEST_ADMIN_KEY,
+      HEARD_MASTER_KEY: TEST_MASTER_KEY,
       HEARD_DATA_DIR: dataDir,
       HEARD_HOST: '127.0.0.1',
       HEARD_LOG_LEVEL: 'warn',

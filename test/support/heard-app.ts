@@ -29,6 +29,8 @@ export interface RunningHeard {
 
 /** The admin key every test instance is started with (HEARD_ADMIN_KEY), sent by default. */
 export const TEST_ADMIN_KEY = 'test-admin-key-not-secret-0123456789abcdef';
+/** The master key of test instances (HEARD_MASTER_KEY): instances on shared stores need the same. */
+export const TEST_MASTER_KEY = Buffer.alloc(32, 7).toString('base64');
 export const asAdmin = { authorization: `Bearer ${TEST_ADMIN_KEY}` };
 
 export const tempDataDir = () => mkdtempSync(join(tmpdir(), 'heard-e2e-'));
@@ -44,6 +46,7 @@ export const startHeard = async (
     PORT: '0',
     HEARD_LOG_LEVEL: 'warn',
     HEARD_ADMIN_KEY: TEST_ADMIN_KEY,
+    HEARD_MASTER_KEY: TEST_MASTER_KEY,
     ...env,
   });
   const app = await createHeardApp(config, { logs: false });
@@ -64,7 +67,11 @@ export const startHeard = async (
     const text = await response.text();
     return {
       status: response.status,
-      body: text ? JSON.parse(text) : undefined,
+      body: !text
+        ? undefined
+        : response.headers.get('content-type')?.includes('json')
+          ? JSON.parse(text)
+          : text,
       headers: response.headers,
     };
   };

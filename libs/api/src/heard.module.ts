@@ -8,7 +8,7 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
-import { ApiKeys, Authenticator } from '@heard/security';
+import { ApiKeys, Authenticator, Pseudonyms, resolveMasterKey } from '@heard/security';
 import { HEARD_CONFIG, type DataFolderLock, type HeardConfig } from '@heard/config';
 import { EVENT_STORE, openEventStore, type EventStore } from '@heard/event-store';
 import {
@@ -335,6 +335,8 @@ export class HeardModule {
           inject: [ApiKeys],
           useFactory: (keys: ApiKeys) => new Authenticator(config.auth, keys),
         },
+        // Read (or made, on the embedded default) at start: a missing shared key stops it here.
+        { provide: Pseudonyms, useFactory: () => new Pseudonyms(resolveMasterKey(config)) },
         AdminKeyBootstrap,
         CommandIntake,
         Metrics,

@@ -10,3 +10,4 @@ export * from './commands/execute-domain-command';
 export * from './ops/metrics';
 export * from './ops/ops-listener';
 export * from './intake/command-intake';
+export { installAccessControl, routeAccessList, RouteWithoutAccess } from './http/access-control';

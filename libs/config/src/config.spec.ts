@@ -30,6 +30,7 @@ describe('loadConfig', () => {
     const shared = {
       HEARD_EVENT_STORE: 'postgres://db/heard',
       HEARD_READ_STORE: 'postgres://db/heard',
+      HEARD_MASTER_KEY: Buffer.alloc(32, 1).toString('base64'),
     };
     expect(loadConfig({ ...shared, HEARD_ROLES: ' intake, api ' }).roles).toEqual([
       'api',
@@ -185,6 +186,78 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ HEARD_OPS_PORT: 'ops' })).toThrow(
       /HEARD_OPS_PORT=ops: must be a whole number from 0 to 65535/,
     );
+  });
+
+  it('is closed by default, opens only on loopback, and reads its keys from files', () => {
+    const problems = (env: NodeJS.ProcessEnv) => {
+      try {
+        loadConfig(env);
+      } catch (error) {
+        return (error as ConfigError).problems;
+      }
+      return [];
+    };
+    expect(loadConfig({}).auth).toEqual({
+      enabled: true,
+      metricsAccess: { kind: 'loopback' },
+      docsAccess: { kind: 'loopback' },
+      corsOrigins: [],
+      rateLimitPerMinute: 60_000,
+    });
+    expect(loadConfig({ HEARD_AUTH: 'off', HEARD_HOST: '127.0.0.1' }).auth.enabled).toBe(false);
+    expect(problems({ HEARD_AUTH: 'off' })).toEqual([
+      "HEARD_AUTH=off: heard accepts it only when it listens on loopback (HEARD_HOST=127.0.0.1), not on 0.0.0.0; anyone who reaches the port would read every customer's data",
+    ]);
+    const dir = mkdtempSync(join(tmpdir(), 'heard-config-'));
+    try {
+      const master = Buffer.alloc(32, 9);
+      writeFileSync(join(dir, 'admin'), `${'k'.repeat(40)}\n`);
+      writeFileSync(join(dir, 'master'), `${master.toString('base64')}\n`);
+      const auth = loadConfig({
+        HEARD_ADMIN_KEY_FILE: join(dir, 'admin'),
+        HEARD_MASTER_KEY_FILE: join(dir, 'master'),
+        HEARD_METRICS_ACCESS: 'admin,supervisor',
+        HEARD_DOCS_ACCESS: 'open',
+        HEARD_CORS_ORIGINS: 'https://agents.example.com',
+        HEARD_KAFKA_PRODUCER_ROLES: 'pm-app=product',
+      });
+      expect(auth.auth).toMatchObject({
+        adminKey: 'k'.repeat(40),
+        masterKey: master,
+        metricsAccess: { kind: 'roles', roles: ['admin', 'supervisor'] },
+        docsAccess: { kind: 'open' },
+        corsOrigins: ['https://agents.example.com'],
+      });
+      expect(auth.kafkaProducerRoles).toEqual({ 'pm-app': 'product' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    expect(
+      problems({
+        HEARD_ADMIN_KEY: 'short',
+        HEARD_MASTER_KEY: 'bm90IDMyIGJ5dGVz',
+        HEARD_METRICS_ACCESS: 'everyone',
+        HEARD_CORS_ORIGINS: 'https://a.example.com/path',
+        HEARD_JWT_JWKS_URL: 'https://idp.example.com/jwks',
+        HEARD_KAFKA_PRODUCER_ROLES: 'pm-app=root',
+      }),
+    ).toEqual([
+      'HEARD_MASTER_KEY: must be 32 random bytes in base64 (for example: openssl rand -base64 32)',
+      'HEARD_ADMIN_KEY: must be at least 32 characters (for example: openssl rand -base64 32)',
+      'HEARD_JWT_ISSUER: required with JWTs (the iss your provider sets)',
+      'HEARD_JWT_AUDIENCE: required with JWTs (the aud your provider sets for heard)',
+      'HEARD_KAFKA_PRODUCER_ROLES: "pm-app=root" must be app=role (role one of agent, supervisor, analyst, product, integration), comma-separated',
+      'HEARD_CORS_ORIGINS: "https://a.example.com/path" must be an origin such as https://agents.example.com (no path)',
+      'HEARD_METRICS_ACCESS=everyone: must be loopback, open, or roles from agent, supervisor, analyst, product, integration, admin (comma-separated)',
+    ]);
+    expect(
+      problems({
+        HEARD_EVENT_STORE: 'postgres://db/heard',
+        HEARD_READ_STORE: 'postgres://db/heard',
+      }),
+    ).toEqual([
+      'HEARD_MASTER_KEY (or HEARD_MASTER_KEY_FILE): required when the stores are on servers, so that every instance holds the same key (openssl rand -base64 32)',
+    ]);
   });
 
   it('reads Kafka brokers and names a malformed one', () => {

@@ -93,6 +93,11 @@ export interface JwtConfig {
 }
 
 export interface AuthConfig {
+  /**
+   * 32 bytes from HEARD_MASTER_KEY (or _FILE), base64: pseudonyms are derived from it. Unset
+   * on the embedded default: heard keeps one in master.key in the data folder.
+   */
+  masterKey?: Buffer;
   /** false only with HEARD_AUTH=off on a loopback HEARD_HOST: every caller is then trusted. */
   enabled: boolean;
   /** A bootstrap admin key from HEARD_ADMIN_KEY (or _FILE); else the first start writes admin.key. */
@@ -326,6 +331,13 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): HeardConfig =>
     problems.push(
       `HEARD_AUTH=off: heard accepts it only when it listens on loopback (HEARD_HOST=127.0.0.1), not on ${host}; anyone who reaches the port would read every customer's data`,
     );
+  const masterKeyText = secret('HEARD_MASTER_KEY');
+  const masterKey =
+    masterKeyText === undefined ? undefined : Buffer.from(masterKeyText.trim(), 'base64');
+  if (masterKey !== undefined && masterKey.length !== 32)
+    problems.push(
+      'HEARD_MASTER_KEY: must be 32 random bytes in base64 (for example: openssl rand -base64 32)',
+    );
   const adminKey = secret('HEARD_ADMIN_KEY');
   if (adminKey !== undefined && adminKey.length < 32)
     problems.push(
@@ -443,6 +455,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): HeardConfig =>
     stallAfterMs: duration('HEARD_STALL_AFTER', '30s'),
     auth: {
       enabled: authSetting !== 'off',
+      ...(masterKey !== undefined ? { masterKey } : {}),
       ...(adminKey !== undefined ? { adminKey } : {}),
       ...(jwt ? { jwt } : {}),
       metricsAccess: opsAccess('HEARD_METRICS_ACCESS'),
@@ -471,6 +484,14 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): HeardConfig =>
     );
   if (config.schedulerIntervalMs < 100)
     problems.push(`HEARD_SCHEDULER_INTERVAL: must be at least 100ms`);
+  if (
+    masterKey === undefined &&
+    storesAreShared(config) &&
+    read('HEARD_MASTER_KEY_FILE') === undefined
+  )
+    problems.push(
+      'HEARD_MASTER_KEY (or HEARD_MASTER_KEY_FILE): required when the stores are on servers, so that every instance holds the same key (openssl rand -base64 32)',
+    );
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
 };

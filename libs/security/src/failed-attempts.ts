@@ -4,6 +4,8 @@
  * costs a scrypt check (tens of ms of a worker thread); this keeps guessing from taking the
  * machine.
  */
+const MAX_ADDRESSES = 100_000;
+
 export class FailedAttempts {
   private readonly counts = new Map<string, number>();
   private windowStartedAt = Date.now();
@@ -23,6 +25,8 @@ export class FailedAttempts {
 
   record(address: string, now = Date.now()): void {
     this.roll(now);
+    // Bounded whatever the number of addresses: past it, the window starts over.
+    if (this.counts.size >= MAX_ADDRESSES) this.counts.clear();
     this.counts.set(address, (this.counts.get(address) ?? 0) + 1);
   }
 

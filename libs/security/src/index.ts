@@ -4,3 +4,4 @@ export * from './api-keys';
 export * from './authenticator';
 export * from './jwt-verifier';
 export * from './failed-attempts';
+export * from './master-key';

@@ -2,9 +2,12 @@ import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { HeardConfig, OpsAccess } from '@heard/config';
+import { Forbidden } from './errors';
 import {
   admittedRoles,
   FailedAttempts,
+  seesPseudonyms,
+  type Pseudonyms,
   holdsOneOf,
   InvalidCredential,
   rolesAccess,
@@ -38,6 +41,23 @@ export const Caller = createParamDecorator((_: unknown, ctx: ExecutionContext): 
   if (!principal) throw new Error('A route that reads its caller must admit roles, not anyone');
   return principal;
 });
+
+/** A customer-level answer as the caller may see it: pseudonyms for an analyst not granted ids. */
+export const shownTo = <T>(caller: Principal, pseudonyms: Pseudonyms, answer: T): T =>
+  seesPseudonyms(caller) ? pseudonyms.apply(answer) : answer;
+
+/** A filter by customer would confirm a guessed id to a caller who sees pseudonyms. */
+export const refuseCustomerFilters = (
+  caller: Principal,
+  query: Record<string, unknown>,
+  names: string[],
+) => {
+  const given = names.filter((name) => query[name] !== undefined);
+  if (seesPseudonyms(caller) && given.length > 0)
+    throw new Forbidden(
+      `${given.join(', ')}: filtering by customer needs a key granted customer ids (seesCustomerIds); ${caller.id} sees pseudonyms`,
+    );
+};
 
 export interface RouteAccess {
   method: string;

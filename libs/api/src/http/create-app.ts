@@ -15,6 +15,7 @@ import rateLimit from '@fastify/rate-limit';
 import { Authenticator } from '@heard/security';
 import { HeardModule } from '../heard.module';
 import { installAccessControl } from './access-control';
+import { RateLimited } from './errors';
 import { startIdleCollection } from '../ops/idle-collector';
 import { Metrics } from '../ops/metrics';
 import { ErrorFilter } from './error.filter';
@@ -81,11 +82,9 @@ const installProtections = async (app: NestFastifyApplication, config: HeardConf
       keyGenerator: (request) =>
         request.principal ? `${request.principal.credential}:${request.principal.id}` : request.ip,
       allowList: (request) => isOpsUrl(request.url),
-      errorResponseBuilder: (_request, context) => ({
-        statusCode: 429,
-        error: 'rate_limited',
-        message: `More than ${context.max} requests a minute (HEARD_RATE_LIMIT) from this caller; retry after ${Math.ceil(context.ttl / 1000)} s. Nothing was written`,
-      }),
+      // Thrown by the plugin: heard's error body says it (429, rate_limited).
+      errorResponseBuilder: (_request, context) =>
+        new RateLimited(context.max, Math.ceil(context.ttl / 1000)),
     });
 };
 

@@ -9,7 +9,7 @@ import type { FastifyReply } from 'fastify';
 import { DomainRuleViolation } from '@heard/domain';
 import { IdempotencyKeyReused, WrongExpectedRevision } from '@heard/event-store';
 import { EventTooLarge } from '../commands/execute-domain-command';
-import { ConcurrencyConflict, Forbidden, ValidationFailed } from './errors';
+import { ConcurrencyConflict, Forbidden, RateLimited, ValidationFailed } from './errors';
 import { Overloaded, UnsupportedMediaType } from './http-guards';
 
 export interface ErrorBody {
@@ -39,6 +39,8 @@ export const toErrorBody = (error: unknown): ErrorBody => {
       message: error.message,
       ...(error.requiredRoles ? { requiredRoles: error.requiredRoles } : {}),
     };
+  if (error instanceof RateLimited)
+    return { statusCode: 429, error: 'rate_limited', message: error.message };
   if (error instanceof EventTooLarge)
     return { statusCode: 413, error: 'event_too_large', message: error.message };
   if (error instanceof Overloaded)

@@ -9,7 +9,8 @@ import {
 } from '@heard/projections';
 import { OUTBOUND_TOPICS, READ_STORE, readOutbound, type ReadStore } from '@heard/read-store';
 import { QueryReader, waitForPosition, type QueryParams } from '../queries/query-reader';
-import { Allow } from '../http/access-control';
+import { Pseudonyms, type Principal } from '@heard/security';
+import { Allow, Caller, refuseCustomerFilters, shownTo } from '../http/access-control';
 
 /** "You were heard": follow-ups, and every message heard sent (or will send) out. */
 @ApiTags('follow-ups and messages')
@@ -18,6 +19,7 @@ export class FollowUpsController {
   constructor(
     @Inject(READ_STORE) private readonly reads: ReadStore,
     private readonly runner: ProjectionRunner,
+    private readonly pseudonyms: Pseudonyms,
   ) {}
 
   @Get('follow-ups')
@@ -34,8 +36,13 @@ export class FollowUpsController {
   @ApiQuery({ name: 'limit', required: false, description: '1 to 500, default 100' })
   @ApiQuery({ name: 'cursor', required: false })
   @ApiQuery({ name: 'minPosition', required: false })
-  async followUps(@Query() query: QueryParams, @Res({ passthrough: true }) reply: FastifyReply) {
+  async followUps(
+    @Query() query: QueryParams,
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @Caller() caller: Principal,
+  ) {
     const q = new QueryReader(query);
+    refuseCustomerFilters(caller, query, ['customerId']);
     const status = q.oneOf('status', FOLLOW_UP_STATUSES);
     const cursor = q.text('cursor', 1000);
     const after = cursor === undefined ? undefined : decodeFollowUpCursor(cursor);
@@ -55,7 +62,7 @@ export class FollowUpsController {
     const wait = q.position(this.runner);
     q.done();
     await waitForPosition(this.runner, wait, reply);
-    return readFollowUps(this.reads, options);
+    return shownTo(caller, this.pseudonyms, await readFollowUps(this.reads, options));
   }
 
   @Get('messages')
@@ -80,8 +87,13 @@ export class FollowUpsController {
   })
   @ApiQuery({ name: 'limit', required: false, description: '1 to 1000, default 100' })
   @ApiQuery({ name: 'minPosition', required: false })
-  async messages(@Query() query: QueryParams, @Res({ passthrough: true }) reply: FastifyReply) {
+  async messages(
+    @Query() query: QueryParams,
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @Caller() caller: Principal,
+  ) {
     const q = new QueryReader(query);
+    refuseCustomerFilters(caller, query, ['key']);
     const filter = {
       topic: q.oneOf('topic', OUTBOUND_TOPICS),
       type: q.text('type'),
@@ -95,9 +107,9 @@ export class FollowUpsController {
     q.done();
     await waitForPosition(this.runner, wait, reply);
     const messages = await readOutbound(this.reads, filter);
-    return {
+    return shownTo(caller, this.pseudonyms, {
       messages,
       next: messages.length === filter.limit ? messages[messages.length - 1]!.seq : null,
-    };
+    });
   }
 }

@@ -16,7 +16,8 @@ import {
 } from '@heard/projections';
 import { READ_STORE, type ReadStore } from '@heard/read-store';
 import { QueryReader, waitForPosition, type QueryParams } from '../queries/query-reader';
-import { Allow } from '../http/access-control';
+import { Pseudonyms, type Principal } from '@heard/security';
+import { Allow, Caller, shownTo } from '../http/access-control';
 
 /** What product teams and analysts read: recurring issues, candidates, change impact, KPIs. */
 @ApiTags('reports')
@@ -26,6 +27,7 @@ export class ReportsController {
     @Inject(READ_STORE) private readonly reads: ReadStore,
     @Inject(HEARD_CONFIG) private readonly config: HeardConfig,
     private readonly runner: ProjectionRunner,
+    private readonly pseudonyms: Pseudonyms,
   ) {}
 
   @Get('recurring-issues')
@@ -83,6 +85,7 @@ export class ReportsController {
   async recurringIssueCustomers(
     @Query() query: QueryParams,
     @Res({ passthrough: true }) reply: FastifyReply,
+    @Caller() caller: Principal,
   ) {
     const q = new QueryReader(query);
     const group = q.text('group', 400);
@@ -93,7 +96,7 @@ export class ReportsController {
     await waitForPosition(this.runner, wait, reply);
     const customers = await readGroupCustomers(this.reads, group!, period);
     if (!customers) throw new NotFoundException(`No recurring issue ${group}`);
-    return { group, ...period, customers };
+    return shownTo(caller, this.pseudonyms, { group, ...period, customers });
   }
 
   @Get('candidate-issues')
