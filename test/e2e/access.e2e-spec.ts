@@ -52,7 +52,8 @@ const EXPECTED: Record<string, Caller[]> = {
   'POST /changes': ['product', 'supervisor', 'admin'],
   'POST /incidents': ['product', 'supervisor', 'admin'],
   'POST /incidents/:incidentId/resolution': ['product', 'supervisor', 'admin'],
-  'POST /commands': ['integration', 'admin'],
+  // Each item is held to its own command's roles too.
+  'POST /commands': ['agent', 'supervisor', 'product', 'integration', 'admin'],
   'GET /cases/:caseId': CASE_READS,
   'GET /cases/:caseId/events': CASE_READS,
   'GET /customers/:customerId/timeline': CASE_READS,

@@ -17,7 +17,7 @@ import {
   DEMO_DEFAULTS,
   demoHistory,
   loadOverHttp,
-  withDemoLoaderKey,
+  withDemoKeys,
 } from '@heard/demo';
 import {
   ACCESS_ROLES,
@@ -109,9 +109,9 @@ program
       );
       bar.start(0, 0);
       try {
-        await withDemoLoaderKey(opts.url, adminKey, async (apiKey) => {
+        await withDemoKeys(opts.url, adminKey, async (keyFor) => {
           const report = await loadOverHttp(opts.url, history, {
-            apiKey,
+            apiKey: keyFor,
             batchSize: opts.batch,
             concurrency: opts.concurrency,
             onProgress: (sent) => {
@@ -126,7 +126,7 @@ program
           );
           for (const sample of report.samples) console.log('  refused:', JSON.stringify(sample));
           const answers = await answerDueFollowUps(opts.url, {
-            apiKey,
+            apiKey: keyFor('CompleteFollowUp'),
             seed: opts.seed,
             minPosition: report.lastPosition,
           });

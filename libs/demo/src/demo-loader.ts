@@ -21,8 +21,8 @@ export const loadOverHttp = async (
   url: string,
   history: Iterable<DemoCommand[]>,
   options: {
-    /** An integration key (or an admin's): POST /commands admits them. */
-    apiKey: string;
+    /** The key to send a command type with (an admin's sends all). */
+    apiKey: string | ((type: string) => string);
     batchSize?: number;
     concurrency?: number;
     onProgress?: (sent: number) => void;
@@ -56,10 +56,28 @@ export const loadOverHttp = async (
     return batch.length ? batch : undefined;
   };
 
+  const keyOf = (type: string) =>
+    typeof options.apiKey === 'string' ? options.apiKey : options.apiKey(type);
+  /** Consecutive commands sent with one key, in the order of the history. */
+  const runs = (batch: DemoCommand[]): DemoCommand[][] => {
+    const out: DemoCommand[][] = [];
+    for (const command of batch) {
+      const last = out[out.length - 1];
+      if (last && keyOf(last[0]!.type) === keyOf(command.type)) last.push(command);
+      else out.push([command]);
+    }
+    return out;
+  };
+
   const send = async (batch: DemoCommand[]) => {
+    for (const run of runs(batch)) await sendWithKey(run, keyOf(run[0]!.type));
+    report.commands += batch.length;
+    options.onProgress?.(report.commands);
+  };
+  const sendWithKey = async (batch: DemoCommand[], apiKey: string) => {
     const response = await fetch(`${url}/commands`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${options.apiKey}` },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` },
       body: JSON.stringify({ commands: batch }),
     });
     if (response.status !== 200)
@@ -78,8 +96,6 @@ export const loadOverHttp = async (
         if (report.samples.length < 5) report.samples.push(result);
       }
     }
-    report.commands += batch.length;
-    options.onProgress?.(report.commands);
   };
 
   const firstBatch = nextBatch();
@@ -158,8 +174,22 @@ export const answerDueFollowUps = async (
   return loadOverHttp(url, answers, { apiKey: options.apiKey });
 };
 
-/** The identity the demo writes as: an upstream app acting for the agents the history names. */
-export const DEMO_LOADER_KEY_NAME = 'demo-loader';
+/**
+ * The identities the demo writes as: an upstream app acting for the agents the history
+ * names (case commands), and the product team's app (issues, changes, incidents).
+ */
+export const DEMO_KEYS = { integration: 'demo-loader', product: 'demo-product' } as const;
+
+/** The commands only a product team may send (see the README's role table). */
+const PRODUCT_COMMANDS = new Set([
+  'IdentifyIssue',
+  'AcknowledgeIssue',
+  'ShipFix',
+  'CloseIssue',
+  'AnnounceChange',
+  'DeclareIncident',
+  'ResolveIncident',
+]);
 
 const adminCall = async (
   url: string,
@@ -187,35 +217,39 @@ const adminCall = async (
   };
 };
 
-/**
- * Runs `work` with an integration key named demo-loader, made with the admin key and revoked
- * after: the demo's events read "agent ana via demo-loader", as an upstream app's would. The
- * name stays the same, so a second load is a retry of the first (same idempotency keys).
- */
-export const withDemoLoaderKey = async <T>(
-  url: string,
-  adminKey: string,
-  work: (apiKey: string) => Promise<T>,
-): Promise<T> => {
-  const create = () =>
-    adminCall(url, adminKey, 'POST', '/admin/api-keys', {
-      name: DEMO_LOADER_KEY_NAME,
-      role: 'integration',
-    });
+/** Makes a key of this name and role, revoking a live one left by a load that was cut short. */
+const makeKey = async (url: string, adminKey: string, name: string, role: string) => {
+  const create = () => adminCall(url, adminKey, 'POST', '/admin/api-keys', { name, role });
   let made = await create();
   if (made.status === 409) {
-    // Left live by a load that was cut short: revoke it and make a new one.
     const listed = await adminCall(url, adminKey, 'GET', '/admin/api-keys');
     for (const key of listed.body.keys ?? [])
-      if (key.name === DEMO_LOADER_KEY_NAME && !key.revokedAt)
+      if (key.name === name && !key.revokedAt)
         await adminCall(url, adminKey, 'DELETE', `/admin/api-keys/${key.keyId}`);
     made = await create();
   }
   if (made.status !== 201)
     throw new Error(`POST /admin/api-keys answered ${made.status}: ${JSON.stringify(made.body)}`);
+  return { keyId: made.body.keyId!, secret: made.body.secret! };
+};
+
+/**
+ * Runs `work` with the demo's two keys, made with the admin key and revoked after: the demo's
+ * events read "agent ana via demo-loader", as an upstream app's would. The names stay the
+ * same, so a second load is a retry of the first (same callers, same idempotency keys).
+ * `work` gets the key to send each command type with.
+ */
+export const withDemoKeys = async <T>(
+  url: string,
+  adminKey: string,
+  work: (keyFor: (type: string) => string) => Promise<T>,
+): Promise<T> => {
+  const integration = await makeKey(url, adminKey, DEMO_KEYS.integration, 'integration');
+  const product = await makeKey(url, adminKey, DEMO_KEYS.product, 'product');
   try {
-    return await work(made.body.secret!);
+    return await work((type) => (PRODUCT_COMMANDS.has(type) ? product.secret : integration.secret));
   } finally {
-    await adminCall(url, adminKey, 'DELETE', `/admin/api-keys/${made.body.keyId!}`);
+    for (const key of [integration, product])
+      await adminCall(url, adminKey, 'DELETE', `/admin/api-keys/${key.keyId}`);
   }
 };

@@ -40,7 +40,8 @@ export class BatchController {
   /** Many commands in one request, each answered on its own, as if sent to its own route. */
   @Post()
   @HttpCode(200)
-  @Allow('integration')
+  // Whoever may send some command; each item is held to its own command's roles.
+  @Allow('agent', 'supervisor', 'product', 'integration')
   @ApiBody({
     schema: {
       type: 'object',

@@ -95,7 +95,9 @@ export const timelineProjection: Projection = {
       touched.add(customerId);
     };
     for (const event of events) {
-      const actor = `${event.metadata.actor.kind}:${event.metadata.actor.id}`;
+      const { kind, id, via } = event.metadata.actor;
+      // "agent:ana via crm-app": the agent, and the upstream app that acted for them.
+      const actor = `${kind}:${id}${via ? ` via ${via}` : ''}`;
       if (isCaseEvent(event)) {
         const caseId = event.streamId.slice('case-'.length);
         const customerId = customerOfCase.get(caseId);
