@@ -464,10 +464,11 @@ describe('JWTs from an identity provider', () => {
     });
   };
 
-  it('verifies them against a public key from config: signer, expiry, issuer, audience and role claim', async () => {
+  /** Runs the checks on a heard whose keys come from `keySetting`. */
+  const checkWith = async (keySetting: Record<string, string>) => {
     const dir = tempDataDir();
     const heard = await startHeard(dir, {
-      HEARD_JWT_PUBLIC_KEY: await exportSPKI(signer.publicKey),
+      ...keySetting,
       HEARD_JWT_ISSUER: ISSUER,
       HEARD_JWT_AUDIENCE: AUDIENCE,
       HEARD_JWT_ROLE_CLAIM: 'groups',
@@ -478,6 +479,10 @@ describe('JWTs from an identity provider', () => {
       await heard.stop();
       removeDir(dir);
     }
+  };
+
+  it('verifies them against a public key from config: signer, expiry, issuer, audience and role claim', async () => {
+    await checkWith({ HEARD_JWT_PUBLIC_KEY: await exportSPKI(signer.publicKey) });
   });
 
   it('verifies them against the provider’s JWKS URL', async () => {
@@ -488,18 +493,9 @@ describe('JWTs from an identity provider', () => {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as { port: number };
-    const dir = tempDataDir();
-    const heard = await startHeard(dir, {
-      HEARD_JWT_JWKS_URL: `http://127.0.0.1:${port}/.well-known/jwks.json`,
-      HEARD_JWT_ISSUER: ISSUER,
-      HEARD_JWT_AUDIENCE: AUDIENCE,
-      HEARD_JWT_ROLE_CLAIM: 'groups',
-    });
     try {
-      await checks(heard);
+      await checkWith({ HEARD_JWT_JWKS_URL: `http://127.0.0.1:${port}/.well-known/jwks.json` });
     } finally {
-      await heard.stop();
-      removeDir(dir);
       server.close();
     }
   });

@@ -1,17 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { removeDir, tempDataDir } from '../support/heard-app';
-
-const dist = join(__dirname, '..', '..', 'dist', 'apps');
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
+import { removeDir, tempDataDir, distApps, freePort } from '../support/heard-app';
 
 /**
  * What a new user does: start heard with no settings, read the admin key its first start
@@ -26,12 +16,16 @@ describe('the bootstrap key, the demo and heard keys, as processes', () => {
     const url = `http://127.0.0.1:${port}`;
     const env: NodeJS.ProcessEnv = { ...process.env, HEARD_DATA_DIR: dir, HEARD_LOG_LEVEL: 'warn' };
     delete env.HEARD_ADMIN_KEY;
-    const heard: ChildProcess = spawn(process.execPath, [join(dist, 'heard', 'src', 'main.js')], {
-      env: { ...env, PORT: String(port), HEARD_HOST: '127.0.0.1' },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const heard: ChildProcess = spawn(
+      process.execPath,
+      [join(distApps, 'heard', 'src', 'main.js')],
+      {
+        env: { ...env, PORT: String(port), HEARD_HOST: '127.0.0.1' },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     const cli = (...args: string[]) =>
-      spawnSync(process.execPath, [join(dist, 'cli', 'src', 'main.js'), ...args], {
+      spawnSync(process.execPath, [join(distApps, 'cli', 'src', 'main.js'), ...args], {
         env,
         encoding: 'utf8',
         timeout: 60_000,
@@ -73,7 +67,9 @@ describe('the bootstrap key, the demo and heard keys, as processes', () => {
       // An agent via the app where the command names one (a contact), else the app itself.
       expect(entries.some((e) => / via demo-loader$/.test(e.actor))).toBe(true);
       for (const { actor } of entries)
-        expect(actor).toMatch(/^(agent:[\w-]+ via demo-loader|app:demo-loader|agent:demo-product)$/);
+        expect(actor).toMatch(
+          /^(agent:[\w-]+ via demo-loader|app:demo-loader|agent:demo-product)$/,
+        );
 
       expect(cli('keys', 'create', '--name', 'ana', '--role', 'agent').status).toBe(1);
       expect(cli('keys', 'create', '--name', 'bo', '--role', 'chief').stderr).toContain(

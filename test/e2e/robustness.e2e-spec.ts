@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { OpsListener } from '@heard/api';
 import {
@@ -10,16 +10,9 @@ import {
   tempDataDir,
   TEST_ADMIN_KEY,
   type RunningHeard,
+  distApps,
+  freePort,
 } from '../support/heard-app';
-
-const dist = join(__dirname, '..', '..', 'dist', 'apps');
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 
 const openCase = (caseId: string) => ({
   caseId,
@@ -41,7 +34,7 @@ describe('one heard per data folder', () => {
       HEARD_HOST: '127.0.0.1',
       HEARD_LOG_LEVEL: 'warn',
     };
-    const first = spawn(process.execPath, [join(dist, 'heard', 'src', 'main.js')], {
+    const first = spawn(process.execPath, [join(distApps, 'heard', 'src', 'main.js')], {
       env: { ...env, PORT: String(port) },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
@@ -57,7 +50,7 @@ describe('one heard per data folder', () => {
       };
       expect(holder.pid).toBe(first.pid);
 
-      const second = spawnSync(process.execPath, [join(dist, 'heard', 'src', 'main.js')], {
+      const second = spawnSync(process.execPath, [join(distApps, 'heard', 'src', 'main.js')], {
         env: { ...env, PORT: String(await freePort()) },
         encoding: 'utf8',
         timeout: 30_000,
@@ -65,15 +58,14 @@ describe('one heard per data folder', () => {
       expect(second.status).toBe(1);
       expect(second.stderr).toContain(`in use by heard (pid ${first.pid}`);
 
-      const rebuild = spawnSync(
-        process.execPath,
-        [join(dist, 'cli', 'src', 'main.js'), 'rebuild'],
-        {
+      const rebuildWhileServed = () =>
+        spawnSync(process.execPath, [join(distApps, 'cli', 'src', 'main.js'), 'rebuild'], {
           env,
           encoding: 'utf8',
           timeout: 30_000,
-        },
-      );
+        });
+
+      const rebuild = rebuildWhileServed();
       expect(rebuild.status).toBe(1);
       expect(rebuild.stderr).toContain(`in use by heard (pid ${first.pid}`);
 
@@ -94,11 +86,7 @@ describe('one heard per data folder', () => {
         body: JSON.stringify(openCase('lock-1')),
       });
       expect(answer.status).toBe(201);
-      const again = spawnSync(process.execPath, [join(dist, 'cli', 'src', 'main.js'), 'rebuild'], {
-        env,
-        encoding: 'utf8',
-        timeout: 30_000,
-      });
+      const again = rebuildWhileServed();
       expect(again.status).toBe(1);
     } finally {
       const exited = new Promise((resolve) => first.once('exit', resolve));
@@ -107,18 +95,22 @@ describe('one heard per data folder', () => {
     }
     // Released on a clean stop: the rebuild may run now, and the note is gone.
     expect(existsSync(join(dir, 'heard.lock.json'))).toBe(false);
-    const rebuild = spawnSync(process.execPath, [join(dist, 'cli', 'src', 'main.js'), 'rebuild'], {
-      env: { ...process.env, HEARD_DATA_DIR: dir },
-      encoding: 'utf8',
-      timeout: 60_000,
-    });
+    const rebuild = spawnSync(
+      process.execPath,
+      [join(distApps, 'cli', 'src', 'main.js'), 'rebuild'],
+      {
+        env: { ...process.env, HEARD_DATA_DIR: dir },
+        encoding: 'utf8',
+        timeout: 60_000,
+      },
+    );
     expect(rebuild.status).toBe(0);
     removeDir(dir);
   });
 
   it('frees the folder when the holder is killed with SIGKILL', async () => {
     const dir = tempDataDir();
-    const holder = spawn(process.execPath, [join(dist, 'heard', 'src', 'main.js')], {
+    const holder = spawn(process.execPath, [join(distApps, 'heard', 'src', 'main.js')], {
       env: {
         ...process.env,
         HEARD_DATA_DIR: dir,
@@ -151,7 +143,7 @@ describe('read store schema', () => {
     try {
       const env = { ...process.env, HEARD_DATA_DIR: dir, HEARD_LOG_LEVEL: 'warn' };
       const cli = (...args: string[]) =>
-        spawnSync(process.execPath, [join(dist, 'cli', 'src', 'main.js'), ...args], {
+        spawnSync(process.execPath, [join(distApps, 'cli', 'src', 'main.js'), ...args], {
           env,
           encoding: 'utf8',
           timeout: 30_000,
@@ -164,7 +156,7 @@ describe('read store schema', () => {
       const db = new Database(join(dir, 'read-models.db'));
       db.exec('UPDATE read_store_schema SET version = 99');
       db.close();
-      const start = spawnSync(process.execPath, [join(dist, 'heard', 'src', 'main.js')], {
+      const start = spawnSync(process.execPath, [join(distApps, 'heard', 'src', 'main.js')], {
         env: { ...env, PORT: String(await freePort()) },
         encoding: 'utf8',
         timeout: 30_000,

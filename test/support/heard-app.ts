@@ -1,5 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createHeardApp } from '@heard/api';
@@ -32,6 +33,18 @@ export const TEST_ADMIN_KEY = 'test-admin-key-not-secret-0123456789abcdef';
 /** The master key of test instances (HEARD_MASTER_KEY): instances on shared stores need the same. */
 export const TEST_MASTER_KEY = Buffer.alloc(32, 7).toString('base64');
 export const asAdmin = { authorization: `Bearer ${TEST_ADMIN_KEY}` };
+
+/** The built apps (npm test builds them first), for tests that run heard as a process. */
+export const distApps = join(__dirname, '..', '..', 'dist', 'apps');
+
+/** A port nothing listens on now. */
+export const freePort = () =>
+  new Promise<number>((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
 
 export const tempDataDir = () => mkdtempSync(join(tmpdir(), 'heard-e2e-'));
 export const removeDir = (dir: string) => rmSync(dir, { recursive: true, force: true });

@@ -9,6 +9,16 @@ import {
   StoreUnreachable,
 } from './config';
 
+/** What loadConfig refuses in `env`, each problem as it says it. */
+const problems = (env: NodeJS.ProcessEnv): string[] => {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    return (error as ConfigError).problems;
+  }
+  return [];
+};
+
 describe('loadConfig', () => {
   it('serves a single machine with no settings at all', () => {
     const config = loadConfig({});
@@ -36,14 +46,6 @@ describe('loadConfig', () => {
       'api',
       'intake',
     ]);
-    const problems = (env: NodeJS.ProcessEnv) => {
-      try {
-        loadConfig(env);
-      } catch (error) {
-        return (error as ConfigError).problems;
-      }
-      return [];
-    };
     expect(problems({ ...shared, HEARD_ROLES: 'api,workers' })).toEqual([
       'HEARD_ROLES: "workers" is not a role; roles are api, intake, projections, publisher, relay, scheduler',
     ]);
@@ -189,14 +191,6 @@ describe('loadConfig', () => {
   });
 
   it('is closed by default, opens only on loopback, and reads its keys from files', () => {
-    const problems = (env: NodeJS.ProcessEnv) => {
-      try {
-        loadConfig(env);
-      } catch (error) {
-        return (error as ConfigError).problems;
-      }
-      return [];
-    };
     expect(loadConfig({}).auth).toEqual({
       enabled: true,
       metricsAccess: { kind: 'loopback' },
