@@ -68,6 +68,7 @@ const EXPECTED: Record<string, Caller[]> = {
   'POST /admin/api-keys': ['admin'],
   'GET /admin/api-keys': ['admin'],
   'DELETE /admin/api-keys/:keyId': ['admin'],
+  'POST /customers/:customerId/erasure': ['admin'],
   'GET /me': CALLERS.slice(),
   // Open to probes; health details, metrics and the OpenAPI pages answer callers on this
   // machine without a credential (HEARD_METRICS_ACCESS and HEARD_DOCS_ACCESS=loopback).

@@ -16,6 +16,7 @@ import {
   tempDataDir,
   type RunningHeard,
   TEST_ADMIN_KEY,
+  TEST_MASTER_KEY,
 } from '../support/heard-app';
 import { describeOnEachReadStoreSetting } from '../support/read-stores';
 
@@ -335,7 +336,7 @@ describe('heard rebuild', () => {
 
       const cli = join(__dirname, '..', '..', 'dist', 'apps', 'cli', 'src', 'main.js');
       const run = spawnSync(process.execPath, [cli, 'rebuild'], {
-        env: { ...process.env, HEARD_DATA_DIR: dir, CI: 'true' },
+        env: { ...process.env, HEARD_DATA_DIR: dir, HEARD_MASTER_KEY: TEST_MASTER_KEY, CI: 'true' },
         encoding: 'utf8',
       });
       expect(run.stderr).not.toMatch(/Error/);

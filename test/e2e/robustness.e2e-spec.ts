@@ -150,8 +150,8 @@ describe('read store schema', () => {
         });
       const first = cli('migrate');
       expect(first.status).toBe(0);
-      expect(first.stdout).toMatch(/applied version 1, version 2, version 3/);
-      expect(cli('migrate').stdout).toMatch(/already at version 3/);
+      expect(first.stdout).toMatch(/applied version 1, version 2, version 3, version 4/);
+      expect(cli('migrate').stdout).toMatch(/already at version 4/);
 
       const db = new Database(join(dir, 'read-models.db'));
       db.exec('UPDATE read_store_schema SET version = 99');
@@ -163,7 +163,7 @@ describe('read store schema', () => {
       });
       expect(start.status).toBe(1);
       expect(start.stderr).toContain('heard cannot start');
-      expect(start.stderr).toContain('version 99, newer than this heard knows (3)');
+      expect(start.stderr).toContain('version 99, newer than this heard knows (4)');
     } finally {
       removeDir(dir);
     }
@@ -187,10 +187,20 @@ describe('readiness', () => {
 
   it('says degraded, naming the projections, while they have work and cannot move, and ready again after', async () => {
     expect((await heard.get('/health/ready')).status).toBe(200);
+    // The customer is known (their data key made) before the read store locks up.
+    expect((await heard.post('/cases', openCase('stuck-known'))).status).toBe(201);
     // Another process holds the read models' write lock: every projection batch fails.
     const blocker = new Database(join(dir, 'read-models.db'));
     blocker.exec('BEGIN IMMEDIATE');
     try {
+      // A new customer's key cannot be stored meanwhile: refused, retryable, nothing written.
+      const newCustomer = await heard.post('/cases', {
+        ...openCase('stuck-new'),
+        customerId: 'cu-2',
+      });
+      expect(newCustomer.status).toBe(503);
+      expect(newCustomer.body.error).toBe('customer_keys_unavailable');
+      expect(newCustomer.headers.get('retry-after')).toBe('1');
       for (let i = 0; i < 5; i++)
         expect((await heard.post('/cases', openCase(`stuck-${i}`))).status).toBe(201);
       const deadline = Date.now() + 30_000;

@@ -7,6 +7,7 @@ import { openEventStore, START, type EventStore, type RecordedEvent } from '@hea
 import { topicNames } from '@heard/messaging';
 import { defaultProjections, ProjectionRunner, projectionRules } from '@heard/projections';
 import { openReadStore } from '@heard/read-store';
+import { CustomerKeys, PersonalDataEventStore } from '@heard/security';
 import {
   asAdmin,
   removeDir,
@@ -357,8 +358,12 @@ describeWithKafka('several heard instances', (brokers) => {
           kind: 'postgres',
           url: `${url}?schema=${rebuiltSchema}`,
         });
+        // Read as heard reads the events: customers' words opened with their keys.
         const runner = new ProjectionRunner(
-          events,
+          new PersonalDataEventStore(
+            events,
+            new CustomerKeys(reads, Buffer.from(TEST_MASTER_KEY, 'base64')),
+          ),
           rebuilt,
           defaultProjections(projectionRules(loadConfig(env))),
         );

@@ -3,7 +3,13 @@ import { join } from 'node:path';
 import { DEMO_DEFAULTS, DEMO_DEFECT_ISSUE, demoHistory, loadOverHttp } from '@heard/demo';
 import { eventsChecksum, openEventStore, SqliteEventStore } from '@heard/event-store';
 import { PostgresReadStore, SqliteReadStore } from '@heard/read-store';
-import { removeDir, startHeard, tempDataDir, TEST_ADMIN_KEY } from '../support/heard-app';
+import {
+  removeDir,
+  startHeard,
+  tempDataDir,
+  TEST_ADMIN_KEY,
+  TEST_MASTER_KEY,
+} from '../support/heard-app';
 import { describeWithPostgres, dropSchema, uniqueSchema } from '../support/postgres';
 import { dumpReadModels, readReports } from '../support/read-models';
 
@@ -39,7 +45,12 @@ describeWithPostgres('heard store copy, from the embedded default to PostgreSQL'
         process.execPath,
         [CLI, 'store', 'copy', '--from', join(dir, 'events.db'), '--to', target],
         {
-          env: { ...process.env, HEARD_DATA_DIR: dir, CI: 'true' },
+          env: {
+            ...process.env,
+            HEARD_DATA_DIR: dir,
+            HEARD_MASTER_KEY: TEST_MASTER_KEY,
+            CI: 'true',
+          },
           encoding: 'utf8',
           timeout: 120_000,
         },
@@ -88,7 +99,12 @@ describeWithPostgres('heard store copy, from the embedded default to PostgreSQL'
         process.execPath,
         [CLI, 'store', 'copy', '--from', join(dir, 'events.db'), '--to', target],
         {
-          env: { ...process.env, HEARD_DATA_DIR: dir, CI: 'true' },
+          env: {
+            ...process.env,
+            HEARD_DATA_DIR: dir,
+            HEARD_MASTER_KEY: TEST_MASTER_KEY,
+            CI: 'true',
+          },
           encoding: 'utf8',
           timeout: 120_000,
         },

@@ -1,4 +1,4 @@
-import { BENCH_ADMIN_KEY } from './workload';
+import { BENCH_ADMIN_KEY, BENCH_MASTER_KEY } from './workload';
 import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 
@@ -52,7 +52,7 @@ export const startHeardProcess = async (
       HEARD_HOST: '127.0.0.1',
       HEARD_LOG_LEVEL: 'warn',
       HEARD_ADMIN_KEY: BENCH_ADMIN_KEY,
-      HEARD_MASTER_KEY: Buffer.alloc(32, 1).toString('base64'),
+      HEARD_MASTER_KEY: BENCH_MASTER_KEY.toString('base64'),
       // The bench measures what heard can take; the default limit per credential would cap it.
       HEARD_RATE_LIMIT: '0',
       ...extraEnv,

@@ -18,6 +18,7 @@ import {
   readTimeline,
 } from '@heard/projections';
 import { SqliteReadStore } from '@heard/read-store';
+import { CustomerKeys, PersonalDataEventStore } from '@heard/security';
 import { startBareServer, startHeardProcess } from './child-server';
 import { kafkaBench } from './kafka-bench';
 import { overloadBench } from './overload-bench';
@@ -35,6 +36,7 @@ import {
   type HttpFigures,
   JSON_HEADERS,
   BENCH_ADMIN_KEY,
+  BENCH_MASTER_KEY,
 } from './workload';
 
 interface Options {
@@ -213,9 +215,12 @@ const embeddedBench = async (
       `  loaded ${load.accepted} commands in ${round(load.seconds)} s = ${round(load.accepted / load.seconds)} commands/s (refused ${load.refused}); heard RSS ${loadRss} MB`,
     );
 
-    // 6. Rebuild each projection from the first event.
-    const events = new SqliteEventStore(join(bigDir, 'events.db'));
+    // 6. Rebuild each projection from the first event, opening customers' words as heard does.
     const reads = new SqliteReadStore(join(bigDir, 'read-models.db'));
+    const events = new PersonalDataEventStore(
+      new SqliteEventStore(join(bigDir, 'events.db')),
+      new CustomerKeys(reads, BENCH_MASTER_KEY),
+    );
     const head = await events.countAfter(START);
     const runner = new ProjectionRunner(events, reads, defaultProjections(), undefined, 5000);
     const rebuild: Record<string, { events: number; seconds: number; eventsPerSecond: number }> =

@@ -6,6 +6,7 @@ import type { NewEvent } from '@heard/event-store';
 
 /** Every heard the bench starts takes this admin key (HEARD_ADMIN_KEY), and every request sends it. */
 export const BENCH_ADMIN_KEY = 'bench-admin-key-not-secret-0123456789abcdef';
+export const BENCH_MASTER_KEY = Buffer.alloc(32, 1);
 export const JSON_HEADERS = {
   'content-type': 'application/json',
   authorization: `Bearer ${BENCH_ADMIN_KEY}`,

@@ -22,10 +22,14 @@ import {
 import {
   ACCESS_ROLES,
   ApiKeys,
+  copyCustomerKeys,
+  CustomerKeys,
   isAccessRole,
   KEY_NAME,
   KEY_NAME_RULE,
   KeyNameTaken,
+  PersonalDataEventStore,
+  resolveMasterKey,
 } from '@heard/security';
 import {
   copyEvents,
@@ -199,8 +203,11 @@ program
       : lockDataFolder(config.dataDir, 'heard rebuild');
     // On shared stores, the projections' lease: no instance applies them while they are rebuilt.
     const leases = await holdProjectionsLease(config);
-    const events = await openEventStore(config.eventStore);
     const reads = await openReadStore(config.readStore);
+    // Read as heard reads it: customers' words opened with their keys (ERASED once erased).
+    const keys = new CustomerKeys(reads, resolveMasterKey(config));
+    await keys.check();
+    const events = new PersonalDataEventStore(await openEventStore(config.eventStore), keys);
     const projections = defaultProjections(projectionRules(config));
     const runner = new ProjectionRunner(events, reads, projections, undefined, 5000);
     const chosen = names.length ? names : projections.map((p) => p.name);
@@ -439,8 +446,17 @@ store
           return;
         }
         const reads = await openReadStore(readsTo, '--read-store');
+        // The events stay sealed in the target: their keys come along, and open them there.
+        const keys = readsFrom ? await copyCustomerKeys(readsFrom, reads) : 0;
+        console.log(
+          readsFrom
+            ? `customer keys: ${keys} carried over (the same master key opens them on the target)`
+            : "customer keys: none carried over (no source read store): customers' words read as [erased] on the target",
+        );
+        const targetKeys = new CustomerKeys(reads, resolveMasterKey(config));
+        await targetKeys.check();
         const runner = new ProjectionRunner(
-          target,
+          new PersonalDataEventStore(target, targetKeys),
           reads,
           defaultProjections(projectionRules(config)),
           undefined,

@@ -8,7 +8,14 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
-import { ApiKeys, Authenticator, Pseudonyms, resolveMasterKey } from '@heard/security';
+import {
+  ApiKeys,
+  Authenticator,
+  CustomerKeys,
+  PersonalDataEventStore,
+  Pseudonyms,
+  resolveMasterKey,
+} from '@heard/security';
 import { HEARD_CONFIG, type DataFolderLock, type HeardConfig } from '@heard/config';
 import { EVENT_STORE, openEventStore, type EventStore } from '@heard/event-store';
 import {
@@ -41,6 +48,7 @@ import { CommandGateway } from './commands/command-gateway';
 import { CommandsController } from './commands/commands.controller';
 import { AdminKeyBootstrap } from './admin/admin-key-bootstrap';
 import { ApiKeysController } from './admin/api-keys.controller';
+import { ErasureController } from './admin/erasure.controller';
 import { ExecuteDomainCommandHandler } from './commands/execute-domain-command';
 import { HealthWatch } from './ops/health-watch';
 import { Metrics } from './ops/metrics';
@@ -69,6 +77,7 @@ const openTransport = async (config: HeardConfig): Promise<MessageTransport> => 
 };
 
 const DATA_FOLDER_LOCK = Symbol('DataFolderLock');
+const MASTER_KEY = Symbol('MasterKey');
 
 /** Starts the projections with the app, and closes everything in order when it stops. */
 @Injectable()
@@ -247,11 +256,29 @@ export class HeardModule {
         CandidateAcceptanceController,
         OpsController,
         ApiKeysController,
+        ErasureController,
       ],
       providers: [
         { provide: HEARD_CONFIG, useValue: config },
         { provide: DATA_FOLDER_LOCK, useValue: lock ?? null },
-        { provide: EVENT_STORE, useFactory: () => openEventStore(config.eventStore) },
+        // Read (or made, on the embedded default) at start: a missing shared key stops it here.
+        { provide: MASTER_KEY, useFactory: () => resolveMasterKey(config) },
+        {
+          provide: CustomerKeys,
+          inject: [READ_STORE, MASTER_KEY],
+          useFactory: async (reads: ReadStore, masterKey: Buffer) => {
+            const keys = new CustomerKeys(reads, masterKey);
+            await keys.check();
+            return keys;
+          },
+        },
+        // Every part of heard reads and writes events through it: customers' words sealed.
+        {
+          provide: EVENT_STORE,
+          inject: [CustomerKeys],
+          useFactory: async (keys: CustomerKeys) =>
+            new PersonalDataEventStore(await openEventStore(config.eventStore), keys),
+        },
         { provide: READ_STORE, useFactory: () => openReadStore(config.readStore) },
         {
           provide: ProjectionRunner,
@@ -335,8 +362,11 @@ export class HeardModule {
           inject: [ApiKeys],
           useFactory: (keys: ApiKeys) => new Authenticator(config.auth, keys),
         },
-        // Read (or made, on the embedded default) at start: a missing shared key stops it here.
-        { provide: Pseudonyms, useFactory: () => new Pseudonyms(resolveMasterKey(config)) },
+        {
+          provide: Pseudonyms,
+          inject: [MASTER_KEY],
+          useFactory: (masterKey: Buffer) => new Pseudonyms(masterKey),
+        },
         AdminKeyBootstrap,
         CommandIntake,
         Metrics,
@@ -360,6 +390,7 @@ export class HeardModule {
         HEARD_CONFIG,
         Authenticator,
         ApiKeys,
+        CustomerKeys,
       ],
     };
   }

@@ -94,8 +94,9 @@ export interface JwtConfig {
 
 export interface AuthConfig {
   /**
-   * 32 bytes from HEARD_MASTER_KEY (or _FILE), base64: pseudonyms are derived from it. Unset
-   * on the embedded default: heard keeps one in master.key in the data folder.
+   * 32 bytes from HEARD_MASTER_KEY (or _FILE), base64: it wraps customers' keys, and
+   * pseudonyms are derived from it. Unset on the embedded default: heard keeps one in
+   * master.key in the data folder.
    */
   masterKey?: Buffer;
   /** false only with HEARD_AUTH=off on a loopback HEARD_HOST: every caller is then trusted. */

@@ -10,3 +10,4 @@ export * from './issue/issue';
 export * from './change/change';
 export * from './incident/incident';
 export * from './aggregates';
+export * from './customer/personal-data';

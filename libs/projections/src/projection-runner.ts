@@ -8,6 +8,7 @@ import {
   type Subscription,
 } from '@heard/event-store';
 import { migrateReadStore, placeholders, type ReadStore, type ReadTx } from '@heard/read-store';
+import type { CustomerErased } from '@heard/domain';
 import type { Projection } from './projection';
 
 export interface ProjectionStatus {
@@ -199,6 +200,14 @@ export class ProjectionRunner {
             ? events
             : events.filter((e) => e.position > applied);
         await projection.apply(fresh, tx);
+        // After the customer's events, which come before their erasure: their words go.
+        if (projection.forgetCustomer)
+          for (const event of fresh)
+            if (event.type === 'CustomerErased')
+              await projection.forgetCustomer(
+                tx,
+                (event.data as CustomerErased['data']).customerId,
+              );
         if (applied === undefined)
           await tx.execute(INSERT_CHECKPOINT, [projection.name, last, projection.version, now]);
         else await tx.execute(UPDATE_CHECKPOINT, [last, projection.version, now, projection.name]);

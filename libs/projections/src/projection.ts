@@ -12,4 +12,9 @@ export interface Projection {
   schema(dialect: ReadStore['dialect']): string;
   /** Writes its rows; messages it owes the outside world go to the outbox (`enqueueOutbound`). */
   apply(events: RecordedEvent[], tx: ReadTx): Promise<void>;
+  /**
+   * A customer was erased (CustomerErased): replace what its rows copied of their words with
+   * ERASED, keeping every row and count. Projections that copy no free text have none.
+   */
+  forgetCustomer?(tx: ReadTx, customerId: string): Promise<void>;
 }

@@ -109,6 +109,18 @@ const MIGRATIONS: Migration[] = [
       );
     },
   },
+  {
+    version: 4,
+    description: "customers' data keys, wrapped by the master key; an erased customer's is gone",
+    async up(tx) {
+      await tx.execute(`CREATE TABLE customer_keys (
+        customer_id TEXT PRIMARY KEY,
+        wrapped_key TEXT,
+        created_at  TEXT NOT NULL,
+        erased_at   TEXT
+      )`);
+    },
+  },
 ];
 
 /** Held for the length of a transaction that changes the read store's tables (PostgreSQL). */

@@ -5,3 +5,5 @@ export * from './authenticator';
 export * from './jwt-verifier';
 export * from './failed-attempts';
 export * from './master-key';
+export * from './customer-keys';
+export * from './personal-data-event-store';

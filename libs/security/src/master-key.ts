@@ -12,7 +12,8 @@ export class MasterKeyUnreadable extends StartRefused {
 /**
  * The installation's master key: HEARD_MASTER_KEY when given (required when the stores are
  * shared, so that every instance holds the same); else master.key in the data folder, made
- * on the first start and readable by its owner only. Losing it loses every pseudonym's link.
+ * on the first start and readable by its owner only. It wraps every customer's key: losing
+ * it loses every customer's words.
  */
 export const resolveMasterKey = (
   config: Pick<HeardConfig, 'auth' | 'dataDir' | 'eventStore' | 'readStore'>,

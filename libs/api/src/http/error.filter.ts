@@ -7,6 +7,7 @@ import {
 } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { DomainRuleViolation } from '@heard/domain';
+import { CustomerKeysUnavailable } from '@heard/security';
 import { IdempotencyKeyReused, WrongExpectedRevision } from '@heard/event-store';
 import { EventTooLarge } from '../commands/execute-domain-command';
 import { ConcurrencyConflict, Forbidden, RateLimited, ValidationFailed } from './errors';
@@ -39,6 +40,8 @@ export const toErrorBody = (error: unknown): ErrorBody => {
       message: error.message,
       ...(error.requiredRoles ? { requiredRoles: error.requiredRoles } : {}),
     };
+  if (error instanceof CustomerKeysUnavailable)
+    return { statusCode: 503, error: 'customer_keys_unavailable', message: error.message };
   if (error instanceof RateLimited)
     return { statusCode: 429, error: 'rate_limited', message: error.message };
   if (error instanceof EventTooLarge)
@@ -121,6 +124,7 @@ export class ErrorFilter implements ExceptionFilter {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     if (error instanceof Overloaded)
       void reply.header('retry-after', String(error.retryAfterSeconds));
+    if (error instanceof CustomerKeysUnavailable) void reply.header('retry-after', '1');
     void reply.status(body.statusCode).send(body);
   }
 }

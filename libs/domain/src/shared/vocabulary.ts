@@ -34,4 +34,6 @@ export const streamIds = {
   issue: (issueId: string) => `issue-${issueId}`,
   change: (changeId: string) => `change-${changeId}`,
   incident: (incidentId: string) => `incident-${incidentId}`,
+  /** Where a customer's erasure is recorded. */
+  customer: (customerId: string) => `customer-${customerId}`,
 };

@@ -1,4 +1,4 @@
-import { caseDecider, type CaseEvent, type CaseState } from '@heard/domain';
+import { caseDecider, erasePersonalFields, type CaseEvent, type CaseState } from '@heard/domain';
 import type { RecordedEvent } from '@heard/event-store';
 import type { Projection } from '../projection';
 import { placeholders, type ReadStore, type ReadTx } from '@heard/read-store';
@@ -92,6 +92,18 @@ export const caseViewProjection: Projection = {
         ],
       );
     }
+  },
+
+  async forgetCustomer(tx: ReadTx, customerId: string) {
+    const rows = await tx.query<{ case_id: string; state: string }>(
+      'SELECT case_id, state FROM case_view WHERE customer_id = ?',
+      [customerId],
+    );
+    for (const row of rows)
+      await tx.execute('UPDATE case_view SET state = ? WHERE case_id = ?', [
+        JSON.stringify(erasePersonalFields(JSON.parse(row.state))),
+        row.case_id,
+      ]);
   },
 };
 

@@ -1,12 +1,13 @@
-import type {
-  CaseOpened,
-  CaseResolved,
-  FixShipped,
-  FollowUpCompleted,
-  FollowUpScheduled,
-  IncidentDeclared,
-  IncidentResolved,
-  IssueIdentified,
+import {
+  ERASED,
+  type CaseOpened,
+  type CaseResolved,
+  type FixShipped,
+  type FollowUpCompleted,
+  type FollowUpScheduled,
+  type IncidentDeclared,
+  type IncidentResolved,
+  type IssueIdentified,
 } from '@heard/domain';
 import type { RecordedEvent } from '@heard/event-store';
 import { enqueueOutbound, type OutboundMessage } from '@heard/read-store';
@@ -274,6 +275,19 @@ export const followUpsProjection: Projection = {
       }
     }
     await enqueueOutbound(tx, outbound);
+  },
+
+  async forgetCustomer(tx: ReadTx, customerId: string) {
+    const erased = (column: string) =>
+      `${column} = CASE WHEN ${column} IS NULL THEN NULL ELSE ? END`;
+    await tx.execute(
+      `UPDATE follow_ups SET ${erased('resolution')}, ${erased('note')} WHERE customer_id = ?`,
+      [ERASED, ERASED, customerId],
+    );
+    await tx.execute(
+      `UPDATE fu_cases SET summary = ?, ${erased('resolution')} WHERE customer_id = ?`,
+      [ERASED, ERASED, customerId],
+    );
   },
 };
 

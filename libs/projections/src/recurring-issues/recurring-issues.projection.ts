@@ -1,11 +1,12 @@
-import type {
-  CaseOpened,
-  ContactLogged,
-  DiagnosisRecorded,
-  FixShipped,
-  FollowUpCompleted,
-  IssueAcknowledged,
-  IssueIdentified,
+import {
+  ERASED,
+  type CaseOpened,
+  type ContactLogged,
+  type DiagnosisRecorded,
+  type FixShipped,
+  type FollowUpCompleted,
+  type IssueAcknowledged,
+  type IssueIdentified,
 } from '@heard/domain';
 import type { RecordedEvent } from '@heard/event-store';
 import { enqueueOutbound, type OutboundMessage } from '@heard/read-store';
@@ -369,5 +370,13 @@ export const recurringIssuesProjection = (rule: SpikeRule): Projection => ({
         [watermark],
       );
     await enqueueOutbound(tx, outbound);
+  },
+
+  async forgetCustomer(tx: ReadTx, customerId: string) {
+    // The text is what candidate issues are found by: an erased case joins none.
+    await tx.execute("UPDATE ri_cases SET summary = ?, text = '' WHERE customer_id = ?", [
+      ERASED,
+      customerId,
+    ]);
   },
 });

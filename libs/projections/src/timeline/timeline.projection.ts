@@ -1,4 +1,4 @@
-import type { CaseEvent, IncidentDeclared } from '@heard/domain';
+import { erasePersonalFields, type CaseEvent, type IncidentDeclared } from '@heard/domain';
 import type { Checkpoint, RecordedEvent } from '@heard/event-store';
 import { isCaseEvent } from '../case-view/case-view.projection';
 import type { Projection } from '../projection';
@@ -190,6 +190,38 @@ export const timelineProjection: Projection = {
          ON CONFLICT (customer_id) DO UPDATE SET summary = excluded.summary, updated_at = excluded.updated_at`,
         [customerId, JSON.stringify(doc), now],
       );
+  },
+
+  async forgetCustomer(tx: ReadTx, customerId: string) {
+    const entries = await tx.query<{
+      position: string;
+      case_id: string | null;
+      type: string;
+      details: string;
+    }>(
+      'SELECT position, case_id, type, details FROM timeline_entries WHERE customer_id = ? AND case_id IS NOT NULL',
+      [customerId],
+    );
+    for (const entry of entries) {
+      const details = erasePersonalFields(JSON.parse(entry.details) as Record<string, unknown>);
+      const headline = headlineOf({
+        type: entry.type,
+        data: { ...details, caseId: entry.case_id },
+      } as CaseEvent);
+      await tx.execute(
+        'UPDATE timeline_entries SET headline = ?, details = ? WHERE customer_id = ? AND position = ?',
+        [headline, JSON.stringify(details), customerId, entry.position],
+      );
+    }
+    const [summary] = await tx.query<{ summary: string }>(
+      'SELECT summary FROM customer_summaries WHERE customer_id = ?',
+      [customerId],
+    );
+    if (summary)
+      await tx.execute('UPDATE customer_summaries SET summary = ? WHERE customer_id = ?', [
+        JSON.stringify(erasePersonalFields(JSON.parse(summary.summary))),
+        customerId,
+      ]);
   },
 };
 

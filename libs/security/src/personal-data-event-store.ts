@@ -1,0 +1,131 @@
+import { ERASED, personalFieldsOf, streamIds } from '@heard/domain';
+import type {
+  AppendOptions,
+  AppendResult,
+  Checkpoint,
+  EventStore,
+  NewEvent,
+  RecordedEvent,
+  SubscribeOptions,
+  Subscription,
+} from '@heard/event-store';
+import { seal, unseal, type CustomerKeys } from './customer-keys';
+
+/** A sealed field: `pd1.<customer id, base64url>.<AES-256-GCM of the text>`. */
+const SEALED = /^pd1\.([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)$/;
+const CASE_PREFIX = streamIds.case('');
+/** Case streams whose customer this process remembers; past it, it starts over (memory stays bounded). */
+const MAX_REMEMBERED_STREAMS = 100_000;
+
+/**
+ * The event store as every part of heard sees it: a customer's words are sealed with that
+ * customer's own key on the way in, and opened on the way out (ERASED once the key is gone).
+ * What the adapters keep, copy and replicate is ciphertext; the rest of heard reads text.
+ * Events recorded before heard sealed anything stay as they were.
+ */
+export class PersonalDataEventStore implements EventStore {
+  /** The customer of each case stream this process has appended to or read. */
+  private readonly customerOfStream = new Map<string, string>();
+
+  constructor(
+    private readonly inner: EventStore,
+    private readonly keys: CustomerKeys,
+  ) {}
+
+  async append(
+    streamId: string,
+    events: NewEvent[],
+    options: AppendOptions,
+  ): Promise<AppendResult> {
+    if (!streamId.startsWith(CASE_PREFIX) || !events.some((e) => personalFieldsOf(e.type).length))
+      return this.inner.append(streamId, events, options);
+    const customerId = await this.customerOf(streamId, events);
+    if (customerId === undefined) return this.inner.append(streamId, events, options);
+    const key = await this.keys.keyFor(customerId);
+    const sealed = events.map((event) => ({
+      ...event,
+      data: this.sealData(event.type, event.data, customerId, key),
+    }));
+    return this.inner.append(streamId, sealed, options);
+  }
+
+  async readStream(streamId: string, options?: { fromRevision?: number }) {
+    return this.open(await this.inner.readStream(streamId, options));
+  }
+
+  async readAll(options: { after: Checkpoint; limit: number }) {
+    return this.open(await this.inner.readAll(options));
+  }
+
+  subscribe(options: SubscribeOptions): Subscription {
+    return this.inner.subscribe({
+      ...options,
+      onBatch: async (events) => options.onBatch(await this.open(events)),
+    });
+  }
+
+  head() {
+    return this.inner.head();
+  }
+  countAfter(after: Checkpoint) {
+    return this.inner.countAfter(after);
+  }
+  parsePosition(raw: string | number) {
+    return this.inner.parsePosition(raw);
+  }
+  findCommandResult(commandId: string) {
+    return this.inner.findCommandResult(commandId);
+  }
+  close() {
+    return this.inner.close();
+  }
+
+  /** The case's customer: named by its CaseOpened, in this append or the stream's first event. */
+  private async customerOf(streamId: string, events: NewEvent[]): Promise<string | undefined> {
+    const opened = events.find((e) => e.type === 'CaseOpened');
+    const customerId =
+      (opened?.data as { customerId?: string } | undefined)?.customerId ??
+      this.customerOfStream.get(streamId) ??
+      ((await this.inner.readStream(streamId))[0]?.data as { customerId?: string } | undefined)
+        ?.customerId;
+    if (customerId) {
+      if (this.customerOfStream.size >= MAX_REMEMBERED_STREAMS) this.customerOfStream.clear();
+      this.customerOfStream.set(streamId, customerId);
+    }
+    return customerId;
+  }
+
+  private sealData(type: string, data: unknown, customerId: string, key: Buffer | null): unknown {
+    const fields = personalFieldsOf(type);
+    if (fields.length === 0 || !data || typeof data !== 'object') return data;
+    const out: Record<string, unknown> = { ...(data as Record<string, unknown>) };
+    const tag = Buffer.from(customerId).toString('base64url');
+    for (const field of fields) {
+      const value = out[field];
+      if (typeof value !== 'string') continue;
+      // An erased customer's words are never stored, not even sealed.
+      out[field] = key ? `pd1.${tag}.${seal(key, value, customerId)}` : ERASED;
+    }
+    return out;
+  }
+
+  private async open(events: RecordedEvent[]): Promise<RecordedEvent[]> {
+    return Promise.all(
+      events.map(async (event) => {
+        const fields = personalFieldsOf(event.type);
+        if (fields.length === 0 || !event.data || typeof event.data !== 'object') return event;
+        const data: Record<string, unknown> = { ...(event.data as Record<string, unknown>) };
+        let changed = false;
+        for (const field of fields) {
+          const match = typeof data[field] === 'string' ? SEALED.exec(data[field]) : null;
+          if (!match) continue;
+          const customerId = Buffer.from(match[1]!, 'base64url').toString('utf8');
+          const key = await this.keys.find(customerId);
+          data[field] = key ? unseal(key, match[2]!, customerId) : ERASED;
+          changed = true;
+        }
+        return changed ? { ...event, data } : event;
+      }),
+    );
+  }
+}
