@@ -110,22 +110,36 @@ export class PersonalDataEventStore implements EventStore {
   }
 
   private async open(events: RecordedEvent[]): Promise<RecordedEvent[]> {
-    return Promise.all(
-      events.map(async (event) => {
-        const fields = personalFieldsOf(event.type);
-        if (fields.length === 0 || !event.data || typeof event.data !== 'object') return event;
-        const data: Record<string, unknown> = { ...(event.data as Record<string, unknown>) };
-        let changed = false;
-        for (const field of fields) {
-          const match = typeof data[field] === 'string' ? SEALED.exec(data[field]) : null;
-          if (!match) continue;
-          const customerId = Buffer.from(match[1]!, 'base64url').toString('utf8');
-          const key = await this.keys.find(customerId);
-          data[field] = key ? unseal(key, match[2]!, customerId) : ERASED;
-          changed = true;
-        }
-        return changed ? { ...event, data } : event;
-      }),
-    );
+    // The keys a batch needs, each looked up once; then every field is opened in one pass.
+    const keys = new Map<string, Buffer | null>();
+    for (const event of events)
+      for (const [, customerId] of this.sealedFields(event))
+        if (!keys.has(customerId)) keys.set(customerId, null);
+    if (keys.size === 0) return events;
+    for (const customerId of keys.keys())
+      keys.set(customerId, (await this.keys.find(customerId)) ?? null);
+    return events.map((event) => {
+      const sealed = this.sealedFields(event);
+      if (sealed.length === 0) return event;
+      const data: Record<string, unknown> = { ...(event.data as Record<string, unknown>) };
+      for (const [field, customerId, ciphertext] of sealed) {
+        const key = keys.get(customerId);
+        data[field] = key ? unseal(key, ciphertext, customerId) : ERASED;
+      }
+      return { ...event, data };
+    });
+  }
+
+  /** The event's sealed fields: name, customer and ciphertext of each. */
+  private sealedFields(event: RecordedEvent): Array<[string, string, string]> {
+    const fields = personalFieldsOf(event.type);
+    if (fields.length === 0 || !event.data || typeof event.data !== 'object') return [];
+    const out: Array<[string, string, string]> = [];
+    for (const field of fields) {
+      const value = (event.data as Record<string, unknown>)[field];
+      const match = typeof value === 'string' ? SEALED.exec(value) : null;
+      if (match) out.push([field, Buffer.from(match[1]!, 'base64url').toString('utf8'), match[2]!]);
+    }
+    return out;
   }
 }
