@@ -166,3 +166,21 @@ export const migrateReadStore = async (store: ReadStore): Promise<number[]> => {
     applied.push(step);
   }
 };
+
+const migrations = new WeakMap<ReadStore, Promise<unknown>>();
+
+/**
+ * The store migrated, once per store object however many parts ask (API keys, customers'
+ * keys): the first call migrates, the others wait for it; a failure lets the next call try.
+ */
+export const migratedOnce = (store: ReadStore): Promise<unknown> => {
+  let migrating = migrations.get(store);
+  if (!migrating) {
+    migrating = migrateReadStore(store).catch((error: unknown) => {
+      migrations.delete(store);
+      throw error;
+    });
+    migrations.set(store, migrating);
+  }
+  return migrating;
+};

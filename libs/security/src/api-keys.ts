@@ -1,4 +1,4 @@
-import { migrateReadStore, type ReadStore } from '@heard/read-store';
+import { migratedOnce, type ReadStore } from '@heard/read-store';
 import { isAccessRole, type AccessRole } from './access';
 import {
   hashSecret,
@@ -65,17 +65,8 @@ const MAX_REMEMBERED = 10_000;
  */
 export class ApiKeys {
   private readonly verified = new Map<string, Buffer>();
-  private ready?: Promise<unknown>;
 
   constructor(private readonly store: ReadStore) {}
-
-  private migrated(): Promise<unknown> {
-    this.ready ??= migrateReadStore(this.store).catch((error: unknown) => {
-      this.ready = undefined;
-      throw error;
-    });
-    return this.ready;
-  }
 
   async create(input: {
     name: string;
@@ -83,7 +74,7 @@ export class ApiKeys {
     seesCustomerIds?: boolean;
     createdBy: string;
   }): Promise<{ record: ApiKeyRecord; token: string }> {
-    await this.migrated();
+    await migratedOnce(this.store);
     const { keyId, secret, token } = newApiKeyToken();
     const record: ApiKeyRecord = {
       keyId,
@@ -118,14 +109,14 @@ export class ApiKeys {
   }
 
   async list(): Promise<ApiKeyRecord[]> {
-    await this.migrated();
+    await migratedOnce(this.store);
     const rows = await this.store.query<Row>('SELECT * FROM api_keys ORDER BY created_at, key_id');
     return rows.map(toRecord);
   }
 
   /** Revokes a live key; undefined when there is no such key. Revoking twice answers the first revocation. */
   async revoke(keyId: string, by: string): Promise<ApiKeyRecord | undefined> {
-    await this.migrated();
+    await migratedOnce(this.store);
     await this.store.transaction((tx) =>
       tx.execute(
         'UPDATE api_keys SET revoked_at = ?, revoked_by = ? WHERE key_id = ? AND revoked_at IS NULL',
@@ -139,7 +130,7 @@ export class ApiKeys {
 
   /** No key has ever been made here: the first start makes the admin's. */
   async isEmpty(): Promise<boolean> {
-    await this.migrated();
+    await migratedOnce(this.store);
     const [row] = await this.store.query<{ n: number | string }>(
       'SELECT COUNT(*) AS n FROM api_keys',
     );
@@ -150,7 +141,7 @@ export class ApiKeys {
   async verify(token: string): Promise<ApiKeyRecord | undefined> {
     const parsed = parseApiKeyToken(token);
     if (!parsed) return undefined;
-    await this.migrated();
+    await migratedOnce(this.store);
     const [row] = await this.store.query<Row>(
       'SELECT * FROM api_keys WHERE key_id = ? AND revoked_at IS NULL',
       [parsed.keyId],

@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { migrateReadStore, type ReadStore } from '@heard/read-store';
+import { migratedOnce, migrateReadStore, type ReadStore } from '@heard/read-store';
 import { StartRefused } from '@heard/config';
 import { deriveKey } from './master-key';
 
@@ -64,7 +64,6 @@ export const unseal = (key: Buffer, sealed: string, context: string): string => 
 export class CustomerKeys {
   private readonly wrapping: Buffer;
   private readonly cache = new Map<string, { key: Buffer | null; at: number }>();
-  private ready?: Promise<unknown>;
 
   constructor(
     private readonly store: ReadStore,
@@ -73,17 +72,9 @@ export class CustomerKeys {
     this.wrapping = deriveKey(masterKey, 'customer keys');
   }
 
-  private migrated(): Promise<unknown> {
-    this.ready ??= migrateReadStore(this.store).catch((error: unknown) => {
-      this.ready = undefined;
-      throw error;
-    });
-    return this.ready;
-  }
-
   /** Refuses a master key that does not open the keys already here (a start with the wrong one). */
   async check(): Promise<void> {
-    await this.migrated();
+    await migratedOnce(this.store);
     const [row] = await this.store.query<{ customer_id: string; wrapped_key: string }>(
       'SELECT customer_id, wrapped_key FROM customer_keys WHERE wrapped_key IS NOT NULL LIMIT 1',
     );
@@ -124,7 +115,7 @@ export class CustomerKeys {
   async find(customerId: string): Promise<Buffer | null | undefined> {
     const cached = this.cache.get(customerId);
     if (cached && (cached.key === null || Date.now() - cached.at < KEY_TTL_MS)) return cached.key;
-    await this.migrated();
+    await migratedOnce(this.store);
     const [row] = await this.store.query<Row>(
       'SELECT wrapped_key FROM customer_keys WHERE customer_id = ?',
       [customerId],
@@ -141,7 +132,7 @@ export class CustomerKeys {
 
   /** Destroys the customer's key (made destroyed when there was none); returns when it was erased. */
   async erase(customerId: string): Promise<string> {
-    await this.migrated();
+    await migratedOnce(this.store);
     const now = new Date().toISOString();
     await this.store.transaction((tx) =>
       tx.execute(
