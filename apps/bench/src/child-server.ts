@@ -34,6 +34,12 @@ const stopChild = (child: ChildProcess) =>
 
 const dist = join(__dirname, '..', '..');
 
+let profileDir: string | undefined;
+/** Every heard started after this writes a V8 CPU profile into `dir` when it stops. */
+export const profileHeardInto = (dir: string) => {
+  profileDir = dir;
+};
+
 /**
  * heard itself, as `npm start` runs it, in its own process (the load generator needs the other
  * core), with health and metrics also on port + 1000.
@@ -44,6 +50,7 @@ export const startHeardProcess = async (
   extraEnv: Record<string, string> = {},
 ): Promise<ChildServer> => {
   const child = fork(join(dist, 'heard', 'src', 'main.js'), [], {
+    execArgv: profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [],
     env: {
       ...process.env,
       HEARD_DATA_DIR: dataDir,

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { Command } from 'commander';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { StartRefused } from '@heard/config';
 import { DEMO_DEFAULTS, DEMO_IVR_CHANGE, demoHistory, loadOverHttp } from '@heard/demo';
 import { SqliteEventStore, START } from '@heard/event-store';
@@ -24,6 +24,8 @@ import { kafkaBench } from './kafka-bench';
 import { overloadBench } from './overload-bench';
 import { esdbBench } from './esdb-bench';
 import { postgresBench } from './postgres-bench';
+import { peerBench } from './peer-bench';
+import { chart, markdown, type BenchResults } from './report';
 import {
   appendRate,
   CONTACT_BODY,
@@ -103,7 +105,11 @@ const main = async (o: Options) => {
   }
   mkdirSync(resolve(o.out, '..'), { recursive: true });
   writeFileSync(o.out, JSON.stringify(results, null, 2));
-  log(`Figures written to ${o.out}`);
+  const chartFile = o.out.replace(/\.json$/, '') + '.svg';
+  const reportFile = o.out.replace(/\.json$/, '') + '.md';
+  writeFileSync(chartFile, chart(results as unknown as BenchResults));
+  writeFileSync(reportFile, markdown(results as unknown as BenchResults, basename(chartFile)));
+  log(`Figures written to ${o.out}, the report to ${reportFile} (picture: ${chartFile})`);
 };
 
 /** The figures on the embedded default: HTTP, overload, the store, Kafka, a big store. */
@@ -186,6 +192,9 @@ const embeddedBench = async (
     await store.close();
     log(`  raw SQLite append (64 concurrent, synchronous=FULL, group commit): ${rawRate} events/s`);
     results.rawAppend = { events: appendEvents, eventsPerSecond: rawRate };
+
+    // The same work on a peer: Emmett's SQLite event store.
+    results.peers = { emmettSqlite: await peerBench(work, o.appendEvents) };
 
     // Kafka, when a broker is given.
     if (o.kafka) {
@@ -340,7 +349,12 @@ const cli = new Command('bench')
     '--store <url>',
     'measure on this server instead: postgres://… (appends beside Emmett, HTTP on one and on two API instances, failover; in schemas of its own, dropped after) or esdb://… (appends and reads)',
   )
-  .option('--append-events <n>', 'events per append run on PostgreSQL', (v) => Number(v), 20_000)
+  .option(
+    '--append-events <n>',
+    'events per append run on PostgreSQL and beside the peer',
+    (v) => Number(v),
+    20_000,
+  )
   .option('--events <n>', 'size of the big store', (v) => Number(v), 1_000_000)
   .option('--duration <s>', 'seconds per HTTP run', (v) => Number(v), 10)
   .option('--connections <n>', 'concurrent HTTP clients', (v) => Number(v), 64)
