@@ -8,6 +8,7 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
+import { inspect } from 'node:util';
 import {
   ApiKeys,
   Authenticator,
@@ -17,7 +18,7 @@ import {
   resolveMasterKey,
 } from '@heard/security';
 import { HEARD_CONFIG, type DataFolderLock, type HeardConfig } from '@heard/config';
-import { EVENT_STORE, openEventStore, type EventStore } from '@heard/event-store';
+import { EVENT_STORE, openEventStore, SqliteEventStore, type EventStore } from '@heard/event-store';
 import {
   defaultProjections,
   FollowUpScheduler,
@@ -29,6 +30,7 @@ import {
   openLeases,
   openReadStore,
   READ_STORE,
+  SqliteReadStore,
   type Leases,
   type ReadStore,
 } from '@heard/read-store';
@@ -42,6 +44,7 @@ import {
   type MessageTransport,
 } from '@heard/messaging';
 import { AggregateStateCache } from './commands/aggregate-state-cache';
+import { ThreadedProjectionRunner } from './projections-thread/threaded-projection-runner';
 import { CommandIntake } from './intake/command-intake';
 import { BatchController } from './commands/batch.controller';
 import { CommandGateway } from './commands/command-gateway';
@@ -78,6 +81,12 @@ const openTransport = async (config: HeardConfig): Promise<MessageTransport> => 
 
 const DATA_FOLDER_LOCK = Symbol('DataFolderLock');
 const MASTER_KEY = Symbol('MasterKey');
+/**
+ * Events per projection batch in the projections thread: one commit of the read models. A
+ * batch holds the read store's write lock, which the API thread waits for (asleep) to make a
+ * customer's key: small enough to keep that wait short.
+ */
+const PROJECTION_THREAD_BATCH = 500;
 
 /** Starts the projections with the app, and closes everything in order when it stops. */
 @Injectable()
@@ -282,18 +291,39 @@ export class HeardModule {
         { provide: READ_STORE, useFactory: () => openReadStore(config.readStore) },
         {
           provide: ProjectionRunner,
-          inject: [EVENT_STORE, READ_STORE],
-          useFactory: (events: EventStore, reads: ReadStore) => {
+          inject: [EVENT_STORE, READ_STORE, MASTER_KEY],
+          useFactory: (events: EventStore, reads: ReadStore, masterKey: Buffer) => {
             const logger = new Logger('projections');
-            return new ProjectionRunner(
-              events,
-              reads,
-              defaultProjections(projectionRules(config)),
-              {
-                log: (m) => logger.log(m),
-                error: (m, e) => logger.error(m, e instanceof Error ? e.stack : String(e)),
-              },
-            );
+            const runnerLogger = {
+              log: (m: string) => logger.log(m),
+              error: (m: string, e?: unknown) =>
+                logger.error(m, e instanceof Error ? e.stack : e === undefined ? '' : inspect(e)),
+            };
+            const rules = projectionRules(config);
+            const appended = events instanceof PersonalDataEventStore ? events.inner : events;
+            // Both stores are files of this machine: the projections get a thread of their own.
+            if (
+              config.projectionsThread &&
+              appended instanceof SqliteEventStore &&
+              appended.file !== ':memory:' &&
+              reads instanceof SqliteReadStore
+            )
+              return new ThreadedProjectionRunner(
+                events,
+                reads,
+                defaultProjections(rules),
+                runnerLogger,
+                {
+                  eventStoreFile: appended.file,
+                  readStoreFile: reads.file,
+                  readStoreWriteGate: reads.writeGate,
+                  masterKey: new Uint8Array(masterKey),
+                  rules,
+                  batchSize: PROJECTION_THREAD_BATCH,
+                },
+                appended,
+              );
+            return new ProjectionRunner(events, reads, defaultProjections(rules), runnerLogger);
           },
         },
         { provide: MESSAGE_TRANSPORT, useFactory: () => openTransport(config) },

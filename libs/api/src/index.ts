@@ -11,3 +11,4 @@ export * from './ops/metrics';
 export * from './ops/ops-listener';
 export * from './intake/command-intake';
 export { installAccessControl, routeAccessList, RouteWithoutAccess } from './http/access-control';
+export * from './projections-thread/threaded-projection-runner';

@@ -27,6 +27,11 @@ export interface HeardConfig {
   dataDir: string;
   eventStore: StoreLocation;
   readStore: StoreLocation;
+  /**
+   * HEARD_PROJECTIONS_THREAD (on by default): on the embedded default, the projections run
+   * in a worker thread of their own, off the event loop that serves requests.
+   */
+  projectionsThread: boolean;
   kafkaBrokers: string[];
   /** Partitions of the topics heard creates. */
   kafkaPartitions: number;
@@ -332,6 +337,9 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): HeardConfig =>
     problems.push(
       `HEARD_AUTH=off: heard accepts it only when it listens on loopback (HEARD_HOST=127.0.0.1), not on ${host}; anyone who reaches the port would read every customer's data`,
     );
+  const projectionsThread = (read('HEARD_PROJECTIONS_THREAD') ?? 'on').toLowerCase();
+  if (projectionsThread !== 'on' && projectionsThread !== 'off')
+    problems.push(`HEARD_PROJECTIONS_THREAD=${projectionsThread}: must be on or off`);
   const masterKeyText = secret('HEARD_MASTER_KEY');
   const masterKey =
     masterKeyText === undefined ? undefined : Buffer.from(masterKeyText.trim(), 'base64');
@@ -424,6 +432,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): HeardConfig =>
       store('HEARD_EVENT_STORE', 'events.db', ['sqlite', 'postgres', 'esdb']),
     ),
     readStore: withPassword(store('HEARD_READ_STORE', 'read-models.db', ['sqlite', 'postgres'])),
+    projectionsThread: projectionsThread !== 'off',
     kafkaBrokers: brokers,
     kafkaPartitions: integer('HEARD_KAFKA_PARTITIONS', 3, 1, 1000),
     kafkaReplicationFactor: integer('HEARD_KAFKA_REPLICATION_FACTOR', 1, 1, 10),

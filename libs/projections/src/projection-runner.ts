@@ -53,22 +53,22 @@ const OBSERVE_WAITING_MS = 25;
  * so that read-your-writes works on every instance.
  */
 export class ProjectionRunner {
-  private readonly positions = new Map<string, Checkpoint>();
+  protected readonly positions = new Map<string, Checkpoint>();
   /** Events read by the subscription since it last started (a rebuild's progress). */
   private eventsRead = 0;
   private readonly waiters = new Set<() => void>();
   private readonly appliedListeners = new Set<() => void>();
-  private readonly byName: Map<string, Projection>;
+  protected readonly byName: Map<string, Projection>;
   private subscription?: Subscription;
   private active: Projection[] = [];
   private observer?: NodeJS.Timeout;
   private observing = false;
 
   constructor(
-    private readonly events: EventStore,
-    private readonly readStore: ReadStore,
+    protected readonly events: EventStore,
+    protected readonly readStore: ReadStore,
     readonly projections: readonly Projection[],
-    private readonly logger: RunnerLogger = { log: () => undefined, error: () => undefined },
+    protected readonly logger: RunnerLogger = { log: () => undefined, error: () => undefined },
     private readonly batchSize = 2000,
   ) {
     this.byName = new Map(projections.map((p) => [p.name, p]));
@@ -135,7 +135,7 @@ export class ProjectionRunner {
     this.observer.unref();
   }
 
-  private stopObserving(): void {
+  protected stopObserving(): void {
     this.observing = false;
     clearTimeout(this.observer);
   }
@@ -215,6 +215,11 @@ export class ProjectionRunner {
       return reached;
     });
     // Only after the commit: a crash before it leaves the checkpoints where the rows are.
+    this.advance(reached);
+  }
+
+  /** Projections committed up to these positions: wakes whoever waits for them. */
+  protected advance(reached: Iterable<[string, Checkpoint]>): void {
     for (const [name, position] of reached)
       this.positions.set(name, later(this.positions.get(name) ?? START, position));
     for (const wake of [...this.waiters]) wake();
@@ -325,8 +330,12 @@ export class ProjectionRunner {
       version: p.version,
       position: this.positions.get(p.name) ?? START,
       where: this.observing ? 'elsewhere' : 'here',
-      running: !!this.subscription && this.active.includes(p),
+      running: this.isRunning(p),
     }));
+  }
+
+  protected isRunning(projection: Projection): boolean {
+    return !!this.subscription && this.active.includes(projection);
   }
 
   async stop(): Promise<void> {

@@ -28,7 +28,8 @@ export class PersonalDataEventStore implements EventStore {
   private readonly customerOfStream = new Map<string, string>();
 
   constructor(
-    private readonly inner: EventStore,
+    /** The adapter underneath, which keeps the ciphertext. */
+    readonly inner: EventStore,
     private readonly keys: CustomerKeys,
   ) {}
 

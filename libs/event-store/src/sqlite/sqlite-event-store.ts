@@ -94,6 +94,11 @@ export interface SqliteEventStoreOptions {
    * (better-sqlite3 is synchronous), so large events go in several commits, with I/O between.
    */
   maxBatchBytes?: number;
+  /**
+   * Checkpoint the WAL from a worker thread (the default). Off for a connection that only
+   * reads, beside the one that appends (the projections thread).
+   */
+  walCheckpoints?: boolean;
 }
 
 /**
@@ -130,7 +135,10 @@ export class SqliteEventStore implements EventStore {
     this.db.pragma('journal_mode = WAL');
     // Checkpoints run in a worker thread (see startWalCheckpointer), not inside our commits.
     this.db.pragma('wal_autocheckpoint = 0');
-    this.checkpointer = file === ':memory:' ? undefined : startWalCheckpointer(file);
+    this.checkpointer =
+      file === ':memory:' || options.walCheckpoints === false
+        ? undefined
+        : startWalCheckpointer(file);
     // WAL defaults to NORMAL, which may lose the last commits on power loss.
     this.db.pragma('synchronous = FULL');
     this.db.pragma('busy_timeout = 5000');
@@ -374,6 +382,14 @@ export class SqliteEventStore implements EventStore {
   onAppended(listener: () => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * Another connection to the file appended (the API thread, told to the projections
+   * thread): wakes this store's subscriptions now rather than at their next poll.
+   */
+  notifyAppended(): void {
+    for (const listener of this.listeners) listener();
   }
 
   async close(): Promise<void> {

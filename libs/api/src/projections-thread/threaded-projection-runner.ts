@@ -1,0 +1,182 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { EventStore } from '@heard/event-store';
+import {
+  ProjectionRunner,
+  type Projection,
+  type ProjectionRules,
+  type RunnerLogger,
+} from '@heard/projections';
+import type { ReadStore } from '@heard/read-store';
+import type { FromThread, ProjectionsThreadData, ToThread } from './projections-thread.protocol';
+
+/** Restarts of a thread that died, less and less often, up to this. */
+const MAX_RESTART_DELAY_MS = 30_000;
+
+/**
+ * The compiled worker. Under ts-jest this file is TypeScript, which a worker cannot run:
+ * the build's copy is used (`npm test` builds first).
+ */
+const workerFile = (): string => {
+  const here = join(__dirname, 'projections.worker.js');
+  if (existsSync(here)) return here;
+  const built = join(
+    __dirname.replace(/([\\/])libs[\\/]api[\\/]src[\\/]/, '$1dist$1libs$1api$1src$1'),
+    'projections.worker.js',
+  );
+  if (existsSync(built)) return built;
+  throw new Error(`The projections thread's code is missing (${built}): run npm run build`);
+};
+
+/**
+ * The projection runner of the embedded default: the projections run in a worker thread
+ * with their own SQLite connections (see projections.worker.ts), and this side, in the API
+ * thread, keeps what the API needs: their positions (read-your-writes, health), told by the
+ * thread after each commit, and the "applied" signal the outbox relay follows. A thread that
+ * dies is started again; until then status says the projections are not running.
+ */
+export class ThreadedProjectionRunner extends ProjectionRunner {
+  private worker?: Worker;
+  private running = false;
+  private wanted = false;
+  private restarts = 0;
+  private restartTimer?: NodeJS.Timeout;
+  private nextId = 1;
+  private readonly replies = new Map<
+    number,
+    { resolve: () => void; reject: (error: Error) => void }
+  >();
+  private onProgress?: (eventsRead: number, events: number) => void;
+
+  constructor(
+    events: EventStore,
+    readStore: ReadStore,
+    projections: readonly Projection[],
+    logger: RunnerLogger,
+    private readonly thread: Omit<ProjectionsThreadData, 'rules'> & { rules: ProjectionRules },
+    /** The API thread's appends, told to the thread as they commit (until the store closes). */
+    appends: { onAppended(listener: () => void): () => void },
+  ) {
+    super(events, readStore, projections, logger, thread.batchSize);
+    let told = false;
+    // One message per turn of the event loop at most, however many commits it had.
+    appends.onAppended(() => {
+      if (told || !this.worker) return;
+      told = true;
+      setImmediate(() => {
+        told = false;
+        this.worker?.postMessage({ type: 'appended' } satisfies ToThread);
+      });
+    });
+  }
+
+  override async start(): Promise<void> {
+    this.stopObserving();
+    this.wanted = true;
+    await this.startThread();
+  }
+
+  private async startThread(): Promise<void> {
+    const worker = new Worker(workerFile(), { workerData: this.thread });
+    // What keeps heard running is its server, not this thread.
+    worker.unref();
+    this.worker = worker;
+    worker.on('message', (message: FromThread) => this.receive(message));
+    worker.on('error', (error) => this.logger.error('The projections thread failed', error));
+    worker.on('exit', (code) => {
+      if (this.worker !== worker) return;
+      this.worker = undefined;
+      this.running = false;
+      for (const reply of this.replies.values())
+        reply.reject(new Error(`The projections thread exited (${code})`));
+      this.replies.clear();
+      if (!this.wanted) return;
+      const delay = Math.min(1000 * 2 ** this.restarts++, MAX_RESTART_DELAY_MS);
+      this.logger.error(
+        `The projections thread exited (${code}); starting it again in ${delay} ms`,
+      );
+      this.restartTimer = setTimeout(
+        () =>
+          void this.startThread().catch((error: unknown) =>
+            this.logger.error('The projections thread did not start', error),
+          ),
+        delay,
+      );
+      this.restartTimer.unref();
+    });
+    await this.ask({ type: 'start', id: 0 });
+    this.running = true;
+    this.restarts = 0;
+  }
+
+  private receive(message: FromThread): void {
+    switch (message.type) {
+      case 'applied':
+        return this.advance(message.positions);
+      case 'progress':
+        return this.onProgress?.(message.eventsRead, message.events);
+      case 'log':
+        return message.level === 'log'
+          ? this.logger.log(message.message)
+          : this.logger.error(message.message);
+      case 'done': {
+        this.advance(message.positions);
+        this.replies.get(message.id)?.resolve();
+        this.replies.delete(message.id);
+        return;
+      }
+      case 'failed':
+        this.replies.get(message.id)?.reject(new Error(message.message));
+        this.replies.delete(message.id);
+        return;
+    }
+  }
+
+  private ask(message: Exclude<ToThread, { type: 'appended' }>): Promise<void> {
+    const worker = this.worker;
+    if (!worker) return Promise.reject(new Error('The projections thread is not running'));
+    const id = this.nextId++;
+    return new Promise<void>((resolve, reject) => {
+      this.replies.set(id, { resolve, reject });
+      worker.postMessage({ ...message, id });
+    });
+  }
+
+  override async rebuild(
+    names: readonly string[],
+    onProgress?: (eventsRead: number, events: number) => void,
+  ): Promise<void> {
+    for (const name of names)
+      if (!this.byName.has(name))
+        throw new Error(`Unknown projection ${name}; known: ${[...this.byName.keys()].join(', ')}`);
+    // The thread's positions start again from the first event.
+    for (const name of names) this.positions.delete(name);
+    this.onProgress = onProgress;
+    try {
+      await this.ask({ type: 'rebuild', id: 0, names: [...names] });
+    } finally {
+      this.onProgress = undefined;
+    }
+  }
+
+  protected override isRunning(): boolean {
+    return this.running;
+  }
+
+  override async stop(): Promise<void> {
+    this.wanted = false;
+    clearTimeout(this.restartTimer);
+    await super.stop(); // the observer, when it observes
+    const worker = this.worker;
+    if (!worker) return;
+    try {
+      await this.ask({ type: 'stop', id: 0 });
+    } catch (error) {
+      this.logger.error('The projections thread did not stop cleanly', error);
+    }
+    this.running = false;
+    this.worker = undefined;
+    await worker.terminate();
+  }
+}
