@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { connect } from 'node:net';
 import { EVENT_STORE, type EventStore } from '@heard/event-store';
 import { ProjectionRunner } from '@heard/projections';
-import { READ_STORE, type ReadStore } from '@heard/read-store';
+import { READ_STORE, readOutbound, type ReadStore } from '@heard/read-store';
 import {
   removeDir,
   startHeard,
@@ -383,6 +383,11 @@ describe('bad input over HTTP', () => {
     const reads = heard.app.get<ReadStore>(READ_STORE);
     const head = await events.head();
     await heard.app.get(ProjectionRunner).waitFor(head, 10_000);
+    // The relay marks what the projections queued as sent after their commit, on its own time.
+    for (let i = 0; i < 100; i++) {
+      if ((await readOutbound(reads, { status: 'pending', limit: 1 })).length === 0) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
     const tables = await reads.query<{ name: string }>(
       "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
     );

@@ -19,12 +19,13 @@ import {
 } from '@heard/projections';
 import { SqliteReadStore } from '@heard/read-store';
 import { CustomerKeys, PersonalDataEventStore } from '@heard/security';
-import { startBareServer, startHeardProcess } from './child-server';
+import { profileHeardInto, startBareServer, startHeardProcess } from './child-server';
 import { kafkaBench } from './kafka-bench';
 import { overloadBench } from './overload-bench';
 import { esdbBench } from './esdb-bench';
 import { postgresBench } from './postgres-bench';
 import { peerBench } from './peer-bench';
+import { summariseProfiles } from './profile-summary';
 import { chart, markdown, type BenchResults } from './report';
 import {
   appendRate,
@@ -50,6 +51,7 @@ interface Options {
   duration: number;
   connections: number;
   out: string;
+  profile?: string;
 }
 
 const percentile = (sorted: number[], p: number) =>
@@ -68,6 +70,10 @@ const main = async (o: Options) => {
     options: o,
   };
   const work = mkdtempSync(join(tmpdir(), 'heard-bench-'));
+  if (o.profile) {
+    mkdirSync(o.profile, { recursive: true });
+    profileHeardInto(o.profile);
+  }
   try {
     // 1. The HTTP layer's ceiling on each platform, measured now, beside heard.
     log(`HTTP: ${o.connections} connections, ${o.duration} s per run`);
@@ -102,6 +108,11 @@ const main = async (o: Options) => {
   } finally {
     rmSync(work, { recursive: true, force: true });
     results.finishedAt = new Date().toISOString();
+  }
+  if (o.profile) {
+    // Each heard's threads write a profile each: the hottest functions of every one.
+    results.profiles = summariseProfiles(o.profile);
+    log(`CPU profiles in ${o.profile}; the hottest functions are in the JSON (profiles)`);
   }
   mkdirSync(resolve(o.out, '..'), { recursive: true });
   writeFileSync(o.out, JSON.stringify(results, null, 2));
@@ -219,9 +230,12 @@ const embeddedBench = async (
     });
     process.stdout.write('\n');
     const loadRss = await rssMb(loader.url);
+    // What it holds once quiet: heard collects its heap after 5 s without requests.
+    await new Promise((r) => setTimeout(r, 10_000));
+    const settledRss = await rssMb(loader.url);
     await loader.stop();
     log(
-      `  loaded ${load.accepted} commands in ${round(load.seconds)} s = ${round(load.accepted / load.seconds)} commands/s (refused ${load.refused}); heard RSS ${loadRss} MB`,
+      `  loaded ${load.accepted} commands in ${round(load.seconds)} s = ${round(load.accepted / load.seconds)} commands/s (refused ${load.refused}); heard RSS ${loadRss} MB at the end, ${settledRss} MB 10 s later`,
     );
 
     // 6. Rebuild each projection from the first event, opening customers' words as heard does.
@@ -334,6 +348,7 @@ const embeddedBench = async (
         seconds: round(load.seconds),
         commandsPerSecond: round(load.accepted / load.seconds),
         rssMb: loadRss,
+        rssMbSettled: settledRss,
       },
       rebuild,
       reports,
@@ -358,6 +373,10 @@ const cli = new Command('bench')
   .option('--events <n>', 'size of the big store', (v) => Number(v), 1_000_000)
   .option('--duration <s>', 'seconds per HTTP run', (v) => Number(v), 10)
   .option('--connections <n>', 'concurrent HTTP clients', (v) => Number(v), 64)
+  .option(
+    '--profile <dir>',
+    "start every heard with --cpu-prof into this folder, and add each profile's hottest functions to the figures (which the profiler slows)",
+  )
   .option(
     '--out <file>',
     'where the figures go',

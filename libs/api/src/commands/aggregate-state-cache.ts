@@ -7,15 +7,25 @@ interface Entry {
   revision: number;
 }
 
-const CAPACITY = 20_000;
+/** What the cache may hold, in estimated bytes of heap. */
+const BUDGET_BYTES = 16 << 20;
 
 /**
- * Folded state of recently used streams. A load still reads whatever was appended after the
- * cached revision, so the cache is never stale; it only saves refolding whole streams.
+ * A state's heap size, estimated from its JSON (objects take about three times their JSON's
+ * length in V8): a bound that follows big cases, not a count that a few huge ones overrun.
+ */
+const estimatedBytes = (streamId: string, state: unknown) =>
+  64 + 2 * streamId.length + 3 * (JSON.stringify(state)?.length ?? 0);
+
+/**
+ * Folded state of recently used streams, least recently used first out, bounded in bytes.
+ * A load still reads whatever was appended after the cached revision, so the cache is never
+ * stale; it only saves refolding whole streams.
  */
 @Injectable()
 export class AggregateStateCache {
-  private readonly entries = new Map<string, Entry>();
+  private readonly entries = new Map<string, Entry & { bytes: number }>();
+  private bytes = 0;
 
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 
@@ -39,9 +49,27 @@ export class AggregateStateCache {
   remember(streamId: string, entry: Entry): void {
     const cached = this.entries.get(streamId);
     if (cached && cached.revision > entry.revision) return;
+    const bytes = estimatedBytes(streamId, entry.state);
     // Map keeps insertion order: re-inserting marks it recent, the first key is the oldest.
+    this.forget(streamId);
+    if (bytes > BUDGET_BYTES / 4) return; // a giant: refolded when needed, not kept
+    this.entries.set(streamId, { ...entry, bytes });
+    this.bytes += bytes;
+    for (const [oldest] of this.entries) {
+      if (this.bytes <= BUDGET_BYTES) break;
+      this.forget(oldest);
+    }
+  }
+
+  private forget(streamId: string): void {
+    const entry = this.entries.get(streamId);
+    if (!entry) return;
     this.entries.delete(streamId);
-    this.entries.set(streamId, entry);
-    if (this.entries.size > CAPACITY) this.entries.delete(this.entries.keys().next().value!);
+    this.bytes -= entry.bytes;
+  }
+
+  /** Streams held and their estimated bytes (metrics, tests). */
+  size(): { streams: number; bytes: number } {
+    return { streams: this.entries.size, bytes: this.bytes };
   }
 }

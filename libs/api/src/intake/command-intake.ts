@@ -175,7 +175,11 @@ export class CommandIntake {
    */
   async handleBatch(messages: ReceivedMessage[]): Promise<void> {
     const byKey = new Map<string, ReceivedMessage[]>();
-    for (const m of messages) byKey.set(m.key, [...(byKey.get(m.key) ?? []), m]);
+    for (const m of messages) {
+      const sameKey = byKey.get(m.key);
+      if (sameKey) sameKey.push(m);
+      else byKey.set(m.key, [m]);
+    }
     await Promise.all(
       [...byKey.values()].map(async (sameKey) => {
         for (const m of sameKey) await this.handle(m);

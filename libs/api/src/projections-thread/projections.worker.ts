@@ -13,8 +13,9 @@ const data = workerData as ProjectionsThreadData;
 const port = parentPort!;
 const post = (message: FromThread) => port.postMessage(message);
 
-// The API thread appends and checkpoints events.db; this thread only reads it.
-const appended = new SqliteEventStore(data.eventStoreFile, { walCheckpoints: false });
+// The API thread appends and checkpoints events.db; this thread only reads it, in order:
+// a small page cache (resident memory) is enough.
+const appended = new SqliteEventStore(data.eventStoreFile, { walCheckpoints: false, cacheMb: 2 });
 // The API thread's read store checkpoints read-models.db.
 const reads = new SqliteReadStore(data.readStoreFile, {
   walCheckpoints: false,

@@ -99,6 +99,11 @@ export interface SqliteEventStoreOptions {
    * reads, beside the one that appends (the projections thread).
    */
   walCheckpoints?: boolean;
+  /**
+   * SQLite's page cache of this connection, in MiB (16 by default). It is resident memory;
+   * pages it does not hold are read from the OS's file cache, which is not.
+   */
+  cacheMb?: number;
 }
 
 /**
@@ -142,7 +147,7 @@ export class SqliteEventStore implements EventStore {
     // WAL defaults to NORMAL, which may lose the last commits on power loss.
     this.db.pragma('synchronous = FULL');
     this.db.pragma('busy_timeout = 5000');
-    this.db.pragma('cache_size = -65536');
+    this.db.pragma(`cache_size = -${(options.cacheMb ?? 16) * 1024}`);
     this.now = options.now ?? (() => new Date());
     this.maxBatch = options.maxBatch ?? 1000;
     this.maxBatchBytes = options.maxBatchBytes ?? 4 << 20;

@@ -19,9 +19,12 @@ describeReadStoreContract('SQLite', () => {
 
 describeOutboxContract('SQLite', () => {
   const dir = mkdtempSync(join(tmpdir(), 'heard-rs-'));
+  // Two writers on one file are two threads of one heard (the API thread and the projections
+  // thread): they share the gate that makes them take turns at the write lock.
+  const first = new SqliteReadStore(join(dir, 'reads.db'));
   const stores = [
-    new SqliteReadStore(join(dir, 'reads.db')),
-    new SqliteReadStore(join(dir, 'reads.db')),
+    first,
+    new SqliteReadStore(join(dir, 'reads.db'), { writeGate: first.writeGate }),
   ] as const;
   return Promise.resolve({
     stores: [...stores],

@@ -11,6 +11,12 @@ export interface SqliteReadStoreOptions {
   walCheckpoints?: boolean;
   /** Another store's `writeGate`, for a store on the same file in another thread. */
   writeGate?: SharedArrayBuffer;
+  /**
+   * SQLite's page cache of the writer, in MiB (32 by default): resident memory. Projections
+   * update indexes all over the file; the API thread's writer, beside a projections thread,
+   * writes little and needs little.
+   */
+  writerCacheMb?: number;
 }
 
 /** How long a transaction waits for another connection's write lock, asleep, not blocking. */
@@ -72,8 +78,7 @@ export class SqliteReadStore implements ReadStore {
     // What a row held before it was rewritten or deleted (an erased customer's words) is
     // overwritten with zeros, not left in free pages of the file.
     this.writer.pragma('secure_delete = ON');
-    // Projections update indexes all over the file: keep more of it in memory (64 MB).
-    this.writer.pragma('cache_size = -65536');
+    this.writer.pragma(`cache_size = -${(options.writerCacheMb ?? 32) * 1024}`);
     this.reader = new Database(file);
     this.reader.pragma('busy_timeout = 200');
   }
