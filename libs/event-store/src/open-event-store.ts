@@ -14,7 +14,8 @@ export const openEventStore = async (
 ): Promise<EventStore> => {
   switch (location.kind) {
     case 'sqlite':
-      return new SqliteEventStore(location.file);
+      // Commits (and their fsync) wait in a thread of their own, not in heard's event loop.
+      return new SqliteEventStore(location.file, { appendThread: true });
     case 'postgres':
       return checkedStore(
         new PostgresEventStore(postgresLocation(location.url, location.password)),

@@ -123,7 +123,7 @@ export class CommandGateway {
       if (!(error instanceof ValidationFailed)) throw error;
       problems.push(...error.fields);
     }
-    const commandId = this.commandIdOf(
+    const { commandId, keyed } = this.commandIdOf(
       context,
       (rawBody as { commandId?: unknown } | undefined)?.commandId,
       problems,
@@ -163,6 +163,7 @@ export class CommandGateway {
           occurredAt: at,
         },
         fingerprintOf(type, params, rawBody),
+        keyed,
       ),
     );
     const ids: Record<string, string> = {};
@@ -181,7 +182,11 @@ export class CommandGateway {
     };
   }
 
-  private commandIdOf(context: CommandContext, inBody: unknown, problems: FieldError[]): string {
+  private commandIdOf(
+    context: CommandContext,
+    inBody: unknown,
+    problems: FieldError[],
+  ): { commandId: string; keyed: boolean } {
     const key = context.idempotencyKey;
     if (key !== undefined && !ID_PATTERN.test(key))
       problems.push({
@@ -197,7 +202,9 @@ export class CommandGateway {
       });
     const given = key ?? (typeof inBody === 'string' ? inBody : undefined);
     // Scoped to the caller: one client's key can neither replay nor block another's command.
-    return given === undefined ? randomUUID() : `${idempotencyScopeOf(context.caller)}:${given}`;
+    return given === undefined
+      ? { commandId: randomUUID(), keyed: false }
+      : { commandId: `${idempotencyScopeOf(context.caller)}:${given}`, keyed: true };
   }
 }
 

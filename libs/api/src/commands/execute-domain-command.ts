@@ -33,6 +33,11 @@ export class ExecuteDomainCommand extends Command<AppendResult> {
     readonly metadata: CommandMetadata,
     /** Hash of the request as sent, to tell a retry from a reused key. */
     readonly fingerprint?: string,
+    /**
+     * The caller gave an idempotency key, so the command may have been recorded before.
+     * Without one its id is new: looking it up first would only cost a read.
+     */
+    readonly keyed = true,
   ) {
     super();
   }
@@ -84,11 +89,16 @@ export class ExecuteDomainCommandHandler implements ICommandHandler<ExecuteDomai
     @Inject(HEARD_CONFIG) private readonly config: HeardConfig,
   ) {}
 
-  async execute({ command, metadata, fingerprint }: ExecuteDomainCommand): Promise<AppendResult> {
+  async execute({
+    command,
+    metadata,
+    fingerprint,
+    keyed,
+  }: ExecuteDomainCommand): Promise<AppendResult> {
     const target = targetOf(command);
     for (let attempt = 1; ; attempt++) {
       const { committed } = await this.inTurn(target.streamId, () =>
-        this.decideAndQueue(command, metadata, fingerprint),
+        this.decideAndQueue(command, metadata, fingerprint, keyed),
       );
       try {
         return await committed;
@@ -120,9 +130,10 @@ export class ExecuteDomainCommandHandler implements ICommandHandler<ExecuteDomai
     command: DomainCommand,
     metadata: CommandMetadata,
     fingerprint: string | undefined,
+    keyed: boolean,
   ): Promise<{ committed: Promise<AppendResult> }> {
     const target = targetOf(command);
-    const seen = await this.store.findCommandResult(metadata.commandId);
+    const seen = keyed ? await this.store.findCommandResult(metadata.commandId) : undefined;
     if (seen) {
       if (!isSameRequest(seen, target.streamId, fingerprint))
         throw new IdempotencyKeyReused(metadata.commandId, seen.streamId);

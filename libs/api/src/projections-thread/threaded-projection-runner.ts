@@ -79,8 +79,6 @@ export class ThreadedProjectionRunner extends ProjectionRunner {
 
   private async startThread(): Promise<void> {
     const worker = new Worker(workerFile(), { workerData: this.thread });
-    // What keeps heard running is its server, not this thread.
-    worker.unref();
     this.worker = worker;
     worker.on('message', (message: FromThread) => this.receive(message));
     worker.on('error', (error) => this.logger.error('The projections thread failed', error));
@@ -105,6 +103,9 @@ export class ThreadedProjectionRunner extends ProjectionRunner {
       );
       this.restartTimer.unref();
     });
+    // What keeps heard running is its server, not this thread (after the listeners: adding
+    // one refs the thread again).
+    worker.unref();
     await this.ask({ type: 'start', id: 0 });
     this.running = true;
     this.restarts = 0;
@@ -123,21 +124,26 @@ export class ThreadedProjectionRunner extends ProjectionRunner {
       case 'done': {
         this.advance(message.positions);
         this.replies.get(message.id)?.resolve();
-        this.replies.delete(message.id);
-        return;
+        return this.answered(message.id);
       }
       case 'failed':
         this.replies.get(message.id)?.reject(new Error(message.message));
-        this.replies.delete(message.id);
-        return;
+        return this.answered(message.id);
     }
   }
 
+  private answered(id: number): void {
+    this.replies.delete(id);
+    if (this.replies.size === 0) this.worker?.unref();
+  }
+
+  /** Asks the thread; it keeps the process running until it answers (a CLI's rebuild). */
   private ask(message: Exclude<ToThread, { type: 'appended' }>): Promise<void> {
     const worker = this.worker;
     if (!worker) return Promise.reject(new Error('The projections thread is not running'));
     const id = this.nextId++;
     return new Promise<void>((resolve, reject) => {
+      worker.ref();
       this.replies.set(id, { resolve, reject });
       worker.postMessage({ ...message, id });
     });

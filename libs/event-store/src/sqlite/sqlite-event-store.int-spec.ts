@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { tmpdir } from 'node:os';
@@ -8,17 +9,21 @@ import { SqliteEventStore } from './sqlite-event-store';
 
 const tempDir = () => mkdtempSync(join(tmpdir(), 'heard-es-'));
 
-describeEventStoreContract('SQLite', () => {
-  const dir = tempDir();
-  const store = new SqliteEventStore(join(dir, 'events.db'));
-  return Promise.resolve({
-    store,
-    teardown: async () => {
-      await store.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
+for (const [name, options] of [
+  ['SQLite', {}],
+  ['SQLite, committing in the append thread', { appendThread: true }],
+] as const)
+  describeEventStoreContract(name, () => {
+    const dir = tempDir();
+    const store = new SqliteEventStore(join(dir, 'events.db'), options);
+    return Promise.resolve({
+      store,
+      teardown: async () => {
+        await store.close();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    });
   });
-});
 
 describe('SQLite event store, durability', () => {
   let dir: string;
@@ -31,9 +36,12 @@ describe('SQLite event store, durability', () => {
     await store.close();
   });
 
-  it('keeps every acknowledged event across a reopen', async () => {
+  it.each([
+    ['in the calling thread', false],
+    ['in the append thread', true],
+  ])('keeps every acknowledged event across a reopen, committed %s', async (_, appendThread) => {
     const file = join(dir, 'events.db');
-    const store = new SqliteEventStore(file);
+    const store = new SqliteEventStore(file, { appendThread });
     await Promise.all(
       Array.from({ length: 100 }, (_, i) =>
         store.append(`case-${i}`, [newEvent('E')], { expectedRevision: 'no_stream' }),
@@ -78,8 +86,11 @@ describe('SQLite event store, durability', () => {
     await store.close();
   });
 
-  it('commits concurrent appends together (group commit)', async () => {
-    const store = new SqliteEventStore(join(dir, 'events.db'));
+  it.each([
+    ['in the calling thread', false],
+    ['in the append thread', true],
+  ])('commits concurrent appends together (group commit), %s', async (_, appendThread) => {
+    const store = new SqliteEventStore(join(dir, 'events.db'), { appendThread });
     let commits = 0;
     store.onAppended(() => (commits += 1));
     await Promise.all(
@@ -90,5 +101,21 @@ describe('SQLite event store, durability', () => {
     expect(commits).toBeLessThan(10);
     expect(await store.countAfter(START)).toBe(200);
     await store.close();
+  });
+
+  it('keeps a process running while the append thread commits, and lets it end when idle', () => {
+    // A script (a CLI) that appends and exits without closing the store: every append it
+    // awaited is done, and the process ends on its own.
+    const built = join(__dirname, '..', '..', '..', '..', 'dist', 'libs', 'event-store', 'src');
+    const script = `
+      const { SqliteEventStore } = require(${JSON.stringify(built)});
+      const store = new SqliteEventStore(${JSON.stringify(join(dir, 'events.db'))}, { appendThread: true });
+      (async () => {
+        for (let i = 0; i < 300; i++)
+          await store.append('case-' + i, [{ type: 'E', data: {}, metadata: { eventId: 'e' + i } }], { expectedRevision: 'no_stream' });
+        console.log(await store.countAfter(''));
+      })();`;
+    const output = execFileSync(process.execPath, ['-e', script], { timeout: 20_000 });
+    expect(output.toString().trim()).toBe('300');
   });
 });

@@ -2,13 +2,20 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { EventMetadata } from '@heard/domain';
+import { Worker } from 'node:worker_threads';
 import { followByReading } from '../catch-up-subscription';
+import { compiledWorkerFile } from '../worker-file';
+import {
+  refusalError,
+  SqliteAppender,
+  toCheckpoint,
+  type AppendOutcome,
+  type AppendRequest,
+} from './sqlite-appender';
+import type { AppendThreadData, FromAppendThread, ToAppendThread } from './sqlite-append.worker';
 import { pendingMigrations, type EventStoreMigration } from '../schema-version';
 import {
-  IdempotencyKeyReused,
-  isSameRequest,
   START,
-  WrongExpectedRevision,
   type AppendOptions,
   type AppendResult,
   type Checkpoint,
@@ -31,13 +38,6 @@ interface PendingAppend {
   reject: (error: unknown) => void;
 }
 
-interface CommandRow {
-  stream_id: string;
-  position: number;
-  count: number;
-  fingerprint: string | null;
-}
-
 type EventRow = [
   position: number,
   streamId: string,
@@ -47,13 +47,6 @@ type EventRow = [
   metadata: string,
 ];
 
-/**
- * SQLite's position is the event's rowid: taken at commit by the one writer, so readers
- * never see a lower one appear later. As a checkpoint it is written in 16 digits (2^53 has
- * 16), so that checkpoints order as strings.
- */
-const WIDTH = 16;
-const toCheckpoint = (rowid: number): Checkpoint => String(rowid).padStart(WIDTH, '0');
 const rowidOf = (checkpoint: Checkpoint): number => (checkpoint === START ? 0 : Number(checkpoint));
 
 // Two B-trees take a write per event: the events (appended at the end) and their
@@ -95,6 +88,12 @@ export interface SqliteEventStoreOptions {
    */
   maxBatchBytes?: number;
   /**
+   * Commit in a thread of its own (the append thread, sqlite-append.worker): the commit and
+   * its fsync then wait there, not in the caller's event loop, which queues the next group
+   * of appends meanwhile. Reads stay on this thread's connection.
+   */
+  appendThread?: boolean;
+  /**
    * Checkpoint the WAL from a worker thread (the default). Off for a connection that only
    * reads, beside the one that appends (the projections thread).
    */
@@ -122,6 +121,10 @@ export class SqliteEventStore implements EventStore {
   private flushScheduled = false;
   private readonly listeners = new Set<() => void>();
   private readonly stmt;
+  private readonly appender: SqliteAppender;
+  private readonly thread?: AppendThread;
+  /** The group of appends the append thread is committing. */
+  private committing?: Promise<void>;
   private closed = false;
   private readonly checkpointer?: WalCheckpointer;
 
@@ -151,25 +154,10 @@ export class SqliteEventStore implements EventStore {
     this.now = options.now ?? (() => new Date());
     this.maxBatch = options.maxBatch ?? 1000;
     this.maxBatchBytes = options.maxBatchBytes ?? 4 << 20;
+    this.appender = new SqliteAppender(this.db);
+    if (options.appendThread && file !== ':memory:')
+      this.thread = new AppendThread({ file, cacheMb: options.cacheMb ?? 16 });
     this.stmt = {
-      streamRevision: this.db.prepare<[string], { revision: number | null }>(
-        'SELECT MAX(revision) AS revision FROM events WHERE stream_id = ?',
-      ),
-      insertEvent: this.db.prepare(
-        'INSERT INTO events (stream_id, revision, type, data, metadata) VALUES (?, ?, ?, ?, ?)',
-      ),
-      findCommand: this.db.prepare<[string], CommandRow>(
-        'SELECT stream_id, position, count, fingerprint FROM commands WHERE command_id = ?',
-      ),
-      insertCommand: this.db.prepare(
-        'INSERT INTO commands (command_id, stream_id, position, count, fingerprint) VALUES (?, ?, ?, ?, ?)',
-      ),
-      eventsAt: this.db.prepare<
-        [number, number],
-        { revision: number; type: string; metadata: string }
-      >(
-        'SELECT revision, type, metadata FROM events WHERE position BETWEEN ? AND ? ORDER BY position',
-      ),
       // Raw rows (arrays): a catch-up reads millions of them.
       readStream: this.db
         .prepare<[string, number], EventRow>(
@@ -225,7 +213,8 @@ export class SqliteEventStore implements EventStore {
   /** Commits the queue's head, up to maxBatch appends and maxBatchBytes; the rest goes next turn. */
   private flush(): void {
     this.flushScheduled = false;
-    if (this.queue.length === 0) return;
+    // The append thread commits one group at a time: the next is flushed when it answers.
+    if (this.queue.length === 0 || this.committing) return;
     let count = 0;
     let bytes = 0;
     while (
@@ -237,109 +226,53 @@ export class SqliteEventStore implements EventStore {
     const batch = this.queue.slice(0, count);
     this.queue = this.queue.slice(count);
     this.queuedBytes -= bytes;
+    const recordedAt = this.now().toISOString();
+    const requests = batch.map((pending): AppendRequest => ({
+      streamId: pending.streamId,
+      events: pending.events.map((event, i) => ({
+        type: event.type,
+        dataJson: pending.dataJson[i]!,
+        metadata: event.metadata,
+      })),
+      expectedRevision: pending.options.expectedRevision,
+      commandId: pending.options.commandId,
+      fingerprint: pending.options.fingerprint,
+      recordedAt: pending.options.recordedAt ?? recordedAt,
+    }));
+    if (this.thread) {
+      this.committing = this.thread.commit(requests).then(
+        (outcomes) => this.settle(batch, outcomes),
+        (error: unknown) => {
+          for (const pending of batch) pending.reject(error);
+        },
+      );
+      void this.committing.finally(() => {
+        this.committing = undefined;
+        this.flush();
+      });
+      return;
+    }
     if (this.queue.length > 0) this.scheduleFlush();
-    const outcomes: Array<{ ok: true; result: AppendResult } | { ok: false; error: unknown }> = [];
-    let appended = false;
+    let outcomes: AppendOutcome[];
     try {
-      this.db
-        .transaction(() => {
-          for (const pending of batch) {
-            try {
-              const result = this.appendInTransaction(pending);
-              if (!result.duplicate) appended = true;
-              outcomes.push({ ok: true, result });
-            } catch (error) {
-              if (error instanceof WrongExpectedRevision || error instanceof IdempotencyKeyReused)
-                outcomes.push({ ok: false, error });
-              else throw error;
-            }
-          }
-        })
-        .immediate();
+      outcomes = this.appender.commit(requests);
     } catch (error) {
       // The transaction rolled back: nothing of this batch was written.
       for (const pending of batch) pending.reject(error);
       return;
     }
+    this.settle(batch, outcomes);
+  }
+
+  private settle(batch: PendingAppend[], outcomes: AppendOutcome[]): void {
+    let appended = false;
     batch.forEach((pending, i) => {
       const outcome = outcomes[i]!;
-      if (outcome.ok) pending.resolve(outcome.result);
-      else pending.reject(outcome.error);
+      if (!outcome.ok) return pending.reject(refusalError(outcome));
+      if (!outcome.result.duplicate) appended = true;
+      pending.resolve(outcome.result);
     });
     if (appended) for (const listener of this.listeners) listener();
-  }
-
-  private appendInTransaction({
-    streamId,
-    events,
-    dataJson,
-    options,
-  }: PendingAppend): AppendResult {
-    if (options.commandId) {
-      const first = this.commandResult(options.commandId);
-      if (first) {
-        if (!isSameRequest(first, streamId, options.fingerprint))
-          throw new IdempotencyKeyReused(options.commandId, first.streamId);
-        return first;
-      }
-    }
-    const current = this.stmt.streamRevision.get(streamId)?.revision ?? undefined;
-    const { expectedRevision } = options;
-    const matches =
-      expectedRevision === 'any' ||
-      (expectedRevision === 'no_stream' ? current === undefined : current === expectedRevision);
-    if (!matches)
-      throw new WrongExpectedRevision(streamId, expectedRevision, current ?? 'no_stream');
-
-    const recordedAt = options.recordedAt ?? this.now().toISOString();
-    let revision = current ?? -1;
-    let position = 0;
-    for (const [i, event] of events.entries()) {
-      revision += 1;
-      const metadata: EventMetadata = { ...event.metadata, recordedAt };
-      const info = this.stmt.insertEvent.run(
-        streamId,
-        revision,
-        event.type,
-        dataJson[i],
-        JSON.stringify(metadata),
-      );
-      position = Number(info.lastInsertRowid);
-    }
-    const result: AppendResult = {
-      streamId,
-      revision,
-      position: toCheckpoint(position),
-      eventIds: events.map((e) => e.metadata.eventId),
-      eventTypes: events.map((e) => e.type),
-      duplicate: false,
-      ...(options.fingerprint ? { fingerprint: options.fingerprint } : {}),
-    };
-    if (options.commandId)
-      this.stmt.insertCommand.run(
-        options.commandId,
-        streamId,
-        position,
-        events.length,
-        options.fingerprint,
-      );
-    return result;
-  }
-
-  /** The first result of a command, rebuilt from its record and its events. */
-  private commandResult(commandId: string): AppendResult | undefined {
-    const seen = this.stmt.findCommand.get(commandId);
-    if (!seen) return undefined;
-    const events = this.stmt.eventsAt.all(seen.position - seen.count + 1, seen.position);
-    return {
-      streamId: seen.stream_id,
-      revision: events[events.length - 1]!.revision,
-      position: toCheckpoint(seen.position),
-      eventIds: events.map((e) => (JSON.parse(e.metadata) as EventMetadata).eventId),
-      eventTypes: events.map((e) => e.type),
-      duplicate: true,
-      ...(seen.fingerprint ? { fingerprint: seen.fingerprint } : {}),
-    };
   }
 
   readStream(streamId: string, options: { fromRevision?: number } = {}): Promise<RecordedEvent[]> {
@@ -380,7 +313,7 @@ export class SqliteEventStore implements EventStore {
   }
 
   findCommandResult(commandId: string): Promise<AppendResult | undefined> {
-    return Promise.resolve(this.commandResult(commandId));
+    return Promise.resolve(this.appender.commandResult(commandId));
   }
 
   /** Told after each commit of this process that appended something (one per group commit). */
@@ -399,11 +332,70 @@ export class SqliteEventStore implements EventStore {
 
   async close(): Promise<void> {
     if (this.closed) return;
-    while (this.queue.length > 0) this.flush();
+    while (this.queue.length > 0 || this.committing) {
+      if (this.committing) await this.committing;
+      else this.flush();
+    }
     this.closed = true;
     this.listeners.clear();
+    await this.thread?.close();
     await this.checkpointer?.stop();
     this.db.close();
+  }
+}
+
+/** The append thread, seen from the store: a commit is a message, its outcomes the answer. */
+class AppendThread {
+  private readonly worker: Worker;
+  private nextId = 1;
+  private readonly waiting = new Map<
+    number,
+    { resolve: (outcomes: AppendOutcome[]) => void; reject: (error: Error) => void }
+  >();
+
+  constructor(data: AppendThreadData) {
+    this.worker = new Worker(compiledWorkerFile(__dirname, 'sqlite-append.worker'), {
+      workerData: data,
+    });
+    this.worker.on('message', (message: FromAppendThread) => {
+      const waiter = this.waiting.get(message.id);
+      this.waiting.delete(message.id);
+      if (this.waiting.size === 0) this.worker.unref();
+      if (!waiter) return;
+      if ('failed' in message)
+        waiter.reject(
+          Object.assign(new Error(message.failed.message), { code: message.failed.code }),
+        );
+      else waiter.resolve(message.outcomes);
+    });
+    // A thread that dies fails what it was committing (nothing of a failed commit is written).
+    const fail = (error: Error) => {
+      for (const waiter of this.waiting.values()) waiter.reject(error);
+      this.waiting.clear();
+    };
+    this.worker.on('error', fail);
+    this.worker.on('exit', (code) => fail(new Error(`The append thread exited (${code})`)));
+    // The thread keeps the process running while it commits, not while it waits for work
+    // (unref after the listeners: adding one refs the thread again).
+    this.worker.unref();
+  }
+
+  private send(message: Omit<ToAppendThread, 'id'> & Partial<ToAppendThread>) {
+    const id = this.nextId++;
+    return new Promise<AppendOutcome[]>((resolve, reject) => {
+      if (this.waiting.size === 0) this.worker.ref();
+      this.waiting.set(id, { resolve, reject });
+      this.worker.postMessage({ ...message, id });
+    });
+  }
+
+  commit(batch: AppendRequest[]): Promise<AppendOutcome[]> {
+    return this.send({ type: 'commit', batch });
+  }
+
+  async close(): Promise<void> {
+    await this.send({ type: 'close' });
+    await this.worker.terminate();
   }
 }
 
