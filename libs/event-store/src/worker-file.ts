@@ -9,7 +9,8 @@ import { join } from 'node:path';
 export const compiledWorkerFile = (dir: string, name: string): string => {
   const here = join(dir, `${name}.js`);
   if (existsSync(here)) return here;
-  const built = join(dir.replace(/([\\/])libs[\\/]/, '$1dist$1libs$1'), `${name}.js`);
+  // The last libs/ of the path is the repository's (a checkout may sit under another).
+  const built = join(dir.replace(/^(.*)([\\/])libs([\\/])/, '$1$2dist$2libs$3'), `${name}.js`);
   if (existsSync(built)) return built;
   throw new Error(`The code of the ${name} thread is missing (${built}): run npm run build`);
 };

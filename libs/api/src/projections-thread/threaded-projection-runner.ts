@@ -1,7 +1,5 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { EventStore } from '@heard/event-store';
+import { compiledWorkerFile, type EventStore } from '@heard/event-store';
 import {
   ProjectionRunner,
   type Projection,
@@ -13,21 +11,6 @@ import type { FromThread, ProjectionsThreadData, ToThread } from './projections-
 
 /** Restarts of a thread that died, less and less often, up to this. */
 const MAX_RESTART_DELAY_MS = 30_000;
-
-/**
- * The compiled worker. Under ts-jest this file is TypeScript, which a worker cannot run:
- * the build's copy is used (`npm test` builds first).
- */
-const workerFile = (): string => {
-  const here = join(__dirname, 'projections.worker.js');
-  if (existsSync(here)) return here;
-  const built = join(
-    __dirname.replace(/([\\/])libs[\\/]api[\\/]src[\\/]/, '$1dist$1libs$1api$1src$1'),
-    'projections.worker.js',
-  );
-  if (existsSync(built)) return built;
-  throw new Error(`The projections thread's code is missing (${built}): run npm run build`);
-};
 
 /**
  * The projection runner of the embedded default: the projections run in a worker thread
@@ -78,7 +61,9 @@ export class ThreadedProjectionRunner extends ProjectionRunner {
   }
 
   private async startThread(): Promise<void> {
-    const worker = new Worker(workerFile(), { workerData: this.thread });
+    const worker = new Worker(compiledWorkerFile(__dirname, 'projections.worker'), {
+      workerData: this.thread,
+    });
     this.worker = worker;
     worker.on('message', (message: FromThread) => this.receive(message));
     worker.on('error', (error) => this.logger.error('The projections thread failed', error));
