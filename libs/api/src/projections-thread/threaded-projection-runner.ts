@@ -1,11 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { compiledWorkerFile, type EventStore } from '@heard/event-store';
-import {
-  ProjectionRunner,
-  type Projection,
-  type ProjectionRules,
-  type RunnerLogger,
-} from '@heard/projections';
+import { ProjectionRunner, type Projection, type RunnerLogger } from '@heard/projections';
 import type { ReadStore } from '@heard/read-store';
 import type { FromThread, ProjectionsThreadData, ToThread } from './projections-thread.protocol';
 
@@ -37,7 +32,7 @@ export class ThreadedProjectionRunner extends ProjectionRunner {
     readStore: ReadStore,
     projections: readonly Projection[],
     logger: RunnerLogger,
-    private readonly thread: Omit<ProjectionsThreadData, 'rules'> & { rules: ProjectionRules },
+    private readonly thread: ProjectionsThreadData,
     /** The API thread's appends, told to the thread as they commit (until the store closes). */
     appends: { onAppended(listener: () => void): () => void },
   ) {
@@ -57,7 +52,7 @@ export class ThreadedProjectionRunner extends ProjectionRunner {
   override async start(): Promise<void> {
     this.stopObserving();
     this.wanted = true;
-    await this.startThread();
+    if (!this.worker) await this.startThread();
   }
 
   private async startThread(): Promise<void> {

@@ -108,8 +108,9 @@ export interface SqliteEventStoreOptions {
 /**
  * The embedded event store: one SQLite file in WAL mode with synchronous=FULL, so an append
  * that resolved survives a crash or power loss. Appends that arrive in the same turn of the
- * event loop are committed in one transaction (group commit): one fsync for all of them,
- * each still checked on its own (expected revision, idempotency).
+ * event loop (or, with the append thread, while the previous group commits) are committed in
+ * one transaction (group commit): one fsync for all of them, each still checked on its own
+ * (expected revision, idempotency).
  */
 export class SqliteEventStore implements EventStore {
   private readonly db: Database.Database;
@@ -344,23 +345,30 @@ export class SqliteEventStore implements EventStore {
   }
 }
 
-/** The append thread, seen from the store: a commit is a message, its outcomes the answer. */
+/**
+ * The append thread, seen from the store: a commit is a message, its outcomes the answer. A
+ * thread that died is started again at the next commit.
+ */
 class AppendThread {
-  private readonly worker: Worker;
+  private worker?: Worker;
   private nextId = 1;
   private readonly waiting = new Map<
     number,
     { resolve: (outcomes: AppendOutcome[]) => void; reject: (error: Error) => void }
   >();
 
-  constructor(data: AppendThreadData) {
-    this.worker = new Worker(compiledWorkerFile(__dirname, 'sqlite-append.worker'), {
-      workerData: data,
+  constructor(private readonly data: AppendThreadData) {
+    this.worker = this.spawn();
+  }
+
+  private spawn(): Worker {
+    const worker = new Worker(compiledWorkerFile(__dirname, 'sqlite-append.worker'), {
+      workerData: this.data,
     });
-    this.worker.on('message', (message: FromAppendThread) => {
+    worker.on('message', (message: FromAppendThread) => {
       const waiter = this.waiting.get(message.id);
       this.waiting.delete(message.id);
-      if (this.waiting.size === 0) this.worker.unref();
+      if (this.waiting.size === 0) worker.unref();
       if (!waiter) return;
       if ('failed' in message)
         waiter.reject(
@@ -368,24 +376,28 @@ class AppendThread {
         );
       else waiter.resolve(message.outcomes);
     });
-    // A thread that dies fails what it was committing (nothing of a failed commit is written).
+    // What it was committing fails: written or not, as when a process dies before it answers
+    // (a retry with the same idempotency key is answered from the first result).
     const fail = (error: Error) => {
+      if (this.worker === worker) this.worker = undefined;
       for (const waiter of this.waiting.values()) waiter.reject(error);
       this.waiting.clear();
     };
-    this.worker.on('error', fail);
-    this.worker.on('exit', (code) => fail(new Error(`The append thread exited (${code})`)));
+    worker.on('error', fail);
+    worker.on('exit', (code) => fail(new Error(`The append thread exited (${code})`)));
     // The thread keeps the process running while it commits, not while it waits for work
     // (unref after the listeners: adding one refs the thread again).
-    this.worker.unref();
+    worker.unref();
+    return worker;
   }
 
   private send(message: Omit<ToAppendThread, 'id'> & Partial<ToAppendThread>) {
+    const worker = (this.worker ??= this.spawn());
     const id = this.nextId++;
     return new Promise<AppendOutcome[]>((resolve, reject) => {
-      if (this.waiting.size === 0) this.worker.ref();
+      if (this.waiting.size === 0) worker.ref();
       this.waiting.set(id, { resolve, reject });
-      this.worker.postMessage({ ...message, id });
+      worker.postMessage({ ...message, id });
     });
   }
 
@@ -394,8 +406,11 @@ class AppendThread {
   }
 
   async close(): Promise<void> {
+    const worker = this.worker;
+    if (!worker) return;
     await this.send({ type: 'close' });
-    await this.worker.terminate();
+    this.worker = undefined;
+    await worker.terminate();
   }
 }
 

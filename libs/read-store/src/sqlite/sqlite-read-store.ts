@@ -11,12 +11,6 @@ export interface SqliteReadStoreOptions {
   walCheckpoints?: boolean;
   /** Another store's `writeGate`, for a store on the same file in another thread. */
   writeGate?: SharedArrayBuffer;
-  /**
-   * SQLite's page cache of the writer, in MiB (32 by default): resident memory. Projections
-   * update indexes all over the file; the API thread's writer, beside a projections thread,
-   * writes little and needs little.
-   */
-  writerCacheMb?: number;
 }
 
 /** How long a transaction waits for another connection's write lock, asleep, not blocking. */
@@ -78,7 +72,8 @@ export class SqliteReadStore implements ReadStore {
     // What a row held before it was rewritten or deleted (an erased customer's words) is
     // overwritten with zeros, not left in free pages of the file.
     this.writer.pragma('secure_delete = ON');
-    this.writer.pragma(`cache_size = -${(options.writerCacheMb ?? 32) * 1024}`);
+    // Projections update indexes all over the file; the page cache is resident memory (32 MiB).
+    this.writer.pragma('cache_size = -32768');
     this.reader = new Database(file);
     this.reader.pragma('busy_timeout = 200');
   }
@@ -127,8 +122,9 @@ export class SqliteReadStore implements ReadStore {
     let queued = false;
     try {
       for (;;) {
-        const othersWait = Atomics.load(this.waiting, 0) > (queued ? 1 : 0);
-        if (!othersWait || queued || Date.now() > deadline)
+        // Waiting already, it tries; otherwise it lets one that waits go first.
+        const othersWait = !queued && Atomics.load(this.waiting, 0) > 0;
+        if (!othersWait || Date.now() > deadline)
           try {
             this.writer.exec('BEGIN IMMEDIATE');
             return;
