@@ -3,6 +3,7 @@ import { threadId, type Worker } from 'node:worker_threads';
 import { ThreadedProjectionRunner } from '@heard/api';
 import { ProjectionRunner } from '@heard/projections';
 import { removeDir, startHeard, tempDataDir, type RunningHeard } from '../support/heard-app';
+import { waitFor } from '../support/kafka';
 
 const openCase = (caseId: string, customerId: string) => ({
   caseId,
@@ -18,16 +19,6 @@ const contact = (note: string) => ({
   agentId: 'ana',
   note,
 });
-
-const until = async <T>(probe: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 20_000) => {
-  const deadline = Date.now() + timeoutMs;
-  let value = await probe();
-  while (!ok(value) && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 100));
-    value = await probe();
-  }
-  return value;
-};
 
 describe('the projections thread (the embedded default)', () => {
   let dir: string;
@@ -85,19 +76,20 @@ describe('the projections thread (the embedded default)', () => {
     const logged = await heard.post(`/cases/${caseId}/contacts`, contact('While it was down'));
     expect(logged.status).toBe(201);
 
-    const timeline = await until(
-      () => heard.get(`/customers/${customerId}/timeline?minPosition=${logged.body.position}`),
-      (answer) => answer.status === 200,
-    );
-    expect(timeline.status).toBe(200);
+    const timeline = await waitFor(async () => {
+      const answer = await heard.get(
+        `/customers/${customerId}/timeline?minPosition=${logged.body.position}`,
+      );
+      return answer.status === 200 ? answer : undefined;
+    });
     expect(timeline.body.entries[0]).toMatchObject({ type: 'ContactLogged' });
     expect(thread()).toBeDefined();
     expect(thread()).not.toBe(first);
-    const up = await until(
-      () => heard.get('/health'),
-      (answer) => answer.body.parts.projections.status === 'up',
-    );
-    expect(up.body.parts.projections.status).toBe('up');
+    const up = await waitFor(async () => {
+      const answer = await heard.get('/health');
+      return answer.body.parts.projections.status === 'up' ? answer : undefined;
+    });
+    expect(up.body.status).toBe('ok');
   });
 
   it('can be turned off (HEARD_PROJECTIONS_THREAD=off): the projections then run in the API thread', async () => {

@@ -8,4 +8,4 @@ export * from './schema-version';
 export * from './copy-events';
 export * from './esdb/esdb-event-store';
 export * from './esdb/esdb-mapping';
-export * from './worker-file';
+export * from './worker-thread';

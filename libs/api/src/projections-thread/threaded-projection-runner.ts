@@ -1,5 +1,10 @@
 import { Worker } from 'node:worker_threads';
-import { compiledWorkerFile, type EventStore } from '@heard/event-store';
+import {
+  compiledWorkerFile,
+  WorkerCalls,
+  type EventStore,
+  type WithoutId,
+} from '@heard/event-store';
 import { ProjectionRunner, type Projection, type RunnerLogger } from '@heard/projections';
 import type { ReadStore } from '@heard/read-store';
 import type { FromThread, ProjectionsThreadData, ToThread } from './projections-thread.protocol';
@@ -16,15 +21,11 @@ const MAX_RESTART_DELAY_MS = 30_000;
  */
 export class ThreadedProjectionRunner extends ProjectionRunner {
   private worker?: Worker;
+  private calls?: WorkerCalls<void, WithoutId<Exclude<ToThread, { type: 'appended' }>>>;
   private running = false;
   private wanted = false;
   private restarts = 0;
   private restartTimer?: NodeJS.Timeout;
-  private nextId = 1;
-  private readonly replies = new Map<
-    number,
-    { resolve: () => void; reject: (error: Error) => void }
-  >();
   private onProgress?: (eventsRead: number, events: number) => void;
 
   constructor(
@@ -66,9 +67,7 @@ export class ThreadedProjectionRunner extends ProjectionRunner {
       if (this.worker !== worker) return;
       this.worker = undefined;
       this.running = false;
-      for (const reply of this.replies.values())
-        reply.reject(new Error(`The projections thread exited (${code})`));
-      this.replies.clear();
+      calls.failAll(new Error(`The projections thread exited (${code})`));
       if (!this.wanted) return;
       const delay = Math.min(1000 * 2 ** this.restarts++, MAX_RESTART_DELAY_MS);
       this.logger.error(
@@ -83,10 +82,9 @@ export class ThreadedProjectionRunner extends ProjectionRunner {
       );
       this.restartTimer.unref();
     });
-    // What keeps heard running is its server, not this thread (after the listeners: adding
-    // one refs the thread again).
-    worker.unref();
-    await this.ask({ type: 'start', id: 0 });
+    const calls = new WorkerCalls<void, WithoutId<Exclude<ToThread, { type: 'appended' }>>>(worker);
+    this.calls = calls;
+    await this.ask({ type: 'start' });
     this.running = true;
     this.restarts = 0;
   }
@@ -101,32 +99,19 @@ export class ThreadedProjectionRunner extends ProjectionRunner {
         return message.level === 'log'
           ? this.logger.log(message.message)
           : this.logger.error(message.message);
-      case 'done': {
+      case 'done':
         this.advance(message.positions);
-        this.replies.get(message.id)?.resolve();
-        return this.answered(message.id);
-      }
+        return this.calls?.answer(message.id, { reply: undefined });
       case 'failed':
-        this.replies.get(message.id)?.reject(new Error(message.message));
-        return this.answered(message.id);
+        return this.calls?.answer(message.id, { error: new Error(message.message) });
     }
   }
 
-  private answered(id: number): void {
-    this.replies.delete(id);
-    if (this.replies.size === 0) this.worker?.unref();
-  }
-
   /** Asks the thread; it keeps the process running until it answers (a CLI's rebuild). */
-  private ask(message: Exclude<ToThread, { type: 'appended' }>): Promise<void> {
-    const worker = this.worker;
-    if (!worker) return Promise.reject(new Error('The projections thread is not running'));
-    const id = this.nextId++;
-    return new Promise<void>((resolve, reject) => {
-      worker.ref();
-      this.replies.set(id, { resolve, reject });
-      worker.postMessage({ ...message, id });
-    });
+  private ask(message: WithoutId<Exclude<ToThread, { type: 'appended' }>>): Promise<void> {
+    if (!this.worker || !this.calls)
+      return Promise.reject(new Error('The projections thread is not running'));
+    return this.calls.call(message);
   }
 
   override async rebuild(
@@ -140,7 +125,7 @@ export class ThreadedProjectionRunner extends ProjectionRunner {
     for (const name of names) this.positions.delete(name);
     this.onProgress = onProgress;
     try {
-      await this.ask({ type: 'rebuild', id: 0, names: [...names] });
+      await this.ask({ type: 'rebuild', names: [...names] });
     } finally {
       this.onProgress = undefined;
     }
@@ -157,7 +142,7 @@ export class ThreadedProjectionRunner extends ProjectionRunner {
     const worker = this.worker;
     if (!worker) return;
     try {
-      await this.ask({ type: 'stop', id: 0 });
+      await this.ask({ type: 'stop' });
     } catch (error) {
       this.logger.error('The projections thread did not stop cleanly', error);
     }

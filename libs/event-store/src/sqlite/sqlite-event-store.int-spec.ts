@@ -122,9 +122,10 @@ describe('SQLite event store, durability', () => {
   it('starts the append thread again when it dies: what it was committing fails, the next appends land', async () => {
     const store = new SqliteEventStore(join(dir, 'events.db'), { appendThread: true });
     await store.append('case-before', [newEvent('E')], { expectedRevision: 'no_stream' });
-    const thread = (store as unknown as { thread: { worker: { terminate(): Promise<number> } } })
-      .thread;
-    await thread.worker.terminate();
+    const appendThread = (
+      store as unknown as { thread: { worker: { thread: { terminate(): Promise<number> } } } }
+    ).thread;
+    await appendThread.worker.thread.terminate();
     await store.append('case-after', [newEvent('E')], { expectedRevision: 'no_stream' });
     expect((await store.readAll({ after: START, limit: 10 })).map((e) => e.streamId)).toEqual([
       'case-before',

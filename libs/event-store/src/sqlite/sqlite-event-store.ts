@@ -4,7 +4,7 @@ import { dirname } from 'node:path';
 import type { EventMetadata } from '@heard/domain';
 import { Worker } from 'node:worker_threads';
 import { followByReading } from '../catch-up-subscription';
-import { compiledWorkerFile } from '../worker-file';
+import { compiledWorkerFile, WorkerCalls, type WithoutId } from '../worker-thread';
 import {
   refusalError,
   SqliteAppender,
@@ -350,67 +350,54 @@ export class SqliteEventStore implements EventStore {
  * thread that died is started again at the next commit.
  */
 class AppendThread {
-  private worker?: Worker;
-  private nextId = 1;
-  private readonly waiting = new Map<
-    number,
-    { resolve: (outcomes: AppendOutcome[]) => void; reject: (error: Error) => void }
-  >();
+  private worker?: {
+    thread: Worker;
+    calls: WorkerCalls<AppendOutcome[], WithoutId<ToAppendThread>>;
+  };
 
   constructor(private readonly data: AppendThreadData) {
     this.worker = this.spawn();
   }
 
-  private spawn(): Worker {
-    const worker = new Worker(compiledWorkerFile(__dirname, 'sqlite-append.worker'), {
+  private spawn() {
+    const thread = new Worker(compiledWorkerFile(__dirname, 'sqlite-append.worker'), {
       workerData: this.data,
     });
-    worker.on('message', (message: FromAppendThread) => {
-      const waiter = this.waiting.get(message.id);
-      this.waiting.delete(message.id);
-      if (this.waiting.size === 0) worker.unref();
-      if (!waiter) return;
-      if ('failed' in message)
-        waiter.reject(
-          Object.assign(new Error(message.failed.message), { code: message.failed.code }),
-        );
-      else waiter.resolve(message.outcomes);
-    });
+    thread.on('message', (message: FromAppendThread) =>
+      calls.answer(
+        message.id,
+        'failed' in message
+          ? {
+              error: Object.assign(new Error(message.failed.message), {
+                code: message.failed.code,
+              }),
+            }
+          : { reply: message.outcomes },
+      ),
+    );
     // What it was committing fails: written or not, as when a process dies before it answers
     // (a retry with the same idempotency key is answered from the first result).
     const fail = (error: Error) => {
-      if (this.worker === worker) this.worker = undefined;
-      for (const waiter of this.waiting.values()) waiter.reject(error);
-      this.waiting.clear();
+      if (this.worker?.thread === thread) this.worker = undefined;
+      calls.failAll(error);
     };
-    worker.on('error', fail);
-    worker.on('exit', (code) => fail(new Error(`The append thread exited (${code})`)));
-    // The thread keeps the process running while it commits, not while it waits for work
-    // (unref after the listeners: adding one refs the thread again).
-    worker.unref();
-    return worker;
-  }
-
-  private send(message: Omit<ToAppendThread, 'id'> & Partial<ToAppendThread>) {
-    const worker = (this.worker ??= this.spawn());
-    const id = this.nextId++;
-    return new Promise<AppendOutcome[]>((resolve, reject) => {
-      if (this.waiting.size === 0) worker.ref();
-      this.waiting.set(id, { resolve, reject });
-      worker.postMessage({ ...message, id });
-    });
+    thread.on('error', fail);
+    thread.on('exit', (code) => fail(new Error(`The append thread exited (${code})`)));
+    const calls = new WorkerCalls<AppendOutcome[], WithoutId<ToAppendThread>>(thread);
+    return { thread, calls };
   }
 
   commit(batch: AppendRequest[]): Promise<AppendOutcome[]> {
-    return this.send({ type: 'commit', batch });
+    this.worker ??= this.spawn();
+    return this.worker.calls.call({ type: 'commit', batch });
   }
 
   async close(): Promise<void> {
     const worker = this.worker;
     if (!worker) return;
-    await this.send({ type: 'close' });
+    await worker.calls.call({ type: 'close' });
     this.worker = undefined;
-    await worker.terminate();
+    await worker.thread.terminate();
   }
 }
 
