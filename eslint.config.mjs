@@ -6,6 +6,7 @@ export default tseslint.config(
   {
     ignores: [
       'dist/**',
+      'apps/web/dist/**',
       'node_modules/**',
       'coverage/**',
       '.tools/**',

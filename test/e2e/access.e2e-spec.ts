@@ -57,11 +57,14 @@ const EXPECTED: Record<string, Caller[]> = {
   'GET /cases/:caseId': CASE_READS,
   'GET /cases/:caseId/events': CASE_READS,
   'GET /customers/:customerId/timeline': CASE_READS,
+  'GET /customers': CASE_READS,
   'GET /reports/recurring-issues': ['product', 'supervisor', 'analyst', 'admin'],
   'GET /reports/recurring-issues/customers': ['product', 'supervisor', 'analyst', 'admin'],
   'GET /reports/candidate-issues': ['product', 'supervisor', 'admin'],
   'GET /reports/change-impact/:changeId': ['analyst', 'supervisor', 'product', 'admin'],
   'GET /reports/kpis': ['analyst', 'supervisor', 'admin'],
+  'GET /reports/changes': ['analyst', 'supervisor', 'product', 'admin'],
+  'GET /issues/:issueId/fix-notice-audience': ['product', 'supervisor', 'admin'],
   'POST /candidate-issues/:candidateId/acceptance': PRODUCT,
   'GET /follow-ups': ['agent', 'supervisor', 'analyst', 'integration', 'admin'],
   'GET /messages': ['analyst', 'supervisor', 'product', 'admin'],
@@ -76,6 +79,11 @@ const EXPECTED: Record<string, Caller[]> = {
   'GET /health/ready': ALL,
   'GET /health': ALL,
   'GET /metrics': ALL,
+  // The screens: static files that hold no data (their calls carry the signed-in key).
+  'GET /': ALL,
+  'GET /app': ALL,
+  'GET /app/*': ALL,
+  'GET /app/assets/*': ALL,
 };
 
 const makeKeys = async (heard: RunningHeard): Promise<Record<string, string>> => {

@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { parse } from 'csv-parse/sync';
 import {
   DEMO_DEFAULTS,
   DEMO_DEFECT_ISSUE,
@@ -219,6 +220,70 @@ describeOnEachReadStoreSetting(
       const bad = await heard.get('/reports/kpis?by=planet&from=yesterday');
       expect(bad.status).toBe(400);
       expect(bad.body.fields.map((f: { field: string }) => f.field)).toEqual(['by', 'from']);
+    });
+
+    it('answers every report as CSV on Accept: text/csv, one row per row of its JSON list', async () => {
+      const reports: Array<[string, (body: any) => Array<Record<string, unknown>>]> = [
+        ['/reports/recurring-issues', (b) => b.groups],
+        [`/reports/recurring-issues/customers?group=${encode(ISSUE_GROUP)}`, (b) => b.customers],
+        ['/reports/candidate-issues', (b) => b.candidates],
+        [`/reports/change-impact/${DEMO_IVR_CHANGE}`, (b) => b.byCategoryAndChannel],
+        ['/reports/changes', (b) => b.changes],
+        ['/reports/kpis?by=week', (b) => b.rows],
+        ['/follow-ups?limit=50', (b) => b.followUps],
+        ['/messages?limit=50', (b) => b.messages],
+      ];
+      for (const [path, rowsOf] of reports) {
+        const json = rowsOf((await heard.get(path)).body);
+        const csv = await heard.get(path, { accept: 'text/csv' });
+        expect([path, csv.status]).toEqual([path, 200]);
+        expect(csv.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+        expect(csv.headers.get('content-disposition')).toMatch(/^attachment; filename=".+\.csv"$/);
+        expect(csv.headers.get('vary')).toMatch(/Accept/);
+        const rows: Array<Record<string, string>> = parse(csv.body as string, { columns: true });
+        expect([path, rows.length]).toEqual([path, json.length]);
+        expect(json.length).toBeGreaterThan(0);
+        // Each CSV row holds its JSON row's plain fields as text, nested ones as dotted columns.
+        json.forEach((row, i) => {
+          for (const [field, value] of Object.entries(row))
+            if (value === null || ['string', 'number', 'boolean'].includes(typeof value))
+              expect([path, i, field, rows[i]![field]]).toEqual([
+                path,
+                i,
+                field,
+                value === null ? '' : String(value as string | number | boolean),
+              ]);
+        });
+      }
+      const groups: Array<Record<string, string>> = parse(
+        (await heard.get('/reports/recurring-issues', { accept: 'text/csv' })).body,
+        {
+          columns: true,
+        },
+      );
+      expect(groups[0]!['trend.spiking']).toMatch(/^(true|false)$/);
+    });
+
+    it('finds customers by their id, an account or a case, and lists the announced changes', async () => {
+      const timeline = (await heard.get('/customers/cust-000007/timeline')).body;
+      const accountId = timeline.summary.accountIds[0];
+      const caseId = timeline.entries.find((e: { caseId: string | null }) => e.caseId).caseId;
+      for (const term of ['cust-000007', accountId, caseId]) {
+        const { status, body } = await heard.get(`/customers?search=${encode(term)}`);
+        expect(status).toBe(200);
+        const found = body.customers.find(
+          (c: { customerId: string }) => c.customerId === 'cust-000007',
+        );
+        expect([term, found?.accountIds]).toEqual([term, expect.arrayContaining([accountId])]);
+        expect(found.cases.map((c: { caseId: string }) => c.caseId)).toContain(caseId);
+      }
+      expect((await heard.get('/customers?search=nobody-at-all')).body.customers).toEqual([]);
+      const missing = await heard.get('/customers');
+      expect(missing.status).toBe(400);
+      expect(missing.body.fields[0].field).toBe('search');
+
+      const { body } = await heard.get('/reports/changes');
+      expect(body.changes.map((c: { changeId: string }) => c.changeId)).toContain(DEMO_IVR_CHANGE);
     });
   },
 );

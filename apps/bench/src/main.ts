@@ -25,6 +25,7 @@ import { overloadBench } from './overload-bench';
 import { esdbBench } from './esdb-bench';
 import { postgresBench } from './postgres-bench';
 import { peerBench } from './peer-bench';
+import { screenBench } from './screen-bench';
 import { summariseProfiles } from './profile-summary';
 import { chart, markdown, type BenchResults } from './report';
 import {
@@ -34,6 +35,7 @@ import {
   contactLoad,
   log,
   openCases,
+  percentile,
   round,
   run,
   type HttpFigures,
@@ -53,9 +55,6 @@ interface Options {
   out: string;
   profile?: string;
 }
-
-const percentile = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
 const rssMb = async (url: string) => {
   const text = await fetch(`${url}/metrics`).then((r) => r.text());
@@ -337,7 +336,22 @@ const embeddedBench = async (
         },
       ],
     });
+    // 8. The agent's customer screen in a browser, against the same heard.
+    const screens = await screenBench(
+      server.url,
+      BENCH_ADMIN_KEY,
+      Array.from(
+        { length: 30 },
+        (_, i) => `cust-${String(1 + ((i * 7919) % customers)).padStart(6, '0')}`,
+      ),
+    );
     await server.stop();
+    log(
+      screens.customerScreen
+        ? `  customer screen at ${head} events: first ${screens.customerScreen.firstMs} ms, p50 ${screens.customerScreen.p50Ms} ms, max ${screens.customerScreen.maxMs} ms over ${screens.customerScreen.loads} loads; app JavaScript ${screens.jsGzipKb} KB gzipped`
+        : `  customer screen skipped (${screens.skipped}); app JavaScript ${screens.jsGzipKb} KB gzipped`,
+    );
+    results.screens = screens;
     log(
       `  timeline at ${head} events: query p50 ${direct.p50Ms} ms, p99 ${direct.p99Ms} ms; over HTTP ${overHttp.requestsPerSecond} req/s, p50 ${overHttp.p50Ms} ms, p99 ${overHttp.p99Ms} ms`,
     );

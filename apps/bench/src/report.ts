@@ -1,4 +1,5 @@
 import type { PeerFigures } from './peer-bench';
+import type { ScreenFigures } from './screen-bench';
 import { round, type HttpFigures } from './workload';
 
 /** The parts of the bench's JSON the report reads (each may be missing: a run may skip it). */
@@ -18,6 +19,7 @@ export interface BenchResults {
     rebuild: Record<string, { eventsPerSecond: number }>;
   };
   peers?: { emmettSqlite: PeerFigures };
+  screens?: ScreenFigures;
 }
 
 interface Aim {
@@ -85,6 +87,21 @@ export const aims = (r: BenchResults): Aim[] => {
         aim: '> 1x',
         met: ratio > 1,
       });
+  const screens = r.screens;
+  if (screens?.customerScreen && big)
+    list.push({
+      figure: `customer screen shown in the browser (${big.events} events; ${screens.customerScreen.loads} loads)`,
+      reached: `p50 ${screens.customerScreen.p50Ms} ms, max ${screens.customerScreen.maxMs} ms (first ${screens.customerScreen.firstMs} ms)`,
+      aim: '≤ 1 s at 1M events',
+      met: big.events >= 1_000_000 ? screens.customerScreen.maxMs <= 1000 : undefined,
+    });
+  if (screens)
+    list.push({
+      figure: "the screens' JavaScript, gzipped",
+      reached: `${screens.jsGzipKb} KB`,
+      aim: '< 150 KB',
+      met: screens.jsGzipKb < 150,
+    });
   return list;
 };
 

@@ -13,6 +13,10 @@ export const JSON_HEADERS = {
 };
 
 export const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
+
+/** The p-th percentile of sorted values (the nearest rank). */
+export const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 export const log = (line: string) => console.log(line);
 
 export const CONTACT_BODY = {

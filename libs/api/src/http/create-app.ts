@@ -19,6 +19,7 @@ import { RateLimited } from './errors';
 import { startIdleCollection } from '../ops/idle-collector';
 import { Metrics } from '../ops/metrics';
 import { ErrorFilter } from './error.filter';
+import { installWebApp } from './web-app';
 import { clientErrorHandler, frameworkErrorHandler, installHttpGuards } from './http-guards';
 
 const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
@@ -56,8 +57,14 @@ const isOpsUrl = (url: string) => OPS_ROUTES.has(url.split('?')[0]!);
 const installProtections = async (app: NestFastifyApplication, config: HeardConfig) => {
   await app.register(helmet, {
     contentSecurityPolicy: {
-      // The OpenAPI page (/docs) styles itself inline and shows data: images; nothing loads from elsewhere.
-      directives: { 'style-src': ["'self'", "'unsafe-inline'"], 'img-src': ["'self'", 'data:'] },
+      // The OpenAPI page (/docs) and the screens' charts style themselves inline, /docs shows
+      // data: images; nothing loads from elsewhere. heard speaks plain HTTP (TLS is a proxy's
+      // job): asking browsers to upgrade its assets to https would break /app on a LAN address.
+      directives: {
+        'style-src': ["'self'", "'unsafe-inline'"],
+        'img-src': ["'self'", 'data:'],
+        'upgrade-insecure-requests': null,
+      },
     },
   });
   await app.register(cors, {
@@ -140,6 +147,7 @@ const buildApp = async (
   );
   made.authenticator = app.get(Authenticator);
   await installProtections(app, config);
+  if (config.roles.includes('api')) await installWebApp(app);
   app.useGlobalFilters(new ErrorFilter());
   const metrics = app.get(Metrics);
   metrics.loadShedding(shedding);

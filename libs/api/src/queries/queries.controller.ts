@@ -3,11 +3,17 @@ import { ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { caseDecider, streamIds, type CaseEvent } from '@heard/domain';
 import { EVENT_STORE, type EventStore } from '@heard/event-store';
-import { ProjectionRunner, decodeCursor, findCaseView, readTimeline } from '@heard/projections';
+import {
+  ProjectionRunner,
+  decodeCursor,
+  findCaseView,
+  findCustomers,
+  readTimeline,
+} from '@heard/projections';
 import { READ_STORE, type ReadStore } from '@heard/read-store';
 import { ValidationFailed, type FieldError } from '../http/errors';
 import { parseDayOrInstant } from '../http/input-rules';
-import { QueryReader, waitForPosition } from './query-reader';
+import { QueryReader, waitForPosition, type QueryParams } from './query-reader';
 import { Allow } from '../http/access-control';
 
 /** Who reads cases, their audit trails and customers' timelines: agents and supervisors. */
@@ -102,6 +108,23 @@ export class QueriesController {
         data: e.data,
       })),
     };
+  }
+
+  @Get('customers')
+  @Allow(...CASE_READERS)
+  @ApiQuery({
+    name: 'search',
+    required: true,
+    description: 'a customer id, an account id or a case id (exact)',
+  })
+  @ApiQuery({ name: 'limit', required: false, description: '1 to 100, default 20' })
+  async searchCustomers(@Query() query: QueryParams) {
+    const q = new QueryReader(query);
+    const term = q.text('search');
+    if (!term) q.problems.push({ field: 'search', rules: { isNotEmpty: 'search is required' } });
+    const limit = q.int('limit', 1, 100, 20);
+    q.done();
+    return { search: term, customers: await findCustomers(this.reads, term!, limit) };
   }
 
   @Get('customers/:customerId/timeline')

@@ -1,16 +1,18 @@
-import { Controller, Get, Inject, Query, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
 import { ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import {
   decodeFollowUpCursor,
   FOLLOW_UP_STATUSES,
   ProjectionRunner,
+  readFixNoticeAudience,
   readFollowUps,
 } from '@heard/projections';
 import { OUTBOUND_TOPICS, READ_STORE, readOutbound, type ReadStore } from '@heard/read-store';
 import { QueryReader, waitForPosition, type QueryParams } from '../queries/query-reader';
 import { Pseudonyms, type Principal } from '@heard/security';
 import { Allow, Caller, refuseCustomerFilters, shownTo } from '../http/access-control';
+import { CsvTable } from './csv';
 
 /** "You were heard": follow-ups, and every message heard sent (or will send) out. */
 @ApiTags('follow-ups and messages')
@@ -23,6 +25,7 @@ export class FollowUpsController {
   ) {}
 
   @Get('follow-ups')
+  @CsvTable((r: { followUps: object[] }) => r.followUps, 'follow-ups')
   @Allow('supervisor', 'analyst', 'agent', 'integration')
   @ApiQuery({
     name: 'status',
@@ -65,7 +68,24 @@ export class FollowUpsController {
     return shownTo(caller, this.pseudonyms, await readFollowUps(this.reads, options));
   }
 
+  /** How many customers a shipped fix of the issue would notify, before it is announced. */
+  @Get('issues/:issueId/fix-notice-audience')
+  @Allow('product', 'supervisor')
+  @ApiQuery({ name: 'minPosition', required: false })
+  async fixNoticeAudience(
+    @Param('issueId') issueId: string,
+    @Query() query: QueryParams,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const q = new QueryReader(query);
+    const wait = q.position(this.runner);
+    q.done();
+    await waitForPosition(this.runner, wait, reply);
+    return readFixNoticeAudience(this.reads, issueId);
+  }
+
   @Get('messages')
+  @CsvTable((r: { messages: object[] }) => r.messages, 'messages')
   @Allow('analyst', 'supervisor', 'product')
   @ApiQuery({ name: 'topic', required: false, enum: OUTBOUND_TOPICS })
   @ApiQuery({ name: 'type', required: false, description: 'e.g. heard.notice.fix-shipped' })

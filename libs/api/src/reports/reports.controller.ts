@@ -8,6 +8,7 @@ import {
   KPI_DIMENSIONS,
   ProjectionRunner,
   readChangeImpact,
+  readChanges,
   readGroupCustomers,
   readKpis,
   readRecurringIssues,
@@ -18,6 +19,9 @@ import { READ_STORE, type ReadStore } from '@heard/read-store';
 import { QueryReader, waitForPosition, type QueryParams } from '../queries/query-reader';
 import { Pseudonyms, type Principal } from '@heard/security';
 import { Allow, Caller, shownTo } from '../http/access-control';
+import { CsvTable } from './csv';
+
+type Answer<F extends (...args: never[]) => unknown> = NonNullable<Awaited<ReturnType<F>>>;
 
 /** What product teams and analysts read: recurring issues, candidates, change impact, KPIs. */
 @ApiTags('reports')
@@ -31,6 +35,7 @@ export class ReportsController {
   ) {}
 
   @Get('recurring-issues')
+  @CsvTable((r: Answer<typeof readRecurringIssues>) => r.groups, 'recurring-issues')
   @Allow('product', 'supervisor', 'analyst')
   @ApiQuery({ name: 'product', required: false })
   @ApiQuery({ name: 'category', required: false })
@@ -73,6 +78,7 @@ export class ReportsController {
   }
 
   @Get('recurring-issues/customers')
+  @CsvTable((r: { customers: object[] }) => r.customers, 'recurring-issue-customers')
   @Allow('product', 'supervisor', 'analyst')
   @ApiQuery({
     name: 'group',
@@ -100,6 +106,7 @@ export class ReportsController {
   }
 
   @Get('candidate-issues')
+  @CsvTable((r: Answer<typeof findCandidateIssues>) => r.candidates, 'candidate-issues')
   @Allow('product', 'supervisor')
   @ApiQuery({ name: 'product', required: false })
   @ApiQuery({
@@ -127,7 +134,19 @@ export class ReportsController {
     return findCandidateIssues(this.reads, options);
   }
 
+  @Get('changes')
+  @Allow('analyst', 'supervisor', 'product')
+  @CsvTable((r: { changes: object[] }) => r.changes, 'changes')
+  @ApiQuery({ name: 'limit', required: false, description: '1 to 500, default 100' })
+  async changes(@Query() query: QueryParams) {
+    const q = new QueryReader(query);
+    const limit = q.int('limit', 1, 500, 100);
+    q.done();
+    return { changes: await readChanges(this.reads, limit) };
+  }
+
   @Get('change-impact/:changeId')
+  @CsvTable((r: Answer<typeof readChangeImpact>) => r.byCategoryAndChannel, 'change-impact')
   @Allow('analyst', 'supervisor', 'product')
   @ApiQuery({
     name: 'days',
@@ -151,6 +170,7 @@ export class ReportsController {
   }
 
   @Get('kpis')
+  @CsvTable((r: Answer<typeof readKpis>) => r.rows, 'kpis')
   @Allow('analyst', 'supervisor')
   @ApiQuery({ name: 'by', required: false, enum: KPI_DIMENSIONS, description: 'default week' })
   @ApiQuery({

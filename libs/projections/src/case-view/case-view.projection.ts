@@ -46,6 +46,7 @@ export const caseViewProjection: Projection = {
       state           TEXT NOT NULL
     );
     CREATE INDEX IF NOT EXISTS case_view_customer ON case_view (customer_id);
+    CREATE INDEX IF NOT EXISTS case_view_account ON case_view (account_id);
     CREATE INDEX IF NOT EXISTS case_view_status ON case_view (status, category);`,
 
   async apply(events: RecordedEvent[], tx: ReadTx) {
@@ -116,4 +117,56 @@ export const findCaseView = async (
     [caseId],
   );
   return row ? (JSON.parse(row.state) as CaseView) : undefined;
+};
+
+export interface CustomerMatch {
+  customerId: string;
+  accountIds: string[];
+  cases: Array<{
+    caseId: string;
+    status: string;
+    category: string;
+    product: string | null;
+    openedAt: string;
+  }>;
+}
+
+/**
+ * The customers a term names: as their customer id, one of their accounts, or one of their
+ * cases (exact ids, as an agent reads them off a ticket or the CRM), each with their cases.
+ */
+export const findCustomers = async (
+  store: ReadStore,
+  term: string,
+  limit: number,
+): Promise<CustomerMatch[]> => {
+  const customers = await store.query<{ customer_id: string }>(
+    `SELECT customer_id FROM case_view WHERE customer_id = ?
+     UNION SELECT customer_id FROM case_view WHERE account_id = ?
+     UNION SELECT customer_id FROM case_view WHERE case_id = ?
+     ORDER BY customer_id LIMIT ?`,
+    [term, term, term, limit],
+  );
+  if (customers.length === 0) return [];
+  const ids = customers.map((c) => c.customer_id);
+  const rows = await store.query<CaseViewRow>(
+    `SELECT case_id, customer_id, account_id, status, category, product, opened_at
+     FROM case_view WHERE customer_id IN (${placeholders(ids.length)})
+     ORDER BY customer_id, opened_at DESC, case_id`,
+    ids,
+  );
+  return ids.map((customerId) => {
+    const own = rows.filter((r) => r.customer_id === customerId);
+    return {
+      customerId,
+      accountIds: [...new Set(own.flatMap((r) => (r.account_id ? [r.account_id] : [])))],
+      cases: own.map((r) => ({
+        caseId: r.case_id,
+        status: r.status,
+        category: r.category,
+        product: r.product,
+        openedAt: r.opened_at,
+      })),
+    };
+  });
 };

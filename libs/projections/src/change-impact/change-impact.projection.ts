@@ -219,3 +219,33 @@ export const readChangeImpact = async (
     })),
   };
 };
+
+export interface AnnouncedChange {
+  changeId: string;
+  kind: string;
+  description: string;
+  product: string | null;
+  effectiveAt: string;
+}
+
+/** Every change announced, the newest first: what a change-impact report can be asked about. */
+export const readChanges = async (store: ReadStore, limit: number): Promise<AnnouncedChange[]> => {
+  const rows = await store.query<{
+    change_id: string;
+    kind: string;
+    description: string;
+    product: string | null;
+    effective_at: string;
+  }>(
+    `SELECT change_id, kind, description, product, effective_at FROM ci_changes
+     ORDER BY effective_ms DESC, change_id LIMIT ?`,
+    [limit],
+  );
+  return rows.map((r) => ({
+    changeId: r.change_id,
+    kind: r.kind,
+    description: r.description,
+    product: r.product,
+    effectiveAt: r.effective_at,
+  }));
+};

@@ -194,3 +194,19 @@ export const enqueueDueFollowUps = async (
     if (added.seen < limit) return queued;
   }
 };
+
+/**
+ * Who a shipped fix of the issue would tell: every customer with a case linked to it (one
+ * notice each, as the follow-ups projection sends them), and their cases.
+ */
+export const readFixNoticeAudience = async (
+  store: ReadStore,
+  issueId: string,
+): Promise<{ issueId: string; customers: number; cases: number }> => {
+  const [row] = await store.query<{ customers: number | string; cases: number | string }>(
+    `SELECT COUNT(DISTINCT customer_id) AS customers, COUNT(*) AS cases
+     FROM fu_issue_cases WHERE issue_id = ?`,
+    [issueId],
+  );
+  return { issueId, customers: Number(row?.customers ?? 0), cases: Number(row?.cases ?? 0) };
+};

@@ -1,0 +1,365 @@
+import { useMemo, useState } from 'preact/hooks';
+import { afterMyWrites, get, may, post, query, SCREENS, type Me } from '../api';
+import { Chart, type Band, type Series } from '../chart';
+import { NotForYou, num, pct, Problem, Show, Table, useLoad, when } from '../ui';
+
+interface Group {
+  group: string;
+  kind: 'issue' | 'unlinked';
+  issueId: string | null;
+  title: string;
+  product: string | null;
+  category: string;
+  issueStatus: string | null;
+  fixRelease: string | null;
+  cases: number;
+  customers: number;
+  repeatContacts: number;
+  open: number;
+  medianHoursToConfirmedFix: number | null;
+  rejectedShare: number | null;
+  perDay: Array<{ day: string; cases: number }>;
+  trend: { asOf: string; windowCases: number; ratio: number | null; spiking: boolean };
+}
+
+interface Report {
+  period: { from: string; to: string };
+  rule: { windowDays: number; description: string };
+  groups: Group[];
+}
+
+interface Candidate {
+  candidateId: string;
+  title: string;
+  product: string | null;
+  category: string;
+  keywords: string[];
+  cases: number;
+  customers: number;
+}
+
+interface Message {
+  id: string;
+  seq: number;
+  type: string;
+  key: string;
+  time: string;
+  sentAt: string | null;
+  data: { title?: string };
+}
+
+const CHARTED = 6;
+const REPORT = `/reports/recurring-issues${query({ limit: 50 })}`;
+
+const statusOf = (g: Group) =>
+  g.kind === 'unlinked' ? 'not linked to an issue' : (g.issueStatus ?? '–');
+
+/** Cases per day of the largest groups; the trend window of each spiking one is shaded. */
+const IssuesChart = ({ report }: { report: Report }) => {
+  const { labels, series, bands } = useMemo(() => {
+    const charted = [...report.groups].sort((a, b) => b.cases - a.cases).slice(0, CHARTED);
+    const days = [...new Set(charted.flatMap((g) => g.perDay.map((d) => d.day)))].sort();
+    const series: Series[] = charted.map((g) => {
+      const byDay = new Map(g.perDay.map((d) => [d.day, d.cases]));
+      return {
+        label: g.title,
+        values: days.map((d) => byDay.get(d) ?? 0),
+        emphasis: g.trend.spiking,
+      };
+    });
+    const bands: Band[] = [];
+    const spiking = charted.filter((g) => g.trend.spiking);
+    if (spiking.length > 0) {
+      const end = days.indexOf(spiking[0]!.trend.asOf);
+      const last = end < 0 ? days.length - 1 : end;
+      bands.push({
+        from: Math.max(0, last - report.rule.windowDays + 1),
+        to: last,
+        label: 'spike window',
+      });
+    }
+    return { labels: days, series, bands };
+  }, [report]);
+  const spiking = report.groups.filter((g) => g.trend.spiking).map((g) => g.title);
+  return (
+    <Chart
+      title="Cases opened per day"
+      xLabel="Day"
+      summary={`${series.length} largest groups from ${report.period.from} to ${report.period.to}; spiking: ${spiking.join(', ') || 'none'}`}
+      labels={labels}
+      series={series}
+      bands={bands}
+    />
+  );
+};
+
+/** Announce a shipped fix: says first how many customers the notice will reach. */
+const AnnounceFix = ({ group, onDone }: { group: Group; onDone: (notice: string) => void }) => {
+  const issueId = group.issueId!;
+  const [audience] = useLoad(
+    () =>
+      get<{ customers: number; cases: number }>(
+        `/issues/${encodeURIComponent(issueId)}/fix-notice-audience${query({ minPosition: afterMyWrites() })}`,
+      ),
+    [issueId],
+  );
+  const [problem, setProblem] = useState<Error>();
+  const submit = async (event: SubmitEvent) => {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget as HTMLFormElement);
+    const release = form.get('release') as string;
+    const tell = form.get('tell') === 'on';
+    try {
+      await post(`/issues/${encodeURIComponent(issueId)}/fix-shipped`, {
+        release,
+        description: form.get('description'),
+        creditCustomers: tell,
+      });
+      onDone(
+        `Fix announced for ${group.title}: ${release}.${
+          audience.state === 'done' && tell
+            ? ` ${audience.value.customers} customers will be told.`
+            : ''
+        }`,
+      );
+    } catch (error) {
+      setProblem(error as Error);
+    }
+  };
+  return (
+    <form
+      class="panel stacked"
+      onSubmit={(e) => void submit(e)}
+      aria-label={`Announce a fix for ${group.title}`}
+    >
+      <h3>Announce a shipped fix for {group.title}</h3>
+      <Show loaded={audience}>
+        {(a) => (
+          <p role="status">
+            <strong>{a.customers}</strong> customers ({a.cases} cases) will be told their report led
+            to this fix.
+          </p>
+        )}
+      </Show>
+      <label for={`release-${issueId}`}>Release</label>
+      <input id={`release-${issueId}`} name="release" required maxLength={200} />
+      <label for={`description-${issueId}`}>What the fix does</label>
+      <textarea id={`description-${issueId}`} name="description" required maxLength={2000} />
+      <label class="check">
+        <input type="checkbox" name="tell" defaultChecked /> Tell the customers ("you were heard")
+      </label>
+      {problem && <Problem error={problem} />}
+      <button type="submit">Announce the fix</button>
+    </form>
+  );
+};
+
+const Candidates = ({
+  me,
+  issues,
+  onAccepted,
+}: {
+  me: Me;
+  issues: Group[];
+  onAccepted: (notice: string) => void;
+}) => {
+  const [loaded] = useLoad(
+    () =>
+      get<{ candidates: Candidate[] }>(
+        `/reports/candidate-issues${query({ minPosition: afterMyWrites() })}`,
+      ),
+    [],
+  );
+  const [problem, setProblem] = useState<Error>();
+  const accept = async (candidate: Candidate, event: SubmitEvent) => {
+    event.preventDefault();
+    const target = new FormData(event.currentTarget as HTMLFormElement).get('issueId');
+    try {
+      const result = await post<{ issueId: string; linked: string[]; created: boolean }>(
+        `/candidate-issues/${encodeURIComponent(candidate.candidateId)}/acceptance`,
+        target ? { issueId: target } : { title: candidate.title, category: candidate.category },
+      );
+      onAccepted(
+        `“${candidate.title}”: ${result.linked.length} cases linked to ${result.created ? 'the new issue ' : ''}${result.issueId}.`,
+      );
+    } catch (error) {
+      setProblem(error as Error);
+    }
+  };
+  const mayAccept = may(me, SCREENS.acceptCandidate);
+  return (
+    <section class="panel" aria-labelledby="candidates">
+      <h2 id="candidates">Candidate issues: unlinked cases that tell the same story</h2>
+      {problem && <Problem error={problem} />}
+      <Show loaded={loaded}>
+        {({ candidates }) =>
+          candidates.length === 0 ? (
+            <p class="muted">None right now.</p>
+          ) : (
+            <ul class="cards">
+              {candidates.map((c) => (
+                <li key={c.candidateId}>
+                  <strong>{c.title}</strong>
+                  <div class="muted">
+                    {c.product ?? '–'} · {c.category} · {c.cases} cases, {c.customers} customers ·{' '}
+                    {c.keywords.join(', ')}
+                  </div>
+                  {mayAccept && (
+                    <form class="inline" onSubmit={(e) => void accept(c, e)}>
+                      <label for={`link-${c.candidateId}`}>Issue</label>
+                      <select id={`link-${c.candidateId}`} name="issueId">
+                        <option value="">a new issue: “{c.title}”</option>
+                        {issues.map((g) => (
+                          <option value={g.issueId!}>{g.title}</option>
+                        ))}
+                      </select>
+                      <button type="submit">Link these cases to an issue</button>
+                    </form>
+                  )}
+                </li>
+              ))}
+            </ul>
+          )
+        }
+      </Show>
+    </section>
+  );
+};
+
+const TrendMessages = () => {
+  const path = `/messages${query({ topic: 'issue-trends', limit: 200 })}`;
+  const [loaded] = useLoad(() => get<{ messages: Message[] }>(path), []);
+  return (
+    <section class="panel">
+      <Show loaded={loaded}>
+        {({ messages }) => (
+          <Table
+            caption="Trend messages sent to product teams"
+            csv={{ path, fileName: 'issue-trend-messages.csv' }}
+            rowKey={(m) => m.id}
+            rows={[...messages].reverse()}
+            columns={[
+              { label: 'When', value: (m) => when(m.time) },
+              { label: 'Message', value: (m) => m.type.replace('heard.issue-trend.', '') },
+              { label: 'Group', value: (m) => m.data.title ?? m.key },
+              { label: 'Sent', value: (m) => (m.sentAt ? when(m.sentAt) : 'pending') },
+            ]}
+          />
+        )}
+      </Show>
+    </section>
+  );
+};
+
+/** The product team's screen: what recurs and spikes, candidates to link, fixes to announce. */
+export const IssuesScreen = ({ me }: { me: Me }) =>
+  may(me, SCREENS.issues) ? (
+    <Issues me={me} />
+  ) : (
+    <NotForYou me={me} roles={SCREENS.issues} what="recurring issues" />
+  );
+
+const Issues = ({ me }: { me: Me }) => {
+  const [loaded, reload] = useLoad(
+    () =>
+      get<Report>(`/reports/recurring-issues${query({ limit: 50, minPosition: afterMyWrites() })}`),
+    [],
+  );
+  const [announcing, setAnnouncing] = useState<string>();
+  const [notice, setNotice] = useState('');
+  const mayAnnounce = may(me, SCREENS.announceFix);
+  const done = (text: string) => {
+    setNotice(text);
+    setAnnouncing(undefined);
+    reload();
+  };
+  return (
+    <>
+      <h1>Recurring issues</h1>
+      <p role="status" class={notice ? 'notice' : 'visually-hidden'}>
+        {notice}
+      </p>
+      <Show loaded={loaded}>
+        {(report) => (
+          <>
+            <section class="panel">
+              <p class="muted">
+                {report.period.from} to {report.period.to}. {report.rule.description}
+              </p>
+              <IssuesChart report={report} />
+              <Table
+                caption="Recurring issues and unlinked groups"
+                csv={{ path: REPORT, fileName: 'recurring-issues.csv' }}
+                rowKey={(g) => g.group}
+                rows={report.groups}
+                columns={[
+                  {
+                    label: 'Issue or group',
+                    value: (g) => (
+                      <>
+                        {g.title}
+                        {g.trend.spiking && <span class="badge spiking">spiking</span>}
+                      </>
+                    ),
+                  },
+                  { label: 'Status', value: statusOf },
+                  { label: 'Cases', value: (g) => g.cases, numeric: true },
+                  { label: 'Customers', value: (g) => g.customers, numeric: true },
+                  { label: 'Repeat contacts', value: (g) => g.repeatContacts, numeric: true },
+                  { label: 'Open', value: (g) => g.open, numeric: true },
+                  {
+                    label: 'Resolutions rejected',
+                    value: (g) => pct(g.rejectedShare),
+                    numeric: true,
+                  },
+                  {
+                    label: 'Median hours to confirmed fix',
+                    value: (g) => num(g.medianHoursToConfirmedFix, 1),
+                    numeric: true,
+                  },
+                  {
+                    label: 'Last 7 days vs before',
+                    value: (g) => (g.trend.ratio === null ? '–' : `${num(g.trend.ratio, 1)}x`),
+                    numeric: true,
+                  },
+                  {
+                    label: 'Fix',
+                    value: (g) =>
+                      g.fixRelease ? (
+                        `shipped in ${g.fixRelease}`
+                      ) : mayAnnounce && g.kind === 'issue' && g.issueStatus === 'acknowledged' ? (
+                        <button
+                          type="button"
+                          class="secondary"
+                          onClick={() => setAnnouncing(g.group)}
+                        >
+                          Announce a fix<span class="visually-hidden"> for {g.title}</span>
+                        </button>
+                      ) : (
+                        '–'
+                      ),
+                  },
+                ]}
+              />
+            </section>
+            {announcing && (
+              <AnnounceFix
+                key={announcing}
+                group={report.groups.find((g) => g.group === announcing)!}
+                onDone={done}
+              />
+            )}
+            {may(me, SCREENS.candidates) && (
+              <Candidates
+                me={me}
+                issues={report.groups.filter((g) => g.kind === 'issue')}
+                onAccepted={done}
+              />
+            )}
+          </>
+        )}
+      </Show>
+      {may(me, SCREENS.messages) && <TrendMessages />}
+    </>
+  );
+};

@@ -1,0 +1,47 @@
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import fastifyStatic from '@fastify/static';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyReply } from 'fastify';
+import type { Access } from '@heard/security';
+
+/** Where `npm run build` puts the web app (apps/web/dist), from the source or the compiled file. */
+export const webAppDir = (): string | undefined =>
+  [
+    resolve(__dirname, '../../../../apps/web/dist'), // libs/api/src/http (ts-jest, ts-node)
+    resolve(__dirname, '../../../../../apps/web/dist'), // dist/libs/api/src/http
+  ].find((dir) => existsSync(join(dir, 'index.html')));
+
+const open = { config: { access: { kind: 'open' } satisfies Access } };
+
+/**
+ * The screens at /app: static files anyone may load (they hold no data; every call they make
+ * carries the signed-in key). Hashed assets are cached for good, the page itself never, so a
+ * new build shows at the next load. Every path under /app is the app's own route (the
+ * customer page, the case page): the page answers them all.
+ */
+export const installWebApp = async (app: NestFastifyApplication) => {
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.get('/', open, (_request, reply) => reply.redirect('/app/'));
+  const root = webAppDir();
+  if (!root) {
+    const notBuilt = (_request: unknown, reply: FastifyReply) =>
+      reply.code(404).send({
+        statusCode: 404,
+        error: 'web_app_not_built',
+        message:
+          'The screens are not built: run `npm run build` (npm start does), then reload. The API answers as usual.',
+      });
+    fastify.get('/app', open, notBuilt);
+    fastify.get('/app/*', open, notBuilt);
+    return;
+  }
+  await app.register(fastifyStatic, { root, serve: false });
+  const page = (_request: unknown, reply: FastifyReply) =>
+    reply.header('cache-control', 'no-cache').sendFile('index.html');
+  fastify.get('/app', open, page);
+  fastify.get('/app/*', open, page);
+  fastify.get<{ Params: { '*': string } }>('/app/assets/*', open, (request, reply) =>
+    reply.sendFile(`assets/${request.params['*']}`, { immutable: true, maxAge: '365d' }),
+  );
+};

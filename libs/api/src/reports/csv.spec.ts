@@ -1,0 +1,45 @@
+import { parse } from 'csv-parse/sync';
+import { flattenRow, toCsv, wantsCsv } from './csv';
+
+describe('reports as CSV', () => {
+  it('flattens nested objects into dotted columns, joins plain lists and keeps lists of objects as JSON', () => {
+    expect(
+      flattenRow({
+        group: 'issue:lid',
+        trend: { ratio: 3.2, spiking: true },
+        keywords: ['lid', 'seal'],
+        perDay: [{ day: '2026-11-01', cases: 2 }],
+        owner: null,
+        skipped: undefined,
+      }),
+    ).toEqual({
+      group: 'issue:lid',
+      'trend.ratio': 3.2,
+      'trend.spiking': true,
+      keywords: 'lid;seal',
+      perDay: '[{"day":"2026-11-01","cases":2}]',
+      owner: null,
+    });
+  });
+
+  it('writes a header of every column any row has, and quotes what needs quoting', () => {
+    const text = toCsv([
+      { key: 'a', note: 'says "hi", then leaves' },
+      { key: 'b', extra: 1 },
+    ]);
+    expect(text.split('\n')[0]).toBe('key,note,extra');
+    expect(parse(text, { columns: true })).toEqual([
+      { key: 'a', note: 'says "hi", then leaves', extra: '' },
+      { key: 'b', note: '', extra: '1' },
+    ]);
+    expect(toCsv([])).toBe('');
+  });
+
+  it('answers CSV only when the client lists text/csv', () => {
+    expect(wantsCsv('text/csv')).toBe(true);
+    expect(wantsCsv('application/json, text/csv;q=0.5')).toBe(true);
+    expect(wantsCsv('application/json')).toBe(false);
+    expect(wantsCsv('*/*')).toBe(false);
+    expect(wantsCsv(undefined)).toBe(false);
+  });
+});

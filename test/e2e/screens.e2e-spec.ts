@@ -1,0 +1,304 @@
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { DEMO_DEFAULTS, DEMO_DEFECT_ISSUE, demoHistory, loadOverHttp } from '@heard/demo';
+import { ProjectionRunner } from '@heard/projections';
+import { describeWithBrowser } from '../support/browser';
+import {
+  removeDir,
+  startHeard,
+  tempDataDir,
+  TEST_ADMIN_KEY,
+  type RunningHeard,
+} from '../support/heard-app';
+import { waitFor } from '../support/kafka';
+
+const demo = { ...DEMO_DEFAULTS, customers: 1200 };
+const DESKTOP = { width: 1280, height: 800 };
+const TABLET = { width: 820, height: 1180 };
+/** `npm run screenshots` sets it to docs/screens; otherwise they go to the test's data folder. */
+const screenshotDir = process.env.HEARD_SCREENSHOTS;
+
+describeWithBrowser(
+  'the screens at /app, in headless Chromium, on the demo data',
+  (executablePath) => {
+    jest.setTimeout(90_000);
+    let dir: string;
+    let heard: RunningHeard;
+    let browser: Browser;
+    const keys: Record<string, string> = {};
+    const pageErrors: string[] = [];
+
+    beforeAll(async () => {
+      dir = tempDataDir();
+      heard = await startHeard(dir);
+      const [index] = (await heard.call('GET', '/app/')).body.match(/<title>heard<\/title>/) ?? [];
+      if (!index) throw new Error('The web app is not built: run `npm run build` before the tests');
+      const report = await loadOverHttp(heard.url, demoHistory(demo), { apiKey: TEST_ADMIN_KEY });
+      expect(report.refused).toBe(0);
+      expect(await heard.app.get(ProjectionRunner).waitFor(report.lastPosition, 60_000)).toBe(true);
+      for (const role of ['agent', 'product', 'analyst']) {
+        const made = await heard.post('/admin/api-keys', { name: `screen-${role}`, role });
+        keys[role] = made.body.secret;
+      }
+      browser = await chromium.launch({ executablePath, args: ['--no-sandbox'] });
+    }, 180_000);
+    afterAll(async () => {
+      await browser?.close();
+      await heard?.stop();
+      removeDir(dir);
+    });
+    afterEach(() => {
+      // No screen may throw in the browser, whatever it shows.
+      expect(pageErrors.splice(0)).toEqual([]);
+    });
+
+    const as = (role: string) => ({ authorization: `Bearer ${keys[role]}` });
+
+    /** A new tab signed in with the role's key, typed into the form and sent with Enter. */
+    const signedIn = async (role: string, viewport = DESKTOP): Promise<Page> => {
+      const page = await browser.newPage({ viewport, acceptDownloads: true });
+      page.on('pageerror', (error) => pageErrors.push(error.message));
+      await page.goto(`${heard.url}/app/`);
+      await page.getByLabel('API key or identity-provider token').fill(keys[role]!);
+      await page.keyboard.press('Enter');
+      await page.getByText(`screen-${role} (${role})`).waitFor();
+      return page;
+    };
+
+    const screenshot = async (page: Page, name: string) => {
+      const into = screenshotDir ?? join(dir, 'screens');
+      mkdirSync(into, { recursive: true });
+      await page.screenshot({ path: join(into, `${name}.png`) });
+    };
+
+    /** A demo customer whose story has a handover, an apology and a fix: what an agent looks for. */
+    const storiedCustomer = async () => {
+      for (let n = 1; n < 200; n++) {
+        const id = `cust-${String(n).padStart(6, '0')}`;
+        const { status, body } = await heard.get(`/customers/${id}/timeline`);
+        const s = body?.summary;
+        if (status === 200 && s.lastHandover && s.apologies.total > 0 && s.fixesApplied.length > 0)
+          return body;
+      }
+      throw new Error('no demo customer with a handover, an apology and a fix');
+    };
+
+    it('lets the agent find a customer by a case id and read the summary, then the timeline', async () => {
+      const story = await storiedCustomer();
+      const page = await signedIn('agent');
+      expect(page.url()).toBe(`${heard.url}/app/customers`);
+      await page.getByLabel('Customer, account or case id').fill(story.summary.lastHandover.caseId);
+      await page.getByRole('button', { name: 'Find' }).click();
+      await page.getByRole('heading', { name: `Customer ${story.customerId}` }).waitFor();
+      expect(page.url()).toBe(`${heard.url}/app/customers/${story.customerId}`);
+
+      const known = page.getByRole('region', { name: 'What we already know' });
+      await known.waitFor();
+      const summaryText = await known.innerText();
+      expect(summaryText).toContain(story.summary.lastHandover.summary);
+      expect(summaryText).toContain(story.summary.apologies.latest[0].statement);
+      expect(summaryText).toContain(story.summary.fixesApplied[0].description);
+      expect(summaryText).toContain(`${story.summary.cases.total} cases`);
+
+      const timeline = page.getByRole('region', { name: 'Timeline, newest first' }).locator('li');
+      expect(await timeline.count()).toBe(story.entries.length);
+      expect(await timeline.first().innerText()).toContain(story.entries[0].headline);
+
+      // The case page: its audit trail, and the case as it stood before it was resolved.
+      await page.getByRole('link', { name: story.summary.lastHandover.caseId }).first().click();
+      await page
+        .getByRole('heading', { name: `Case ${story.summary.lastHandover.caseId}` })
+        .waitFor();
+      const trail = (await heard.get(`/cases/${story.summary.lastHandover.caseId}/events`)).body
+        .events;
+      await page.getByRole('table', { name: 'Audit trail' }).waitFor();
+      expect(
+        await page.getByRole('table', { name: 'Audit trail' }).locator('tbody tr').count(),
+      ).toBe(trail.length);
+      const opened = new Date(Date.parse(trail[0].occurredAt) + 60_000);
+      const local = new Date(opened.getTime() - opened.getTimezoneOffset() * 60_000)
+        .toISOString()
+        .slice(0, 19);
+      await page.getByLabel('As it stood at').fill(local);
+      await page.getByRole('button', { name: 'Show' }).click();
+      await page.getByRole('heading', { name: /^As it stood at/ }).waitFor();
+      await page.getByText('open', { exact: true }).first().waitFor();
+      await page.close();
+    });
+
+    it('shows a contact posted over the API without a reload', async () => {
+      const story = await storiedCustomer();
+      const page = await signedIn('agent');
+      await page.goto(`${heard.url}/app/customers/${story.customerId}`);
+      await page.getByRole('region', { name: 'Timeline, newest first' }).waitFor();
+      await page.evaluate('window.notReloaded = true');
+      const note = `Called back about the screens at ${Date.now()}`;
+      const caseId = story.summary.lastHandover.caseId;
+      const posted = await heard.call(
+        'POST',
+        `/cases/${caseId}/contacts`,
+        { channel: 'phone', direction: 'inbound', agentId: 'screen-agent', note },
+        { ...as('agent'), 'content-type': 'application/json' },
+      );
+      expect(posted.status).toBe(201);
+      const newest = page
+        .getByRole('region', { name: 'Timeline, newest first' })
+        .locator('li')
+        .first();
+      await waitFor(
+        async () => ((await newest.innerText()).includes(note) ? true : undefined),
+        15_000,
+      );
+      expect(await page.evaluate('window.notReloaded')).toBe(true);
+      await screenshot(page, 'agent-customer');
+      await page.close();
+    });
+
+    it('shows the product team the spiking issue, accepts a candidate and announces a fix', async () => {
+      const page = await signedIn('product');
+      expect(page.url()).toBe(`${heard.url}/app/issues`);
+      const issues = page.getByRole('table', { name: 'Recurring issues and unlinked groups' });
+      const defect = issues.locator('tr', { hasText: 'AquaBottle 2 lid leaks' });
+      await defect.waitFor();
+      expect(await defect.locator('.badge').innerText()).toBe('spiking');
+      expect(await page.locator('figure.chart canvas').count()).toBeGreaterThan(0);
+      await screenshot(page, 'product-issues');
+
+      // A candidate: link its cases to the defect issue.
+      const candidates = (await heard.get('/reports/candidate-issues', as('product'))).body
+        .candidates;
+      expect(candidates.length).toBeGreaterThan(0);
+      const candidate =
+        candidates.find((c: { title: string }) => /lid/i.test(c.title)) ?? candidates[0];
+      const card = page
+        .locator('li', { hasText: candidate.title })
+        .filter({ has: page.getByRole('button', { name: 'Link these cases to an issue' }) })
+        .first();
+      await card.getByLabel('Issue').selectOption(DEMO_DEFECT_ISSUE);
+      await card.getByRole('button', { name: 'Link these cases to an issue' }).click();
+      await page
+        .getByText(`${candidate.caseIds.length} cases linked to ${DEMO_DEFECT_ISSUE}`)
+        .waitFor();
+      const linked = await heard.get(`/cases/${candidate.caseIds[0]}`);
+      expect(linked.body.issueIds).toContain(DEMO_DEFECT_ISSUE);
+
+      // Announce the fix: the form says first how many customers will hear of it.
+      await page
+        .getByRole('button', {
+          name: 'Announce a fix for AquaBottle 2 lid leaks after a few weeks',
+        })
+        .click();
+      const told = page.getByText(/customers \(\d+ cases\) will be told/);
+      await told.waitFor();
+      // The form read after this tab's link was projected: the same count as heard's own answer.
+      const { body: audience } = await heard.get(
+        `/issues/${DEMO_DEFECT_ISSUE}/fix-notice-audience`,
+      );
+      expect(await told.innerText()).toContain(
+        `${audience.customers} customers (${audience.cases} cases) will be told`,
+      );
+      await page.getByLabel('Release').fill('AquaBottle lid v3');
+      await page.getByLabel('What the fix does').fill('A new seal that keeps its shape');
+      await page.getByRole('button', { name: 'Announce the fix' }).click();
+      await page.getByText(`${audience.customers} customers will be told`).waitFor();
+      const notices = await waitFor(async () => {
+        const { body } = await heard.get(
+          `/messages?type=heard.notice.fix-shipped&subject=issue-${DEMO_DEFECT_ISSUE}&limit=1000`,
+        );
+        return body.messages.length === audience.customers ? body.messages : undefined;
+      });
+      expect(notices).toHaveLength(audience.customers);
+      await defect.getByText('shipped in AquaBottle lid v3').waitFor();
+      await page.close();
+    });
+
+    it('shows the analyst the KPI charts, and a downloaded CSV holds the JSON report’s rows', async () => {
+      const page = await signedIn('analyst');
+      expect(page.url()).toBe(`${heard.url}/app/issues`);
+      await page.getByRole('link', { name: 'KPIs and impact' }).click();
+      const kpis = page.getByRole('table', { name: 'KPIs by team' });
+      await kpis.waitFor();
+      await page.getByRole('table', { name: 'By channel' }).waitFor();
+      expect(await page.locator('figure.chart canvas').count()).toBe(2);
+      await screenshot(page, 'analyst-kpis');
+
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        page.getByRole('button', { name: 'Download CSV of kpis-by-team.csv' }).click(),
+      ]);
+      const rows = parse(readFileSync(await download.path()), { columns: true, cast: true });
+      const json = (await heard.get('/reports/kpis?by=team', as('analyst'))).body.rows;
+      expect(rows).toHaveLength(json.length);
+      expect(rows).toEqual(
+        json.map((row: Record<string, unknown>) =>
+          Object.fromEntries(Object.entries(row).map(([k, v]) => [k, v === null ? '' : v])),
+        ),
+      );
+      await page.close();
+    });
+
+    it('tells a role that may not see a screen so, and which roles may', async () => {
+      const page = await signedIn('product');
+      await page.goto(`${heard.url}/app/kpis`);
+      await page.getByRole('heading', { name: 'Not for your role' }).waitFor();
+      expect(await page.getByRole('alert').innerText()).toContain(
+        'may not see the KPIs: it needs a key with the role analyst, supervisor or admin',
+      );
+      await page.goto(`${heard.url}/app/customers/cust-000001`);
+      await page.getByRole('heading', { name: 'Not for your role' }).waitFor();
+      expect(await page.getByRole('navigation', { name: 'Screens' }).innerText()).not.toContain(
+        'Customers',
+      );
+      await page.close();
+    });
+
+    it('has no serious accessibility violations (axe-core) on the three screens, and fits a tablet', async () => {
+      const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+      const story = await storiedCustomer();
+      const screens: Array<[string, string]> = [
+        ['agent', `/app/customers/${story.customerId}`],
+        ['product', '/app/issues'],
+        ['analyst', '/app/kpis'],
+      ];
+      for (const viewport of [DESKTOP, TABLET])
+        for (const [role, path] of screens) {
+          const page = await signedIn(role, viewport);
+          await page.goto(heard.url + path);
+          await page.locator('main h2').first().waitFor();
+          await page.waitForLoadState('networkidle');
+          expect(await page.locator('[aria-busy="true"]').count()).toBe(0);
+          // Evaluated over the DevTools protocol: the page's CSP (script-src 'self') does not apply.
+          await page.evaluate(axeSource);
+          // Browser code as text: this file is typed for Node, without the DOM.
+          const violations = await page.evaluate(`
+            axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'best-practice'] }).then((result) =>
+              result.violations
+                .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+                .map((v) => v.id + ': ' + v.help + ' (' + v.nodes.length + ' nodes)'))`);
+          expect([role, viewport.width, violations]).toEqual([role, viewport.width, []]);
+          const overflow = await page.evaluate(
+            'document.documentElement.scrollWidth - window.innerWidth',
+          );
+          expect([role, viewport.width, overflow]).toEqual([role, viewport.width, 0]);
+          await page.close();
+        }
+    });
+
+    it('serves the API docs at /docs, working under heard’s own Content-Security-Policy', async () => {
+      const page = await browser.newPage({ viewport: DESKTOP });
+      const refused: string[] = [];
+      page.on('console', (m) => {
+        if (m.type() === 'error' && /Content Security Policy/i.test(m.text()))
+          refused.push(m.text());
+      });
+      page.on('pageerror', (error) => pageErrors.push(error.message));
+      await page.goto(`${heard.url}/docs`);
+      await page.locator('.swagger-ui .info .title', { hasText: 'heard' }).waitFor();
+      await page.getByText('/customers/{customerId}/timeline').first().waitFor();
+      expect(refused).toEqual([]);
+      await page.close();
+    });
+  },
+);
