@@ -83,6 +83,7 @@ const EXPECTED: Record<string, Caller[]> = {
   'GET /': ALL,
   'GET /app': ALL,
   'GET /app/*': ALL,
+  'GET /app/config.json': ALL,
   'GET /app/assets/*': ALL,
 };
 

@@ -1,5 +1,8 @@
+import { createHash, randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
+import { exportSPKI, generateKeyPair, SignJWT } from 'jose';
 import { parse } from 'csv-parse/sync';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { DEMO_DEFAULTS, DEMO_DEFECT_ISSUE, demoHistory, loadOverHttp } from '@heard/demo';
@@ -88,7 +91,7 @@ describeWithBrowser(
     it('lets the agent find a customer by a case id and read the summary, then the timeline', async () => {
       const story = await storiedCustomer();
       const page = await signedIn('agent');
-      expect(page.url()).toBe(`${heard.url}/app/customers`);
+      await page.waitForURL(`${heard.url}/app/customers`);
       await page.getByLabel('Customer, account or case id').fill(story.summary.lastHandover.caseId);
       await page.getByRole('button', { name: 'Find' }).click();
       await page.getByRole('heading', { name: `Customer ${story.customerId}` }).waitFor();
@@ -158,7 +161,7 @@ describeWithBrowser(
 
     it('shows the product team the spiking issue, accepts a candidate and announces a fix', async () => {
       const page = await signedIn('product');
-      expect(page.url()).toBe(`${heard.url}/app/issues`);
+      await page.waitForURL(`${heard.url}/app/issues`);
       const issues = page.getByRole('table', { name: 'Recurring issues and unlinked groups' });
       const defect = issues.locator('tr', { hasText: 'AquaBottle 2 lid leaks' });
       await defect.waitFor();
@@ -216,7 +219,7 @@ describeWithBrowser(
 
     it('shows the analyst the KPI charts, and a downloaded CSV holds the JSON report’s rows', async () => {
       const page = await signedIn('analyst');
-      expect(page.url()).toBe(`${heard.url}/app/issues`);
+      await page.waitForURL(`${heard.url}/app/issues`);
       await page.getByRole('link', { name: 'KPIs and impact' }).click();
       const kpis = page.getByRole('table', { name: 'KPIs by team' });
       await kpis.waitFor();
@@ -302,3 +305,123 @@ describeWithBrowser(
     });
   },
 );
+
+describeWithBrowser('signing in to the screens through the identity provider', (executablePath) => {
+  jest.setTimeout(60_000);
+  const ISSUER = 'https://idp.test';
+  const AUDIENCE = 'heard';
+  let dir: string;
+  let heard: RunningHeard;
+  let provider: Server;
+  let providerUrl: string;
+  let browser: Browser;
+  /** Codes the stand-in provider issued, with the PKCE challenge each must be redeemed with. */
+  const codes = new Map<string, { challenge: string; redirectUri: string }>();
+  const redeemed: string[] = [];
+
+  beforeAll(async () => {
+    const signer = await generateKeyPair('RS256');
+    // A stand-in for the organisation's identity provider: its user is signed in already, so
+    // /authorize sends the browser straight back with a code; /token checks PKCE.
+    provider = createServer((request, response) => {
+      const url = new URL(request.url!, 'http://idp');
+      if (url.pathname === '/authorize') {
+        const code = randomUUID();
+        codes.set(code, {
+          challenge: url.searchParams.get('code_challenge')!,
+          redirectUri: url.searchParams.get('redirect_uri')!,
+        });
+        const back = new URL(url.searchParams.get('redirect_uri')!);
+        back.searchParams.set('code', code);
+        back.searchParams.set('state', url.searchParams.get('state')!);
+        response.writeHead(302, { location: back.toString() }).end();
+        return;
+      }
+      let body = '';
+      request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      request.on('end', () => {
+        void (async () => {
+          const form = new URLSearchParams(body);
+          const issued = codes.get(form.get('code') ?? '');
+          const proof = createHash('sha256')
+            .update(form.get('code_verifier') ?? '')
+            .digest('base64url');
+          const headers = {
+            'content-type': 'application/json',
+            'access-control-allow-origin': heard.url,
+          };
+          if (
+            !issued ||
+            proof !== issued.challenge ||
+            form.get('redirect_uri') !== issued.redirectUri
+          ) {
+            response.writeHead(400, headers).end(JSON.stringify({ error: 'invalid_grant' }));
+            return;
+          }
+          codes.delete(form.get('code')!);
+          redeemed.push(form.get('client_id')!);
+          const token = await new SignJWT({ role: 'analyst' })
+            .setProtectedHeader({ alg: 'RS256' })
+            .setSubject('ana@example.com')
+            .setIssuer(ISSUER)
+            .setAudience(AUDIENCE)
+            .setExpirationTime('10m')
+            .sign(signer.privateKey);
+          response
+            .writeHead(200, headers)
+            .end(JSON.stringify({ access_token: token, token_type: 'Bearer', expires_in: 600 }));
+        })();
+      });
+    });
+    await new Promise<void>((resolve) => provider.listen(0, '127.0.0.1', resolve));
+    providerUrl = `http://127.0.0.1:${(provider.address() as { port: number }).port}`;
+    dir = tempDataDir();
+    heard = await startHeard(dir, {
+      HEARD_JWT_PUBLIC_KEY: await exportSPKI(signer.publicKey),
+      HEARD_JWT_ISSUER: ISSUER,
+      HEARD_JWT_AUDIENCE: AUDIENCE,
+      HEARD_OIDC_AUTHORIZE_URL: `${providerUrl}/authorize`,
+      HEARD_OIDC_TOKEN_URL: `${providerUrl}/token`,
+      HEARD_OIDC_CLIENT_ID: 'heard-screens',
+    });
+    browser = await chromium.launch({ executablePath, args: ['--no-sandbox'] });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await heard?.stop();
+    provider?.close();
+    removeDir(dir);
+  });
+
+  it("signs in with the organisation's account and shows what the token's role may see", async () => {
+    const page = await browser.newPage({ viewport: DESKTOP });
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.goto(`${heard.url}/app/`);
+    await page.getByRole('button', { name: "Sign in with your organisation's account" }).click();
+    await page.getByText('ana@example.com (analyst)').waitFor();
+    expect(redeemed).toEqual(['heard-screens']);
+    // The code and state left the address bar; the analyst's screens are offered, not the agent's.
+    await page.waitForURL(`${heard.url}/app/issues`);
+    const nav = await page.getByRole('navigation', { name: 'Screens' }).innerText();
+    expect(nav).toContain('KPIs and impact');
+    expect(nav).not.toContain('Customers');
+    // heard's CSP lets the page reach the provider's token endpoint, and only that origin.
+    const csp = (await heard.call('GET', '/app/')).headers.get('content-security-policy');
+    expect(csp).toContain(`connect-src 'self' ${providerUrl}`);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('refuses a code that comes back with another state, and signs in nobody', async () => {
+    const page = await browser.newPage({ viewport: DESKTOP });
+    await page.goto(`${heard.url}/app/`);
+    await page.evaluate(
+      `sessionStorage.setItem('heard.signIn', JSON.stringify({ verifier: 'v', state: 'sent', provider: { tokenUrl: '${providerUrl}/token', clientId: 'heard-screens' } }))`,
+    );
+    await page.goto(`${heard.url}/app/?code=forged&state=other`);
+    await page.getByText('The sign-in came back with a state this tab did not send').waitFor();
+    expect(await page.getByLabel('API key or identity-provider token').isVisible()).toBe(true);
+    await page.close();
+  });
+});

@@ -109,8 +109,6 @@ export const SCREENS = {
   acceptCandidate: ['product'],
   announceFix: ['product'],
   kpis: ['analyst', 'supervisor'],
-  changeImpact: ['analyst', 'supervisor', 'product'],
-  followUps: ['analyst', 'supervisor', 'agent'],
   messages: ['analyst', 'supervisor', 'product'],
 } satisfies Record<string, Role[]>;
 

@@ -3,7 +3,7 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 
 /** Colours that keep 3:1 contrast on white and stay apart for common colour blindness. */
-export const PALETTE = ['#0b5cad', '#c2410c', '#047857', '#7c3aed', '#b91c1c', '#4d5562'];
+const PALETTE = ['#0b5cad', '#c2410c', '#047857', '#7c3aed', '#b91c1c', '#4d5562'];
 
 export interface Series {
   label: string;

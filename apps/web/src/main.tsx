@@ -1,7 +1,17 @@
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { LocationProvider, Route, Router, useLocation } from 'preact-iso';
-import { forgetKey, get, may, SCREENS, storedKey, whenUnauthenticated, type Me } from './api';
+import {
+  forgetKey,
+  get,
+  may,
+  SCREENS,
+  storedKey,
+  storeKey,
+  whenUnauthenticated,
+  type Me,
+} from './api';
+import { finishSignIn } from './identity-provider';
 import { SignIn } from './screens/sign-in';
 import { CustomerScreen } from './screens/customer';
 import { CaseScreen } from './screens/case';
@@ -75,14 +85,25 @@ const Shell = ({ me, signOut }: { me: Me; signOut: () => void }) => {
 };
 
 const App = () => {
-  const [me, setMe] = useState<Me | null | undefined>(storedKey() ? undefined : null);
+  const [me, setMe] = useState<Me | null | undefined>(undefined);
+  const [problem, setProblem] = useState<Error>();
   const signOut = () => {
     forgetKey();
     setMe(null);
   };
   useEffect(() => {
     whenUnauthenticated(signOut);
-    if (me === undefined) get<Me>('/me').then(setMe, signOut);
+    // Back from the identity provider: its token becomes this tab's credential.
+    finishSignIn()
+      .then((token) => {
+        if (token) storeKey(token);
+        return storedKey() ? get<Me>('/me') : null;
+      })
+      .then(setMe, (error: Error) => {
+        forgetKey();
+        setProblem(error);
+        setMe(null);
+      });
   }, []);
   if (me === undefined)
     return (
@@ -92,7 +113,7 @@ const App = () => {
     );
   return (
     <LocationProvider>
-      {me ? <Shell me={me} signOut={signOut} /> : <SignIn onSignedIn={setMe} />}
+      {me ? <Shell me={me} signOut={signOut} /> : <SignIn onSignedIn={setMe} problem={problem} />}
     </LocationProvider>
   );
 };

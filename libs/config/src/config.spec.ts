@@ -254,6 +254,38 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('reads sign-in through the identity provider, and names what it misses', () => {
+    const jwt = {
+      HEARD_JWT_JWKS_URL: 'https://idp.example.com/jwks',
+      HEARD_JWT_ISSUER: 'https://idp.example.com',
+      HEARD_JWT_AUDIENCE: 'heard',
+    };
+    expect(
+      loadConfig({
+        ...jwt,
+        HEARD_OIDC_AUTHORIZE_URL: 'https://idp.example.com/authorize',
+        HEARD_OIDC_TOKEN_URL: 'https://idp.example.com/token',
+        HEARD_OIDC_CLIENT_ID: 'heard-screens',
+      }).auth.signIn,
+    ).toEqual({
+      authorizeUrl: 'https://idp.example.com/authorize',
+      tokenUrl: 'https://idp.example.com/token',
+      clientId: 'heard-screens',
+      scope: 'openid',
+    });
+    expect(loadConfig(jwt).auth.signIn).toBeUndefined();
+    expect(
+      problems({
+        HEARD_OIDC_AUTHORIZE_URL: 'idp.example.com/authorize',
+        HEARD_OIDC_CLIENT_ID: 'x',
+      }),
+    ).toEqual([
+      'HEARD_OIDC_TOKEN_URL: required for sign-in through the identity provider',
+      'HEARD_OIDC_AUTHORIZE_URL=idp.example.com/authorize: must be an http(s) URL',
+      'HEARD_OIDC_*: sign-in through the identity provider needs heard to verify its tokens: set HEARD_JWT_JWKS_URL (or HEARD_JWT_PUBLIC_KEY), HEARD_JWT_ISSUER and HEARD_JWT_AUDIENCE',
+    ]);
+  });
+
   it('reads Kafka brokers and names a malformed one', () => {
     expect(
       loadConfig({ HEARD_KAFKA_BROKERS: 'localhost:9092, 10.0.0.2:9093' }).kafkaBrokers,

@@ -97,6 +97,18 @@ export interface JwtConfig {
   roleClaim: string;
 }
 
+/**
+ * Sign-in to the screens through the identity provider (OpenID Connect's authorization code
+ * flow with PKCE, as a public client): the browser gets an access token that heard then
+ * verifies like any other JWT (`jwt` above).
+ */
+export interface SignInConfig {
+  authorizeUrl: string;
+  tokenUrl: string;
+  clientId: string;
+  scope: string;
+}
+
 export interface AuthConfig {
   /**
    * 32 bytes from HEARD_MASTER_KEY (or _FILE), base64: it wraps customers' keys, and
@@ -109,6 +121,8 @@ export interface AuthConfig {
   /** A bootstrap admin key from HEARD_ADMIN_KEY (or _FILE); else the first start writes admin.key. */
   adminKey?: string;
   jwt?: JwtConfig;
+  /** The screens' "sign in with your organisation's account", when configured. */
+  signIn?: SignInConfig;
   metricsAccess: OpsAccess;
   docsAccess: OpsAccess;
   /** Origins allowed by CORS; none: browsers may call heard only from its own origin. */
@@ -378,6 +392,38 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): HeardConfig =>
       roleClaim: read('HEARD_JWT_ROLE_CLAIM') ?? 'role',
     };
   }
+  const authorizeUrl = read('HEARD_OIDC_AUTHORIZE_URL');
+  const tokenUrl = read('HEARD_OIDC_TOKEN_URL');
+  const clientId = read('HEARD_OIDC_CLIENT_ID');
+  let signIn: SignInConfig | undefined;
+  if (authorizeUrl !== undefined || tokenUrl !== undefined || clientId !== undefined) {
+    const missing = (
+      [
+        ['HEARD_OIDC_AUTHORIZE_URL', authorizeUrl],
+        ['HEARD_OIDC_TOKEN_URL', tokenUrl],
+        ['HEARD_OIDC_CLIENT_ID', clientId],
+      ] as const
+    ).filter(([, value]) => value === undefined);
+    for (const [name] of missing)
+      problems.push(`${name}: required for sign-in through the identity provider`);
+    for (const [name, url] of [
+      ['HEARD_OIDC_AUTHORIZE_URL', authorizeUrl],
+      ['HEARD_OIDC_TOKEN_URL', tokenUrl],
+    ] as const)
+      if (url !== undefined && !/^https?:\/\/[^/]/.test(url))
+        problems.push(`${name}=${url}: must be an http(s) URL`);
+    // The tokens the screens get must be ones heard accepts.
+    if (!jwt)
+      problems.push(
+        'HEARD_OIDC_*: sign-in through the identity provider needs heard to verify its tokens: set HEARD_JWT_JWKS_URL (or HEARD_JWT_PUBLIC_KEY), HEARD_JWT_ISSUER and HEARD_JWT_AUDIENCE',
+      );
+    signIn = {
+      authorizeUrl: authorizeUrl ?? '',
+      tokenUrl: tokenUrl ?? '',
+      clientId: clientId ?? '',
+      scope: read('HEARD_OIDC_SCOPE') ?? 'openid',
+    };
+  }
   const kafkaProducerRoles: Record<string, AccessRole> = {};
   for (const pair of (read('HEARD_KAFKA_PRODUCER_ROLES') ?? '')
     .split(',')
@@ -468,6 +514,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): HeardConfig =>
       ...(masterKey !== undefined ? { masterKey } : {}),
       ...(adminKey !== undefined ? { adminKey } : {}),
       ...(jwt ? { jwt } : {}),
+      ...(signIn ? { signIn } : {}),
       metricsAccess: opsAccess('HEARD_METRICS_ACCESS'),
       docsAccess: opsAccess('HEARD_DOCS_ACCESS'),
       corsOrigins,

@@ -1,14 +1,22 @@
 import { useState } from 'preact/hooks';
 import { get, storeKey, type Me } from '../api';
-import { Problem } from '../ui';
+import { identityProviderOf, startSignIn } from '../identity-provider';
+import { Problem, useLoad } from '../ui';
 
 /**
  * Sign in with an API key, or a token from the organisation's identity provider (heard takes
  * either as a bearer credential). Kept in this tab's session storage only: closing the tab
  * signs out.
  */
-export const SignIn = ({ onSignedIn }: { onSignedIn: (me: Me) => void }) => {
-  const [problem, setProblem] = useState<Error>();
+export const SignIn = ({
+  onSignedIn,
+  problem: earlier,
+}: {
+  onSignedIn: (me: Me) => void;
+  problem?: Error;
+}) => {
+  const [problem, setProblem] = useState<Error | undefined>(earlier);
+  const [provider] = useLoad(identityProviderOf, []);
   const [busy, setBusy] = useState(false);
   const submit = async (event: SubmitEvent) => {
     event.preventDefault();
@@ -49,6 +57,17 @@ export const SignIn = ({ onSignedIn }: { onSignedIn: (me: Me) => void }) => {
         <button type="submit" disabled={busy}>
           Sign in
         </button>
+        {provider.state === 'done' && provider.value && (
+          <p>
+            <button
+              type="button"
+              class="secondary"
+              onClick={() => void startSignIn(provider.value!).catch(setProblem)}
+            >
+              Sign in with your organisation's account
+            </button>
+          </p>
+        )}
       </form>
     </main>
   );

@@ -64,6 +64,10 @@ const installProtections = async (app: NestFastifyApplication, config: HeardConf
         'style-src': ["'self'", "'unsafe-inline'"],
         'img-src': ["'self'", 'data:'],
         'upgrade-insecure-requests': null,
+        // The screens fetch their token from the identity provider's token endpoint.
+        ...(config.auth.signIn
+          ? { 'connect-src': ["'self'", new URL(config.auth.signIn.tokenUrl).origin] }
+          : {}),
       },
     },
   });
@@ -147,7 +151,7 @@ const buildApp = async (
   );
   made.authenticator = app.get(Authenticator);
   await installProtections(app, config);
-  if (config.roles.includes('api')) await installWebApp(app);
+  if (config.roles.includes('api')) await installWebApp(app, config);
   app.useGlobalFilters(new ErrorFilter());
   const metrics = app.get(Metrics);
   metrics.loadShedding(shedding);

@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyReply } from 'fastify';
+import type { HeardConfig } from '@heard/config';
 import type { Access } from '@heard/security';
 
 /** Where `npm run build` puts the web app (apps/web/dist), from the source or the compiled file. */
@@ -20,9 +21,15 @@ const open = { config: { access: { kind: 'open' } satisfies Access } };
  * new build shows at the next load. Every path under /app is the app's own route (the
  * customer page, the case page): the page answers them all.
  */
-export const installWebApp = async (app: NestFastifyApplication) => {
+export const installWebApp = async (app: NestFastifyApplication, config: HeardConfig) => {
   const fastify = app.getHttpAdapter().getInstance();
   fastify.get('/', open, (_request, reply) => reply.redirect('/app/'));
+  // What the sign-in page offers: an identity provider's sign-in when configured (public:
+  // a client id and the provider's endpoints, as any browser following the flow sees them).
+  const signIn = config.auth.signIn;
+  fastify.get('/app/config.json', open, (_request, reply) =>
+    reply.header('cache-control', 'no-cache').send({ identityProvider: signIn ?? null }),
+  );
   const root = webAppDir();
   if (!root) {
     const notBuilt = (_request: unknown, reply: FastifyReply) =>
