@@ -251,7 +251,11 @@ describeOnEachReadStoreSetting(
                 path,
                 i,
                 field,
-                value === null ? '' : String(value as string | number | boolean),
+                value === null
+                  ? ''
+                  : typeof value === 'string' && /^[=+\-@\t\r]/.test(value)
+                    ? `'${value}` // kept from running as a spreadsheet formula
+                    : String(value as string | number | boolean),
               ]);
         });
       }

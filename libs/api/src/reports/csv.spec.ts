@@ -35,6 +35,16 @@ describe('reports as CSV', () => {
     expect(toCsv([])).toBe('');
   });
 
+  it('keeps text a spreadsheet would run as a formula from running, and leaves numbers alone', () => {
+    const rows = parse(
+      toCsv([{ note: '=HYPERLINK("http://evil")', by: '@agent', dash: '-1+1', difference: -39 }]),
+      { columns: true },
+    );
+    expect(rows).toEqual([
+      { note: `'=HYPERLINK("http://evil")`, by: "'@agent", dash: "'-1+1", difference: '-39' },
+    ]);
+  });
+
   it('answers CSV only when the client lists text/csv', () => {
     expect(wantsCsv('text/csv')).toBe(true);
     expect(wantsCsv('application/json, text/csv;q=0.5')).toBe(true);

@@ -43,6 +43,12 @@ export const flattenRow = (row: object, prefix = '', into: Flat = {}): Flat => {
 };
 
 /**
+ * Text a spreadsheet would run as a formula (`=HYPERLINK(…)` in a customer's words) gets a
+ * leading `'`, which spreadsheets show as text (OWASP's advice for CSV injection).
+ */
+const defuse = (text: string) => (/^[=+\-@\t\r]/.test(text) ? `'${text}` : text);
+
+/**
  * The rows as CSV text with a header row: every column any row has, in first-seen order.
  * No rows: an empty file (the columns come from the rows).
  */
@@ -50,7 +56,11 @@ export const toCsv = (rows: object[]): string => {
   if (rows.length === 0) return '';
   const flat = rows.map((row) => flattenRow(row));
   const columns = [...new Set(flat.flatMap((row) => Object.keys(row)))];
-  return stringify(flat, { header: true, columns, cast: { boolean: (b) => String(b) } });
+  return stringify(flat, {
+    header: true,
+    columns,
+    cast: { boolean: (b) => String(b), string: defuse },
+  });
 };
 
 /** The client asked for CSV: `Accept: text/csv` (a browser's download, a spreadsheet, curl). */
