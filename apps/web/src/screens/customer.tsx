@@ -315,14 +315,13 @@ export const CustomerScreen = ({ me, customerId }: { me: Me; customerId?: string
 
 const CustomerStory = ({ customerId }: { customerId: string }) => {
   const path = `/customers/${encodeURIComponent(customerId)}/timeline`;
-  const [first] = useLoad(
-    () =>
-      Promise.all([
-        get<TimelinePage>(path),
-        get<{ followUps: FollowUp[] }>(`/follow-ups${query({ customerId, limit: 100 })}`),
-      ]),
-    [customerId],
-  );
+  // The first page of the timeline (summary included) and the customer's follow-ups.
+  const loadStory = () =>
+    Promise.all([
+      get<TimelinePage>(path),
+      get<{ followUps: FollowUp[] }>(`/follow-ups${query({ customerId, limit: 100 })}`),
+    ]);
+  const [first] = useLoad(loadStory, [customerId]);
   const [summary, setSummary] = useState<Summary>();
   const [entries, setEntries] = useState<TimelineEntry[]>([]);
   const [cursor, setCursor] = useState<string | null>(null);
@@ -346,12 +345,10 @@ const CustomerStory = ({ customerId }: { customerId: string }) => {
     if (first.state !== 'done') return;
     const timer = setInterval(() => {
       if (document.visibilityState !== 'visible') return;
-      Promise.all([
-        get<TimelinePage>(path),
-        get<{ followUps: FollowUp[] }>(`/follow-ups${query({ customerId, limit: 100 })}`),
-      ]).then(
+      loadStory().then(
         ([page, open]) => {
           const added = page.entries.filter((e) => !known.current.has(e.position));
+          setProblem(undefined);
           setSummary(page.summary);
           setFollowUps(open.followUps.filter((f) => OPEN_FOLLOW_UPS.has(f.status)));
           if (added.length === 0) return;
