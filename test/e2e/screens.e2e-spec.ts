@@ -187,12 +187,18 @@ describeWithBrowser(
       const linked = await heard.get(`/cases/${candidate.caseIds[0]}`);
       expect(linked.body.issueIds).toContain(DEMO_DEFECT_ISSUE);
 
-      // Announce the fix: the form says first how many customers will hear of it.
-      await page
-        .getByRole('button', {
-          name: 'Announce a fix for AquaBottle 2 lid leaks after a few weeks',
-        })
-        .click();
+      // Announce the fix: the form says first how many customers will hear of it; Cancel
+      // closes it and announces nothing.
+      const announce = page.getByRole('button', {
+        name: 'Announce a fix for AquaBottle 2 lid leaks after a few weeks',
+      });
+      const form = page.getByRole('form', {
+        name: 'Announce a fix for AquaBottle 2 lid leaks after a few weeks',
+      });
+      await announce.click();
+      await form.getByRole('button', { name: 'Cancel' }).click();
+      await form.waitFor({ state: 'detached' });
+      await announce.click();
       const told = page.getByText(/customers \(\d+ cases\) will be told/);
       await told.waitFor();
       // The form read after this tab's link was projected: the same count as heard's own answer.

@@ -94,7 +94,15 @@ const IssuesChart = ({ report }: { report: Report }) => {
 };
 
 /** Announce a shipped fix: says first how many customers the notice will reach. */
-const AnnounceFix = ({ group, onDone }: { group: Group; onDone: (notice: string) => void }) => {
+const AnnounceFix = ({
+  group,
+  onDone,
+  onCancel,
+}: {
+  group: Group;
+  onDone: (notice: string) => void;
+  onCancel: () => void;
+}) => {
   const issueId = group.issueId!;
   const [audience] = useLoad(
     () =>
@@ -104,11 +112,13 @@ const AnnounceFix = ({ group, onDone }: { group: Group; onDone: (notice: string)
     [issueId],
   );
   const [problem, setProblem] = useState<Error>();
+  const [busy, setBusy] = useState(false);
   const submit = async (event: SubmitEvent) => {
     event.preventDefault();
     const form = new FormData(event.currentTarget as HTMLFormElement);
     const release = form.get('release') as string;
     const tell = form.get('tell') === 'on';
+    setBusy(true);
     try {
       await post(`/issues/${encodeURIComponent(issueId)}/fix-shipped`, {
         release,
@@ -124,6 +134,7 @@ const AnnounceFix = ({ group, onDone }: { group: Group; onDone: (notice: string)
       );
     } catch (error) {
       setProblem(error as Error);
+      setBusy(false);
     }
   };
   return (
@@ -149,7 +160,14 @@ const AnnounceFix = ({ group, onDone }: { group: Group; onDone: (notice: string)
         <input type="checkbox" name="tell" defaultChecked /> Tell the customers ("you were heard")
       </label>
       {problem && <Problem error={problem} />}
-      <button type="submit">Announce the fix</button>
+      <div class="inline">
+        <button type="submit" disabled={busy}>
+          Announce the fix
+        </button>
+        <button type="button" class="secondary" onClick={onCancel}>
+          Cancel
+        </button>
+      </div>
     </form>
   );
 };
@@ -347,6 +365,7 @@ const Issues = ({ me }: { me: Me }) => {
                 key={announcing}
                 group={report.groups.find((g) => g.group === announcing)!}
                 onDone={done}
+                onCancel={() => setAnnouncing(undefined)}
               />
             )}
             {may(me, SCREENS.candidates) && (
