@@ -313,6 +313,8 @@ const otherCases: BadRequest[] = [
     '/customers/cu-1/timeline?limit=1&limit=2',
     '/reports/change-impact/ch-seed?days=1&days=2',
     '/cases/c-seed?asOf=2026-01-01&asOf=2026-01-02',
+    '/customers?search=a&search=b',
+    '/reports/changes?limit=1&limit=2',
   ].map((path): BadRequest => ({
     name: `repeated parameter: ${path}`,
     method: 'GET',
@@ -352,6 +354,11 @@ const otherCases: BadRequest[] = [
       ['/messages?topic=elsewhere', 'topic'],
       ['/messages?status=gone', 'status'],
       ['/messages?after=abc', 'after'],
+      ['/customers', 'search'],
+      [`/customers?search=${'c'.repeat(300)}`, 'search'],
+      ['/customers?search=cu-1&limit=0', 'limit'],
+      ['/reports/changes?limit=501', 'limit'],
+      ['/issues/i-1/fix-notice-audience?minPosition=-1', 'minPosition'],
     ] as const
   ).map(([path, names]): BadRequest => ({
     name: `query ${path.slice(0, 80)}`,

@@ -21,10 +21,14 @@ export interface ScreenFigures {
 
 const WEB_DIST = resolve(__dirname, '../../../../apps/web/dist');
 
-const chromiumPath = () =>
-  [process.env.HEARD_BENCH_CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser'].find(
-    (path): path is string => !!path && existsSync(path),
-  );
+/** Debian's Chromium (apt-get install -y chromium), or the browser HEARD_CHROMIUM names. */
+export const chromiumPath = (): string | undefined =>
+  [
+    process.env.HEARD_CHROMIUM,
+    '/usr/bin/chromium',
+    '/usr/bin/chromium-browser',
+    '/usr/bin/google-chrome',
+  ].find((path): path is string => !!path && existsSync(path));
 
 export const webAppJsGzipKb = (): number => {
   const assets = join(WEB_DIST, 'assets');
