@@ -5,6 +5,7 @@ import { ConsoleLogger, type LogLevel } from '@nestjs/common';
 import {
   batchBodyLimitOf,
   lockDataFolder,
+  startIdleCollection,
   storesAreShared,
   type DataFolderLock,
   type HeardConfig,
@@ -16,7 +17,6 @@ import { Authenticator } from '@heard/security';
 import { HeardModule } from '../heard.module';
 import { installAccessControl } from './access-control';
 import { RateLimited } from './errors';
-import { startIdleCollection } from '../ops/idle-collector';
 import { Metrics } from '../ops/metrics';
 import { ErrorFilter } from './error.filter';
 import { installWebApp } from './web-app';

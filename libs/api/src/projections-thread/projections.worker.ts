@@ -1,4 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
+import { startIdleCollection } from '@heard/config';
 import { SqliteEventStore } from '@heard/event-store';
 import { defaultProjections, ProjectionRunner } from '@heard/projections';
 import { SqliteReadStore } from '@heard/read-store';
@@ -37,7 +38,12 @@ const runner = new ProjectionRunner(
   data.batchSize,
 );
 const positions = () => runner.status().map((s): [string, string] => [s.name, s.position]);
-runner.onApplied(() => post({ type: 'applied', positions: positions() }));
+let lastBatchAt = Date.now();
+runner.onApplied(() => {
+  lastBatchAt = Date.now();
+  post({ type: 'applied', positions: positions() });
+});
+const idle = startIdleCollection(() => lastBatchAt);
 
 const handle = async (message: ToThread): Promise<void> => {
   switch (message.type) {
@@ -52,6 +58,7 @@ const handle = async (message: ToThread): Promise<void> => {
       );
       break;
     case 'stop':
+      idle.stop();
       await runner.stop();
       await reads.close();
       await appended.close();

@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { parentPort, workerData } from 'node:worker_threads';
+import { startIdleCollection } from '@heard/config';
 import { SqliteAppender, type AppendOutcome, type AppendRequest } from './sqlite-appender';
 
 /** What the append thread is started with. */
@@ -31,9 +32,14 @@ db.pragma('synchronous = FULL');
 db.pragma('busy_timeout = 5000');
 db.pragma(`cache_size = -${data.cacheMb * 1024}`);
 const appender = new SqliteAppender(db);
+// The groups copied in from the API thread grow this thread's heap too.
+let lastCommitAt = Date.now();
+const idle = startIdleCollection(() => lastCommitAt);
 
 port.on('message', (message: ToAppendThread) => {
+  lastCommitAt = Date.now();
   if (message.type === 'close') {
+    idle.stop();
     db.close();
     port.postMessage({ id: message.id, outcomes: [] } satisfies FromAppendThread);
     return;
