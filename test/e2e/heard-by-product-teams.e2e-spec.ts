@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { parse } from 'csv-parse/sync';
@@ -9,7 +10,9 @@ import {
   demoHistory,
   loadOverHttp,
 } from '@heard/demo';
-import { defaultProjections, ProjectionRunner } from '@heard/projections';
+import { rebuildInParallel } from '@heard/api';
+import { DEFAULT_PROJECTION_RULES, defaultProjections, ProjectionRunner } from '@heard/projections';
+import { SqliteReadStore } from '@heard/read-store';
 import { demoOracle } from '../support/demo-oracle';
 import {
   removeDir,
@@ -19,6 +22,7 @@ import {
   TEST_ADMIN_KEY,
   TEST_MASTER_KEY,
 } from '../support/heard-app';
+import { dumpReadModels } from '../support/read-models';
 import { describeOnEachReadStoreSetting } from '../support/read-stores';
 
 const demo = { ...DEMO_DEFAULTS, customers: 1200 };
@@ -363,7 +367,7 @@ describe('a follow-up, from resolution to "not fixed"', () => {
 });
 
 describe('heard rebuild', () => {
-  it('gives the same rows as the live projections, table by table, and sends nothing new', async () => {
+  it('gives the same rows as the live projections, table by table, in parallel or in one thread, and sends nothing new', async () => {
     const dir = tempDataDir();
     try {
       const heard = await startHeard(dir);
@@ -380,18 +384,27 @@ describe('heard rebuild', () => {
       await heard.app.get(ProjectionRunner).waitFor(last.body.position, 10_000);
       await heard.stop();
 
+      const file = join(dir, 'read-models.db');
       const tables = defaultProjections().flatMap((p) => p.tables);
       const dump = () => {
-        const db = new Database(join(dir, 'read-models.db'), { readonly: true });
+        const db = new Database(file, { readonly: true });
         try {
           return Object.fromEntries(
-            [...tables, 'outbound_messages'].map((table) => [
+            [...tables, 'outbound_messages', 'projection_checkpoints'].map((table) => [
               table,
               db
                 .prepare(`SELECT * FROM ${table}`)
                 .all()
-                // When the summary row was written is the clock's, not the events'.
-                .map((row) => JSON.stringify({ ...(row as object), updated_at: undefined }))
+                // When the summary row was written is the clock's, not the events'; a
+                // message put back in the outbox is numbered anew.
+                .map((row) =>
+                  JSON.stringify({
+                    ...(row as object),
+                    updated_at: undefined,
+                    seq: undefined,
+                    created_at: undefined,
+                  }),
+                )
                 .sort(),
             ]),
           );
@@ -400,18 +413,95 @@ describe('heard rebuild', () => {
         }
       };
       const live = dump();
+      // The relay sent every message (the embedded bus). Five are lost from the outbox: the
+      // rebuild owes them again and puts them back, to be sent again (at least once); every
+      // other one stays as it was, sent, and is not added twice.
+      const lose = () => {
+        const db = new Database(file);
+        const lost = db
+          .prepare(
+            'DELETE FROM outbound_messages WHERE seq IN (SELECT seq FROM outbound_messages ORDER BY seq DESC LIMIT 5) RETURNING message_id',
+          )
+          .all()
+          .map((row) => (row as { message_id: string }).message_id);
+        db.close();
+        expect(lost).toHaveLength(5);
+        return lost;
+      };
+      const owedAgain = (lost: string[]) => ({
+        ...live,
+        outbound_messages: live
+          .outbound_messages!.map((row) => {
+            const message = JSON.parse(row) as { message_id: string; sent_at: string | null };
+            return lost.includes(message.message_id)
+              ? JSON.stringify({ ...message, sent_at: null })
+              : row;
+          })
+          .sort(),
+      });
+      expect(live.outbound_messages!.every((row) => JSON.parse(row).sent_at)).toBe(true);
       expect(live.follow_ups!.length).toBeGreaterThan(0);
       expect(live.ri_cases!.length).toBeGreaterThan(0);
+      expect(live.projection_checkpoints).toHaveLength(defaultProjections().length);
 
       const cli = join(__dirname, '..', '..', 'dist', 'apps', 'cli', 'src', 'main.js');
-      const run = spawnSync(process.execPath, [cli, 'rebuild'], {
-        env: { ...process.env, HEARD_DATA_DIR: dir, HEARD_MASTER_KEY: TEST_MASTER_KEY, CI: 'true' },
-        encoding: 'utf8',
+      const rebuild = (...args: string[]) =>
+        spawnSync(process.execPath, [cli, 'rebuild', ...args], {
+          env: {
+            ...process.env,
+            HEARD_DATA_DIR: dir,
+            HEARD_MASTER_KEY: TEST_MASTER_KEY,
+            CI: 'true',
+          },
+          encoding: 'utf8',
+        });
+      const lostBeforeParallel = lose();
+      // Three threads whatever the machine: each rebuilds into its own file, merged at the end.
+      const parallel = rebuild('--threads', '3');
+      expect(parallel.stderr).not.toMatch(/Error/);
+      expect(parallel.status).toBe(0);
+      expect(parallel.stdout).toMatch(/rebuilt from \d+ events in [\d.]+ s by 3 threads/);
+      expect(dump()).toEqual(owedAgain(lostBeforeParallel));
+      expect(readdirSync(dir).filter((f) => f.includes('.rebuild-'))).toEqual([]);
+
+      const lostBeforeOneThread = lose();
+      const oneThread = rebuild('--threads', '1');
+      expect(oneThread.status).toBe(0);
+      expect(oneThread.stdout).not.toMatch(/threads/);
+      expect(dump()).toEqual(owedAgain([...lostBeforeParallel, ...lostBeforeOneThread]));
+    } finally {
+      removeDir(dir);
+    }
+  }, 120_000);
+
+  it('leaves the read models as they were when a thread fails, and leaves no files behind', async () => {
+    const dir = tempDataDir();
+    try {
+      const heard = await startHeard(dir);
+      await loadOverHttp(heard.url, demoHistory({ ...DEMO_DEFAULTS, customers: 100 }), {
+        apiKey: TEST_ADMIN_KEY,
       });
-      expect(run.stderr).not.toMatch(/Error/);
-      expect(run.status).toBe(0);
-      expect(run.stdout).toMatch(/rebuilt from \d+ events/);
-      expect(dump()).toEqual(live);
+      await heard.stop();
+      const reads = new SqliteReadStore(join(dir, 'read-models.db'));
+      try {
+        const before = await dumpReadModels(reads);
+        expect(before.timeline_entries!.length).toBeGreaterThan(0);
+        // The wrong master key: the threads cannot open the customers' words.
+        await expect(
+          rebuildInParallel({
+            eventStoreFile: join(dir, 'events.db'),
+            reads,
+            masterKey: Buffer.alloc(32, 9),
+            rules: DEFAULT_PROJECTION_RULES,
+            names: defaultProjections().map((p) => p.name),
+            threads: 2,
+          }),
+        ).rejects.toThrow(/HEARD_MASTER_KEY/);
+        expect(await dumpReadModels(reads)).toEqual(before);
+        expect(readdirSync(dir).filter((f) => f.includes('.rebuild-'))).toEqual([]);
+      } finally {
+        await reads.close();
+      }
     } finally {
       removeDir(dir);
     }

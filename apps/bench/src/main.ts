@@ -5,9 +5,11 @@ import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { StartRefused } from '@heard/config';
 import { DEMO_DEFAULTS, DEMO_IVR_CHANGE, demoHistory, loadOverHttp } from '@heard/demo';
+import { rebuildInParallel } from '@heard/api';
 import { SqliteEventStore, START } from '@heard/event-store';
 import {
   DEFAULT_CANDIDATE_OPTIONS,
+  DEFAULT_PROJECTION_RULES,
   DEFAULT_SPIKE_RULE,
   defaultProjections,
   findCandidateIssues,
@@ -247,34 +249,37 @@ const embeddedBench = async (
     const runner = new ProjectionRunner(events, reads, defaultProjections(), undefined, 5000);
     const rebuild: Record<string, { events: number; seconds: number; eventsPerSecond: number }> =
       {};
-    for (const projection of defaultProjections()) {
+    const timed = async (name: string, what: string, work: () => Promise<unknown>) => {
       const started = process.hrtime.bigint();
-      await runner.rebuild([projection.name]);
+      await work();
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      rebuild[projection.name] = {
+      rebuild[name] = {
         events: head,
         seconds: round(seconds, 2),
         eventsPerSecond: round(head / seconds),
       };
       log(
-        `  rebuild ${projection.name}: ${head} events in ${round(seconds, 2)} s = ${rebuild[projection.name]!.eventsPerSecond} events/s`,
+        `  rebuild ${what}: ${head} events in ${round(seconds, 2)} s = ${rebuild[name].eventsPerSecond} events/s`,
       );
-    }
-    // All of them in one pass, as `heard rebuild` does.
-    {
-      const started = process.hrtime.bigint();
-      await runner.rebuild(defaultProjections().map((p) => p.name));
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      rebuild.all = {
-        events: head,
-        seconds: round(seconds, 2),
-        eventsPerSecond: round(head / seconds),
-      };
-      log(
-        `  rebuild all in one pass: ${head} events in ${round(seconds, 2)} s = ${rebuild.all.eventsPerSecond} events/s`,
-      );
-    }
+    };
+    for (const projection of defaultProjections())
+      await timed(projection.name, projection.name, () => runner.rebuild([projection.name]));
+    const all = defaultProjections().map((p) => p.name);
+    // All of them in one pass in one thread, as heard rebuilds a projection whose version changed.
+    await timed('allOneThread', 'all in one pass, one thread', () => runner.rebuild(all));
     await runner.stop();
+    // All of them as `heard rebuild` does: threads side by side, each into its own file, merged.
+    let groups: string[][] = [];
+    await timed('all', 'all as heard rebuild does', async () => {
+      groups = await rebuildInParallel({
+        eventStoreFile: join(bigDir, 'events.db'),
+        reads,
+        masterKey: BENCH_MASTER_KEY,
+        rules: DEFAULT_PROJECTION_RULES,
+        names: all,
+      });
+    });
+    log(`    (${groups.length} threads: ${groups.map((g) => g.join(' + ')).join('; ')})`);
 
     // The reports at that size (each read a few times; the median).
     const reports: Record<string, { p50Ms: number }> = {};

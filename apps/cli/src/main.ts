@@ -39,6 +39,7 @@ import {
   START,
   type Checkpoint,
 } from '@heard/event-store';
+import { defaultRebuildThreads, rebuildInParallel } from '@heard/api';
 import { defaultProjections, ProjectionRunner, projectionRules } from '@heard/projections';
 import {
   migrateReadStore,
@@ -195,7 +196,12 @@ program
       .map((p) => p.name)
       .join(', ')}`,
   )
-  .action(async (names: string[]) => {
+  .option(
+    '--threads <n>',
+    'threads rebuilding side by side, on the embedded stores (default: one per core, at most one per projection)',
+    positiveInt,
+  )
+  .action(async (names: string[], options: { threads?: number }) => {
     const config = loadConfig();
     // Held for the whole rebuild: a heard starting meanwhile is refused, and the other way round.
     const lock = storesAreShared(config)
@@ -205,12 +211,14 @@ program
     const leases = await holdProjectionsLease(config);
     const reads = await openReadStore(config.readStore);
     // Read as heard reads it: customers' words opened with their keys (ERASED once erased).
-    const keys = new CustomerKeys(reads, resolveMasterKey(config));
+    const masterKey = resolveMasterKey(config);
+    const keys = new CustomerKeys(reads, masterKey);
     await keys.check();
     const events = new PersonalDataEventStore(await openEventStore(config.eventStore), keys);
     const projections = defaultProjections(projectionRules(config));
     const runner = new ProjectionRunner(events, reads, projections, undefined, 5000);
     const chosen = names.length ? names : projections.map((p) => p.name);
+    const threads = options.threads ?? defaultRebuildThreads(chosen);
     try {
       const started = Date.now();
       const bar = new SingleBar(
@@ -219,13 +227,33 @@ program
       );
       const total = await events.countAfter(START);
       bar.start(total, 0);
-      await runner.rebuild(chosen, (eventsRead, events) => {
+      const onProgress = (eventsRead: number, events: number) => {
         bar.setTotal(events);
         bar.update(eventsRead);
-      });
+      };
+      // SQLite has one writer per file: threads rebuild into files of their own, merged at the end.
+      const eventsFile = config.eventStore.kind === 'sqlite' ? config.eventStore.file : undefined;
+      const groups =
+        threads > 1 && eventsFile && reads instanceof SqliteReadStore
+          ? await rebuildInParallel({
+              eventStoreFile: eventsFile,
+              reads,
+              masterKey,
+              rules: projectionRules(config),
+              names: chosen,
+              threads,
+              onProgress,
+            })
+          : (await runner.rebuild(chosen, onProgress), [chosen]);
       bar.stop();
       const seconds = (Date.now() - started) / 1000;
-      console.log(`${chosen.join(', ')}: rebuilt from ${total} events in ${seconds.toFixed(1)} s`);
+      console.log(
+        `${chosen.join(', ')}: rebuilt from ${total} events in ${seconds.toFixed(1)} s${
+          groups.length > 1
+            ? ` by ${groups.length} threads (${groups.map((g) => g.join(' + ')).join('; ')})`
+            : ''
+        }`,
+      );
     } finally {
       await runner.stop();
       await reads.close();

@@ -12,3 +12,4 @@ export * from './ops/ops-listener';
 export * from './intake/command-intake';
 export { installAccessControl, routeAccessList, RouteWithoutAccess } from './http/access-control';
 export * from './projections-thread/threaded-projection-runner';
+export * from './projections-thread/parallel-rebuild';

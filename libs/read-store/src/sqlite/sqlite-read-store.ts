@@ -93,28 +93,57 @@ export class SqliteReadStore implements ReadStore {
   }
 
   transaction<T>(work: (tx: ReadTx) => Promise<T>): Promise<T> {
-    const run = async () => {
-      const tx: ReadTx = {
-        query: <Row>(sql: string, params: unknown[] = []) =>
-          Promise.resolve(
-            this.prepare(this.writer, this.writeStatements, sql).all(...bindable(params)) as Row[],
-          ),
-        execute: (sql: string, params: unknown[] = []) => {
-          this.prepare(this.writer, this.writeStatements, sql).run(...bindable(params));
-          return Promise.resolve();
-        },
-      };
-      await this.begin();
+    return this.enqueue(() => this.inTransaction(work));
+  }
+
+  /**
+   * A transaction that also reads other SQLite files, attached as `source0`, `source1`, …
+   * (a parallel rebuild's files, one per thread, merged here at once). `tx.exec` runs DDL.
+   */
+  transactionWithAttached<T>(
+    files: readonly string[],
+    work: (tx: ReadTx & { exec(ddl: string): void }) => Promise<T>,
+  ): Promise<T> {
+    return this.enqueue(async () => {
+      let attached = 0;
       try {
-        const result = await work(tx);
-        this.writer.exec('COMMIT');
-        return result;
-      } catch (error) {
-        if (this.writer.inTransaction) this.writer.exec('ROLLBACK');
-        throw error;
+        // Outside any transaction: SQLite attaches and detaches only there.
+        for (const file of files) {
+          this.writer.prepare(`ATTACH DATABASE ? AS source${attached}`).run(file);
+          attached++;
+        }
+        return await this.inTransaction(work);
+      } finally {
+        // Statements prepared on the attached files do not outlive them.
+        this.writeStatements.clear();
+        while (attached > 0) this.writer.exec(`DETACH DATABASE source${--attached}`);
       }
+    });
+  }
+
+  private async inTransaction<T>(
+    work: (tx: ReadTx & { exec(ddl: string): void }) => Promise<T>,
+  ): Promise<T> {
+    const tx = {
+      query: <Row>(sql: string, params: unknown[] = []) =>
+        Promise.resolve(
+          this.prepare(this.writer, this.writeStatements, sql).all(...bindable(params)) as Row[],
+        ),
+      execute: (sql: string, params: unknown[] = []) => {
+        this.prepare(this.writer, this.writeStatements, sql).run(...bindable(params));
+        return Promise.resolve();
+      },
+      exec: (ddl: string) => void this.writer.exec(ddl),
     };
-    return this.enqueue(run);
+    await this.begin();
+    try {
+      const result = await work(tx);
+      this.writer.exec('COMMIT');
+      return result;
+    } catch (error) {
+      if (this.writer.inTransaction) this.writer.exec('ROLLBACK');
+      throw error;
+    }
   }
 
   private async begin(): Promise<void> {
