@@ -45,6 +45,10 @@ import {
 } from '@heard/messaging';
 import { AggregateStateCache } from './commands/aggregate-state-cache';
 import { ThreadedProjectionRunner } from './projections-thread/threaded-projection-runner';
+import {
+  ThreadedEventPublisher,
+  ThreadedOutboxRelay,
+} from './projections-thread/threaded-outbound';
 import { CommandIntake } from './intake/command-intake';
 import { BatchController } from './commands/batch.controller';
 import { CommandGateway } from './commands/command-gateway';
@@ -127,7 +131,12 @@ class Lifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
       ['transport', 'direction'],
       (set) => {
         const stats = this.transport.stats();
-        set({ transport: this.transport.kind, direction: 'produced' }, stats.produced);
+        // What the projections thread's relay and publisher sent, when they run there.
+        const inThread =
+          this.runner instanceof ThreadedProjectionRunner
+            ? (this.runner.outboundStatus()?.produced ?? 0)
+            : 0;
+        set({ transport: this.transport.kind, direction: 'produced' }, stats.produced + inThread);
         set({ transport: this.transport.kind, direction: 'consumed' }, stats.consumed);
       },
     );
@@ -217,8 +226,10 @@ class Lifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
       });
       if (!this.holds('projections')) await this.runner.observe();
     } else await this.runner.observe();
-    // Whatever a batch put in the outbox goes out now, not at the next tick.
-    this.stopPoking = this.runner.onApplied(() => this.relay.poke());
+    // Whatever a batch put in the outbox goes out now, not at the next tick (a relay in the
+    // projections thread is poked there).
+    if (!(this.relay instanceof ThreadedOutboxRelay))
+      this.stopPoking = this.runner.onApplied(() => this.relay.poke());
     if (roles.has('relay')) await this.leases.run('relay', this.relay);
     if (roles.has('scheduler')) await this.leases.run('scheduler', this.scheduler);
     if (kafka && roles.has('publisher')) await this.leases.run('publisher', this.publisher);
@@ -226,7 +237,7 @@ class Lifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
       await this.intake.start();
     if (kafka)
       this.logger.log(
-        `Kafka: ${roles.has('publisher') ? `publishing every event to ${topicNames(this.config.kafkaTopicPrefix).caseEvents}` : 'not publishing here'}; ${roles.has('intake') ? `intake from ${topicNames(this.config.kafkaTopicPrefix).commands} (group ${this.config.kafkaIntakeGroup}, ${this.config.kafkaIntakeConsumers} consumer(s))` : 'no intake here'}`,
+        `Kafka: ${roles.has('publisher') ? `publishing every event to ${topicNames(this.config.kafkaTopicPrefix).caseEvents}` : 'not publishing here'}; ${roles.has('intake') ? `intake from ${topicNames(this.config.kafkaTopicPrefix).commands} (group ${this.config.kafkaIntakeGroup}, ${this.config.kafkaIntakeConsumers} consumer(s))` : 'no intake here'}; ${this.relay instanceof ThreadedOutboxRelay ? 'the relay and the publisher run in the projections thread' : 'the relay and the publisher run in this thread'}`,
       );
   }
 
@@ -320,6 +331,20 @@ export class HeardModule {
                   masterKey: new Uint8Array(masterKey),
                   rules,
                   batchSize: PROJECTION_THREAD_BATCH,
+                  outbound: config.kafkaBrokers.length
+                    ? {
+                        kafka: {
+                          brokers: config.kafkaBrokers,
+                          clientId: config.kafkaClientId,
+                          partitions: config.kafkaPartitions,
+                          replicationFactor: config.kafkaReplicationFactor,
+                          topics: topicNames(config.kafkaTopicPrefix),
+                        },
+                        relayIntervalMs: config.schedulerIntervalMs,
+                        publishBatch: config.kafkaPublishBatch,
+                        maxBatchBytes: config.kafkaMaxBatchBytes,
+                      }
+                    : undefined,
                 },
                 appended,
               );
@@ -329,8 +354,15 @@ export class HeardModule {
         { provide: MESSAGE_TRANSPORT, useFactory: () => openTransport(config) },
         {
           provide: EventPublisher,
-          inject: [EVENT_STORE, READ_STORE, MESSAGE_TRANSPORT],
-          useFactory: (events: EventStore, reads: ReadStore, transport: MessageTransport) => {
+          inject: [EVENT_STORE, READ_STORE, MESSAGE_TRANSPORT, ProjectionRunner],
+          useFactory: (
+            events: EventStore,
+            reads: ReadStore,
+            transport: MessageTransport,
+            runner: ProjectionRunner,
+          ) => {
+            if (runner instanceof ThreadedProjectionRunner && runner.runsOutbound)
+              return new ThreadedEventPublisher(events, reads, transport, runner);
             const logger = new Logger('publisher');
             return new EventPublisher(
               events,
@@ -345,8 +377,10 @@ export class HeardModule {
         },
         {
           provide: OutboxRelay,
-          inject: [READ_STORE, MESSAGE_TRANSPORT],
-          useFactory: (reads: ReadStore, transport: MessageTransport) => {
+          inject: [READ_STORE, MESSAGE_TRANSPORT, ProjectionRunner],
+          useFactory: (reads: ReadStore, transport: MessageTransport, runner: ProjectionRunner) => {
+            if (runner instanceof ThreadedProjectionRunner && runner.runsOutbound)
+              return new ThreadedOutboxRelay(reads, transport, runner);
             const logger = new Logger('outbox');
             return new OutboxRelay(reads, transport, {
               intervalMs: config.schedulerIntervalMs,

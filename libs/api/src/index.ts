@@ -13,3 +13,4 @@ export * from './intake/command-intake';
 export { installAccessControl, routeAccessList, RouteWithoutAccess } from './http/access-control';
 export * from './projections-thread/threaded-projection-runner';
 export * from './projections-thread/parallel-rebuild';
+export * from './projections-thread/threaded-outbound';

@@ -1,5 +1,33 @@
 import type { Checkpoint } from '@heard/event-store';
+import type { KafkaTransportOptions } from '@heard/messaging';
 import type { ProjectionRules } from '@heard/projections';
+
+/**
+ * With Kafka, the outbox relay and the event publisher run in the projections thread too:
+ * their sends, the messages' JSON and their commits stay off the API thread.
+ */
+export interface OutboundThreadSettings {
+  kafka: Omit<KafkaTransportOptions, 'log'>;
+  relayIntervalMs: number;
+  publishBatch: number;
+  maxBatchBytes: number;
+}
+
+export type OutboundPart = 'relay' | 'publisher';
+
+/** What the thread's relay and publisher report (their status() in the thread). */
+export interface OutboundStatus {
+  relay: { relayed: number; running: boolean; progressAt: number };
+  publisher: {
+    position: Checkpoint;
+    published: number;
+    running: boolean;
+    progressAt: number;
+    failing: string | undefined;
+  };
+  /** Messages the thread's producer sent. */
+  produced: number;
+}
 
 /** What the projections thread is started with. */
 export interface ProjectionsThreadData {
@@ -11,12 +39,16 @@ export interface ProjectionsThreadData {
   masterKey: Uint8Array;
   rules: ProjectionRules;
   batchSize: number;
+  outbound?: OutboundThreadSettings;
 }
 
 export type ToThread =
   | { type: 'start'; id: number }
   | { type: 'stop'; id: number }
   | { type: 'rebuild'; id: number; names: string[] }
+  | { type: 'outbound'; id: number; part: OutboundPart; action: 'start' | 'stop' }
+  /** The scheduler queued messages: the relay sends them now. */
+  | { type: 'poke-relay' }
   /** The API thread committed appends: read them now. */
   | { type: 'appended' };
 
@@ -26,4 +58,5 @@ export type FromThread =
   /** A batch committed: the projections' positions after it. */
   | { type: 'applied'; positions: Array<[string, Checkpoint]> }
   | { type: 'progress'; eventsRead: number; events: number }
-  | { type: 'log'; level: 'log' | 'error'; message: string };
+  | { type: 'log'; level: 'log' | 'error'; message: string }
+  | { type: 'outbound-status'; status: OutboundStatus };

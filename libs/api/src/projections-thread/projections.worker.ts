@@ -1,10 +1,17 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { startIdleCollection } from '@heard/config';
 import { SqliteEventStore } from '@heard/event-store';
+import { EventPublisher, KafkaTransport, OutboxRelay } from '@heard/messaging';
 import { defaultProjections, ProjectionRunner } from '@heard/projections';
 import { SqliteReadStore } from '@heard/read-store';
 import { CustomerKeys, PersonalDataEventStore } from '@heard/security';
-import type { FromThread, ProjectionsThreadData, ToThread } from './projections-thread.protocol';
+import type {
+  FromThread,
+  OutboundPart,
+  OutboundStatus,
+  ProjectionsThreadData,
+  ToThread,
+} from './projections-thread.protocol';
 
 /**
  * The projections thread: its own connections to both SQLite files, so that projection
@@ -22,26 +29,87 @@ const reads = new SqliteReadStore(data.readStoreFile, {
   walCheckpoints: false,
   writeGate: data.readStoreWriteGate,
 });
+const events = new PersonalDataEventStore(
+  appended,
+  new CustomerKeys(reads, Buffer.from(data.masterKey)),
+);
+const logger = {
+  log: (message: string) => post({ type: 'log', level: 'log', message }),
+  error: (message: string, error?: unknown) =>
+    post({
+      type: 'log',
+      level: 'error',
+      message: `${message}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+    }),
+};
 const runner = new ProjectionRunner(
-  new PersonalDataEventStore(appended, new CustomerKeys(reads, Buffer.from(data.masterKey))),
+  events,
   reads,
   defaultProjections(data.rules),
-  {
-    log: (message) => post({ type: 'log', level: 'log', message }),
-    error: (message, error) =>
-      post({
-        type: 'log',
-        level: 'error',
-        message: `${message}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
-      }),
-  },
+  logger,
   data.batchSize,
 );
+
+/** With Kafka: the relay and the publisher, made at their first start. */
+let outbound:
+  { transport: KafkaTransport; relay: OutboxRelay; publisher: EventPublisher } | undefined;
+const openOutbound = (settings: NonNullable<ProjectionsThreadData['outbound']>) => {
+  const transport = new KafkaTransport({
+    ...settings.kafka,
+    log: (level, message) =>
+      level === 'error' ? logger.error(message) : post({ type: 'log', level: 'log', message }),
+  });
+  return {
+    transport,
+    relay: new OutboxRelay(reads, transport, {
+      intervalMs: settings.relayIntervalMs,
+      maxBatchBytes: settings.maxBatchBytes,
+      topics: settings.kafka.topics,
+      logger,
+    }),
+    publisher: new EventPublisher(
+      events,
+      reads,
+      transport,
+      logger,
+      settings.kafka.topics,
+      settings.publishBatch,
+      settings.maxBatchBytes,
+    ),
+  };
+};
+const outboundStatus = (): OutboundStatus | undefined =>
+  outbound && {
+    relay: outbound.relay.status(),
+    publisher: outbound.publisher.status(),
+    produced: outbound.transport.stats().produced,
+  };
+// The API thread's health and metrics read these: told often enough for a stall to show.
+let toldStatus = '';
+const tellStatus = () => {
+  const status = outboundStatus();
+  const text = JSON.stringify(status);
+  if (!status || text === toldStatus) return;
+  toldStatus = text;
+  post({ type: 'outbound-status', status });
+};
+const statusTimer = setInterval(tellStatus, 250);
+statusTimer.unref();
+const outboundPart = async (part: OutboundPart, action: 'start' | 'stop'): Promise<void> => {
+  if (!data.outbound)
+    throw new Error('No Kafka: the relay and the publisher run in the API thread');
+  outbound ??= openOutbound(data.outbound);
+  await outbound[part][action]();
+  tellStatus();
+};
+
 const positions = () => runner.status().map((s): [string, string] => [s.name, s.position]);
 let lastBatchAt = Date.now();
 runner.onApplied(() => {
   lastBatchAt = Date.now();
   post({ type: 'applied', positions: positions() });
+  // Whatever the batch put in the outbox goes out now, not at the next tick.
+  outbound?.relay.poke();
 });
 const idle = startIdleCollection(() => lastBatchAt);
 
@@ -49,6 +117,11 @@ const handle = async (message: ToThread): Promise<void> => {
   switch (message.type) {
     case 'appended':
       return appended.notifyAppended();
+    case 'poke-relay':
+      return outbound?.relay.poke();
+    case 'outbound':
+      await outboundPart(message.part, message.action);
+      break;
     case 'start':
       await runner.start();
       break;
@@ -59,6 +132,12 @@ const handle = async (message: ToThread): Promise<void> => {
       break;
     case 'stop':
       idle.stop();
+      clearInterval(statusTimer);
+      if (outbound) {
+        await outbound.relay.stop();
+        await outbound.publisher.stop();
+        await outbound.transport.close();
+      }
       await runner.stop();
       await reads.close();
       await appended.close();
@@ -69,7 +148,7 @@ const handle = async (message: ToThread): Promise<void> => {
 
 port.on('message', (message: ToThread) => {
   handle(message).catch((error: unknown) => {
-    if (message.type === 'appended') return;
+    if (message.type === 'appended' || message.type === 'poke-relay') return;
     post({
       type: 'failed',
       id: message.id,

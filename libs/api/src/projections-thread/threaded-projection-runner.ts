@@ -7,7 +7,16 @@ import {
 } from '@heard/event-store';
 import { ProjectionRunner, type Projection, type RunnerLogger } from '@heard/projections';
 import type { ReadStore } from '@heard/read-store';
-import type { FromThread, ProjectionsThreadData, ToThread } from './projections-thread.protocol';
+import type {
+  FromThread,
+  OutboundPart,
+  OutboundStatus,
+  ProjectionsThreadData,
+  ToThread,
+} from './projections-thread.protocol';
+
+/** The calls answered by the thread (the others are notices). */
+type ThreadCall = WithoutId<Exclude<ToThread, { type: 'appended' } | { type: 'poke-relay' }>>;
 
 /** Restarts of a thread that died, less and less often, up to this. */
 const MAX_RESTART_DELAY_MS = 30_000;
@@ -21,12 +30,15 @@ const MAX_RESTART_DELAY_MS = 30_000;
  */
 export class ThreadedProjectionRunner extends ProjectionRunner {
   private worker?: Worker;
-  private calls?: WorkerCalls<void, WithoutId<Exclude<ToThread, { type: 'appended' }>>>;
+  private calls?: WorkerCalls<void, ThreadCall>;
   private running = false;
   private wanted = false;
   private restarts = 0;
   private restartTimer?: NodeJS.Timeout;
   private onProgress?: (eventsRead: number, events: number) => void;
+  /** The relay and publisher started in the thread (started again with a new thread). */
+  private readonly outboundStarted = new Set<OutboundPart>();
+  private outboundNow?: OutboundStatus;
 
   constructor(
     events: EventStore,
@@ -67,6 +79,7 @@ export class ThreadedProjectionRunner extends ProjectionRunner {
       if (this.worker !== worker) return;
       this.worker = undefined;
       this.running = false;
+      this.outboundNow = undefined;
       calls.failAll(new Error(`The projections thread exited (${code})`));
       if (!this.wanted) return;
       const delay = Math.min(1000 * 2 ** this.restarts++, MAX_RESTART_DELAY_MS);
@@ -82,11 +95,35 @@ export class ThreadedProjectionRunner extends ProjectionRunner {
       );
       this.restartTimer.unref();
     });
-    const calls = new WorkerCalls<void, WithoutId<Exclude<ToThread, { type: 'appended' }>>>(worker);
+    const calls = new WorkerCalls<void, ThreadCall>(worker);
     this.calls = calls;
     await this.ask({ type: 'start' });
     this.running = true;
     this.restarts = 0;
+    for (const part of this.outboundStarted)
+      await this.ask({ type: 'outbound', part, action: 'start' });
+  }
+
+  /** With Kafka: the relay and the publisher run in the thread (see threaded-outbound.ts). */
+  get runsOutbound(): boolean {
+    return !!this.thread.outbound;
+  }
+
+  async outbound(part: OutboundPart, action: 'start' | 'stop'): Promise<void> {
+    if (action === 'start') this.outboundStarted.add(part);
+    else this.outboundStarted.delete(part);
+    // Stopped with the thread, or started with it when it starts.
+    if (!this.worker) return;
+    await this.ask({ type: 'outbound', part, action });
+  }
+
+  pokeRelay(): void {
+    this.worker?.postMessage({ type: 'poke-relay' } satisfies ToThread);
+  }
+
+  /** As the thread last told it; nothing before the thread's relay or publisher started. */
+  outboundStatus(): OutboundStatus | undefined {
+    return this.outboundNow;
   }
 
   private receive(message: FromThread): void {
@@ -95,6 +132,9 @@ export class ThreadedProjectionRunner extends ProjectionRunner {
         return this.advance(message.positions);
       case 'progress':
         return this.onProgress?.(message.eventsRead, message.events);
+      case 'outbound-status':
+        this.outboundNow = message.status;
+        return;
       case 'log':
         return message.level === 'log'
           ? this.logger.log(message.message)
@@ -108,7 +148,7 @@ export class ThreadedProjectionRunner extends ProjectionRunner {
   }
 
   /** Asks the thread; it keeps the process running until it answers (a CLI's rebuild). */
-  private ask(message: WithoutId<Exclude<ToThread, { type: 'appended' }>>): Promise<void> {
+  private ask(message: ThreadCall): Promise<void> {
     if (!this.worker || !this.calls)
       return Promise.reject(new Error('The projections thread is not running'));
     return this.calls.call(message);
