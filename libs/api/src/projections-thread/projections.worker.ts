@@ -98,6 +98,7 @@ statusTimer.unref();
 const outboundPart = async (part: OutboundPart, action: 'start' | 'stop'): Promise<void> => {
   if (!data.outbound)
     throw new Error('No Kafka: the relay and the publisher run in the API thread');
+  if (action === 'stop' && !outbound) return; // never started: no producer to make
   outbound ??= openOutbound(data.outbound);
   await outbound[part][action]();
   tellStatus();
