@@ -382,9 +382,21 @@ describe('heard rebuild', () => {
       });
       expect(last.body.position > loaded.lastPosition).toBe(true);
       await heard.app.get(ProjectionRunner).waitFor(last.body.position, 10_000);
+      const file = join(dir, 'read-models.db');
+      // The relay sends what the last batches added a moment after them: wait until it has.
+      await eventually(async () => {
+        const db = new Database(file, { readonly: true });
+        try {
+          const { pending } = db
+            .prepare('SELECT COUNT(*) AS pending FROM outbound_messages WHERE sent_at IS NULL')
+            .get() as { pending: number };
+          return Promise.resolve(pending === 0);
+        } finally {
+          db.close();
+        }
+      });
       await heard.stop();
 
-      const file = join(dir, 'read-models.db');
       const tables = defaultProjections().flatMap((p) => p.tables);
       const dump = () => {
         const db = new Database(file, { readonly: true });
