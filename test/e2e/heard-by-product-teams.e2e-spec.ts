@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -16,6 +15,7 @@ import { SqliteReadStore } from '@heard/read-store';
 import { demoOracle } from '../support/demo-oracle';
 import {
   removeDir,
+  runCli,
   startHeard,
   tempDataDir,
   type RunningHeard,
@@ -456,16 +456,11 @@ describe('heard rebuild', () => {
       expect(live.ri_cases!.length).toBeGreaterThan(0);
       expect(live.projection_checkpoints).toHaveLength(defaultProjections().length);
 
-      const cli = join(__dirname, '..', '..', 'dist', 'apps', 'cli', 'src', 'main.js');
       const rebuild = (...args: string[]) =>
-        spawnSync(process.execPath, [cli, 'rebuild', ...args], {
-          env: {
-            ...process.env,
-            HEARD_DATA_DIR: dir,
-            HEARD_MASTER_KEY: TEST_MASTER_KEY,
-            CI: 'true',
-          },
-          encoding: 'utf8',
+        runCli(['rebuild', ...args], {
+          HEARD_DATA_DIR: dir,
+          HEARD_MASTER_KEY: TEST_MASTER_KEY,
+          CI: 'true',
         });
       const lostBeforeParallel = lose();
       // Three threads whatever the machine: each rebuilds into its own file, merged at the end.

@@ -1,15 +1,8 @@
-import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { removeDir, tempDataDir } from '../support/heard-app';
-
-const CLI = join(__dirname, '..', '..', 'dist', 'apps', 'cli', 'src', 'main.js');
+import { removeDir, runCli, tempDataDir } from '../support/heard-app';
 
 const copy = (dir: string, ...args: string[]) =>
-  spawnSync(process.execPath, [CLI, 'store', 'copy', ...args], {
-    env: { ...process.env, HEARD_DATA_DIR: dir },
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
+  runCli(['store', 'copy', ...args], { HEARD_DATA_DIR: dir }, 60_000);
 
 describe('heard store copy refuses plainly', () => {
   let dir: string;

@@ -1,10 +1,10 @@
-import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { DEMO_DEFAULTS, DEMO_DEFECT_ISSUE, demoHistory, loadOverHttp } from '@heard/demo';
 import { eventsChecksum, openEventStore, SqliteEventStore } from '@heard/event-store';
 import { PostgresReadStore, SqliteReadStore } from '@heard/read-store';
 import {
   removeDir,
+  runCli,
   startHeard,
   tempDataDir,
   TEST_ADMIN_KEY,
@@ -13,8 +13,6 @@ import {
 import { describeWithPostgres, dropSchema, uniqueSchema } from '../support/postgres';
 import { dumpReadModels, readReports } from '../support/read-models';
 
-const CLI = join(__dirname, '..', '..', 'dist', 'apps', 'cli', 'src', 'main.js');
-
 describeWithPostgres('heard store copy, from the embedded default to PostgreSQL', (url) => {
   jest.setTimeout(180_000);
 
@@ -22,6 +20,12 @@ describeWithPostgres('heard store copy, from the embedded default to PostgreSQL'
     const dir = tempDataDir();
     const schema = uniqueSchema();
     const target = `${url}?schema=${schema}`;
+    const copyTo = (to: string) =>
+      runCli(['store', 'copy', '--from', join(dir, 'events.db'), '--to', to], {
+        HEARD_DATA_DIR: dir,
+        HEARD_MASTER_KEY: TEST_MASTER_KEY,
+        CI: 'true',
+      });
     try {
       const heard = await startHeard(dir);
       const loaded = await loadOverHttp(
@@ -41,20 +45,7 @@ describeWithPostgres('heard store copy, from the embedded default to PostgreSQL'
       await new Promise((r) => setTimeout(r, 500)); // the relay's pass after the batch
       await heard.stop();
 
-      const copy = spawnSync(
-        process.execPath,
-        [CLI, 'store', 'copy', '--from', join(dir, 'events.db'), '--to', target],
-        {
-          env: {
-            ...process.env,
-            HEARD_DATA_DIR: dir,
-            HEARD_MASTER_KEY: TEST_MASTER_KEY,
-            CI: 'true',
-          },
-          encoding: 'utf8',
-          timeout: 120_000,
-        },
-      );
+      const copy = copyTo(target);
       expect([copy.status, copy.stderr]).toEqual([0, expect.any(String)]);
       console.log(copy.stdout);
       expect(copy.stdout).toMatch(/events: \d+ in the target \(0 were there from an earlier run\)/);
@@ -95,20 +86,7 @@ describeWithPostgres('heard store copy, from the embedded default to PostgreSQL'
       }
 
       // Run again: nothing to copy, the same answer.
-      const again = spawnSync(
-        process.execPath,
-        [CLI, 'store', 'copy', '--from', join(dir, 'events.db'), '--to', target],
-        {
-          env: {
-            ...process.env,
-            HEARD_DATA_DIR: dir,
-            HEARD_MASTER_KEY: TEST_MASTER_KEY,
-            CI: 'true',
-          },
-          encoding: 'utf8',
-          timeout: 120_000,
-        },
-      );
+      const again = copyTo(target);
       expect(again.status).toBe(0);
       expect(again.stdout).toMatch(
         /events: (\d+) in the target \(\1 were there from an earlier run\)/,

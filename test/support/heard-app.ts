@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
@@ -44,6 +45,18 @@ export const freePort = () =>
       const { port } = server.address() as { port: number };
       server.close(() => resolve(port));
     });
+  });
+
+/** Runs heard's CLI as built (`npm test` builds first) and waits for it to exit. */
+export const runCli = (
+  args: string[],
+  env: Record<string, string | undefined> = {},
+  timeoutMs = 120_000,
+) =>
+  spawnSync(process.execPath, [join(distApps, 'cli', 'src', 'main.js'), ...args], {
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
+    timeout: timeoutMs,
   });
 
 export const tempDataDir = () => mkdtempSync(join(tmpdir(), 'heard-e2e-'));

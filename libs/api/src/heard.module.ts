@@ -67,15 +67,24 @@ import { FollowUpsController } from './reports/follow-ups.controller';
 import { ReportsController } from './reports/reports.controller';
 
 /** Kafka when brokers are configured (checked now: a broker that does not answer stops the start), else in-process. */
+/** The Kafka client of heard's config: the API thread's, and the projections thread's. */
+const kafkaOptions = (config: HeardConfig) => ({
+  brokers: config.kafkaBrokers,
+  clientId: config.kafkaClientId,
+  partitions: config.kafkaPartitions,
+  replicationFactor: config.kafkaReplicationFactor,
+  topics: topicNames(config.kafkaTopicPrefix),
+});
+
+/** The projections thread, when the relay and the publisher run in it (embedded, with Kafka). */
+const outboundThread = (runner: ProjectionRunner) =>
+  runner instanceof ThreadedProjectionRunner && runner.runsOutbound ? runner : undefined;
+
 const openTransport = async (config: HeardConfig): Promise<MessageTransport> => {
   if (config.kafkaBrokers.length === 0) return new InProcessTransport();
   const logger = new Logger('kafka');
   const transport = new KafkaTransport({
-    brokers: config.kafkaBrokers,
-    clientId: config.kafkaClientId,
-    partitions: config.kafkaPartitions,
-    replicationFactor: config.kafkaReplicationFactor,
-    topics: topicNames(config.kafkaTopicPrefix),
+    ...kafkaOptions(config),
     log: (level, message) => (level === 'error' ? logger.error(message) : logger.warn(message)),
   });
   await transport.connect();
@@ -333,13 +342,7 @@ export class HeardModule {
                   batchSize: PROJECTION_THREAD_BATCH,
                   outbound: config.kafkaBrokers.length
                     ? {
-                        kafka: {
-                          brokers: config.kafkaBrokers,
-                          clientId: config.kafkaClientId,
-                          partitions: config.kafkaPartitions,
-                          replicationFactor: config.kafkaReplicationFactor,
-                          topics: topicNames(config.kafkaTopicPrefix),
-                        },
+                        kafka: kafkaOptions(config),
                         relayIntervalMs: config.schedulerIntervalMs,
                         publishBatch: config.kafkaPublishBatch,
                         maxBatchBytes: config.kafkaMaxBatchBytes,
@@ -361,8 +364,8 @@ export class HeardModule {
             transport: MessageTransport,
             runner: ProjectionRunner,
           ) => {
-            if (runner instanceof ThreadedProjectionRunner && runner.runsOutbound)
-              return new ThreadedEventPublisher(events, reads, transport, runner);
+            const thread = outboundThread(runner);
+            if (thread) return new ThreadedEventPublisher(events, reads, transport, thread);
             const logger = new Logger('publisher');
             return new EventPublisher(
               events,
@@ -379,8 +382,8 @@ export class HeardModule {
           provide: OutboxRelay,
           inject: [READ_STORE, MESSAGE_TRANSPORT, ProjectionRunner],
           useFactory: (reads: ReadStore, transport: MessageTransport, runner: ProjectionRunner) => {
-            if (runner instanceof ThreadedProjectionRunner && runner.runsOutbound)
-              return new ThreadedOutboxRelay(reads, transport, runner);
+            const thread = outboundThread(runner);
+            if (thread) return new ThreadedOutboxRelay(reads, transport, thread);
             const logger = new Logger('outbox');
             return new OutboxRelay(reads, transport, {
               intervalMs: config.schedulerIntervalMs,
