@@ -415,3 +415,45 @@ describe('a restart', () => {
     }
   });
 });
+
+describe('HEARD_MAX_EVENT_BYTES', () => {
+  let dir: string;
+  let heard: RunningHeard;
+  beforeAll(async () => {
+    dir = tempDataDir();
+    heard = await startHeard(dir, { HEARD_MAX_EVENT_BYTES: '4kb' });
+  });
+  afterAll(async () => {
+    await heard.stop();
+    removeDir(dir);
+  });
+
+  const contact = (caseId: string, note: string) =>
+    heard.post(`/cases/${caseId}/contacts`, {
+      channel: 'phone',
+      direction: 'inbound',
+      agentId: 'agent-07',
+      note,
+    });
+
+  it('refuses with 413 a command whose event would be over the limit as a message, counting its UTF-8 bytes and JSON escapes, and writes nothing', async () => {
+    const caseId = `big-${randomUUID()}`;
+    expect((await heard.post('/cases', openCaseBody(caseId, 'cust-big'))).status).toBe(201);
+    const head = (await heard.get('/health')).body.parts.event_store.headPosition;
+
+    // 1,500 characters: 3,000 bytes in UTF-8, 3,000 in JSON; with the headers under 4 KiB.
+    expect((await contact(caseId, 'é'.repeat(1500))).status).toBe(201);
+    expect((await contact(caseId, '"'.repeat(1500))).status).toBe(201);
+    const afterFitting = (await heard.get('/health')).body.parts.event_store.headPosition;
+    expect(afterFitting).not.toBe(head);
+
+    for (const note of ['é'.repeat(2100), '"'.repeat(2100), '\u0001'.repeat(700)]) {
+      const refused = await contact(caseId, note);
+      expect(refused.status).toBe(413);
+      expect(refused.body.error).toBe('event_too_large');
+      expect(refused.body.message).toContain('ContactLogged');
+      expect(refused.body.message).toContain('HEARD_MAX_EVENT_BYTES (4096)');
+    }
+    expect((await heard.get('/health')).body.parts.event_store.headPosition).toBe(afterFitting);
+  });
+});

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, randomBytes, randomFillSync } from 'node:crypto';
 import { migratedOnce, migrateReadStore, type ReadStore } from '@heard/read-store';
 import { StartRefused } from '@heard/config';
 import { deriveKey } from './master-key';
@@ -36,9 +36,28 @@ interface Row {
   wrapped_key: string | null;
 }
 
+const IV_BYTES = 12;
+/**
+ * Random IVs drawn 512 at a time: one call into the system's random source per 512 seals
+ * instead of one each (a seal per customer's text made that call 3% of a command's time).
+ * Every IV is still fresh random bytes, each used once.
+ */
+const ivPool = Buffer.alloc(IV_BYTES * 512);
+let ivAt = ivPool.length;
+const nextIv = (): Buffer => {
+  if (ivAt === ivPool.length) {
+    randomFillSync(ivPool);
+    ivAt = 0;
+  }
+  // No copy: seal is synchronous and copies it into its output before the pool is drawn again.
+  const iv = ivPool.subarray(ivAt, ivAt + IV_BYTES);
+  ivAt += IV_BYTES;
+  return iv;
+};
+
 /** AES-256-GCM: 12-byte IV, 16-byte tag, `iv|ciphertext|tag` in base64url. */
 export const seal = (key: Buffer, plaintext: string, context: string): string => {
-  const iv = randomBytes(12);
+  const iv = nextIv();
   const cipher = createCipheriv('aes-256-gcm', key, iv);
   cipher.setAAD(Buffer.from(context));
   const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);

@@ -1,6 +1,7 @@
 import { FailedAttempts } from './failed-attempts';
 import { hashSecret, newApiKeyToken, parseApiKeyToken, secretMatches } from './api-key-secrets';
 import { Pseudonyms } from './master-key';
+import { seal, unseal } from './customer-keys';
 import { mayActFor, seesPseudonyms, type Principal } from './access';
 
 const principal = (roles: Principal['roles'], extra: Partial<Principal> = {}): Principal => ({
@@ -76,5 +77,22 @@ describe('FailedAttempts', () => {
     expect(attempts.blockedFor('10.0.0.1', t0 + 1000)).toBe(59);
     expect(attempts.blockedFor('10.0.0.2', t0 + 1000)).toBe(0);
     expect(attempts.blockedFor('10.0.0.1', t0 + 60_000)).toBe(0);
+  });
+});
+
+describe("sealing a customer's words", () => {
+  const key = Buffer.alloc(32, 7);
+
+  it('gives every seal its own IV, across many draws of the IV pool, and each opens', () => {
+    const sealed = Array.from({ length: 2000 }, () => seal(key, 'Charged twice', 'customer c-1'));
+    const ivs = new Set(
+      sealed.map((s) => Buffer.from(s, 'base64url').subarray(0, 12).toString('hex')),
+    );
+    expect(ivs.size).toBe(2000);
+    for (const s of sealed) expect(unseal(key, s, 'customer c-1')).toBe('Charged twice');
+  });
+
+  it('refuses to open under another context', () => {
+    expect(() => unseal(key, seal(key, 'Charged twice', 'customer c-1'), 'customer c-2')).toThrow();
   });
 });

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Decider, DomainCommand, DomainEvent } from '@heard/domain';
 import { EVENT_STORE, type EventStore } from '@heard/event-store';
+import { jsonLength } from './json-length';
 
 interface Entry {
   state: unknown;
@@ -11,11 +12,11 @@ interface Entry {
 const BUDGET_BYTES = 16 << 20;
 
 /**
- * A state's heap size, estimated from its JSON (objects take about three times their JSON's
- * length in V8): a bound that follows big cases, not a count that a few huge ones overrun.
+ * A state's heap size, estimated from its JSON's length (objects take about three times that
+ * in V8): a bound that follows big cases, not a count that a few huge ones overrun.
  */
 const estimatedBytes = (streamId: string, state: unknown) =>
-  64 + 2 * streamId.length + 3 * (JSON.stringify(state)?.length ?? 0);
+  64 + 2 * streamId.length + 3 * jsonLength(state);
 
 /**
  * Folded state of recently used streams, least recently used first out, bounded in bytes.

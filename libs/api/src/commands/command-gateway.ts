@@ -162,7 +162,8 @@ export class CommandGateway {
           actor: actorOf(context, spec.actorOf?.(body)),
           occurredAt: at,
         },
-        fingerprintOf(type, params, rawBody),
+        // Only a keyed command can be sent again: without a key its id is new, nothing to compare.
+        keyed ? fingerprintOf(type, params, rawBody) : undefined,
         keyed,
       ),
     );
