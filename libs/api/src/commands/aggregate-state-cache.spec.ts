@@ -22,7 +22,8 @@ describe('the aggregate state cache', () => {
   afterEach(() => store.close());
 
   it('holds at most its budget of bytes however big the states, the most recent first, and a state it let go is folded again from the store', async () => {
-    const cache = new AggregateStateCache(store);
+    // As on a shared store: every load reads what was appended after the cached revision.
+    const cache = new AggregateStateCache(store, { eventStore: { kind: 'postgres', url: 'x' } });
     const big = 'x'.repeat(100_000); // about 300 KB of heap per state
     for (let i = 0; i < 200; i++) {
       await appendNote(store, `s-${i}`, `${i}:${big}`);

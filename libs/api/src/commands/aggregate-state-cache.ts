@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Decider, DomainCommand, DomainEvent } from '@heard/domain';
 import { EVENT_STORE, type EventStore } from '@heard/event-store';
+import { HEARD_CONFIG, type HeardConfig } from '@heard/config';
 import { jsonLength } from './json-length';
 
 interface Entry {
@@ -20,21 +21,39 @@ const estimatedBytes = (streamId: string, state: unknown) =>
 
 /**
  * Folded state of recently used streams, least recently used first out, bounded in bytes.
- * A load still reads whatever was appended after the cached revision, so the cache is never
- * stale; it only saves refolding whole streams.
+ *
+ * On a shared event store (PostgreSQL, EventStoreDB) a load reads whatever other instances
+ * appended after the cached revision. On the embedded store the data folder's lock makes this
+ * process its only writer, and the command handler remembers every append it makes, so a
+ * cached state is the stream's head and a load reads nothing (that read was 5% of a durable
+ * command). Should anything else append to a cached stream (an erasure on a customer's
+ * stream), the expected revision of the next append refuses it, the handler forgets the
+ * stream, and its retry reads the store: a stale entry costs a retry, never a wrong decision.
  */
 @Injectable()
 export class AggregateStateCache {
   private readonly entries = new Map<string, Entry & { bytes: number }>();
   private bytes = 0;
+  private readonly soleWriter: boolean;
 
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(HEARD_CONFIG) config: Pick<HeardConfig, 'eventStore'>,
+  ) {
+    this.soleWriter = config.eventStore.kind === 'sqlite';
+  }
 
   async load(
     streamId: string,
     decider: Decider<DomainCommand, DomainEvent, unknown>,
   ): Promise<Entry> {
     const cached = this.entries.get(streamId);
+    if (cached && this.soleWriter) {
+      // Map keeps insertion order: re-inserting marks it recent.
+      this.entries.delete(streamId);
+      this.entries.set(streamId, cached);
+      return { state: cached.state, revision: cached.revision };
+    }
     let state = cached?.state ?? decider.initialState();
     let revision = cached?.revision ?? -1;
     const newer = await this.store.readStream(streamId, { fromRevision: revision + 1 });
@@ -62,7 +81,8 @@ export class AggregateStateCache {
     }
   }
 
-  private forget(streamId: string): void {
+  /** Drops a stream's state: the next load folds it from the store. */
+  forget(streamId: string): void {
     const entry = this.entries.get(streamId);
     if (!entry) return;
     this.entries.delete(streamId);

@@ -202,6 +202,8 @@ export class ExecuteDomainCommandHandler implements ICommandHandler<ExecuteDomai
       },
       (error: unknown) => {
         settle(false);
+        // Someone else appended: the cached state is behind, and the retry must read the store.
+        if (error instanceof WrongExpectedRevision) this.states.forget(streamId);
         throw error;
       },
     );
