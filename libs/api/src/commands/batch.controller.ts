@@ -17,8 +17,12 @@ export interface BatchResult {
   body: CommandReceipt | ReturnType<typeof toErrorBody>;
 }
 
-/** Streams started per turn of the event loop. */
-const YIELD_EVERY = 50;
+/**
+ * Streams of one batch in flight at once. Enough for the appends to share commits; few enough
+ * that a batch of 1,000 large commands does not hold 1,000 bodies sealed, queued and copied to
+ * the append thread at once, nor start 1,000 validations in one turn of the event loop.
+ */
+export const BATCH_STREAMS_IN_FLIGHT = 64;
 
 /** Commands on one stream run in the order given; different streams run side by side. */
 const streamKey = (item: BatchItem, index: number): string => {
@@ -90,27 +94,28 @@ export class BatchController {
     const groups = new Map<string, number[]>();
     (items as BatchItem[]).forEach((item, index) => {
       const key = typeof item === 'object' && item ? streamKey(item, index) : `#${index}`;
-      groups.set(key, [...(groups.get(key) ?? []), index]);
+      const group = groups.get(key);
+      if (group) group.push(index);
+      else groups.set(key, [index]);
     });
-    const running: Promise<void>[] = [];
-    for (const indexes of groups.values()) {
-      // Validating a command is synchronous, and so are the store's promises: a thousand of
-      // them started at once would hold the event loop (health, other requests) for a second.
-      if (running.length % YIELD_EVERY === YIELD_EVERY - 1)
-        await new Promise((resolve) => setImmediate(resolve));
-      running.push(
-        (async () => {
-          for (const index of indexes)
-            results[index] = await this.runOne(
-              items[index] as BatchItem,
-              index,
-              caller,
-              correlationId,
-            );
-        })(),
-      );
-    }
-    await Promise.all(running);
+    const streams = [...groups.values()];
+    let next = 0;
+    const runStreams = async () => {
+      for (let indexes = streams[next++]; indexes; indexes = streams[next++])
+        for (const index of indexes) {
+          results[index] = await this.runOne(
+            items[index] as BatchItem,
+            index,
+            caller,
+            correlationId,
+          );
+          // Answered: its body (up to the whole request in one item) can go.
+          items[index] = undefined;
+        }
+    };
+    await Promise.all(
+      Array.from({ length: Math.min(BATCH_STREAMS_IN_FLIGHT, streams.length) }, runStreams),
+    );
     return {
       accepted: results.filter((r) => r.status === 201).length,
       failed: results.filter((r) => r.status !== 201).length,

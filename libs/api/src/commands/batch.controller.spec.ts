@@ -1,0 +1,58 @@
+import type { HeardConfig } from '@heard/config';
+import type { Principal } from '@heard/security';
+import { BATCH_STREAMS_IN_FLIGHT, BatchController } from './batch.controller';
+import type { CommandGateway } from './command-gateway';
+
+const caller: Principal = {
+  id: 'loader',
+  roles: ['integration'],
+  credential: 'api-key',
+  seesCustomerIds: false,
+};
+
+/** A gateway that answers each command a few milliseconds later, and notes what was in flight. */
+const slowGateway = () => {
+  const seen = { inFlight: 0, most: 0, order: [] as string[] };
+  const gateway = {
+    execute: async (_type: string, params: Record<string, string>, body: { n: number }) => {
+      seen.inFlight++;
+      seen.most = Math.max(seen.most, seen.inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 2));
+      seen.order.push(`${params.caseId}:${body.n}`);
+      seen.inFlight--;
+      return {
+        ids: {},
+        streamId: `case-${params.caseId}`,
+        revision: body.n,
+        position: '1',
+        events: [],
+        replayed: false,
+      };
+    },
+  } as unknown as CommandGateway;
+  return { gateway, seen };
+};
+
+describe('the batch route', () => {
+  it('runs at most its window of streams at once, each stream in the order given, and answers every item', async () => {
+    const { gateway, seen } = slowGateway();
+    const batch = new BatchController(gateway, { batchMaxCommands: 1000 } as HeardConfig);
+    // 300 cases, 3 commands each, interleaved as a loader would send them.
+    const commands = Array.from({ length: 900 }, (_, i) => ({
+      type: 'LogContact',
+      data: { caseId: `c-${i % 300}`, n: Math.floor(i / 300) },
+    }));
+
+    const answer = await batch.run({ commands }, caller);
+
+    expect(answer).toMatchObject({ accepted: 900, failed: 0 });
+    expect(answer.results.map((r) => r.index)).toEqual(commands.map((_, i) => i));
+    expect(seen.most).toBe(BATCH_STREAMS_IN_FLIGHT);
+    for (let c = 0; c < 300; c++)
+      expect(seen.order.filter((o) => o.startsWith(`c-${c}:`))).toEqual([
+        `c-${c}:0`,
+        `c-${c}:1`,
+        `c-${c}:2`,
+      ]);
+  });
+});
