@@ -66,7 +66,6 @@ import { CandidateAcceptanceController } from './reports/candidate-acceptance.co
 import { FollowUpsController } from './reports/follow-ups.controller';
 import { ReportsController } from './reports/reports.controller';
 
-/** Kafka when brokers are configured (checked now: a broker that does not answer stops the start), else in-process. */
 /** The Kafka client of heard's config: the API thread's, and the projections thread's. */
 const kafkaOptions = (config: HeardConfig) => ({
   brokers: config.kafkaBrokers,
@@ -80,6 +79,7 @@ const kafkaOptions = (config: HeardConfig) => ({
 const outboundThread = (runner: ProjectionRunner) =>
   runner instanceof ThreadedProjectionRunner && runner.runsOutbound ? runner : undefined;
 
+/** Kafka when brokers are configured (checked now: a broker that does not answer stops the start), else in-process. */
 const openTransport = async (config: HeardConfig): Promise<MessageTransport> => {
   if (config.kafkaBrokers.length === 0) return new InProcessTransport();
   const logger = new Logger('kafka');

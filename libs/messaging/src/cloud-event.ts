@@ -1,4 +1,5 @@
 import type { RecordedEvent } from '@heard/event-store';
+import { jsonLength } from './json-length';
 import type { Message } from './transport.port';
 
 /**
@@ -27,6 +28,25 @@ export const toCloudEventMessage = (event: RecordedEvent): Message => ({
     ce_heardactor: `${event.metadata.actor.kind}:${event.metadata.actor.id}`,
   },
 });
+
+/** Header names, their framing, a record's framing, and the longest position, revision and recordedAt. */
+const FIXED_BYTES_BOUND = 1024;
+
+/**
+ * More than the bytes toCloudEventMessage's message can take (see messageBytes), counted
+ * without building it: the stream id goes into three headers, the data's JSON takes at most
+ * 6 bytes for each character counted (an escape), every metadata value at most 3 (UTF-8).
+ * Most events are far under a limit and need no exact measure.
+ */
+export const cloudEventBytesBound = (
+  streamId: string,
+  event: { type: string; data: unknown; metadata: unknown },
+): number =>
+  FIXED_BYTES_BOUND +
+  9 * streamId.length +
+  3 * event.type.length +
+  6 * jsonLength(event.data) +
+  3 * jsonLength(event.metadata);
 
 /** A CloudEvent for an outbound topic (trends, follow-ups, alerts). */
 export const cloudEvent = (options: {

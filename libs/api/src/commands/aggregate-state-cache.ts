@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Decider, DomainCommand, DomainEvent } from '@heard/domain';
 import { EVENT_STORE, type EventStore } from '@heard/event-store';
 import { HEARD_CONFIG, type HeardConfig } from '@heard/config';
-import { jsonLength } from './json-length';
+import { jsonLength } from '@heard/messaging';
 
 interface Entry {
   state: unknown;

@@ -20,10 +20,9 @@ import {
   type EventStore,
 } from '@heard/event-store';
 import { HEARD_CONFIG, type HeardConfig } from '@heard/config';
-import { messageBytes, toCloudEventMessage } from '@heard/messaging';
+import { cloudEventBytesBound, messageBytes, toCloudEventMessage } from '@heard/messaging';
 import { ConcurrencyConflict } from '../http/errors';
 import { AggregateStateCache } from './aggregate-state-cache';
-import { jsonLength } from './json-length';
 
 export type CommandMetadata = Omit<EventMetadata, 'eventId' | 'recordedAt' | 'schemaVersion'>;
 
@@ -54,24 +53,6 @@ interface StreamHead {
   state: unknown;
   revision: number;
 }
-
-/** Header names, their framing, a record's framing, and the longest position, revision and recordedAt. */
-const MESSAGE_OVERHEAD_BOUND = 1024;
-/**
- * More than the bytes the event can take as a message (see toCloudEventMessage), counted
- * without building it: the stream id goes into three headers, the data's JSON takes at most
- * 6 bytes for each character counted (an escape), every metadata value at most 3 (UTF-8).
- * Most events are far under the limit and need no exact measure.
- */
-const messageBytesBound = (
-  streamId: string,
-  event: { type: string; data: unknown; metadata: unknown },
-) =>
-  MESSAGE_OVERHEAD_BOUND +
-  9 * streamId.length +
-  3 * event.type.length +
-  6 * jsonLength(event.data) +
-  3 * jsonLength(event.metadata);
 
 /** An event is refused at append time when it could never be published in one Kafka message. */
 export class EventTooLarge extends Error {
@@ -216,7 +197,7 @@ export class ExecuteDomainCommandHandler implements ICommandHandler<ExecuteDomai
     event: { type: string; data: unknown; metadata: Omit<EventMetadata, 'recordedAt'> },
     recordedAt: string,
   ): void {
-    if (messageBytesBound(streamId, event) <= this.config.maxEventBytes) return;
+    if (cloudEventBytesBound(streamId, event) <= this.config.maxEventBytes) return;
     const bytes = messageBytes(
       toCloudEventMessage({
         streamId,
