@@ -174,6 +174,10 @@ const commandCases = (): BadRequest[] =>
     { name: `${path}: an array`, path, body: [valid], status: 400, names: '(body)' },
   ]);
 
+/** A valid OpenCase batch item, as JSON. */
+const batchOpen = (caseId: string) =>
+  JSON.stringify({ type: 'OpenCase', data: { ...COMMAND_ROUTES[0]!.valid, caseId } });
+
 const otherCases: BadRequest[] = [
   // Headers and ids
   {
@@ -279,6 +283,28 @@ const otherCases: BadRequest[] = [
     body: `{"commands":[{"type":"OpenCase","data":${deep(2000)}}]}`,
     status: 400,
     names: 'commands',
+  },
+  // A batch is checked whole before any command runs: its first command is valid.
+  {
+    name: 'batch: the last command is not valid JSON',
+    path: '/commands',
+    body: `{"commands":[${batchOpen('bj-1')},{"type":"OpenCase","data":{"caseId":"bj-2",}}]}`,
+    status: 400,
+    names: 'JSON',
+  },
+  {
+    name: 'batch: more after the commands',
+    path: '/commands',
+    body: `{"commands":[${batchOpen('bj-1')}]} {}`,
+    status: 400,
+    names: 'JSON',
+  },
+  {
+    name: 'batch: __proto__ in the last command',
+    path: '/commands',
+    body: `{"commands":[${batchOpen('bj-1')},{"type":"OpenCase","data":{"__proto__":{}}}]}`,
+    status: 400,
+    names: 'commands.1.data.__proto__',
   },
   {
     name: 'batch: text/plain',

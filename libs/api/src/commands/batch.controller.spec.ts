@@ -1,5 +1,6 @@
 import type { HeardConfig } from '@heard/config';
 import type { Principal } from '@heard/security';
+import { parseBatchBody } from './batch-body';
 import { BATCH_STREAMS_IN_FLIGHT, BatchController } from './batch.controller';
 import type { CommandGateway } from './command-gateway';
 
@@ -43,7 +44,8 @@ describe('the batch route', () => {
       data: { caseId: `c-${i % 300}`, n: Math.floor(i / 300) },
     }));
 
-    const answer = await batch.run({ commands }, caller);
+    const { body } = parseBatchBody(Buffer.from(JSON.stringify({ commands })), 32);
+    const answer = await batch.run(body, caller);
 
     expect(answer).toMatchObject({ accepted: 900, failed: 0 });
     expect(answer.results.map((r) => r.index)).toEqual(commands.map((_, i) => i));

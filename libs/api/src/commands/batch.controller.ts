@@ -6,10 +6,9 @@ import { Allow, Caller } from '../http/access-control';
 import { toErrorBody } from '../http/error.filter';
 import { ValidationFailed } from '../http/errors';
 import { COMMAND_TYPES } from './command-catalog';
-import { executeEnvelope, type CommandEnvelope } from './command-envelope';
+import { BatchCommands, type BatchBody } from './batch-body';
+import { executeEnvelope } from './command-envelope';
 import { CommandGateway, type CommandReceipt } from './command-gateway';
-
-export type BatchItem = CommandEnvelope;
 
 export interface BatchResult {
   index: number;
@@ -23,14 +22,6 @@ export interface BatchResult {
  * the append thread at once, nor start 1,000 validations in one turn of the event loop.
  */
 export const BATCH_STREAMS_IN_FLIGHT = 64;
-
-/** Commands on one stream run in the order given; different streams run side by side. */
-const streamKey = (item: BatchItem, index: number): string => {
-  const d = item.data ?? {};
-  for (const key of ['caseId', 'issueId', 'changeId', 'incidentId'] as const)
-    if (typeof d[key] === 'string') return `${key}:${d[key]}`;
-  return `#${index}`;
-};
 
 @ApiTags('commands')
 @Controller('commands')
@@ -76,12 +67,16 @@ export class BatchController {
       "results[i] answers commands[i]: status 201, 400, 403 (a type the caller's role may not send), 404, 409 or 422 and its body",
   })
   async run(
-    @Body() body: { commands?: unknown },
+    @Body() body: BatchBody | undefined,
     @Caller() caller: Principal,
     @Headers('x-correlation-id') correlationId?: string,
   ) {
-    const items = body?.commands;
-    if (!Array.isArray(items) || items.length === 0 || items.length > this.config.batchMaxCommands)
+    const commands = body?.commands;
+    if (
+      !(commands instanceof BatchCommands) ||
+      commands.length === 0 ||
+      commands.length > this.config.batchMaxCommands
+    )
       throw new ValidationFailed([
         {
           field: 'commands',
@@ -90,10 +85,9 @@ export class BatchController {
           },
         },
       ]);
-    const results: BatchResult[] = new Array<BatchResult>(items.length);
+    const results: BatchResult[] = new Array<BatchResult>(commands.length);
     const groups = new Map<string, number[]>();
-    (items as BatchItem[]).forEach((item, index) => {
-      const key = typeof item === 'object' && item ? streamKey(item, index) : `#${index}`;
+    commands.streamKeys.forEach((key, index) => {
       const group = groups.get(key);
       if (group) group.push(index);
       else groups.set(key, [index]);
@@ -102,16 +96,8 @@ export class BatchController {
     let next = 0;
     const runStreams = async () => {
       for (let indexes = streams[next++]; indexes; indexes = streams[next++])
-        for (const index of indexes) {
-          results[index] = await this.runOne(
-            items[index] as BatchItem,
-            index,
-            caller,
-            correlationId,
-          );
-          // Answered: its body (up to the whole request in one item) can go.
-          items[index] = undefined;
-        }
+        for (const index of indexes)
+          results[index] = await this.runOne(commands.item(index), index, caller, correlationId);
     };
     await Promise.all(
       Array.from({ length: Math.min(BATCH_STREAMS_IN_FLIGHT, streams.length) }, runStreams),
@@ -124,7 +110,7 @@ export class BatchController {
   }
 
   private async runOne(
-    item: BatchItem,
+    item: unknown,
     index: number,
     caller: Principal,
     correlationId?: string,

@@ -2,7 +2,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Socket } from 'node:net';
 import type { HeardConfig } from '@heard/config';
 import { toErrorBody, type ErrorBody } from './error.filter';
-import { ValidationFailed } from './errors';
+import { ValidationFailed, type FieldError } from './errors';
+import { isJsonSpace, parseBatchBody } from '../commands/batch-body';
 import { jsonShapeProblems, MAX_JSON_DEPTH } from './input-rules';
 import { TurnBudget } from './turn-budget';
 
@@ -65,22 +66,27 @@ export const installHttpGuards = (fastify: FastifyInstance, config: HeardConfig)
 
   // An empty JSON body is an empty command body (e.g. a confirmation without a note).
   fastify.removeContentTypeParser('application/json');
-  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
-    const text = String(body);
-    if (text.trim() === '') return done(null, undefined);
+  fastify.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
+    const bytes = body as Buffer;
+    if (bytes.every(isJsonSpace)) return done(null, undefined);
+    // A batch holds each command's body three levels down (commands[i].data), where validateBody
+    // holds it to MAX_JSON_DEPTH: up to twice that, the batch answers a deep item on its own.
+    // Its commands are checked one by one and kept as bytes until their turn (parseBatchBody).
+    const isBatch = request.routeOptions.url === '/commands';
     let parsed: unknown;
+    let problems: FieldError[];
     try {
-      parsed = JSON.parse(text);
+      if (isBatch) ({ body: parsed, problems } = parseBatchBody(bytes, 2 * MAX_JSON_DEPTH));
+      else {
+        parsed = JSON.parse(bytes.toString());
+        problems = jsonShapeProblems(parsed, MAX_JSON_DEPTH);
+      }
     } catch (error) {
       const parseError = error as Error & { statusCode?: number; code?: string };
       parseError.statusCode = 400;
       parseError.code = 'FST_ERR_CTP_INVALID_JSON';
       return done(parseError, undefined);
     }
-    // A batch holds each command's body three levels down (commands[i].data), where validateBody
-    // holds it to MAX_JSON_DEPTH: up to twice that, the batch answers a deep item on its own.
-    const isBatch = request.routeOptions.url === '/commands';
-    const problems = jsonShapeProblems(parsed, isBatch ? 2 * MAX_JSON_DEPTH : MAX_JSON_DEPTH);
     if (problems.length > 0) return done(new ValidationFailed(problems), undefined);
     done(null, parsed);
   });

@@ -11,11 +11,14 @@ const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
  * What no body may contain, found without recursion (so no input can overflow the stack):
  * nesting deeper than MAX_JSON_DEPTH and prototype keys, each named by its path.
  */
-export const jsonShapeProblems = (value: unknown, maxDepth = MAX_JSON_DEPTH): FieldError[] => {
+export const jsonShapeProblems = (
+  value: unknown,
+  maxDepth = MAX_JSON_DEPTH,
+  /** Where the value sits in the body (a batch's command: `commands.3`, at depth 2). */
+  root = { path: '', depth: 0 },
+): FieldError[] => {
   const problems: FieldError[] = [];
-  const pending: { value: unknown; path: string; depth: number }[] = [
-    { value, path: '', depth: 0 },
-  ];
+  const pending: { value: unknown; path: string; depth: number }[] = [{ value, ...root }];
   while (pending.length > 0 && problems.length < 20) {
     const { value: node, path, depth } = pending.pop()!;
     if (typeof node !== 'object' || node === null) continue;
