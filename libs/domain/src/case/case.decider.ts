@@ -375,7 +375,7 @@ const decide = (command: CaseCommand, state: CaseState): CaseEvent[] => {
 };
 
 const evolve = (state: CaseState, event: CaseEvent): CaseState => {
-  const s: CaseState = { ...state };
+  const s = state; // every change below makes a new state: the fold never mutates one
   switch (event.type) {
     case 'CaseOpened': {
       const d = event.data;
