@@ -2,7 +2,7 @@ import type { FieldError } from '../http/errors';
 import { jsonShapeProblems } from '../http/input-rules';
 
 /** Commands on one stream run in the order given; different streams run side by side. */
-export const streamKeyOf = (item: unknown, index: number): string => {
+const streamKeyOf = (item: unknown, index: number): string => {
   const d = (typeof item === 'object' && item !== null && (item as { data?: unknown }).data) || {};
   for (const key of ['caseId', 'issueId', 'changeId', 'incidentId'] as const) {
     const id = (d as Record<string, unknown>)[key];
