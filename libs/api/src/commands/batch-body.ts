@@ -100,6 +100,27 @@ export const parseBatchBody = (
     }
   };
 
+  /** Past the `{` or `[` at `at`: true (and past `close` too) when nothing is inside. */
+  const emptyContainer = (close: number): boolean => {
+    at++;
+    skipSpace();
+    if (bytes[at] !== close) return false;
+    at++;
+    return true;
+  };
+  /** After a value: true past a `,`, false past `close`; anything else is not JSON. */
+  const anotherFollows = (close: number, expected: string): boolean => {
+    skipSpace();
+    if (bytes[at] === close) {
+      at++;
+      return false;
+    }
+    if (bytes[at] !== 0x2c) fail(expected);
+    at++;
+    skipSpace();
+    return true;
+  };
+
   skipSpace();
   if (bytes[at] !== 0x7b) {
     const body = JSON.parse(bytes.toString()) as BatchBody;
@@ -108,11 +129,8 @@ export const parseBatchBody = (
   const body: BatchBody = {};
   const problems: FieldError[] = [];
   const keep = (found: FieldError[]) => problems.push(...found.slice(0, 20 - problems.length));
-  at++;
-  skipSpace();
-  if (bytes[at] === 0x7d) at++;
-  else
-    for (;;) {
+  if (!emptyContainer(0x7d))
+    do {
       if (bytes[at] !== 0x22) fail('a property name');
       const key = parseValue();
       if (typeof key !== 'string') fail('a property name');
@@ -133,18 +151,7 @@ export const parseBatchBody = (
           configurable: true,
         });
       }
-      skipSpace();
-      if (bytes[at] === 0x2c) {
-        at++;
-        skipSpace();
-        continue;
-      }
-      if (bytes[at] === 0x7d) {
-        at++;
-        break;
-      }
-      fail("',' or '}'");
-    }
+    } while (anotherFollows(0x7d, "',' or '}'"));
   skipSpace();
   if (at < bytes.length) fail('the end of the body');
   return { body, problems };
@@ -153,31 +160,16 @@ export const parseBatchBody = (
   function parseCommands(): BatchCommands {
     const spans: number[] = [];
     const streamKeys: string[] = [];
-    at++;
-    skipSpace();
-    if (bytes[at] === 0x5d) {
-      at++;
-      return new BatchCommands(bytes, spans, streamKeys);
-    }
-    for (;;) {
-      const start = at;
-      const item = parseValue();
-      const index = streamKeys.length;
-      // The body is depth 0, commands 1, each command 2: the same limits as the whole body's.
-      keep(jsonShapeProblems(item, maxDepth, { path: `commands.${index}`, depth: 2 }));
-      spans.push(start, at);
-      streamKeys.push(streamKeyOf(item, index));
-      skipSpace();
-      if (bytes[at] === 0x2c) {
-        at++;
-        skipSpace();
-        continue;
-      }
-      if (bytes[at] === 0x5d) {
-        at++;
-        return new BatchCommands(bytes, spans, streamKeys);
-      }
-      fail(`',' or ']' after commands[${index}]`);
-    }
+    if (!emptyContainer(0x5d))
+      do {
+        const start = at;
+        const item = parseValue();
+        const index = streamKeys.length;
+        // The body is depth 0, commands 1, each command 2: the same limits as the whole body's.
+        keep(jsonShapeProblems(item, maxDepth, { path: `commands.${index}`, depth: 2 }));
+        spans.push(start, at);
+        streamKeys.push(streamKeyOf(item, index));
+      } while (anotherFollows(0x5d, `',' or ']' after commands[${streamKeys.length - 1}]`));
+    return new BatchCommands(bytes, spans, streamKeys);
   }
 };
