@@ -65,6 +65,7 @@ import { QueriesController } from './queries/queries.controller';
 import { CandidateAcceptanceController } from './reports/candidate-acceptance.controller';
 import { FollowUpsController } from './reports/follow-ups.controller';
 import { ReportsController } from './reports/reports.controller';
+import { TurnBudget } from './http/turn-budget';
 
 /** The Kafka client of heard's config: the API thread's, and the projections thread's. */
 const kafkaOptions = (config: HeardConfig) => ({
@@ -272,7 +273,12 @@ class Lifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
 @Module({})
 export class HeardModule {
   /** `lock`: the data folder, taken by the caller before anything opens a store in it. */
-  static forRoot(config: HeardConfig, lock?: DataFolderLock): DynamicModule {
+  /** `turns`: the HTTP guards' turn budget, shared with the batch route's items. */
+  static forRoot(
+    config: HeardConfig,
+    lock?: DataFolderLock,
+    turns = new TurnBudget(),
+  ): DynamicModule {
     return {
       module: HeardModule,
       imports: [CqrsModule.forRoot()],
@@ -290,6 +296,7 @@ export class HeardModule {
       providers: [
         { provide: HEARD_CONFIG, useValue: config },
         { provide: DATA_FOLDER_LOCK, useValue: lock ?? null },
+        { provide: TurnBudget, useValue: turns },
         // Read (or made, on the embedded default) at start: a missing shared key stops it here.
         { provide: MASTER_KEY, useFactory: () => resolveMasterKey(config) },
         {

@@ -3,6 +3,7 @@ import type { Principal } from '@heard/security';
 import { parseBatchBody } from './batch-body';
 import { BATCH_STREAMS_IN_FLIGHT, BatchController } from './batch.controller';
 import type { CommandGateway } from './command-gateway';
+import { TurnBudget } from '../http/turn-budget';
 
 const caller: Principal = {
   id: 'loader',
@@ -37,7 +38,11 @@ const slowGateway = () => {
 describe('the batch route', () => {
   it('runs at most its window of streams at once, each stream in the order given, and answers every item', async () => {
     const { gateway, seen } = slowGateway();
-    const batch = new BatchController(gateway, { batchMaxCommands: 1000 } as HeardConfig);
+    const batch = new BatchController(
+      gateway,
+      { batchMaxCommands: 1000 } as HeardConfig,
+      new TurnBudget(),
+    );
     // 300 cases, 3 commands each, interleaved as a loader would send them.
     const commands = Array.from({ length: 900 }, (_, i) => ({
       type: 'LogContact',
@@ -56,5 +61,40 @@ describe('the batch route', () => {
         `c-${c}:1`,
         `c-${c}:2`,
       ]);
+  });
+
+  it('starts its items a few per turn of the event loop, as requests are', async () => {
+    let turn = 0;
+    let counting = true;
+    const tick = () => {
+      turn++;
+      if (counting) setImmediate(tick);
+    };
+    setImmediate(tick);
+    const startedPerTurn = new Map<number, number>();
+    const gateway = {
+      execute: async () => {
+        startedPerTurn.set(turn, (startedPerTurn.get(turn) ?? 0) + 1);
+        await Promise.resolve(); // answered at once: nothing but the budget spreads the items
+        return { ids: {}, streamId: 's', revision: 0, position: '1', events: [], replayed: false };
+      },
+    } as unknown as CommandGateway;
+    const batch = new BatchController(
+      gateway,
+      { batchMaxCommands: 1000 } as HeardConfig,
+      new TurnBudget(8),
+    );
+    const commands = Array.from({ length: 200 }, (_, i) => ({
+      type: 'LogContact',
+      data: { caseId: `c-${i}` },
+    }));
+
+    const { body } = parseBatchBody(Buffer.from(JSON.stringify({ commands })), 32);
+    const answer = await batch.run(body, caller);
+    counting = false;
+
+    expect(answer).toMatchObject({ accepted: 200, failed: 0 });
+    expect(Math.max(...startedPerTurn.values())).toBeLessThanOrEqual(8);
+    expect(startedPerTurn.size).toBeGreaterThanOrEqual(25);
   });
 });

@@ -5,6 +5,7 @@ import { HEARD_CONFIG, type HeardConfig } from '@heard/config';
 import { Allow, Caller } from '../http/access-control';
 import { toErrorBody } from '../http/error.filter';
 import { ValidationFailed } from '../http/errors';
+import { TurnBudget } from '../http/turn-budget';
 import { COMMAND_TYPES } from './command-catalog';
 import { BatchCommands, type BatchBody } from './batch-body';
 import { executeEnvelope } from './command-envelope';
@@ -30,6 +31,7 @@ export class BatchController {
   constructor(
     private readonly gateway: CommandGateway,
     @Inject(HEARD_CONFIG) private readonly config: HeardConfig,
+    private readonly turns: TurnBudget,
   ) {}
 
   /** Many commands in one request, each answered on its own, as if sent to its own route. */
@@ -96,8 +98,11 @@ export class BatchController {
     let next = 0;
     const runStreams = async () => {
       for (let indexes = streams[next++]; indexes; indexes = streams[next++])
-        for (const index of indexes)
+        for (const index of indexes) {
+          // Each item is started like a request of its own: a few per turn of the event loop.
+          await this.turns.take();
           results[index] = await this.runOne(commands.item(index), index, caller, correlationId);
+        }
     };
     await Promise.all(
       Array.from({ length: Math.min(BATCH_STREAMS_IN_FLIGHT, streams.length) }, runStreams),

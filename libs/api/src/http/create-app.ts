@@ -21,6 +21,7 @@ import { Metrics } from '../ops/metrics';
 import { ErrorFilter } from './error.filter';
 import { installWebApp } from './web-app';
 import { clientErrorHandler, frameworkErrorHandler, installHttpGuards } from './http-guards';
+import { TurnBudget } from './turn-budget';
 
 const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
 const nestLogLevels = (level: HeardConfig['logLevel']): LogLevel[] => {
@@ -128,7 +129,9 @@ const buildApp = async (
   fastify.addHook('onRoute', (route) => {
     if (route.url !== '/commands') route.bodyLimit = config.bodyLimitBytes;
   });
-  const shedding = installHttpGuards(fastify, config);
+  // Requests and the batch route's items start a little per turn of the event loop.
+  const turns = new TurnBudget();
+  const shedding = installHttpGuards(fastify, config, turns);
   if (!config.roles.includes('api'))
     fastify.addHook('onRequest', (request, reply, done) => {
       if (isOpsUrl(request.url)) return done();
@@ -144,7 +147,7 @@ const buildApp = async (
   installAccessControl(fastify, config, () => made.authenticator!);
 
   const app = await NestFactory.create<NestFastifyApplication>(
-    HeardModule.forRoot(config, lock),
+    HeardModule.forRoot(config, lock, turns),
     adapter,
     {
       // Let start-up errors (a broker that does not answer) reach main, which names them.

@@ -46,4 +46,28 @@ describe('TurnBudget', () => {
     budget.run(() => started.push(4));
     expect(started).toEqual([1, 2, 3, 4]);
   });
+
+  it('counts what each job costs, and runs a job costlier than a turn alone in one', async () => {
+    const budget = new TurnBudget(4);
+    const started: string[] = [];
+    budget.run(() => started.push('small'), 1);
+    budget.run(() => started.push('big'), 10); // more than is left of this turn
+    budget.run(() => started.push('after'), 1);
+    expect(started).toEqual(['small']);
+    await nextTurn();
+    expect(started).toEqual(['small', 'big']); // alone: nothing else fits beside it
+    await nextTurn();
+    expect(started).toEqual(['small', 'big', 'after']);
+  });
+
+  it('take() resolves when the work may start', async () => {
+    const budget = new TurnBudget(1);
+    const started: number[] = [];
+    const first = budget.take().then(() => started.push(1));
+    const second = budget.take().then(() => started.push(2));
+    await first;
+    expect(started).toEqual([1]);
+    await second;
+    expect(started).toEqual([1, 2]);
+  });
 });
