@@ -272,12 +272,14 @@ class Lifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
 
 @Module({})
 export class HeardModule {
-  /** `lock`: the data folder, taken by the caller before anything opens a store in it. */
-  /** `turns`: the HTTP guards' turn budget, shared with the batch route's items. */
+  /**
+   * `lock`: the data folder, taken by the caller before anything opens a store in it.
+   * `turns`: the HTTP guards' turn budget, shared with the batch route's items.
+   */
   static forRoot(
     config: HeardConfig,
-    lock?: DataFolderLock,
-    turns = new TurnBudget(),
+    lock: DataFolderLock | undefined,
+    turns: TurnBudget,
   ): DynamicModule {
     return {
       module: HeardModule,
