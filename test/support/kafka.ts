@@ -1,3 +1,6 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import { describeWithService } from './service-suite';
@@ -84,4 +87,51 @@ export const waitFor = async <T>(
     if (Date.now() > deadline) throw new Error('timed out');
     await new Promise((r) => setTimeout(r, 100));
   }
+};
+
+/** A broker of a test's own (scripts/kafka.sh on free ports), for tests that freeze or stop it. */
+export interface OwnBroker {
+  brokers: string[];
+  /** SIGSTOP: the process keeps its sockets and answers nothing, like a hung broker. */
+  freeze(): void;
+  thaw(): void;
+  stop(): void;
+}
+
+export const startOwnBroker = async (): Promise<OwnBroker> => {
+  const { freePort } = await import('./heard-app');
+  const root = join(__dirname, '..', '..');
+  const [port, controllerPort] = [await freePort(), await freePort()];
+  const env = {
+    ...process.env,
+    KAFKA_PORT: String(port),
+    KAFKA_CONTROLLER_PORT: String(controllerPort),
+  };
+  const run = (verb: string) => {
+    const result = spawnSync('bash', ['scripts/kafka.sh', verb], {
+      cwd: root,
+      env,
+      encoding: 'utf8',
+      timeout: 180_000,
+    });
+    if (result.status !== 0)
+      throw new Error(`scripts/kafka.sh ${verb} failed: ${result.stderr || result.stdout}`);
+  };
+  run('start');
+  const runDir = join(root, '.tools', 'kafka', `run-${port}`);
+  const pid = Number(readFileSync(join(runDir, 'kafka.pid'), 'utf8'));
+  return {
+    brokers: [`127.0.0.1:${port}`],
+    freeze: () => process.kill(pid, 'SIGSTOP'),
+    thaw: () => process.kill(pid, 'SIGCONT'),
+    stop: () => {
+      try {
+        process.kill(pid, 'SIGCONT');
+      } catch {
+        // already gone
+      }
+      run('stop');
+      rmSync(runDir, { recursive: true, force: true });
+    },
+  };
 };

@@ -54,11 +54,11 @@ const fromHeaders = (
 export class KafkaTransport implements MessageTransport {
   readonly kind = 'kafka' as const;
   private readonly kafka: Kafka;
-  private readonly admin: Admin;
-  private readonly producer: Producer;
+  private admin: Admin;
+  private adminConnected?: Promise<Admin>;
+  private producerConnected?: Promise<Producer>;
   private readonly kafkaConsumers = new Set<KafkaConsumer>();
   private readonly statuses = new Set<ConsumerStatus>();
-  private producerConnected?: Promise<void>;
   private readonly counters: TransportStats = { produced: 0, consumed: 0 };
 
   constructor(private readonly options: KafkaTransportOptions) {
@@ -79,23 +79,59 @@ export class KafkaTransport implements MessageTransport {
       retry: { retries: 8, initialRetryTime: 200, maxRetryTime: 5000 },
     });
     this.admin = this.kafka.admin();
-    this.producer = this.kafka.producer({
+  }
+
+  /**
+   * The producer, connected; a new one after a failed connect or send. kafkajs keeps a
+   * producer whose connect failed (or whose broker hung mid-send) disconnected for good, so
+   * holding on to it would fail every later send; the callers retry with their own backoff.
+   */
+  private producer(): Promise<Producer> {
+    if (this.producerConnected) return this.producerConnected;
+    const producer = this.kafka.producer({
       idempotent: true,
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
       // Murmur2 on the key, as the Java client: one stream, one partition.
       createPartitioner: Partitioners.DefaultPartitioner,
-      // The idempotent producer keeps its guarantee only if it never gives up a send.
-      retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 200, maxRetryTime: 5000 },
+      retry: { retries: 8, initialRetryTime: 200, maxRetryTime: 5000 },
     });
+    const connected = producer.connect().then(
+      () => producer,
+      (error: unknown) => {
+        this.dropProducer(connected, producer);
+        throw error;
+      },
+    );
+    this.producerConnected = connected;
+    return connected;
+  }
+
+  private dropProducer(connected: Promise<Producer>, producer: Producer): void {
+    if (this.producerConnected !== connected) return;
+    this.producerConnected = undefined;
+    void producer.disconnect().catch(() => undefined);
+  }
+
+  /** The admin client, connected; reconnected on the next call after one failed. */
+  private async adminCall<T>(call: (admin: Admin) => Promise<T>): Promise<T> {
+    const connected = (this.adminConnected ??= this.admin.connect().then(() => this.admin));
+    try {
+      return await call(await connected);
+    } catch (error) {
+      if (this.adminConnected === connected) {
+        this.adminConnected = undefined;
+        const admin = this.admin;
+        this.admin = this.kafka.admin();
+        void admin.disconnect().catch(() => undefined);
+      }
+      throw error;
+    }
   }
 
   /** Connects and asks the cluster to describe itself; throws KafkaUnavailable naming the brokers. */
   async connect(timeoutMs = 10_000): Promise<void> {
-    const attempt = (async () => {
-      await this.admin.connect();
-      await this.admin.describeCluster();
-    })();
+    const attempt = this.adminCall((admin) => admin.describeCluster());
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
@@ -104,7 +140,6 @@ export class KafkaTransport implements MessageTransport {
       await Promise.race([attempt, timeout]);
     } catch (error) {
       attempt.catch(() => undefined);
-      await this.admin.disconnect().catch(() => undefined);
       throw new KafkaUnavailable(
         `HEARD_KAFKA_BROKERS=${this.options.brokers.join(',')}: no Kafka broker answered (${(error as Error).message}). ` +
           'Start one (scripts/kafka.sh start), fix the address, or unset HEARD_KAFKA_BROKERS to run embedded.',
@@ -115,32 +150,39 @@ export class KafkaTransport implements MessageTransport {
   }
 
   async ensureTopics(): Promise<void> {
-    const existing = new Set(await this.admin.listTopics());
+    const existing = new Set(await this.adminCall((admin) => admin.listTopics()));
     const missing = Object.values(this.options.topics ?? TOPICS).filter((t) => !existing.has(t));
     if (missing.length === 0) return;
-    await this.admin.createTopics({
-      waitForLeaders: true,
-      topics: missing.map((topic) => ({
-        topic,
-        numPartitions: this.options.partitions ?? 3,
-        replicationFactor: this.options.replicationFactor ?? 1,
-      })),
-    });
+    await this.adminCall((admin) =>
+      admin.createTopics({
+        waitForLeaders: true,
+        topics: missing.map((topic) => ({
+          topic,
+          numPartitions: this.options.partitions ?? 3,
+          replicationFactor: this.options.replicationFactor ?? 1,
+        })),
+      }),
+    );
   }
 
   async send(topic: TopicName, messages: Message[]): Promise<void> {
     if (messages.length === 0) return;
-    this.producerConnected ??= this.producer.connect();
-    await this.producerConnected;
-    await this.producer.send({
-      topic,
-      acks: -1,
-      messages: messages.map((m) => ({
-        key: m.key,
-        value: m.value,
-        headers: m.headers,
-      })),
-    });
+    const connected = this.producer();
+    const producer = await connected;
+    try {
+      await producer.send({
+        topic,
+        acks: -1,
+        messages: messages.map((m) => ({
+          key: m.key,
+          value: m.value,
+          headers: m.headers,
+        })),
+      });
+    } catch (error) {
+      this.dropProducer(connected, producer);
+      throw error;
+    }
     this.counters.produced += messages.length;
   }
 
@@ -247,7 +289,7 @@ export class KafkaTransport implements MessageTransport {
 
   async check(): Promise<{ up: boolean; detail: string }> {
     try {
-      const cluster = await this.admin.describeCluster();
+      const cluster = await this.adminCall((admin) => admin.describeCluster());
       return {
         up: true,
         detail: `${cluster.brokers.length} broker(s), controller ${cluster.controller}`,
@@ -258,10 +300,12 @@ export class KafkaTransport implements MessageTransport {
   }
 
   async lag(groupId: string, topic: TopicName): Promise<number> {
-    const [committed, latest] = await Promise.all([
-      this.admin.fetchOffsets({ groupId, topics: [topic] }),
-      this.admin.fetchTopicOffsets(topic),
-    ]);
+    const [committed, latest] = await this.adminCall((admin) =>
+      Promise.all([
+        admin.fetchOffsets({ groupId, topics: [topic] }),
+        admin.fetchTopicOffsets(topic),
+      ]),
+    );
     const done = new Map(
       committed.flatMap((t) => t.partitions.map((p) => [p.partition, BigInt(p.offset)] as const)),
     );
@@ -286,7 +330,10 @@ export class KafkaTransport implements MessageTransport {
     await Promise.all([...this.kafkaConsumers].map((c) => c.disconnect().catch(() => undefined)));
     this.kafkaConsumers.clear();
     this.statuses.clear();
-    if (this.producerConnected) await this.producer.disconnect().catch(() => undefined);
+    const producer = await this.producerConnected?.catch(() => undefined);
+    this.producerConnected = undefined;
+    await producer?.disconnect().catch(() => undefined);
+    this.adminConnected = undefined;
     await this.admin.disconnect().catch(() => undefined);
   }
 }
