@@ -29,6 +29,8 @@ import {
   KEY_NAME_RULE,
   KeyNameTaken,
   PersonalDataEventStore,
+  refuseMissingCustomerKeys,
+  sealedCustomersWithoutKeys,
   resolveMasterKey,
 } from '@heard/security';
 import {
@@ -214,7 +216,9 @@ program
     const masterKey = resolveMasterKey(config);
     const keys = new CustomerKeys(reads, masterKey);
     await keys.check();
-    const events = new PersonalDataEventStore(await openEventStore(config.eventStore), keys);
+    const inner = await openEventStore(config.eventStore);
+    await refuseMissingCustomerKeys(inner, keys);
+    const events = new PersonalDataEventStore(inner, keys);
     const projections = defaultProjections(projectionRules(config));
     const runner = new ProjectionRunner(events, reads, projections, undefined, 5000);
     const chosen = names.length ? names : projections.map((p) => p.name);
@@ -411,37 +415,76 @@ store
   )
   .option(
     '--read-store <url>',
-    'where the read models are built (default: the target, when it is PostgreSQL)',
+    "where the read models and the customers' keys go (default: the target when it is PostgreSQL, read-models.db beside a SQLite target)",
   )
   .option(
-    '--from-read-store <path>',
-    "the source's read models, whose sent outbox messages and publisher checkpoint carry over (default: read-models.db beside a SQLite source)",
+    '--from-read-store <url>',
+    "the source's read models: the customers' keys, sent outbox messages and publisher checkpoint carry over (default: read-models.db beside a SQLite source, the source's own database on PostgreSQL)",
   )
   .action(
     async (opts: { to: string; from?: string; readStore?: string; fromReadStore?: string }) => {
       const config = loadConfig();
       const from = opts.from ? storeLocation(opts.from) : config.eventStore;
       const to = storeLocation(opts.to);
-      const readsTo = opts.readStore
+      // The keys must land somewhere heard will read them: the copy is a whole data folder.
+      const readsTo: StoreLocation | undefined = opts.readStore
         ? storeLocation(opts.readStore)
         : to.kind === 'postgres'
           ? to
-          : undefined;
-      const readsFromFile =
-        opts.fromReadStore ??
-        (from.kind === 'sqlite' ? join(dirname(from.file), 'read-models.db') : undefined);
+          : to.kind === 'sqlite'
+            ? { kind: 'sqlite', file: join(dirname(to.file), 'read-models.db') }
+            : undefined;
+      const readsFromAt: StoreLocation | undefined = opts.fromReadStore
+        ? storeLocation(opts.fromReadStore)
+        : from.kind === 'sqlite'
+          ? { kind: 'sqlite', file: join(dirname(from.file), 'read-models.db') }
+          : from.kind === 'postgres'
+            ? from
+            : undefined;
       // A heard running on the source would append behind the copy's back.
       const lock =
         from.kind === 'sqlite' ? lockDataFolder(dirname(from.file), 'heard store copy') : undefined;
       if (to.kind === from.kind && shown(to) === shown(from))
         throw new StartRefused('heard store copy: --from and --to name the same store');
+      if (
+        readsTo &&
+        readsFromAt &&
+        readsTo.kind === readsFromAt.kind &&
+        shown(readsTo) === shown(readsFromAt)
+      )
+        throw new StartRefused(
+          `heard store copy: the copy's read store would be the source's (${shown(readsTo)}): name another with --read-store`,
+        );
       const source = await openEventStore(from, '--from');
+      const readsFrom =
+        readsFromAt && (readsFromAt.kind !== 'sqlite' || existsSync(readsFromAt.file))
+          ? await openReadStore(readsFromAt, '--from-read-store').catch(async (error: unknown) => {
+              await source.close();
+              throw error;
+            })
+          : undefined;
+      // Refused before anything is written: a copy whose sealed words could never be opened.
+      const sourceKeys = readsFrom
+        ? new CustomerKeys(readsFrom, resolveMasterKey(config))
+        : undefined;
+      const { sealed, missing } = await sealedCustomersWithoutKeys(source, sourceKeys);
+      const refusal =
+        missing.length > 0
+          ? `the source holds the sealed words of ${sealed} customers, and ${readsFrom ? `${shown(readsFromAt!)} has no key for ${missing.length} of them` : 'no read store with their keys was found'}: name the read store that holds them with --from-read-store`
+          : sealed > 0 && !readsTo
+            ? `the customers' keys need a read store on the target side (an EventStoreDB target holds events only): name one with --read-store`
+            : undefined;
+      if (refusal) {
+        await readsFrom?.close();
+        await source.close();
+        lock?.release();
+        throw new StartRefused(`heard store copy: ${refusal}. Nothing was copied`);
+      }
       const target = await openEventStore(to, '--to').catch(async (error: unknown) => {
+        await readsFrom?.close();
         await source.close();
         throw error;
       });
-      const readsFrom =
-        readsFromFile && existsSync(readsFromFile) ? new SqliteReadStore(readsFromFile) : undefined;
       try {
         const published = readsFrom
           ? await readsFrom
@@ -470,19 +513,20 @@ store
           `events: ${report.events} in the target (${report.alreadyThere} were there from an earlier run), copied in ${seconds.toFixed(1)} s; counts and sha256 ${report.checksum} verified on both`,
         );
         if (!readsTo) {
-          console.log('read models: not built (no --read-store, and the target is not PostgreSQL)');
+          console.log(
+            'read models: not built (no --read-store, and the target holds events only); the source holds no sealed words',
+          );
           return;
         }
         const reads = await openReadStore(readsTo, '--read-store');
         // The events stay sealed in the target: their keys come along, and open them there.
         const keys = readsFrom ? await copyCustomerKeys(readsFrom, reads) : 0;
         console.log(
-          readsFrom
-            ? `customer keys: ${keys} carried over (the same master key opens them on the target)`
-            : "customer keys: none carried over (no source read store): customers' words read as [erased] on the target",
+          `customer keys: ${keys} carried over to ${shown(readsTo)} (the same master key opens them there)`,
         );
         const targetKeys = new CustomerKeys(reads, resolveMasterKey(config));
         await targetKeys.check();
+        await refuseMissingCustomerKeys(target, targetKeys);
         const runner = new ProjectionRunner(
           new PersonalDataEventStore(target, targetKeys),
           reads,

@@ -14,6 +14,7 @@ import {
   Authenticator,
   CustomerKeys,
   PersonalDataEventStore,
+  refuseMissingCustomerKeys,
   Pseudonyms,
   resolveMasterKey,
 } from '@heard/security';
@@ -314,8 +315,15 @@ export class HeardModule {
         {
           provide: EVENT_STORE,
           inject: [CustomerKeys],
-          useFactory: async (keys: CustomerKeys) =>
-            new PersonalDataEventStore(await openEventStore(config.eventStore), keys),
+          useFactory: async (keys: CustomerKeys) => {
+            const events = await openEventStore(config.eventStore);
+            // Sealed words without their keys would read as [erased] for good: refuse, naming why.
+            await refuseMissingCustomerKeys(events, keys).catch(async (error: unknown) => {
+              await events.close();
+              throw error;
+            });
+            return new PersonalDataEventStore(events, keys);
+          },
         },
         { provide: READ_STORE, useFactory: () => openReadStore(config.readStore) },
         {

@@ -9,10 +9,67 @@ import type {
   SubscribeOptions,
   Subscription,
 } from '@heard/event-store';
+import { StartRefused } from '@heard/config';
+import { START } from '@heard/event-store';
 import { seal, unseal, type CustomerKeys } from './customer-keys';
 
 /** A sealed field: `pd1.<customer id, base64url>.<AES-256-GCM of the text>`. */
 const SEALED = /^pd1\.([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)$/;
+
+/** The event's sealed fields: name, customer and ciphertext of each. */
+const sealedFieldsOf = (event: RecordedEvent): Array<[string, string, string]> => {
+  const fields = personalFieldsOf(event.type);
+  if (fields.length === 0 || !event.data || typeof event.data !== 'object') return [];
+  const out: Array<[string, string, string]> = [];
+  for (const field of fields) {
+    const value = (event.data as Record<string, unknown>)[field];
+    const match = typeof value === 'string' ? SEALED.exec(value) : null;
+    if (match) out.push([field, Buffer.from(match[1]!, 'base64url').toString('utf8'), match[2]!]);
+  }
+  return out;
+};
+
+/** How many of the oldest events the key check reads: a copy made without keys lacks them all. */
+const KEY_CHECK_EVENTS = 1000;
+
+/**
+ * The customers whose sealed words the store's oldest events hold, and how many of them have
+ * no key at all (an erased customer keeps a tombstone, so erasure is not counted). `keys`
+ * undefined: no key store at all, every such customer is missing.
+ */
+export const sealedCustomersWithoutKeys = async (
+  events: EventStore,
+  keys: CustomerKeys | undefined,
+): Promise<{ sealed: number; missing: string[] }> => {
+  const customers = new Set<string>();
+  for (const event of await events.readAll({ after: START, limit: KEY_CHECK_EVENTS }))
+    for (const [, customerId] of sealedFieldsOf(event)) customers.add(customerId);
+  const missing: string[] = [];
+  for (const customerId of customers)
+    if (!keys || (await keys.find(customerId)) === undefined) missing.push(customerId);
+  return { sealed: customers.size, missing };
+};
+
+/** The event store holds customers' sealed words whose keys the read store lacks. */
+export class CustomerKeysMissing extends StartRefused {
+  override readonly name = 'CustomerKeysMissing';
+  constructor(missing: number, sealed: number) {
+    super(
+      `HEARD_EVENT_STORE holds customers' sealed words whose keys are not in HEARD_READ_STORE: ${missing} of the ${sealed} customers in its oldest ${KEY_CHECK_EVENTS} events have no key (nor an erasure). ` +
+        'Their words could never be read: heard would show them as [erased]. Start heard on the read store that holds their keys ' +
+        '(the one this event store was used with, or the copy `heard store copy` built beside it), or restore it from a backup.',
+    );
+  }
+}
+
+/** Refuses an event store whose sealed words the key store cannot open. */
+export const refuseMissingCustomerKeys = async (
+  events: EventStore,
+  keys: CustomerKeys,
+): Promise<void> => {
+  const { sealed, missing } = await sealedCustomersWithoutKeys(events, keys);
+  if (missing.length > 0) throw new CustomerKeysMissing(missing.length, sealed);
+};
 const CASE_PREFIX = streamIds.case('');
 /** Case streams whose customer this process remembers; past it, it starts over (memory stays bounded). */
 const MAX_REMEMBERED_STREAMS = 100_000;
@@ -114,13 +171,13 @@ export class PersonalDataEventStore implements EventStore {
     // The keys a batch needs, each looked up once; then every field is opened in one pass.
     const keys = new Map<string, Buffer | null>();
     for (const event of events)
-      for (const [, customerId] of this.sealedFields(event))
+      for (const [, customerId] of sealedFieldsOf(event))
         if (!keys.has(customerId)) keys.set(customerId, null);
     if (keys.size === 0) return events;
     for (const customerId of keys.keys())
       keys.set(customerId, (await this.keys.find(customerId)) ?? null);
     return events.map((event) => {
-      const sealed = this.sealedFields(event);
+      const sealed = sealedFieldsOf(event);
       if (sealed.length === 0) return event;
       const data: Record<string, unknown> = { ...(event.data as Record<string, unknown>) };
       for (const [field, customerId, ciphertext] of sealed) {
@@ -129,18 +186,5 @@ export class PersonalDataEventStore implements EventStore {
       }
       return { ...event, data };
     });
-  }
-
-  /** The event's sealed fields: name, customer and ciphertext of each. */
-  private sealedFields(event: RecordedEvent): Array<[string, string, string]> {
-    const fields = personalFieldsOf(event.type);
-    if (fields.length === 0 || !event.data || typeof event.data !== 'object') return [];
-    const out: Array<[string, string, string]> = [];
-    for (const field of fields) {
-      const value = (event.data as Record<string, unknown>)[field];
-      const match = typeof value === 'string' ? SEALED.exec(value) : null;
-      if (match) out.push([field, Buffer.from(match[1]!, 'base64url').toString('utf8'), match[2]!]);
-    }
-    return out;
   }
 }
