@@ -165,8 +165,11 @@ describeOnEachReadStoreSetting('access', (settings) => {
     });
     const contact = { channel: 'phone', direction: 'inbound', agentId: 'ana', note: 'Called' };
     expect((await heard.call('POST', '/cases', open('actor-1'), as('agent'))).status).toBe(201);
-    // An agent writes as itself, whatever agent the body names.
-    expect((await heard.call('POST', '/cases/actor-1/contacts', contact, as('agent'))).status).toBe(
+    // An agent writes as itself, and may credit only itself.
+    const crediting = await heard.call('POST', '/cases/actor-1/contacts', contact, as('agent'));
+    expect([crediting.status, crediting.body.error]).toEqual([403, 'agent_not_caller']);
+    const own = { ...contact, agentId: 'agent-key' };
+    expect((await heard.call('POST', '/cases/actor-1/contacts', own, as('agent'))).status).toBe(
       201,
     );
     const forgedByAgent: Array<Record<string, string>> = [
@@ -175,12 +178,7 @@ describeOnEachReadStoreSetting('access', (settings) => {
       { 'x-actor-role': 'admin' },
     ];
     for (const forged of forgedByAgent) {
-      const refused = await heard.call(
-        'POST',
-        '/cases/actor-1/contacts',
-        contact,
-        as('agent', forged),
-      );
+      const refused = await heard.call('POST', '/cases/actor-1/contacts', own, as('agent', forged));
       expect(refused.status).toBe(403);
       expect(refused.body.error).toBe('actor_refused');
     }
@@ -209,10 +207,10 @@ describeOnEachReadStoreSetting('access', (settings) => {
       ).toBe(403);
     const trail = await heard.call('GET', '/cases/actor-1/events', undefined, as('supervisor'));
     expect(trail.body.events.map((e: { actor: unknown }) => e.actor)).toEqual([
-      { id: 'agent-key', kind: 'agent', role: 'agent' },
-      { id: 'agent-key', kind: 'agent', role: 'agent' },
-      { id: 'bo', kind: 'agent', via: 'integration-key' },
-      { id: 'ana', kind: 'agent', via: 'integration-key' },
+      { id: 'key:agent-key', kind: 'agent', role: 'agent' },
+      { id: 'key:agent-key', kind: 'agent', role: 'agent' },
+      { id: 'bo', kind: 'agent', via: 'key:integration-key' },
+      { id: 'ana', kind: 'agent', via: 'key:integration-key' },
     ]);
   });
 
@@ -471,7 +469,7 @@ describe('JWTs from an identity provider', () => {
     );
     expect(opened.status).toBe(201);
     expect((await heard.get('/cases/jwt-1/events')).body.events[0].actor).toEqual({
-      id: 'maria@example.com',
+      id: 'jwt:maria@example.com',
       kind: 'agent',
       role: 'supervisor',
     });

@@ -100,7 +100,7 @@ describe('the case pipeline over HTTP', () => {
     expect(trail.map((e: { type: string }) => e.type)).toEqual(expectedTypes);
     // The actor is the caller its key proves (the test's admin), never a name it chose.
     expect(trail[1]).toMatchObject({
-      actor: { id: 'admin', kind: 'agent', role: 'admin' },
+      actor: { id: 'admin-key', kind: 'agent', role: 'admin' },
       schemaVersion: 1,
     });
     expect(trail[1].commandId).toEqual(expect.any(String));

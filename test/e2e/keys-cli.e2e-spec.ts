@@ -65,10 +65,10 @@ describe('the bootstrap key, the demo and heard keys, as processes', () => {
       });
       const entries = ((await timeline.json()) as { entries: Array<{ actor: string }> }).entries;
       // An agent via the app where the command names one (a contact), else the app itself.
-      expect(entries.some((e) => / via demo-loader$/.test(e.actor))).toBe(true);
+      expect(entries.some((e) => / via key:demo-loader$/.test(e.actor))).toBe(true);
       for (const { actor } of entries)
         expect(actor).toMatch(
-          /^(agent:[\w-]+ via demo-loader|app:demo-loader|agent:demo-product)$/,
+          /^(agent:[\w-]+ via key:demo-loader|app:key:demo-loader|agent:key:demo-product)$/,
         );
 
       expect(cli('keys', 'create', '--name', 'ana', '--role', 'agent').status).toBe(1);

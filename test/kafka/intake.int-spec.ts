@@ -181,9 +181,9 @@ describeWithKafka('command intake from heard.commands', (brokers) => {
       return e.length >= 3 ? e : undefined;
     });
     expect(events.map((e: { actor: unknown }) => e.actor)).toEqual([
-      { id: 'crm-app', kind: 'app', role: 'integration' },
-      { id: 'ana', kind: 'agent', via: 'crm-app' },
-      { id: 'bo', kind: 'agent', via: 'crm-app' },
+      { id: 'kafka:crm-app', kind: 'app', role: 'integration' },
+      { id: 'ana', kind: 'agent', via: 'kafka:crm-app' },
+      { id: 'bo', kind: 'agent', via: 'kafka:crm-app' },
     ]);
     expect(events.map((e: { data: { note?: string } }) => e.data.note)).not.toContain('forged');
   });

@@ -293,7 +293,7 @@ describeWithKafka('several heard instances', (brokers) => {
         // Every command stored, and stored once.
         const kafkaDone = await until(async () => {
           for (const id of kafkaCommandIds)
-            if (!(await events.findCommandResult(`crm-app:${id}`))) return undefined;
+            if (!(await events.findCommandResult(`kafka:crm-app:${id}`))) return undefined;
           return true;
         }, 'the Kafka commands');
         expect(kafkaDone).toBe(true);
@@ -303,8 +303,8 @@ describeWithKafka('several heard instances', (brokers) => {
           byCommand.set(e.metadata.commandId, [...(byCommand.get(e.metadata.commandId) ?? []), e]);
         // Idempotency keys are kept per caller: the test's admin over HTTP, crm-app on Kafka.
         for (const id of [
-          ...acknowledged.map((key) => `admin:${key}`),
-          ...kafkaCommandIds.map((key) => `crm-app:${key}`),
+          ...acknowledged.map((key) => `admin-key:${key}`),
+          ...kafkaCommandIds.map((key) => `kafka:crm-app:${key}`),
         ]) {
           const written = byCommand.get(id) ?? [];
           expect([id, written.length > 0]).toEqual([id, true]);

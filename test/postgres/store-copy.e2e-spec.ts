@@ -58,7 +58,7 @@ describeWithPostgres('heard store copy, from the embedded default to PostgreSQL'
       try {
         expect(await eventsChecksum(copied)).toEqual(await eventsChecksum(source));
         // Kept under the caller's scope (the test's admin), as every idempotency key.
-        const shipped = 'admin:ship-before-the-move';
+        const shipped = 'admin-key:ship-before-the-move';
         expect(await copied.findCommandResult(shipped)).toMatchObject({
           streamId: (await source.findCommandResult(shipped))!.streamId,
           eventIds: (await source.findCommandResult(shipped))!.eventIds,

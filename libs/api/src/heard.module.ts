@@ -1,3 +1,4 @@
+import { ReportThread } from './reports/report-thread';
 import {
   Inject,
   Injectable,
@@ -326,6 +327,11 @@ export class HeardModule {
           },
         },
         { provide: READ_STORE, useFactory: () => openReadStore(config.readStore) },
+        {
+          provide: ReportThread,
+          inject: [READ_STORE],
+          useFactory: (reads: ReadStore) => new ReportThread(config.readStore, reads),
+        },
         {
           provide: ProjectionRunner,
           inject: [EVENT_STORE, READ_STORE, MASTER_KEY],

@@ -11,8 +11,14 @@ export type CredentialKind = 'api-key' | 'jwt' | 'admin-key' | 'kafka-topic' | '
 
 /** The caller of a request or the producer of a Kafka command, as its credential proves it. */
 export interface Principal {
-  /** The identity recorded as the actor: an API key's name, a JWT's subject, a Kafka app. */
+  /** The name its credential gives: an API key's name, a JWT's subject, a Kafka app. */
   id: string;
+  /**
+   * Who it is across credential kinds (`key:<name>`, `jwt:<subject>`, `kafka:<app>`,
+   * `admin-key`, `local`): the actor recorded and the scope of its idempotency keys, so an
+   * API key, a JWT subject and a Kafka app of one name are never taken for one another.
+   */
+  ref: string;
   roles: readonly AccessRole[];
   credential: CredentialKind;
   /** Granted to a key at creation: customer ids in the clear on customer-level lists. */
@@ -39,9 +45,17 @@ export const admittedRoles = (access: Extract<Access, { kind: 'roles' }>): Acces
 export const holdsOneOf = (principal: Principal, roles: readonly AccessRole[]): boolean =>
   principal.roles.some((role) => role === 'admin' || roles.includes(role));
 
+/** What a JWT subject, a Kafka app's name and any other actor id must be. */
+export const ACTOR_ID = /^[A-Za-z0-9][A-Za-z0-9._:@/-]{0,127}$/;
+export const ACTOR_ID_RULE = '1 to 128 letters, digits, ".", "_", ":", "@", "/" or "-"';
+
 /** Only an upstream app (or a local heard without auth) may name the agent it acts for. */
 export const mayActFor = (principal: Principal): boolean =>
   principal.roles.includes('integration') || principal.credential === 'auth-off';
+
+/** Who may credit work to an agent other than itself: apps, supervisors, admins, a local heard. */
+export const mayCreditOthers = (principal: Principal): boolean =>
+  mayActFor(principal) || principal.roles.some((role) => role === 'supervisor' || role === 'admin');
 
 /**
  * Customer-level lists show pseudonyms to a caller whose only reason to read them is

@@ -137,8 +137,15 @@ export class ApiKeys {
     return Number(row?.n ?? 0) === 0;
   }
 
-  /** The live key a token proves, or undefined. */
-  async verify(token: string): Promise<ApiKeyRecord | undefined> {
+  /**
+   * The live key a token proves, or undefined. `slowCheck` is asked before a scrypt check
+   * runs (a real key id not yet proven in this process): it may refuse by throwing, and is
+   * told whether the secret matched.
+   */
+  async verify(
+    token: string,
+    slowCheck: (keyId: string) => (matched: boolean) => void = () => () => undefined,
+  ): Promise<ApiKeyRecord | undefined> {
     const parsed = parseApiKeyToken(token);
     if (!parsed) return undefined;
     await migratedOnce(this.store);
@@ -153,7 +160,13 @@ export class ApiKeys {
     const digest = sha256(token);
     const known = this.verified.get(parsed.keyId);
     if (known) return timingSafeEqual(known, digest) ? toRecord(row) : undefined;
-    if (!(await secretMatches(parsed.secret, row.secret_hash))) return undefined;
+    const done = slowCheck(parsed.keyId);
+    const matched = await secretMatches(parsed.secret, row.secret_hash).catch((error: unknown) => {
+      done(false);
+      throw error;
+    });
+    done(matched);
+    if (!matched) return undefined;
     if (this.verified.size >= MAX_REMEMBERED) this.verified.clear();
     this.verified.set(parsed.keyId, digest);
     return toRecord(row);

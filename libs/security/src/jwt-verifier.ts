@@ -1,7 +1,7 @@
 import { createPublicKey } from 'node:crypto';
 import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type KeyLike } from 'jose';
 import type { JwtConfig } from '@heard/config';
-import { isAccessRole, type AccessRole, type Principal } from './access';
+import { ACTOR_ID, ACTOR_ID_RULE, isAccessRole, type AccessRole, type Principal } from './access';
 
 /** A token that does not prove anything: the reason goes into WWW-Authenticate. */
 export class InvalidCredential extends Error {
@@ -55,13 +55,23 @@ export class JwtVerifier {
         throw new InvalidCredential(`the token's ${error.claim} claim is not accepted`);
       if (error instanceof errors.JOSEError)
         throw new InvalidCredential('the token is not signed by the configured identity provider');
+      // jose throws a TypeError when the token's algorithm does not fit the key's family
+      // (ES256 or EdDSA against an RSA key): a token that proves nothing, not a fault of ours.
+      if (error instanceof TypeError)
+        throw new InvalidCredential(
+          "the token's algorithm does not fit the configured identity provider's key",
+        );
       throw error;
     }
+    // The subject becomes an actor id: held to the same rule as every other.
+    if (!ACTOR_ID.test(payload.sub!))
+      throw new InvalidCredential(`the token's sub claim must be ${ACTOR_ID_RULE}`);
     const claimed = claimAt(payload, this.config.roleClaim);
     // A token without a heard role proves who its holder is and grants nothing: 403 everywhere.
     const roles = (Array.isArray(claimed) ? claimed : [claimed]).filter(isAccessRole);
     return {
       id: payload.sub!,
+      ref: `jwt:${payload.sub!}`,
       roles: [...new Set<AccessRole>(roles)],
       credential: 'jwt',
       seesCustomerIds: false,

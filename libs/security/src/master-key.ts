@@ -58,6 +58,10 @@ export class Pseudonyms {
     return `pseudo-${createHmac('sha256', this.key).update(id).digest('hex').slice(0, 20)}`;
   }
 
+  private hide(text: string, person: string): string {
+    return personSegments(text, person, this.of(person));
+  }
+
   /** The value with every customer and account id in it replaced by its pseudonym. */
   apply<T>(value: T): T {
     return this.walk(value) as T;
@@ -68,8 +72,19 @@ export class Pseudonyms {
     if (!value || typeof value !== 'object') return value;
     const out: Record<string, unknown> = {};
     const record = value as Record<string, unknown>;
+    // An outbound message names its person in its key, and again inside its id and subject.
+    const person =
+      KEYED_BY_PERSON.has(record.topic as string) && typeof record.key === 'string'
+        ? record.key
+        : undefined;
     for (const [key, field] of Object.entries(record)) {
       if (IDENTIFYING.has(key) && typeof field === 'string') out[key] = this.of(field);
+      else if (
+        person !== undefined &&
+        (key === 'id' || key === 'subject') &&
+        typeof field === 'string'
+      )
+        out[key] = this.hide(field, person);
       else if (IDENTIFYING_LISTS.has(key) && Array.isArray(field))
         out[key] = (field as unknown[]).map((id) => (typeof id === 'string' ? this.of(id) : id));
       // An outbound message's key is its customer (follow-ups) or account (alerts).
@@ -84,6 +99,19 @@ export class Pseudonyms {
     return out;
   }
 }
+
+/** `fix-shipped:<event>:<customer>` and `account-<account>` with the person's pseudonym. */
+const personSegments = (text: string, person: string, pseudonym: string): string =>
+  text
+    .split(':')
+    .map((segment) =>
+      segment === person
+        ? pseudonym
+        : segment === `account-${person}`
+          ? `account-${pseudonym}`
+          : segment,
+    )
+    .join(':');
 
 const IDENTIFYING = new Set(['customerId', 'accountId']);
 const IDENTIFYING_LISTS = new Set(['customerIds', 'affectedCustomerIds', 'accountIds']);

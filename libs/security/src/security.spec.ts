@@ -6,6 +6,7 @@ import { mayActFor, seesPseudonyms, type Principal } from './access';
 
 const principal = (roles: Principal['roles'], extra: Partial<Principal> = {}): Principal => ({
   id: 'p',
+  ref: 'key:p',
   roles,
   credential: 'api-key',
   seesCustomerIds: false,
@@ -70,13 +71,34 @@ describe('roles', () => {
 });
 
 describe('FailedAttempts', () => {
-  it('blocks an address past the limit until its window ends', () => {
+  it('counts a slow check before it runs: the limit holds for checks in flight at once', () => {
     const attempts = new FailedAttempts(3, 60_000);
     const t0 = Date.now();
-    for (let i = 0; i < 3; i++) attempts.record('10.0.0.1', t0);
-    expect(attempts.blockedFor('10.0.0.1', t0 + 1000)).toBe(59);
-    expect(attempts.blockedFor('10.0.0.2', t0 + 1000)).toBe(0);
-    expect(attempts.blockedFor('10.0.0.1', t0 + 60_000)).toBe(0);
+    const started = Array.from({ length: 10 }, () => attempts.begin(['key:k1', 'address:a'], t0));
+    expect(started.filter((s) => typeof s === 'function')).toHaveLength(3);
+    expect(started.slice(3)).toEqual(Array(7).fill(60));
+  });
+
+  it('blocks a key id or an address past the limit until its window ends, and only them', () => {
+    const attempts = new FailedAttempts(3, 60_000);
+    const t0 = Date.now();
+    for (let i = 0; i < 3; i++) {
+      const done = attempts.begin(['key:k1', `address:${i}`], t0);
+      if (typeof done === 'function') done(false);
+    }
+    expect(attempts.begin(['key:k1', 'address:new'], t0 + 1000)).toBe(59);
+    expect(typeof attempts.begin(['key:k2', 'address:new'], t0 + 1000)).toBe('function');
+    expect(typeof attempts.begin(['key:k1', 'address:new'], t0 + 60_000)).toBe('function');
+  });
+
+  it('gives the places back when the secret matched', () => {
+    const attempts = new FailedAttempts(2, 60_000);
+    const t0 = Date.now();
+    for (let i = 0; i < 5; i++) {
+      const done = attempts.begin(['key:k1', 'address:a'], t0);
+      expect(typeof done).toBe('function');
+      if (typeof done === 'function') done(true);
+    }
   });
 });
 

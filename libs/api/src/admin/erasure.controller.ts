@@ -95,7 +95,7 @@ export class ErasureController {
               commandId,
               correlationId: commandId,
               causationId: commandId,
-              actor: { id: caller.id, kind: 'agent', role: caller.roles.join(',') },
+              actor: { id: caller.ref, kind: 'agent', role: caller.roles.join(',') },
               occurredAt: erasedAt,
               schemaVersion: CURRENT_SCHEMA_VERSION,
             },
@@ -107,7 +107,7 @@ export class ErasureController {
     // And what a projection composed from their words before it applied the erasure.
     messages += await this.rewriteMessages(customerId, caseIds, [...words]);
     this.logger.log(
-      `Customer erased by ${caller.id}: ${caseIds.length} case(s), ${messages} message(s) rewritten`,
+      `Customer erased by ${caller.ref}: ${caseIds.length} case(s), ${messages} message(s) rewritten`,
     );
     return {
       customerId,

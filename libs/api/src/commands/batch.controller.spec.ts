@@ -7,6 +7,7 @@ import { TurnBudget } from '../http/turn-budget';
 
 const caller: Principal = {
   id: 'loader',
+  ref: 'key:loader',
   roles: ['integration'],
   credential: 'api-key',
   seesCustomerIds: false,

@@ -2,7 +2,14 @@ import { Inject, Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { createHash, randomUUID } from 'node:crypto';
 import { targetOf, type Actor, type DomainCommand } from '@heard/domain';
-import { actorKindOf, admittedRoles, holdsOneOf, mayActFor, type Principal } from '@heard/security';
+import {
+  actorKindOf,
+  admittedRoles,
+  holdsOneOf,
+  mayActFor,
+  mayCreditOthers,
+  type Principal,
+} from '@heard/security';
 import { HEARD_CONFIG, type HeardConfig } from '@heard/config';
 import type { Checkpoint } from '@heard/event-store';
 import { Forbidden, ValidationFailed, type FieldError } from '../http/errors';
@@ -144,6 +151,7 @@ export class CommandGateway {
         rules: { isIso8601: 'occurredAt must be an ISO 8601 instant' },
       });
     if (problems.length > 0 || !body) throw new ValidationFailed(problems);
+    refuseCreditToOthers(context.caller, body);
 
     const occurredAt = (body as { occurredAt?: string }).occurredAt ?? context.occurredAt;
     const at = occurredAt ? new Date(occurredAt).toISOString() : new Date().toISOString();
@@ -209,11 +217,11 @@ export class CommandGateway {
   }
 }
 
-/** A caller's own namespace of idempotency keys: its id when plain, else a digest of it. */
+/** A caller's own namespace of idempotency keys: its ref when plain, else a digest of it. */
 const idempotencyScopeOf = (caller: Principal): string =>
-  /^[A-Za-z0-9._-]{1,64}$/.test(caller.id)
-    ? caller.id
-    : `id-${createHash('sha256').update(caller.id).digest('hex').slice(0, 16)}`;
+  /^[A-Za-z0-9._:-]{1,64}$/.test(caller.ref)
+    ? caller.ref
+    : `ref-${createHash('sha256').update(caller.ref).digest('hex').slice(0, 16)}`;
 
 /** A caller may not choose the actor of what it writes; an upstream app may name the agent it acts for. */
 const refuseForgedActor = (context: CommandContext) => {
@@ -236,12 +244,29 @@ const refuseForgedActor = (context: CommandContext) => {
     );
 };
 
+/**
+ * An agent's own key credits work to itself only: the KPIs by agent count what the body's
+ * agent field names, so naming another agent is for apps and supervisors.
+ */
+const refuseCreditToOthers = (caller: Principal, body: object) => {
+  if (mayCreditOthers(caller)) return;
+  for (const field of ['agentId', 'fromAgentId'] as const) {
+    const named = (body as Record<string, unknown>)[field];
+    if (typeof named === 'string' && named !== caller.id)
+      throw new Forbidden(
+        `${field} must be your own agent id (${caller.id}): only integration and supervisor keys may name another agent. Nothing was written`,
+        undefined,
+        'agent_not_caller',
+      );
+  }
+};
+
 /** The caller; or, for an upstream app that names the agent it acts for, that agent via the app. */
 const actorOf = (context: CommandContext, agentInBody: string | undefined): Actor => {
   const { caller } = context;
   const actingFor = mayActFor(caller) ? (context.actorId ?? agentInBody) : undefined;
-  if (actingFor) return { id: actingFor, kind: 'agent', via: caller.id };
-  return { id: caller.id, kind: actorKindOf(caller), role: caller.roles.join(',') };
+  if (actingFor) return { id: actingFor, kind: 'agent', via: caller.ref };
+  return { id: caller.ref, kind: actorKindOf(caller), role: caller.roles.join(',') };
 };
 
 /** Canonical JSON (sorted keys) of what was asked, without the key itself. */

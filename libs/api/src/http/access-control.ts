@@ -5,7 +5,7 @@ import type { HeardConfig, OpsAccess } from '@heard/config';
 import { Forbidden } from './errors';
 import {
   admittedRoles,
-  FailedAttempts,
+  TooManyFailedChecks,
   seesPseudonyms,
   type Pseudonyms,
   holdsOneOf,
@@ -119,7 +119,6 @@ export const installAccessControl = (
     for (const method of methods) routes.push({ method, url: route.url, access });
   });
 
-  const failures = new FailedAttempts();
   const opsRule = (access: Access): OpsAccess | undefined =>
     access.kind === 'ops'
       ? config.auth.metricsAccess
@@ -136,23 +135,15 @@ export const installAccessControl = (
     if (rule?.kind === 'open') return;
     if (rule?.kind === 'loopback' && isLoopbackAddress(request.socket.remoteAddress)) return;
 
-    const address = request.ip;
-    const wait = failures.blockedFor(address);
-    if (wait > 0) {
-      void reply.header('retry-after', String(wait));
-      return refuse(
-        reply,
-        429,
-        'too_many_failed_credentials',
-        `Too many requests from this address presented credentials that proved nothing; retry after ${wait} s`,
-      );
-    }
     let principal: Principal | undefined;
     try {
       principal = await authenticator().authenticate(request.headers.authorization);
     } catch (error) {
+      if (error instanceof TooManyFailedChecks) {
+        void reply.header('retry-after', String(error.retryAfterSeconds));
+        return refuse(reply, 429, 'too_many_failed_credentials', error.message);
+      }
       if (!(error instanceof InvalidCredential)) throw error;
-      failures.record(address);
       void reply.header(
         'www-authenticate',
         `Bearer realm="heard", error="invalid_token", error_description="${error.message}"`,

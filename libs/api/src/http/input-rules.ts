@@ -11,6 +11,9 @@ const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
  * What no body may contain, found without recursion (so no input can overflow the stack):
  * nesting deeper than MAX_JSON_DEPTH and prototype keys, each named by its path.
  */
+/** With the u flag, a surrogate matches only where it stands alone (a pair is one code point). */
+const LONE_SURROGATE = /\p{Cs}/u;
+
 export const jsonShapeProblems = (
   value: unknown,
   maxDepth = MAX_JSON_DEPTH,
@@ -21,6 +24,14 @@ export const jsonShapeProblems = (
   const pending: { value: unknown; path: string; depth: number }[] = [{ value, ...root }];
   while (pending.length > 0 && problems.length < 20) {
     const { value: node, path, depth } = pending.pop()!;
+    // Stored as UTF-8, a lone surrogate would become U+FFFD in some fields and not others.
+    if (typeof node === 'string' && LONE_SURROGATE.test(node))
+      problems.push({
+        field: path || '(body)',
+        rules: {
+          isWellFormed: `${path || 'the body'} must be well-formed Unicode: it holds a lone UTF-16 surrogate (\\uD800 to \\uDFFF without its pair)`,
+        },
+      });
     if (typeof node !== 'object' || node === null) continue;
     if (depth >= maxDepth) {
       problems.push({

@@ -129,6 +129,7 @@ export const producerOf = (
     ]);
   return {
     id: source,
+    ref: `kafka:${source}`,
     roles: [roles[source] ?? 'integration'],
     credential: 'kafka-topic',
     seesCustomerIds: false,

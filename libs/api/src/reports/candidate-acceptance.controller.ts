@@ -1,14 +1,11 @@
+import { ReportThread } from './report-thread';
 import { Body, Controller, HttpCode, Inject, Param, Post, Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { ApiBody, ApiHeader, ApiTags } from '@nestjs/swagger';
 import { createHash } from 'node:crypto';
 import { caseRules, DomainRuleViolation, streamIds } from '@heard/domain';
 import { EVENT_STORE, later, START, type Checkpoint, type EventStore } from '@heard/event-store';
-import {
-  DEFAULT_CANDIDATE_OPTIONS,
-  findCandidateIssues,
-  type CandidateIssue,
-} from '@heard/projections';
+import { DEFAULT_CANDIDATE_OPTIONS, type CandidateIssue } from '@heard/projections';
 import { READ_STORE, type ReadStore } from '@heard/read-store';
 import { CommandGateway } from '../commands/command-gateway';
 import { AcceptCandidateDto } from '../commands/command.dtos';
@@ -31,6 +28,7 @@ export class CandidateAcceptanceController {
   constructor(
     private readonly gateway: CommandGateway,
     @Inject(READ_STORE) private readonly reads: ReadStore,
+    private readonly reportThread: ReportThread,
     @Inject(EVENT_STORE) private readonly events: EventStore,
   ) {}
 
@@ -119,7 +117,7 @@ export class CandidateAcceptanceController {
   }
 
   private async find(candidateId: string): Promise<CandidateIssue | undefined> {
-    const { candidates } = await findCandidateIssues(this.reads, DEFAULT_CANDIDATE_OPTIONS);
+    const { candidates } = await this.reportThread.candidateIssues(DEFAULT_CANDIDATE_OPTIONS);
     return candidates.find((c) => c.candidateId === candidateId);
   }
 }

@@ -45,6 +45,26 @@ describe('reports as CSV', () => {
     ]);
   });
 
+  it('keeps formulas hidden behind full-width signs, white space, line breaks and invisible characters from running', () => {
+    const tricks = [
+      '＝1+1',
+      '＋1',
+      '－1',
+      '＠SUM(A1)',
+      ' =1+1',
+      '\n=1+1',
+      '\u00A0=1',
+      '\u200B=1',
+      '\t=1',
+    ];
+    const rows = parse<{ note: string }>(toCsv(tricks.map((note) => ({ note }))), {
+      columns: true,
+    });
+    expect(rows.map((r) => r.note)).toEqual(tricks.map((t) => `'${t}`));
+    // Plain words that merely start with a space stay as they are.
+    expect(parse(toCsv([{ note: ' fine' }]), { columns: true })).toEqual([{ note: ' fine' }]);
+  });
+
   it('answers CSV only when the client lists text/csv', () => {
     expect(wantsCsv('text/csv')).toBe(true);
     expect(wantsCsv('application/json, text/csv;q=0.5')).toBe(true);

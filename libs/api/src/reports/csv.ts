@@ -45,8 +45,13 @@ export const flattenRow = (row: object, prefix = '', into: Flat = {}): Flat => {
 /**
  * Text a spreadsheet would run as a formula (`=HYPERLINK(…)` in a customer's words) gets a
  * leading `'`, which spreadsheets show as text (OWASP's advice for CSV injection).
+ * csv-stringify's escape_formulas covers a formula character first (ASCII and full-width);
+ * this adds the ones hidden behind leading white space, line breaks, NBSP or invisible
+ * characters, which some spreadsheets skip before reading a formula.
  */
-const defuse = (text: string) => (/^[=+\-@\t\r]/.test(text) ? `'${text}` : text);
+const HIDDEN_FORMULA =
+  /^[\s\u00AD\u180E\u200B-\u200F\u2060-\u2064\uFEFF]+[=+\-@\uFF1D\uFF0B\uFF0D\uFF20]/;
+const defuse = (text: string) => (HIDDEN_FORMULA.test(text) ? `'${text}` : text);
 
 /**
  * The rows as CSV text with a header row: every column any row has, in first-seen order.
@@ -59,6 +64,7 @@ export const toCsv = (rows: object[]): string => {
   return stringify(flat, {
     header: true,
     columns,
+    escape_formulas: true,
     cast: { boolean: (b) => String(b), string: defuse },
   });
 };

@@ -114,6 +114,9 @@ export class FollowUpsController {
   ) {
     const q = new QueryReader(query);
     refuseCustomerFilters(caller, query, ['key']);
+    // An account alert's subject is its account: a filter on it would confirm a guessed id.
+    if (typeof query.subject === 'string' && query.subject.startsWith('account-'))
+      refuseCustomerFilters(caller, query, ['subject']);
     const filter = {
       topic: q.oneOf('topic', OUTBOUND_TOPICS),
       type: q.text('type'),

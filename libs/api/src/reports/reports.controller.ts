@@ -1,3 +1,4 @@
+import { ReportThread } from './report-thread';
 import { Controller, Get, Inject, NotFoundException, Param, Query, Res } from '@nestjs/common';
 import { ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
@@ -32,6 +33,7 @@ export class ReportsController {
     @Inject(HEARD_CONFIG) private readonly config: HeardConfig,
     private readonly runner: ProjectionRunner,
     private readonly pseudonyms: Pseudonyms,
+    private readonly reportThread: ReportThread,
   ) {}
 
   @Get('recurring-issues')
@@ -131,7 +133,7 @@ export class ReportsController {
     const wait = q.position(this.runner);
     q.done();
     await waitForPosition(this.runner, wait, reply);
-    return findCandidateIssues(this.reads, options);
+    return this.reportThread.candidateIssues(options);
   }
 
   @Get('changes')
