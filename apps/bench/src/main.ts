@@ -1,3 +1,4 @@
+import { reportsUnderLoad } from './report-load';
 import 'reflect-metadata';
 import { Command } from 'commander';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -322,9 +323,11 @@ const embeddedBench = async (
       p50Ms: round(percentile(timings, 50), 3),
       p99Ms: round(percentile(timings, 99), 3),
     };
+    const [counted] = await reads.query<{ n: number }>('SELECT COUNT(*) AS n FROM ri_cases');
     await reads.close();
     await events.close();
     const server = await startHeardProcess(bigDir, 3904);
+    const reportsLoad = await reportsUnderLoad(server, Number(counted?.n ?? 0));
     let q = 0;
     const overHttp = await run({
       url: server.url,
@@ -371,6 +374,7 @@ const embeddedBench = async (
       },
       rebuild,
       reports,
+      reportsUnderLoad: reportsLoad,
       timeline: { direct, overHttp },
     };
   }

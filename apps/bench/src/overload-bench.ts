@@ -22,7 +22,7 @@ export interface SlowestHealth {
   opsPortNewConnection: number;
 }
 
-const startProbe = (url: string, mode: 'keep-alive' | 'new-connection') => {
+export const startProbe = (url: string, mode: 'keep-alive' | 'new-connection') => {
   const probe = fork(join(__dirname, 'health-probe.js'), [url, mode], { stdio: 'ignore' });
   const slowest = new Promise<number>((resolve) =>
     probe.once('message', (m) => resolve(round(Number(m)))),

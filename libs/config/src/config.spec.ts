@@ -197,6 +197,7 @@ describe('loadConfig', () => {
       docsAccess: { kind: 'loopback' },
       corsOrigins: [],
       rateLimitPerMinute: 60_000,
+      trustProxy: [],
     });
     expect(loadConfig({ HEARD_AUTH: 'off', HEARD_HOST: '127.0.0.1' }).auth.enabled).toBe(false);
     expect(problems({ HEARD_AUTH: 'off' })).toEqual([
@@ -214,6 +215,7 @@ describe('loadConfig', () => {
         HEARD_DOCS_ACCESS: 'open',
         HEARD_CORS_ORIGINS: 'https://agents.example.com',
         HEARD_KAFKA_PRODUCER_ROLES: 'pm-app=product',
+        HEARD_TRUST_PROXY: '10.0.0.5, 192.168.0.0/16',
       });
       expect(auth.auth).toMatchObject({
         adminKey: 'k'.repeat(40),
@@ -221,6 +223,7 @@ describe('loadConfig', () => {
         metricsAccess: { kind: 'roles', roles: ['admin', 'supervisor'] },
         docsAccess: { kind: 'open' },
         corsOrigins: ['https://agents.example.com'],
+        trustProxy: ['10.0.0.5', '192.168.0.0/16'],
       });
       expect(auth.kafkaProducerRoles).toEqual({ 'pm-app': 'product' });
     } finally {
@@ -232,6 +235,7 @@ describe('loadConfig', () => {
         HEARD_MASTER_KEY: 'bm90IDMyIGJ5dGVz',
         HEARD_METRICS_ACCESS: 'everyone',
         HEARD_CORS_ORIGINS: 'https://a.example.com/path',
+        HEARD_TRUST_PROXY: 'proxy.local',
         HEARD_JWT_JWKS_URL: 'https://idp.example.com/jwks',
         HEARD_KAFKA_PRODUCER_ROLES: 'pm-app=root',
       }),
@@ -241,6 +245,7 @@ describe('loadConfig', () => {
       'HEARD_JWT_ISSUER: required with JWTs (the iss your provider sets)',
       'HEARD_JWT_AUDIENCE: required with JWTs (the aud your provider sets for heard)',
       'HEARD_KAFKA_PRODUCER_ROLES: "pm-app=root" must be app=role (role one of agent, supervisor, analyst, product, integration), comma-separated',
+      'HEARD_TRUST_PROXY: "proxy.local" must be a proxy\'s IP address or CIDR range (10.0.0.0/8); several are separated by commas',
       'HEARD_CORS_ORIGINS: "https://a.example.com/path" must be an origin such as https://agents.example.com (no path)',
       'HEARD_METRICS_ACCESS=everyone: must be loopback, open, or roles from agent, supervisor, analyst, product, integration, admin (comma-separated)',
     ]);

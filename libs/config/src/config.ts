@@ -129,6 +129,11 @@ export interface AuthConfig {
   corsOrigins: string[];
   /** Requests per minute per credential (per address without one); 0 turns the limit off. */
   rateLimitPerMinute: number;
+  /**
+   * Which proxies' X-Forwarded-For heard believes for a caller's address (Fastify's
+   * trustProxy): addresses or CIDR ranges; none: the address that connected.
+   */
+  trustProxy: string[];
 }
 
 export const isLoopbackHost = (host: string) =>
@@ -439,6 +444,15 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): HeardConfig =>
     .split(',')
     .map((o) => o.trim())
     .filter(Boolean);
+  const trustProxy = (read('HEARD_TRUST_PROXY') ?? '')
+    .split(',')
+    .map((a) => a.trim())
+    .filter(Boolean);
+  for (const address of trustProxy)
+    if (!/^[0-9a-fA-F.:]+(\/\d{1,3})?$/.test(address))
+      problems.push(
+        `HEARD_TRUST_PROXY: "${address}" must be a proxy's IP address or CIDR range (10.0.0.0/8); several are separated by commas`,
+      );
   for (const origin of corsOrigins)
     if (!/^https?:\/\/[^/\s]+$/.test(origin))
       problems.push(
@@ -519,6 +533,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): HeardConfig =>
       docsAccess: opsAccess('HEARD_DOCS_ACCESS'),
       corsOrigins,
       rateLimitPerMinute: integer('HEARD_RATE_LIMIT', 60_000, 0, 10_000_000),
+      trustProxy,
     },
   };
   if (config.opsPort !== undefined && config.opsPort !== 0 && config.opsPort === config.port)

@@ -120,6 +120,8 @@ const buildApp = async (
     logger: config.httpLog ? { level: config.logLevel === 'silent' ? 'silent' : 'info' } : false,
     // A body trickled byte by byte is cut (408) instead of holding a connection forever.
     requestTimeout: config.requestTimeoutMs,
+    // Only the proxies named: anyone else could write X-Forwarded-For and pick an address.
+    ...(config.auth.trustProxy.length > 0 ? { trustProxy: config.auth.trustProxy } : {}),
     // Node checks those timeouts every 30 s by default: a slow body would live up to twice as long.
     http: { connectionsCheckingInterval: 1000, headersTimeout: config.requestTimeoutMs },
     frameworkErrors: frameworkErrorHandler,
