@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { EsdbEventStore, START } from '@heard/event-store';
+import { EsdbEventStore } from '@heard/event-store';
 import {
   describeEventStoreContract,
   newEvent,
@@ -17,6 +17,8 @@ describeWithEsdb('EsdbEventStore', (url) => {
   it('answers a command retried through another client with its first result, once', async () => {
     const [a, b] = [new EsdbEventStore(url), new EsdbEventStore(url)];
     try {
+      // The server is never emptied: count from where it stood, not from its start.
+      const before = await a.head();
       const stream = `case-${randomUUID()}`;
       const commandId = randomUUID();
       const first = await a.append(stream, [newEvent('CaseOpened', {}, commandId)], {
@@ -29,7 +31,7 @@ describeWithEsdb('EsdbEventStore', (url) => {
       });
       expect(retried).toEqual({ ...first, duplicate: true });
       expect(await b.readStream(stream)).toHaveLength(1);
-      expect(await a.countAfter(START)).toBeGreaterThan(0);
+      expect(await a.countAfter(before)).toBe(1);
     } finally {
       await a.close();
       await b.close();

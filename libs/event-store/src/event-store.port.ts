@@ -129,6 +129,19 @@ export class IdempotencyKeyReused extends Error {
   }
 }
 
+/** The store refused an append for its size (EventStoreDB's maximum append or event size). */
+export class AppendTooLarge extends Error {
+  override readonly name = 'AppendTooLarge';
+  constructor(
+    readonly streamId: string,
+    detail: string,
+  ) {
+    super(
+      `Stream ${streamId}: the event store refused the append for its size (${detail}); shorten the text fields. Nothing was written`,
+    );
+  }
+}
+
 /** Whether a command seen before under the same key is the same request. */
 export const isSameRequest = (
   first: AppendResult,

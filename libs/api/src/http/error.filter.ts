@@ -8,7 +8,7 @@ import {
 import type { FastifyReply } from 'fastify';
 import { DomainRuleViolation } from '@heard/domain';
 import { CustomerKeysUnavailable } from '@heard/security';
-import { IdempotencyKeyReused, WrongExpectedRevision } from '@heard/event-store';
+import { AppendTooLarge, IdempotencyKeyReused, WrongExpectedRevision } from '@heard/event-store';
 import { EventTooLarge } from '../commands/execute-domain-command';
 import { ConcurrencyConflict, Forbidden, RateLimited, ValidationFailed } from './errors';
 import { Overloaded, UnsupportedMediaType } from './http-guards';
@@ -44,7 +44,7 @@ export const toErrorBody = (error: unknown): ErrorBody => {
     return { statusCode: 503, error: 'customer_keys_unavailable', message: error.message };
   if (error instanceof RateLimited)
     return { statusCode: 429, error: 'rate_limited', message: error.message };
-  if (error instanceof EventTooLarge)
+  if (error instanceof EventTooLarge || error instanceof AppendTooLarge)
     return { statusCode: 413, error: 'event_too_large', message: error.message };
   if (error instanceof Overloaded)
     return { statusCode: 503, error: 'overloaded', message: error.message };

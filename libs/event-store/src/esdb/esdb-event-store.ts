@@ -1,21 +1,24 @@
+import { randomUUID } from 'node:crypto';
 import {
   END,
+  DeadlineExceededError,
   EventStoreDBClient,
-  excludeSystemEvents,
   FORWARDS,
   BACKWARDS,
   jsonEvent,
+  MaxAppendSizeExceededError,
   NO_STREAM,
   START as ESDB_START,
+  streamNameFilter,
   StreamNotFoundError,
   WrongExpectedVersionError,
   type AllStreamResolvedEvent,
   type AllStreamSubscription,
   type ResolvedEvent,
 } from '@eventstore/db-client';
-import type { EventMetadata } from '@heard/domain';
 import { followByReading } from '../catch-up-subscription';
 import {
+  AppendTooLarge,
   IdempotencyKeyReused,
   isSameRequest,
   START,
@@ -31,6 +34,7 @@ import {
 import {
   commandStream,
   esdbEventId,
+  HEARD_STREAM_PREFIXES,
   fromEsdbCheckpoint,
   fromEsdbMetadata,
   isHeardEvent,
@@ -63,6 +67,59 @@ const toRecorded = (
 
 const notFound = (error: unknown) => error instanceof StreamNotFoundError;
 
+/** How far back head() looks for heard's newest event, and a page of that look. */
+const HEAD_PAGE = 512;
+const HEAD_SCAN_RECORDS = 65_536;
+
+/** How long one read of the server may take before its call is cancelled and it fails. */
+export const READ_DEADLINE_MS = 30_000;
+/** An append the server did not answer in time (it drops a retry it cannot check yet) is tried again this often. */
+const APPEND_ATTEMPTS = 3;
+
+export class EsdbReadTimedOut extends Error {
+  override readonly name = 'EsdbReadTimedOut';
+  constructor(deadlineMs: number) {
+    super(`EventStoreDB did not finish a read within ${deadlineMs} ms; the read was cancelled`);
+  }
+}
+
+/**
+ * Reads a call of the server record by record (`visit` returns true to stop), and cancels the
+ * call whenever the server did not end it: stopped early, failed, or past the deadline. The
+ * client's reads carry no deadline of their own, and breaking out of `for await` destroys its
+ * stream but leaves the gRPC call open on the connection (a server caps those, 100 by
+ * default): every read of this adapter goes through here.
+ */
+/** What eachRecord needs of the client's StreamingRead. */
+export type CancellableRead<E> = AsyncIterable<E> & {
+  cancel(): Promise<void>;
+  destroy(error?: Error): unknown;
+};
+
+export const eachRecord = async <E>(
+  read: CancellableRead<E>,
+  visit: (record: E) => boolean | void,
+  deadlineMs = READ_DEADLINE_MS,
+): Promise<void> => {
+  let endedByServer = false;
+  const timer = setTimeout(() => read.destroy(new EsdbReadTimedOut(deadlineMs)), deadlineMs);
+  try {
+    for await (const record of read) if (visit(record)) return;
+    endedByServer = true;
+  } finally {
+    clearTimeout(timer);
+    if (!endedByServer) await read.cancel().catch(() => undefined);
+  }
+};
+
+/** 24.x refuses one event over its size as MaximumAppendEventSizeExceeded, which 6.2.1 does not know. */
+const refusedForSize = (error: unknown): string | undefined => {
+  if (error instanceof MaxAppendSizeExceededError)
+    return `over the maximum append size of ${error.maxAppendSize} bytes`;
+  const message = (error as Error | undefined)?.message ?? '';
+  return /MaximumAppend(Event)?Size/i.test(message) ? message.slice(0, 200) : undefined;
+};
+
 /**
  * From records of $all read forward from `floor` (reading from a position includes the
  * record there): heard's events after `floor`, at most `limit`, how many records were read,
@@ -70,22 +127,22 @@ const notFound = (error: unknown) => error instanceof StreamNotFoundError;
  * server's records).
  */
 export const takeHeardEvents = async (
-  records: AsyncIterable<AllStreamResolvedEvent>,
+  records: CancellableRead<AllStreamResolvedEvent>,
   floor: Checkpoint,
   limit: number,
 ): Promise<{ events: RecordedEvent[]; read: number; last?: Checkpoint }> => {
   const events: RecordedEvent[] = [];
   let read = 0;
   let last: Checkpoint | undefined;
-  for await (const resolved of records) {
+  await eachRecord(records, (resolved) => {
     read += 1;
-    if (!resolved.event?.position) continue;
+    if (!resolved.event?.position) return;
     last = toEsdbCheckpoint(resolved.event.position);
-    if (last <= floor) continue;
+    if (last <= floor) return;
     const recorded = toRecorded(resolved);
     if (recorded) events.push(recorded);
-    if (events.length === limit) break;
-  }
+    return events.length === limit;
+  });
   return { events, read, ...(last === undefined ? {} : { last }) };
 };
 
@@ -94,11 +151,15 @@ export const takeHeardEvents = async (
  * @eventstore/db-client, from its connection string (`esdb://…`, TLS settings included).
  *
  * - Appends check the expected revision on the server; a conflict is the port's typed one.
- * - Idempotency: each event's server id is derived from the command id and its index, so the
- *   server's own duplicate check catches a retried append where it can (best effort), and
- *   each command's first result is kept in a stream of its own (`heard-command-<id>`,
- *   created with no_stream, so two instances cannot both record one), which
- *   `findCommandResult` reads.
+ * - Idempotency: concurrent appends of one command in this process are joined (one appends,
+ *   the others answer its result as a replay). Each event's server id is derived from the
+ *   command id and its index, so the server's own duplicate check catches a retried append
+ *   where it can (best effort), and each command's first result is kept in a stream of its
+ *   own (`heard-command-<id>`, created with no_stream under a fresh event id: the server takes
+ *   a second record for a conflict, never for an idempotent retry, so of two instances one
+ *   wins and the other answers the winner's result), which `findCommandResult` reads. An
+ *   append the server does not answer in time is tried again, not returned.
+ * - Every read is cancelled when it stops before the server ended it, and has a deadline.
  * - Positions are $all's commit and prepare positions, at a fixed width.
  * - Subscribing reads $all from a checkpoint (server events and command records left out),
  *   woken by a live $all subscription that reconnects with backoff, and polls besides.
@@ -108,15 +169,19 @@ export const takeHeardEvents = async (
  */
 export class EsdbEventStore implements EventStore {
   private readonly client: EventStoreDBClient;
-  private readonly now: () => Date;
   private closed = false;
+  /** The newest of heard's positions this process appended or read. */
+  private newestKnown?: Checkpoint;
+  /** Where head()'s last look at $all began: records below it were looked at then. */
+  private lookedDownTo?: Checkpoint;
+  /** Appends of a command under way in this process: a concurrent retry waits for the first. */
+  private readonly appending = new Map<string, Promise<AppendResult>>();
 
   constructor(
     connectionString: string,
-    private readonly options: { now?: () => Date; pollIntervalMs?: number } = {},
+    private readonly options: { pollIntervalMs?: number } = {},
   ) {
     this.client = EventStoreDBClient.connectionString(connectionString);
-    this.now = options.now ?? (() => new Date());
   }
 
   async append(
@@ -127,36 +192,67 @@ export class EsdbEventStore implements EventStore {
     if (this.closed) throw new Error('Event store is closed');
     if (events.length === 0) throw new Error('Nothing to append');
     const { commandId } = options;
+    if (!commandId) return this.appendOnce(streamId, events, options);
+    const under = this.appending.get(commandId);
+    if (under) {
+      const first = await under.catch(() => undefined);
+      // The first failed: this call is a retry of its own.
+      if (!first) return this.append(streamId, events, options);
+      return this.replayed({ ...first, duplicate: true }, streamId, options);
+    }
+    const attempt = this.appendOnce(streamId, events, options);
+    this.appending.set(commandId, attempt);
+    try {
+      return await attempt;
+    } finally {
+      if (this.appending.get(commandId) === attempt) this.appending.delete(commandId);
+    }
+  }
+
+  private async appendOnce(
+    streamId: string,
+    events: NewEvent[],
+    options: AppendOptions,
+  ): Promise<AppendResult> {
+    const { commandId } = options;
     if (commandId) {
       const first = await this.findCommandResult(commandId);
       if (first) return this.replayed(first, streamId, options);
     }
-    const recordedAt = options.recordedAt ?? this.now().toISOString();
+    const { recordedAt } = options;
     const serverIds = events.map((e, i) =>
       commandId ? esdbEventId(commandId, i) : e.metadata.eventId,
     );
-    try {
-      await this.client.appendToStream(
-        streamId,
-        events.map((event, i) =>
-          jsonEvent({
-            id: serverIds[i]!,
-            type: event.type,
-            data: event.data as Record<string, unknown>,
-            metadata: toEsdbMetadata({ ...event.metadata, recordedAt } satisfies EventMetadata),
-          }),
-        ),
-        { expectedRevision: toEsdbExpectedRevision(options.expectedRevision) },
-      );
-    } catch (error) {
-      if (error instanceof WrongExpectedVersionError)
-        throw toWrongExpectedRevision(streamId, options.expectedRevision, error.actualVersion);
-      throw error;
+    const toAppend = events.map((event, i) =>
+      jsonEvent({
+        id: serverIds[i]!,
+        type: event.type,
+        data: event.data as Record<string, unknown>,
+        metadata: toEsdbMetadata({ ...event.metadata, recordedAt }),
+      }),
+    );
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.client.appendToStream(streamId, toAppend, {
+          expectedRevision: toEsdbExpectedRevision(options.expectedRevision),
+        });
+        break;
+      } catch (error) {
+        if (error instanceof WrongExpectedVersionError)
+          throw toWrongExpectedRevision(streamId, options.expectedRevision, error.actualVersion);
+        const tooLarge = refusedForSize(error);
+        if (tooLarge) throw new AppendTooLarge(streamId, tooLarge);
+        // The server drops a retry of an append it has not indexed yet (IdempotentNotReady),
+        // and the client hears nothing: the same ids again are answered once it has.
+        if (error instanceof DeadlineExceededError && attempt < APPEND_ATTEMPTS) continue;
+        throw error;
+      }
     }
     // What the stream holds now under those ids: this append's events, or, when the server
     // took it for a retry of an earlier one, that one's (their heard ids and positions).
     const written = await this.readByServerIds(streamId, serverIds);
     const last = written[written.length - 1]!;
+    this.noteNewest(last.position);
     const result: AppendResult = {
       streamId,
       revision: last.revision,
@@ -173,16 +269,19 @@ export class EsdbEventStore implements EventStore {
   /** The last events of a stream, matched to the server ids just appended. */
   private async readByServerIds(streamId: string, serverIds: string[]): Promise<RecordedEvent[]> {
     const found = new Map<string, RecordedEvent>();
-    for await (const resolved of this.client.readStream(streamId, {
-      direction: BACKWARDS,
-      fromRevision: END,
-      maxCount: BigInt(Math.max(serverIds.length * 4, 64)),
-    })) {
-      const recorded = toRecorded(resolved);
-      if (recorded && resolved.event && serverIds.includes(resolved.event.id))
-        found.set(resolved.event.id, recorded);
-      if (found.size === serverIds.length) break;
-    }
+    await eachRecord(
+      this.client.readStream(streamId, {
+        direction: BACKWARDS,
+        fromRevision: END,
+        maxCount: BigInt(Math.max(serverIds.length * 4, 64)),
+      }),
+      (resolved) => {
+        const recorded = toRecorded(resolved);
+        if (recorded && resolved.event && serverIds.includes(resolved.event.id))
+          found.set(resolved.event.id, recorded);
+        return found.size === serverIds.length;
+      },
+    );
     if (found.size !== serverIds.length)
       throw new Error(
         `Stream ${streamId}: the events just appended are not among its last ones (was it written to at the same time with other ids?)`,
@@ -201,7 +300,9 @@ export class EsdbEventStore implements EventStore {
       await this.client.appendToStream(
         commandStream(commandId),
         jsonEvent({
-          id: esdbEventId(commandId, -1),
+          // A fresh id: with a derived one the server took another instance's record of the
+          // same command for an idempotent retry of its own, and both answered "first".
+          id: randomUUID(),
           type: COMMAND_RECORDED,
           data: { ...result, duplicate: true },
         }),
@@ -224,13 +325,19 @@ export class EsdbEventStore implements EventStore {
 
   async findCommandResult(commandId: string): Promise<AppendResult | undefined> {
     try {
-      for await (const resolved of this.client.readStream(commandStream(commandId), {
-        direction: FORWARDS,
-        fromRevision: ESDB_START,
-        maxCount: 1n,
-      }))
-        if (resolved.event?.isJson) return resolved.event.data as unknown as AppendResult;
-      return undefined;
+      let first: AppendResult | undefined;
+      await eachRecord(
+        this.client.readStream(commandStream(commandId), {
+          direction: FORWARDS,
+          fromRevision: ESDB_START,
+          maxCount: 1n,
+        }),
+        (resolved) => {
+          if (resolved.event?.isJson) first = resolved.event.data as unknown as AppendResult;
+          return first !== undefined;
+        },
+      );
+      return first;
     } catch (error) {
       if (notFound(error)) return undefined;
       throw error;
@@ -243,13 +350,16 @@ export class EsdbEventStore implements EventStore {
   ): Promise<RecordedEvent[]> {
     const events: RecordedEvent[] = [];
     try {
-      for await (const resolved of this.client.readStream(streamId, {
-        direction: FORWARDS,
-        fromRevision: BigInt(options.fromRevision ?? 0),
-      })) {
-        const recorded = toRecorded(resolved);
-        if (recorded) events.push(recorded);
-      }
+      await eachRecord(
+        this.client.readStream(streamId, {
+          direction: FORWARDS,
+          fromRevision: BigInt(options.fromRevision ?? 0),
+        }),
+        (resolved) => {
+          const recorded = toRecorded(resolved);
+          if (recorded) events.push(recorded);
+        },
+      );
     } catch (error) {
       if (!notFound(error)) throw error;
     }
@@ -275,26 +385,58 @@ export class EsdbEventStore implements EventStore {
     }
   }
 
+  /**
+   * The newest of heard's events: read backwards from the end of $all until the first one (its
+   * call cancelled there), in pages, down to where the last look began at most (nothing below
+   * it can be newer than what that look found) and HEAD_SCAN_RECORDS records at most; then the
+   * newest this process appended or found, else START. No forward scan of $all.
+   */
   async head(): Promise<Checkpoint> {
-    for await (const resolved of this.client.readAll({
-      direction: BACKWARDS,
-      fromPosition: END,
-      maxCount: 4096n,
-    })) {
-      const recorded = toRecorded(resolved);
-      if (recorded) return recorded.position;
+    let from: Checkpoint | undefined;
+    let top: Checkpoint | undefined;
+    const seenBefore = this.lookedDownTo;
+    try {
+      for (let scanned = 0; scanned < HEAD_SCAN_RECORDS; scanned += HEAD_PAGE) {
+        let found: Checkpoint | undefined;
+        let read = 0;
+        let reachedSeen = false;
+        await eachRecord(
+          this.client.readAll({
+            direction: BACKWARDS,
+            fromPosition: (from === undefined ? undefined : fromEsdbCheckpoint(from)) ?? END,
+            maxCount: BigInt(HEAD_PAGE),
+          }),
+          (resolved) => {
+            read += 1;
+            if (!resolved.event?.position) return;
+            from = toEsdbCheckpoint(resolved.event.position);
+            top ??= from;
+            if (seenBefore !== undefined && from <= seenBefore) return (reachedSeen = true);
+            found = toRecorded(resolved)?.position;
+            return found !== undefined;
+          },
+        );
+        if (found) return this.noteNewest(found);
+        if (reachedSeen || read < HEAD_PAGE) break;
+      }
+      return this.newestKnown ?? START;
+    } finally {
+      if (top !== undefined && (this.lookedDownTo === undefined || top > this.lookedDownTo))
+        this.lookedDownTo = top;
     }
-    // None among the last 4,096 records: read forward for the last one.
-    let last: Checkpoint = START;
-    for (let page = await this.readAll({ after: START, limit: 1000 }); page.length > 0;) {
-      last = page[page.length - 1]!.position;
-      page = await this.readAll({ after: last, limit: 1000 });
-    }
-    return last;
   }
 
-  /** Counted by reading: EventStoreDB keeps no count of $all (it is heard's lag, so usually small). */
+  private noteNewest(position: Checkpoint): Checkpoint {
+    if (!this.newestKnown || position > this.newestKnown) this.newestKnown = position;
+    return position;
+  }
+
+  /**
+   * Counted by reading the events after `after` (EventStoreDB keeps no count of $all): it is
+   * heard's lag, so usually small, and nothing is read when `after` is the head.
+   */
   async countAfter(after: Checkpoint): Promise<number> {
+    if (after !== START && after >= (await this.head())) return 0;
     let count = 0;
     for (let page = await this.readAll({ after, limit: 1000 }); page.length > 0;) {
       count += page.length;
@@ -326,22 +468,37 @@ export class EsdbEventStore implements EventStore {
     let live: AllStreamSubscription | undefined;
     let stopped = false;
     let attempt = 0;
+    let retry: NodeJS.Timeout | undefined;
     const listen = () => {
-      if (stopped) return;
-      live = this.client.subscribeToAll({ fromPosition: END, filter: excludeSystemEvents() });
-      live.on('data', () => {
+      if (stopped || this.closed) return;
+      // Filtered on the server: woken by heard's streams only, not by other applications',
+      // the server's own or heard's command records.
+      const subscription = this.client.subscribeToAll({
+        fromPosition: END,
+        filter: streamNameFilter({ prefixes: HEARD_STREAM_PREFIXES }),
+      });
+      live = subscription;
+      subscription.on('data', () => {
         attempt = 0;
         wake();
       });
-      live.on('error', () => {
-        if (stopped) return;
+      // An error, or the server ending it gracefully: listen again, unless this store stopped.
+      let again = false;
+      const reconnect = () => {
+        if (again || stopped || this.closed || live !== subscription) return;
+        again = true;
         attempt += 1;
-        setTimeout(listen, reconnectDelayMs(attempt, Math.random())).unref();
-      });
+        retry = setTimeout(listen, reconnectDelayMs(attempt, Math.random()));
+        retry.unref();
+      };
+      subscription.on('error', reconnect);
+      subscription.on('end', reconnect);
+      subscription.on('close', reconnect);
     };
     listen();
     return async () => {
       stopped = true;
+      clearTimeout(retry);
       await live?.unsubscribe().catch(() => undefined);
     };
   }

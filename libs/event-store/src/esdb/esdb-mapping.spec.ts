@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { WrongExpectedVersionError, type AllStreamResolvedEvent } from '@eventstore/db-client';
 import type { EventMetadata } from '@heard/domain';
 import { START, WrongExpectedRevision } from '../event-store.port';
@@ -94,6 +95,11 @@ describe('EventStoreDB adapter, without a server', () => {
       expect(fromEsdbMetadata(stored, new Date(0))).toEqual(metadata);
     });
 
+    it('writes no time of record of its own: the server’s is one clock for every instance', () => {
+      const { recordedAt: _, ...fresh } = metadata;
+      expect(toEsdbMetadata(fresh)).not.toHaveProperty('recordedAt');
+    });
+
     it("takes the server's time of record for an event written without one", () => {
       const { recordedAt: _, ...written } = toEsdbMetadata(metadata);
       expect(fromEsdbMetadata(written, new Date('2026-03-01T10:00:02Z')).recordedAt).toBe(
@@ -107,6 +113,10 @@ describe('EventStoreDB adapter, without a server', () => {
     expect(isHeardEvent('$stats-127.0.0.1:2113', '$statsCollected')).toBe(false);
     expect(isHeardEvent('$$case-c1', '$metadata')).toBe(false);
     expect(isHeardEvent(commandStream('cmd-1'), 'CommandRecorded')).toBe(false);
+    // Another application's streams on the same server are not heard's.
+    expect(isHeardEvent('orders-1', 'OrderPlaced')).toBe(false);
+    for (const stream of ['issue-i1', 'change-c1', 'incident-x', 'customer-cu1'])
+      expect(isHeardEvent(stream, 'SomethingHappened')).toBe(true);
   });
 
   describe('errors', () => {
@@ -156,9 +166,8 @@ describe("a page of $all, as the adapter's readAll takes it", () => {
       },
     }) as unknown as AllStreamResolvedEvent;
   // Read as the client's stream is: one record at a time, asynchronously.
-  async function* records(...items: AllStreamResolvedEvent[]) {
-    for (const item of items) yield await Promise.resolve(item);
-  }
+  const records = (...items: AllStreamResolvedEvent[]) =>
+    Object.assign(Readable.from(items), { cancel: () => Promise.resolve() });
   const at = (commit: bigint) => toEsdbCheckpoint({ commit, prepare: commit });
 
   it("skips the record it resumes at, the server's records and heard's command records", async () => {

@@ -56,9 +56,18 @@ export const esdbEventId = (commandId: string, index: number): string => {
  * heard's metadata as EventStoreDB keeps it: correlation and causation under the names its
  * own projections and UI use ($correlationId, $causationId), the rest as heard names it.
  */
-export const toEsdbMetadata = (metadata: EventMetadata): Record<string, unknown> => {
-  const { correlationId, causationId, ...rest } = metadata;
-  return { $correlationId: correlationId, $causationId: causationId, ...rest };
+export const toEsdbMetadata = (
+  metadata: Omit<EventMetadata, 'recordedAt'> & { recordedAt?: string },
+): Record<string, unknown> => {
+  const { correlationId, causationId, recordedAt, ...rest } = metadata;
+  return {
+    $correlationId: correlationId,
+    $causationId: causationId,
+    ...rest,
+    // Kept only when a copy carries the source's time: otherwise the server's `created` is
+    // the time of record, one clock for every instance (a process's own may run behind).
+    ...(recordedAt === undefined ? {} : { recordedAt }),
+  };
 };
 
 /** Back to heard's metadata; `created` (the server's time of record) when none was kept. */
@@ -79,9 +88,16 @@ export const fromEsdbMetadata = (raw: unknown, created: Date): EventMetadata => 
 export const COMMAND_STREAM_PREFIX = 'heard-command-';
 export const commandStream = (commandId: string) => `${COMMAND_STREAM_PREFIX}${commandId}`;
 
-/** Events heard reads back from $all: not the server's ($-streams) nor its command records. */
+/**
+ * The streams heard writes its events to (its aggregates' and erasures'): the server filters
+ * the live subscription on them, and reads of $all keep only them, so another application's
+ * streams on the same server are never taken for heard's.
+ */
+export const HEARD_STREAM_PREFIXES = ['case-', 'issue-', 'change-', 'incident-', 'customer-'];
+
+/** Events heard reads back from $all: its own streams', not the server's nor its command records. */
 export const isHeardEvent = (streamId: string, type: string): boolean =>
-  !streamId.startsWith('$') && !type.startsWith('$') && !streamId.startsWith(COMMAND_STREAM_PREFIX);
+  !type.startsWith('$') && HEARD_STREAM_PREFIXES.some((prefix) => streamId.startsWith(prefix));
 
 /** The port's expected revision in the client's terms. */
 export const toEsdbExpectedRevision = (expected: ExpectedRevision): 'any' | 'no_stream' | bigint =>
