@@ -11,6 +11,10 @@ const copy = (dataDir: string, ...args: string[]) =>
     CI: 'true',
   });
 
+/** `store copy` from a data folder's events.db to `to`. */
+const copyFrom = (dataDir: string, to: string) =>
+  copy(dataDir, '--from', join(dataDir, 'events.db'), '--to', to);
+
 /** A customer's words as heard shows them on the case. */
 const summaryOn = async (dir: string) => {
   const heard = await startHeard(dir);
@@ -50,13 +54,7 @@ describe("heard store copy keeps the customers' words readable", () => {
 
   it('carries the keys to read-models.db beside a SQLite target without --read-store, and heard reads the words there', async () => {
     const target = dir();
-    const run = copy(
-      source,
-      '--from',
-      join(source, 'events.db'),
-      '--to',
-      join(target, 'events.db'),
-    );
+    const run = copyFrom(source, join(target, 'events.db'));
     expect([run.status, run.stderr]).toEqual([0, '']);
     expect(run.stdout).toContain(
       `customer keys: 1 carried over to sqlite:${join(target, 'read-models.db')}`,
@@ -68,13 +66,7 @@ describe("heard store copy keeps the customers' words readable", () => {
     const eventsOnly = dir();
     copyFileSync(join(source, 'events.db'), join(eventsOnly, 'events.db'));
     const target = dir();
-    const run = copy(
-      eventsOnly,
-      '--from',
-      join(eventsOnly, 'events.db'),
-      '--to',
-      join(target, 'events.db'),
-    );
+    const run = copyFrom(eventsOnly, join(target, 'events.db'));
     expect(run.status).not.toBe(0);
     expect(run.stderr).toContain('no read store with their keys was found');
     expect(run.stderr).toContain('--from-read-store');
@@ -82,13 +74,7 @@ describe("heard store copy keeps the customers' words readable", () => {
   });
 
   it('refuses an EventStoreDB target without --read-store before connecting to it', () => {
-    const run = copy(
-      source,
-      '--from',
-      join(source, 'events.db'),
-      '--to',
-      'esdb://127.0.0.1:1?tls=false',
-    );
+    const run = copyFrom(source, 'esdb://127.0.0.1:1?tls=false');
     expect(run.status).not.toBe(0);
     expect(run.stderr).toContain('name one with --read-store');
   });
@@ -104,9 +90,7 @@ describe("heard store copy keeps the customers' words readable", () => {
 
   it('still starts on a store whose only customer was erased (the erasure is no lost key)', async () => {
     const target = dir();
-    expect(
-      copy(source, '--from', join(source, 'events.db'), '--to', join(target, 'events.db')).status,
-    ).toBe(0);
+    expect(copyFrom(source, join(target, 'events.db')).status).toBe(0);
     const heard = await startHeard(target);
     try {
       const erased = await heard.post('/customers/cust-keys/erasure');
