@@ -155,22 +155,3 @@ export type CaseEvent =
   | FollowUpScheduled
   | FollowUpCompleted
   | CaseClosed;
-
-export const CASE_EVENT_TYPES: readonly CaseEvent['type'][] = [
-  'CaseOpened',
-  'ContactLogged',
-  'ApologyIssued',
-  'CaseHandedOver',
-  'DiagnosisRecorded',
-  'FixProposed',
-  'FixApplied',
-  'CaseLinkedToIssue',
-  'CaseEscalated',
-  'CaseResolved',
-  'ResolutionConfirmed',
-  'ResolutionRejected',
-  'CaseReopened',
-  'FollowUpScheduled',
-  'FollowUpCompleted',
-  'CaseClosed',
-];
