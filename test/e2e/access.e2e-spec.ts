@@ -26,7 +26,7 @@ const CASE_READS: Caller[] = ['agent', 'supervisor', 'admin'];
 const PRODUCT: Caller[] = ['product', 'admin'];
 
 /**
- * Who may call what, written out by hand from the README's role table: the app's own route
+ * Who may call what, written out by hand from the role table (docs/access-and-erasure.md): the app's own route
  * list must match it route for route, and every caller must be let in exactly where it says.
  */
 const EXPECTED: Record<string, Caller[]> = {

@@ -9,7 +9,7 @@ export type StoreLocation =
   | { kind: 'postgres'; url: string; password?: string }
   | { kind: 'esdb'; url: string };
 
-/** What a heard process runs (HEARD_ROLES); see the README's "Several instances". */
+/** What a heard process runs (HEARD_ROLES); see docs/operations.md, "Several instances". */
 export const ROLES = ['api', 'intake', 'projections', 'publisher', 'relay', 'scheduler'] as const;
 export type Role = (typeof ROLES)[number];
 
@@ -21,7 +21,7 @@ export interface HeardConfig {
   /**
    * A port of its own for /health, /health/live, /health/ready and /metrics (on the same host),
    * or undefined: they are then on `port` only. Probes that open a new connection each time
-   * should use it (see the README's "Health and load").
+   * should use it (see docs/http-api.md, "Health and load").
    */
   opsPort?: number;
   dataDir: string;
@@ -53,7 +53,7 @@ export interface HeardConfig {
   followUpDelayMs: number;
   /** How often due follow-ups are queued and the outbox is relayed to the outbound topics. */
   schedulerIntervalMs: number;
-  /** When a recurring issue spikes (see the README's "Spike rule"). */
+  /** When a recurring issue spikes (see "The spike rule" in docs/getting-started.md). */
   spikeRule: { windowDays: number; baselineDays: number; minCases: number; ratio: number };
   /** An account alert when an account has more open cases than this. */
   accountAlertOpenCases: number;

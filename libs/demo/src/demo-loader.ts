@@ -180,7 +180,7 @@ export const answerDueFollowUps = async (
  */
 export const DEMO_KEYS = { integration: 'demo-loader', product: 'demo-product' } as const;
 
-/** The commands only a product team may send (see the README's role table). */
+/** The commands only a product team may send (see the role table in docs/access-and-erasure.md). */
 const PRODUCT_COMMANDS = new Set([
   'IdentifyIssue',
   'AcknowledgeIssue',

@@ -161,7 +161,7 @@ export const installAccessControl = (
         reply,
         401,
         'unauthenticated',
-        'Send Authorization: Bearer <API key or JWT> (see the README: "Access")',
+        'Send Authorization: Bearer <API key or JWT> (see docs/access-and-erasure.md)',
       );
     }
     request.principal = principal;

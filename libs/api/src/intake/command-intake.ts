@@ -110,7 +110,7 @@ const boundedError = (error: ErrorBody): ErrorBody => ({
  * The app that produced a command, named by its CloudEvents source (the ce_source header).
  * Kafka tells a consumer nothing of who wrote a message: the broker's ACLs decide who may
  * write heard.commands, and heard trusts the name as far as it trusts those writers (see the
- * README's "Commands on Kafka"). A producer is an upstream app (`integration`) unless
+ * docs/kafka.md, "Commands on Kafka"). A producer is an upstream app (`integration`) unless
  * HEARD_KAFKA_PRODUCER_ROLES gives its name another role.
  */
 export const producerOf = (

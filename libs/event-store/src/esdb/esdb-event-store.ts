@@ -165,7 +165,7 @@ export const takeHeardEvents = async (
  *   woken by a live $all subscription that reconnects with backoff, and polls besides.
  *
  * No EventStoreDB server can run where heard is developed: this adapter runs the shared
- * contract suite when HEARD_TEST_ESDB_URL names one (see the README).
+ * contract suite when HEARD_TEST_ESDB_URL names one (see docs/operations.md).
  */
 export class EsdbEventStore implements EventStore {
   private readonly client: EventStoreDBClient;
