@@ -8,8 +8,8 @@ import {
   type Subscription,
 } from '@heard/event-store';
 import { migrateReadStore, placeholders, type ReadStore, type ReadTx } from '@heard/read-store';
-import type { CustomerErased } from '@heard/domain';
 import type { Projection } from './projection';
+import { known } from './shared/known-events';
 
 export interface ProjectionStatus {
   name: string;
@@ -202,12 +202,9 @@ export class ProjectionRunner {
         await projection.apply(fresh, tx);
         // After the customer's events, which come before their erasure: their words go.
         if (projection.forgetCustomer)
-          for (const event of fresh)
+          for (const event of known(fresh))
             if (event.type === 'CustomerErased')
-              await projection.forgetCustomer(
-                tx,
-                (event.data as CustomerErased['data']).customerId,
-              );
+              await projection.forgetCustomer(tx, event.data.customerId);
         if (applied === undefined)
           await tx.execute(INSERT_CHECKPOINT, [projection.name, last, projection.version, now]);
         else await tx.execute(UPDATE_CHECKPOINT, [last, projection.version, now, projection.name]);

@@ -1,8 +1,8 @@
-import type { CaseEscalated, CaseOpened } from '@heard/domain';
 import type { RecordedEvent } from '@heard/event-store';
 import { enqueueOutbound, type OutboundMessage } from '@heard/read-store';
 import type { Projection } from '../projection';
 import type { ReadTx } from '@heard/read-store';
+import { known } from '../shared/known-events';
 
 export interface AccountAlertRule {
   /** An alert when an account has more open cases than this; re-armed once it is back to it. */
@@ -87,12 +87,12 @@ export const accountAlertsProjection = (rule: AccountAlertRule): Projection => (
       );
     };
 
-    for (const event of events) {
+    for (const event of known(events)) {
       if (!event.streamId.startsWith('case-')) continue;
       const caseId = event.streamId.slice('case-'.length);
       switch (event.type) {
         case 'CaseOpened': {
-          const d = event.data as CaseOpened['data'];
+          const d = event.data;
           if (!d.accountId) break;
           await tx.execute(
             'INSERT INTO aa_cases (case_id, account_id, open) VALUES (?, ?, 0) ON CONFLICT (case_id) DO NOTHING',
@@ -113,7 +113,7 @@ export const accountAlertsProjection = (rule: AccountAlertRule): Projection => (
           break;
         }
         case 'CaseEscalated': {
-          const d = event.data as CaseEscalated['data'];
+          const d = event.data;
           if (!d.notifySales || !d.accountId) break;
           const { open_cases } = await openCases(d.accountId);
           outbound.push({
@@ -134,6 +134,9 @@ export const accountAlertsProjection = (rule: AccountAlertRule): Projection => (
           });
           break;
         }
+        default:
+          // Events this projection does not read.
+          break;
       }
     }
     await enqueueOutbound(tx, outbound);

@@ -1,9 +1,9 @@
-import type { CaseOpened, ChangeAnnounced, ContactLogged } from '@heard/domain';
 import type { RecordedEvent } from '@heard/event-store';
 import type { Projection } from '../projection';
 import type { ReadStore, ReadTx } from '@heard/read-store';
 import { round } from '../shared/numbers';
 import { DAY_MS, dayOf } from '../shared/time';
+import { known } from '../shared/known-events';
 
 /**
  * Every inbound contact (the one that opened a case, and each inbound contact after it)
@@ -59,10 +59,10 @@ export const changeImpactProjection: Projection = {
         [event.position, caseId, at, dayOf(at), channel, category, product, opening ? 1 : 0],
       );
     };
-    for (const event of events)
+    for (const event of known(events))
       switch (event.type) {
         case 'CaseOpened': {
-          const d = event.data as CaseOpened['data'];
+          const d = event.data;
           await tx.execute(
             'INSERT INTO ci_cases (case_id, category, product) VALUES (?, ?, ?) ON CONFLICT (case_id) DO NOTHING',
             [d.caseId, d.category, d.product],
@@ -71,7 +71,7 @@ export const changeImpactProjection: Projection = {
           break;
         }
         case 'ContactLogged': {
-          const d = event.data as ContactLogged['data'];
+          const d = event.data;
           if (d.direction !== 'inbound') break;
           const [c] = await tx.query<{ category: string; product: string | null }>(
             'SELECT category, product FROM ci_cases WHERE case_id = ?',
@@ -82,7 +82,7 @@ export const changeImpactProjection: Projection = {
           break;
         }
         case 'ChangeAnnounced': {
-          const d = event.data as ChangeAnnounced['data'];
+          const d = event.data;
           await tx.execute(
             `INSERT INTO ci_changes (change_id, kind, description, product, effective_at, effective_ms, announced_at)
              VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (change_id) DO NOTHING`,
@@ -98,6 +98,9 @@ export const changeImpactProjection: Projection = {
           );
           break;
         }
+        default:
+          // Events this projection does not read.
+          break;
       }
   },
 };

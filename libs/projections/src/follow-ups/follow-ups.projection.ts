@@ -1,18 +1,9 @@
-import {
-  ERASED,
-  type CaseOpened,
-  type CaseResolved,
-  type FixShipped,
-  type FollowUpCompleted,
-  type FollowUpScheduled,
-  type IncidentDeclared,
-  type IncidentResolved,
-  type IssueIdentified,
-} from '@heard/domain';
+import { ERASED } from '@heard/domain';
 import type { RecordedEvent } from '@heard/event-store';
 import { enqueueOutbound, type OutboundMessage } from '@heard/read-store';
 import type { Projection } from '../projection';
 import type { ReadTx } from '@heard/read-store';
+import { known } from '../shared/known-events';
 
 const caseIdOf = (event: RecordedEvent) => event.streamId.slice('case-'.length);
 
@@ -83,11 +74,11 @@ export const followUpsProjection: Projection = {
 
   async apply(events: RecordedEvent[], tx: ReadTx) {
     const outbound: OutboundMessage[] = [];
-    for (const event of events) {
+    for (const event of known(events)) {
       const at = event.metadata.occurredAt;
       switch (event.type) {
         case 'CaseOpened': {
-          const d = event.data as CaseOpened['data'];
+          const d = event.data;
           await tx.execute(
             `INSERT INTO fu_cases (case_id, customer_id, product, summary) VALUES (?, ?, ?, ?)
              ON CONFLICT (case_id) DO NOTHING`,
@@ -96,7 +87,7 @@ export const followUpsProjection: Projection = {
           break;
         }
         case 'CaseResolved': {
-          const d = event.data as CaseResolved['data'];
+          const d = event.data;
           await tx.execute('UPDATE fu_cases SET resolution = ? WHERE case_id = ?', [
             d.resolution,
             d.caseId,
@@ -104,7 +95,7 @@ export const followUpsProjection: Projection = {
           break;
         }
         case 'FollowUpScheduled': {
-          const d = event.data as FollowUpScheduled['data'];
+          const d = event.data;
           await tx.execute(
             `INSERT INTO follow_ups (case_id, follow_up_id, customer_id, product, resolution, scheduled_at, due_at, due_ms, status, trigger_id)
              SELECT case_id, ?, customer_id, product, resolution, ?, ?, ?, 'scheduled', ? FROM fu_cases WHERE case_id = ?
@@ -145,7 +136,7 @@ export const followUpsProjection: Projection = {
           break;
         }
         case 'FollowUpCompleted': {
-          const d = event.data as FollowUpCompleted['data'];
+          const d = event.data;
           await tx.execute(
             `UPDATE follow_ups SET status = 'completed', cancel_reason = NULL, outcome = ?, csat = ?, note = ?, completed_at = ?
              WHERE case_id = ? AND follow_up_id = ?`,
@@ -181,7 +172,7 @@ export const followUpsProjection: Projection = {
           break;
         }
         case 'IssueIdentified': {
-          const d = event.data as IssueIdentified['data'];
+          const d = event.data;
           await tx.execute(
             `INSERT INTO fu_issues (issue_id, title, fixes) VALUES (?, ?, '[]') ON CONFLICT (issue_id) DO NOTHING`,
             [d.issueId, d.title],
@@ -189,7 +180,7 @@ export const followUpsProjection: Projection = {
           break;
         }
         case 'FixShipped': {
-          const d = event.data as FixShipped['data'];
+          const d = event.data;
           const [issue] = await tx.query<{ title: string; fixes: string }>(
             'SELECT title, fixes FROM fu_issues WHERE issue_id = ?',
             [d.issueId],
@@ -223,7 +214,7 @@ export const followUpsProjection: Projection = {
           break;
         }
         case 'IncidentDeclared': {
-          const d = event.data as IncidentDeclared['data'];
+          const d = event.data;
           const affected = [...new Set(d.affectedCustomerIds)];
           await tx.execute(
             `INSERT INTO fu_incidents (incident_id, title, product, affected) VALUES (?, ?, ?, ?)
@@ -249,7 +240,7 @@ export const followUpsProjection: Projection = {
           break;
         }
         case 'IncidentResolved': {
-          const d = event.data as IncidentResolved['data'];
+          const d = event.data;
           const [incident] = await tx.query<{ title: string; affected: string }>(
             'SELECT title, affected FROM fu_incidents WHERE incident_id = ?',
             [d.incidentId],
@@ -272,6 +263,9 @@ export const followUpsProjection: Projection = {
             });
           break;
         }
+        default:
+          // Events this projection does not read.
+          break;
       }
     }
     await enqueueOutbound(tx, outbound);

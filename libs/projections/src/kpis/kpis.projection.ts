@@ -1,15 +1,10 @@
-import type {
-  ApologyIssued,
-  CaseHandedOver,
-  CaseOpened,
-  CaseResolved,
-  FollowUpCompleted,
-} from '@heard/domain';
+import type {} from '@heard/domain';
 import type { RecordedEvent } from '@heard/event-store';
 import type { Projection } from '../projection';
 import { SqlFilter, type ReadStore, type ReadTx } from '@heard/read-store';
 import { round } from '../shared/numbers';
 import { DAY_MS, dayOf, isoWeekOf } from '../shared/time';
+import { known } from '../shared/known-events';
 
 /** Team of a case nobody handed to a team. */
 export const FIRST_LINE = 'first-line';
@@ -52,7 +47,7 @@ export const kpisProjection: Projection = {
     CREATE INDEX IF NOT EXISTS kpi_cases_by_day ON kpi_cases (opened_day);`,
 
   async apply(events: RecordedEvent[], tx: ReadTx) {
-    for (const event of events) {
+    for (const event of known(events)) {
       if (!event.streamId.startsWith('case-')) continue;
       const caseId = event.streamId.slice('case-'.length);
       const at = Date.parse(event.metadata.occurredAt);
@@ -63,7 +58,7 @@ export const kpisProjection: Projection = {
         update('agent = CASE WHEN resolved = 0 THEN ? ELSE agent END', [agentId]);
       switch (event.type) {
         case 'CaseOpened': {
-          const d = event.data as CaseOpened['data'];
+          const d = event.data;
           const opened = Date.parse(d.openedAt);
           await tx.execute(
             `INSERT INTO kpi_cases (case_id, customer_id, product, week, opened_day, opened_ms, team, agent, resolved,
@@ -93,7 +88,7 @@ export const kpisProjection: Projection = {
           break;
         }
         case 'ApologyIssued': {
-          const d = event.data as ApologyIssued['data'];
+          const d = event.data;
           await update(
             `apologies = apologies + 1, third_party_apologies = third_party_apologies + ?,
              first_apology_ms = COALESCE(first_apology_ms, ?), agent = COALESCE(agent, ?)`,
@@ -102,7 +97,7 @@ export const kpisProjection: Projection = {
           break;
         }
         case 'CaseHandedOver': {
-          const d = event.data as CaseHandedOver['data'];
+          const d = event.data;
           await update(
             `handovers = handovers + 1,
              handovers_before_resolution = handovers_before_resolution + CASE WHEN resolved = 0 THEN 1 ELSE 0 END`,
@@ -113,7 +108,7 @@ export const kpisProjection: Projection = {
           break;
         }
         case 'CaseResolved': {
-          const d = event.data as CaseResolved['data'];
+          const d = event.data;
           await update(
             `agent = CASE WHEN resolved = 0 THEN ? ELSE agent END,
              first_resolved_ms = COALESCE(first_resolved_ms, ?), resolved = 1`,
@@ -128,7 +123,7 @@ export const kpisProjection: Projection = {
           await update('reopens = reopens + 1, confirmed_ms = NULL');
           break;
         case 'FollowUpCompleted': {
-          const d = event.data as FollowUpCompleted['data'];
+          const d = event.data;
           await update(
             `follow_ups_completed = follow_ups_completed + 1, satisfied = satisfied + ?,
              csat_sum = csat_sum + ?, csat_count = csat_count + ?,

@@ -1,13 +1,4 @@
-import {
-  ERASED,
-  type CaseOpened,
-  type ContactLogged,
-  type DiagnosisRecorded,
-  type FixShipped,
-  type FollowUpCompleted,
-  type IssueAcknowledged,
-  type IssueIdentified,
-} from '@heard/domain';
+import { ERASED } from '@heard/domain';
 import type { RecordedEvent } from '@heard/event-store';
 import { enqueueOutbound, type OutboundMessage } from '@heard/read-store';
 import type { Projection } from '../projection';
@@ -20,6 +11,7 @@ import {
   trendWindow,
   type SpikeRule,
 } from './spike-rule';
+import { known } from '../shared/known-events';
 
 /** Cases linked to an issue count under it; the others under their product and category. */
 export const issueGroup = (issueId: string) => `issue:${issueId}`;
@@ -184,7 +176,7 @@ export const recurringIssuesProjection = (rule: SpikeRule): Projection => ({
         [key, day, n],
       );
 
-    for (const event of events) {
+    for (const event of known(events)) {
       const at = businessMs(event.metadata);
       const time = event.metadata.occurredAt;
       // The trend's clock: the newest case opened. Contacts and follow-ups of old cases
@@ -202,7 +194,7 @@ export const recurringIssuesProjection = (rule: SpikeRule): Projection => ({
       const caseId = event.streamId.startsWith('case-') ? event.streamId.slice(5) : '';
       switch (event.type) {
         case 'CaseOpened': {
-          const d = event.data as CaseOpened['data'];
+          const d = event.data;
           const key = unlinkedGroup(d.product, d.category);
           const openedMs = Date.parse(d.openedAt);
           await tx.execute(
@@ -233,7 +225,7 @@ export const recurringIssuesProjection = (rule: SpikeRule): Projection => ({
           break;
         }
         case 'ContactLogged': {
-          const d = event.data as ContactLogged['data'];
+          const d = event.data;
           await tx.execute(
             `UPDATE ri_cases SET contacts = contacts + ?, text = substr(text || ' ' || ?, 1, ${TEXT_LIMIT}) WHERE case_id = ?`,
             [d.direction === 'inbound' ? 1 : 0, d.note, caseId],
@@ -241,7 +233,7 @@ export const recurringIssuesProjection = (rule: SpikeRule): Projection => ({
           break;
         }
         case 'DiagnosisRecorded': {
-          const d = event.data as DiagnosisRecorded['data'];
+          const d = event.data;
           await tx.execute(
             `UPDATE ri_cases SET text = substr(text || ' ' || ?, 1, ${TEXT_LIMIT}) WHERE case_id = ?`,
             [`${d.symptoms} ${d.rootCause ?? ''}`.trim(), caseId],
@@ -282,7 +274,7 @@ export const recurringIssuesProjection = (rule: SpikeRule): Projection => ({
           );
           break;
         case 'FollowUpCompleted': {
-          const d = event.data as FollowUpCompleted['data'];
+          const d = event.data;
           if (d.outcome === 'satisfied')
             await tx.execute(
               'UPDATE ri_cases SET confirmed_ms = COALESCE(confirmed_ms, ?) WHERE case_id = ?',
@@ -309,7 +301,7 @@ export const recurringIssuesProjection = (rule: SpikeRule): Projection => ({
           await tx.execute("UPDATE ri_cases SET status = 'closed' WHERE case_id = ?", [caseId]);
           break;
         case 'IssueIdentified': {
-          const d = event.data as IssueIdentified['data'];
+          const d = event.data;
           const key = issueGroup(d.issueId);
           await tx.execute(
             `INSERT INTO ri_groups (group_key, kind, issue_id, product, category, title, issue_status, spiking, transitions, appeared_at)
@@ -321,7 +313,7 @@ export const recurringIssuesProjection = (rule: SpikeRule): Projection => ({
           break;
         }
         case 'IssueAcknowledged': {
-          const d = event.data as IssueAcknowledged['data'];
+          const d = event.data;
           const key = issueGroup(d.issueId);
           await tx.execute(
             `UPDATE ri_groups SET team = ?, owner = ?,
@@ -338,7 +330,7 @@ export const recurringIssuesProjection = (rule: SpikeRule): Projection => ({
           break;
         }
         case 'FixShipped': {
-          const d = event.data as FixShipped['data'];
+          const d = event.data;
           const key = issueGroup(d.issueId);
           await tx.execute(
             "UPDATE ri_groups SET issue_status = 'fix_shipped', fix_release = ? WHERE group_key = ?",
@@ -361,6 +353,9 @@ export const recurringIssuesProjection = (rule: SpikeRule): Projection => ({
           if (g) message(g, 'closed', `closed:${event.metadata.eventId}`, time);
           break;
         }
+        default:
+          // Events this projection does not read.
+          break;
       }
     }
     if (watermark !== watermarkBefore)

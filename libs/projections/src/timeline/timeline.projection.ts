@@ -1,4 +1,4 @@
-import { erasePersonalFields, type CaseEvent, type IncidentDeclared } from '@heard/domain';
+import { erasePersonalFields, type CaseEvent } from '@heard/domain';
 import type { Checkpoint, RecordedEvent } from '@heard/event-store';
 import { isCaseEvent } from '../case-view/case-view.projection';
 import type { Projection } from '../projection';
@@ -11,6 +11,7 @@ import {
   type CustomerSummaryDoc,
 } from './customer-summary';
 import { headlineOf } from './headline';
+import { known } from '../shared/known-events';
 
 export interface TimelineEntry {
   /** The event store's position of the event (opaque; newer entries have greater ones). */
@@ -65,7 +66,7 @@ export const timelineProjection: Projection = {
   async apply(events: RecordedEvent[], tx: ReadTx) {
     const customerOfCase = new Map<string, string>();
     const newCases: Array<[string, string]> = [];
-    for (const event of events)
+    for (const event of known(events))
       if (event.type === 'CaseOpened') {
         const d = event.data as { caseId: string; customerId: string };
         customerOfCase.set(d.caseId, d.customerId);
@@ -94,7 +95,7 @@ export const timelineProjection: Projection = {
       entries.push({ customerId, entry });
       touched.add(customerId);
     };
-    for (const event of events) {
+    for (const event of known(events)) {
       const { kind, id, via } = event.metadata.actor;
       // "agent:ana via crm-app": the agent, and the upstream app that acted for them.
       const actor = `${kind}:${id}${via ? ` via ${via}` : ''}`;
@@ -113,7 +114,7 @@ export const timelineProjection: Projection = {
           details,
         });
       } else if (event.type === 'IncidentDeclared') {
-        const d = event.data as IncidentDeclared['data'];
+        const d = event.data;
         for (const customerId of d.affectedCustomerIds)
           addEntry(customerId, {
             position: event.position,
