@@ -72,7 +72,7 @@ export const NotForYou = ({
   </section>
 );
 
-export const DownloadCsv = ({ path, fileName }: { path: string; fileName: string }) => {
+const DownloadCsv = ({ path, fileName }: { path: string; fileName: string }) => {
   const [problem, setProblem] = useState<Error>();
   return (
     <span class="download">

@@ -10,7 +10,7 @@ export type StoreLocation =
   | { kind: 'esdb'; url: string };
 
 /** What a heard process runs (HEARD_ROLES); see docs/operations.md, "Several instances". */
-export const ROLES = ['api', 'intake', 'projections', 'publisher', 'relay', 'scheduler'] as const;
+const ROLES = ['api', 'intake', 'projections', 'publisher', 'relay', 'scheduler'] as const;
 export type Role = (typeof ROLES)[number];
 
 export interface HeardConfig {
@@ -136,7 +136,7 @@ export interface AuthConfig {
   trustProxy: string[];
 }
 
-export const isLoopbackHost = (host: string) =>
+const isLoopbackHost = (host: string) =>
   host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
 
 /** The batch route takes many commands at once; each command is still held to the single limit. */
@@ -171,7 +171,7 @@ export class StoreUnreachable extends StartRefused {
 export const redactUrl = (url: string): string => url.replace(/(\/\/[^/:@]*):[^/@]*@/, '$1:***@');
 
 /** host:port/database of a store URL, for messages: no user, no password. */
-export const describeStoreUrl = (url: string): string => {
+const describeStoreUrl = (url: string): string => {
   try {
     const u = new URL(url);
     const kind = u.protocol.replace(':', '');

@@ -14,7 +14,7 @@ export interface LockHolder {
 }
 
 /** Another process holds the data folder; the message names it. */
-export class DataFolderLocked extends StartRefused {
+class DataFolderLocked extends StartRefused {
   override readonly name = 'DataFolderLocked';
   constructor(
     readonly dataDir: string,

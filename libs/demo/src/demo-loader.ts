@@ -178,7 +178,7 @@ export const answerDueFollowUps = async (
  * The identities the demo writes as: an upstream app acting for the agents the history
  * names (case commands), and the product team's app (issues, changes, incidents).
  */
-export const DEMO_KEYS = { integration: 'demo-loader', product: 'demo-product' } as const;
+const DEMO_KEYS = { integration: 'demo-loader', product: 'demo-product' } as const;
 
 /** The commands only a product team may send (see the role table in docs/access-and-erasure.md). */
 const PRODUCT_COMMANDS = new Set([

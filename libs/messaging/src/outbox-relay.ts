@@ -25,7 +25,7 @@ const topicOf = (topics: Topics, topic: OutboundTopic) =>
     'account-alerts': topics.accountAlerts,
   })[topic];
 
-export const toOutboundMessage = (m: StoredOutboundMessage): Message => {
+const toOutboundMessage = (m: StoredOutboundMessage): Message => {
   const message = cloudEvent({
     id: m.id,
     type: m.type,

@@ -9,7 +9,7 @@ import { InvalidCredential, JwtVerifier } from './jwt-verifier';
 export const BOOTSTRAP_ADMIN = 'admin';
 
 /** Whoever may call when HEARD_AUTH=off (loopback only): trusted like an upstream app and an admin. */
-export const LOCAL_CALLER: Principal = {
+const LOCAL_CALLER: Principal = {
   id: 'local',
   ref: 'local',
   roles: ['admin', 'integration'],

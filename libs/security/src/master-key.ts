@@ -3,9 +3,9 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { storesAreShared, StartRefused, type HeardConfig } from '@heard/config';
 
-export const MASTER_KEY_FILE = 'master.key';
+const MASTER_KEY_FILE = 'master.key';
 
-export class MasterKeyUnreadable extends StartRefused {
+class MasterKeyUnreadable extends StartRefused {
   override readonly name = 'MasterKeyUnreadable';
 }
 

@@ -51,7 +51,7 @@ export const sealedCustomersWithoutKeys = async (
 };
 
 /** The event store holds customers' sealed words whose keys the read store lacks. */
-export class CustomerKeysMissing extends StartRefused {
+class CustomerKeysMissing extends StartRefused {
   override readonly name = 'CustomerKeysMissing';
   constructor(missing: number, sealed: number) {
     super(

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { HEARD_CONFIG, type HeardConfig } from '@heard/config';
 import { ApiKeys, BOOTSTRAP_ADMIN, KeyNameTaken } from '@heard/security';
 
-export const ADMIN_KEY_FILE = 'admin.key';
+const ADMIN_KEY_FILE = 'admin.key';
 
 /**
  * heard is closed from its first start: without HEARD_ADMIN_KEY, a store that has never had

@@ -25,7 +25,7 @@ import {
 import { validateBody } from '../commands/validate-body';
 import { Allow, Caller } from '../http/access-control';
 
-export class CreateApiKeyDto {
+class CreateApiKeyDto {
   @ApiProperty({
     description: `The key's identity, recorded as the actor of what it writes: ${KEY_NAME_RULE}`,
   })

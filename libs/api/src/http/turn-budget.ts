@@ -4,7 +4,7 @@
  * about 0.1 s at twice the sustainable rate (0.5 s without), at the same throughput; 16 shed
  * twice as many requests.
  */
-export const WORK_STARTED_PER_TURN = 32;
+const WORK_STARTED_PER_TURN = 32;
 
 /**
  * Starts at most `perTurn` units of work per turn of the event loop; the rest wait for the

@@ -7,7 +7,7 @@ import type { HeardConfig } from '@heard/config';
 import type { Access } from '@heard/security';
 
 /** Where `npm run build` puts the web app (apps/web/dist), from the source or the compiled file. */
-export const webAppDir = (): string | undefined =>
+const webAppDir = (): string | undefined =>
   [
     resolve(__dirname, '../../../../apps/web/dist'), // libs/api/src/http (ts-jest, ts-node)
     resolve(__dirname, '../../../../../apps/web/dist'), // dist/libs/api/src/http

@@ -113,7 +113,7 @@ const boundedError = (error: ErrorBody): ErrorBody => ({
  * docs/kafka.md, "Commands on Kafka"). A producer is an upstream app (`integration`) unless
  * HEARD_KAFKA_PRODUCER_ROLES gives its name another role.
  */
-export const producerOf = (
+const producerOf = (
   message: ReceivedMessage,
   roles: HeardConfig['kafkaProducerRoles'] = {},
 ): Principal => {

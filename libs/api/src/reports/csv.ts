@@ -74,7 +74,7 @@ export const wantsCsv = (accept: string | undefined) =>
   !!accept && accept.split(',').some((part) => part.trim().toLowerCase().startsWith('text/csv'));
 
 @Injectable()
-export class CsvAnswer implements NestInterceptor {
+class CsvAnswer implements NestInterceptor {
   constructor(private readonly reflector: Reflector) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {

@@ -6,7 +6,7 @@ import type { CaseEvent } from './case.events';
 import { initialCaseState, type CaseState } from './case.state';
 
 /** The shortest executive summary a handover may carry: enough for a sentence of context. */
-export const MIN_HANDOVER_SUMMARY_LENGTH = 20;
+const MIN_HANDOVER_SUMMARY_LENGTH = 20;
 
 export const caseRules = {
   alreadyExists: 'case.already_exists',

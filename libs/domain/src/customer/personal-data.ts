@@ -62,9 +62,7 @@ export const personalFieldsOf = (type: string): readonly string[] =>
   (PERSONAL_FIELDS as Record<string, readonly string[]>)[type] ?? [];
 
 /** Every field name that holds personal text in some event: what read models copy of them. */
-export const PERSONAL_FIELD_NAMES: ReadonlySet<string> = new Set(
-  Object.values(PERSONAL_FIELDS).flat(),
-);
+const PERSONAL_FIELD_NAMES: ReadonlySet<string> = new Set(Object.values(PERSONAL_FIELDS).flat());
 
 /**
  * The value with every personal text field (by name, at any depth) replaced by ERASED: how

@@ -1,5 +1,4 @@
-export const ACTOR_KINDS = ['agent', 'team', 'app', 'customer', 'system'] as const;
-export type ActorKind = (typeof ACTOR_KINDS)[number];
+export type ActorKind = 'agent' | 'team' | 'app' | 'customer' | 'system';
 
 export interface Actor {
   id: string;

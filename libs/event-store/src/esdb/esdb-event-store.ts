@@ -72,7 +72,7 @@ const HEAD_PAGE = 512;
 const HEAD_SCAN_RECORDS = 65_536;
 
 /** How long one read of the server may take before its call is cancelled and it fails. */
-export const READ_DEADLINE_MS = 30_000;
+const READ_DEADLINE_MS = 30_000;
 /** An append the server did not answer in time (it drops a retry it cannot check yet) is tried again this often. */
 const APPEND_ATTEMPTS = 3;
 

@@ -85,7 +85,7 @@ export const fromEsdbMetadata = (raw: unknown, created: Date): EventMetadata => 
 };
 
 /** The stream that keeps a command's first result (EventStoreDB writes one stream at a time). */
-export const COMMAND_STREAM_PREFIX = 'heard-command-';
+const COMMAND_STREAM_PREFIX = 'heard-command-';
 export const commandStream = (commandId: string) => `${COMMAND_STREAM_PREFIX}${commandId}`;
 
 /**

@@ -7,7 +7,7 @@ import { DAY_MS, dayOf, isoWeekOf } from '../shared/time';
 import { known } from '../shared/known-events';
 
 /** Team of a case nobody handed to a team. */
-export const FIRST_LINE = 'first-line';
+const FIRST_LINE = 'first-line';
 
 /**
  * One row per case with what its outcome KPIs need. A case counts for the team that held it

@@ -132,7 +132,7 @@ export const findCandidateIssues = async (
   return { from, to, candidates };
 };
 
-export const candidateIdOf = (product: string | null, firstCaseId: string) =>
+const candidateIdOf = (product: string | null, firstCaseId: string) =>
   `cand-${createHash('sha256')
     .update(`${product ?? ''}|${firstCaseId}`)
     .digest('hex')

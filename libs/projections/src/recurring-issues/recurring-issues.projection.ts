@@ -14,8 +14,8 @@ import {
 import { known } from '../shared/known-events';
 
 /** Cases linked to an issue count under it; the others under their product and category. */
-export const issueGroup = (issueId: string) => `issue:${issueId}`;
-export const unlinkedGroup = (product: string | undefined | null, category: string) =>
+const issueGroup = (issueId: string) => `issue:${issueId}`;
+const unlinkedGroup = (product: string | undefined | null, category: string) =>
   `unlinked:${product ?? '(none)'}|${category}`;
 
 /** What names a group, in reports and trend messages alike. */

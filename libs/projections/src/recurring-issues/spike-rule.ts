@@ -46,7 +46,7 @@ export const trendWindow = (asOf: string, rule: SpikeRule) => {
  * window holds fewer than minCases): a rate hovering at the threshold, or history loaded
  * out of order, does not flap between spiking and calm.
  */
-export const CALM_SHARE = 0.75;
+const CALM_SHARE = 0.75;
 
 /** The reading for a group that is spiking now: does it still count as spiking? */
 export const stillSpiking = (reading: TrendReading, rule: SpikeRule): boolean =>

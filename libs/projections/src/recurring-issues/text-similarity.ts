@@ -64,7 +64,7 @@ export const tfIdfVectors = (documents: string[][]): Vector[] => {
   });
 };
 
-export const normalize = (v: Vector): Vector => {
+const normalize = (v: Vector): Vector => {
   let norm = 0;
   for (const w of v.values()) norm += w * w;
   norm = Math.sqrt(norm);

@@ -4,7 +4,7 @@ export const DAY_MS = 86_400_000;
 export const dayOf = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
 
 /** Epoch ms of a `YYYY-MM-DD` day's start (UTC). */
-export const dayStart = (day: string): number => Date.parse(`${day}T00:00:00Z`);
+const dayStart = (day: string): number => Date.parse(`${day}T00:00:00Z`);
 
 /** The day `n` days after (or before, when negative) `day`. */
 export const addDays = (day: string, n: number): string => dayOf(dayStart(day) + n * DAY_MS);

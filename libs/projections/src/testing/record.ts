@@ -6,7 +6,7 @@ import type { EventStore } from '@heard/event-store';
  * Test helper: decides a command with the pure deciders against its stream and appends what
  * they decided, as the command handler would (without its HTTP and idempotency shell).
  */
-export const record = async (store: EventStore, command: DomainCommand): Promise<void> => {
+const record = async (store: EventStore, command: DomainCommand): Promise<void> => {
   const { aggregate, streamId } = targetOf(command);
   const history = await store.readStream(streamId);
   const decider = deciders[aggregate];

@@ -8,7 +8,7 @@ import type { LeaseLogger, LeasedRole, Leases, LeaseStatus } from './leases.port
 const LOCK_CLASS = 0x68656172;
 
 /** A lease's advisory-lock key: its schema and name, hashed to a positive 31-bit integer. */
-export const leaseKey = (schema: string | undefined, name: string): number =>
+const leaseKey = (schema: string | undefined, name: string): number =>
   createHash('sha1')
     .update(`${schema ?? 'public'}/${name}`)
     .digest()
