@@ -17,6 +17,8 @@ export interface CommandSpec<D extends dto.CommandDto = dto.CommandDto> {
   route: string;
   /** Who may send it, on any transport (admin always may). */
   allow: readonly AccessRole[];
+  /** What the body's fields do not say (the docs' command table shows it). */
+  note?: string;
   /** Its group in the OpenAPI document. */
   tag: 'cases' | 'issues' | 'changes and incidents';
   /** The route's path parameters, in order. */
@@ -89,6 +91,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     type: 'IssueApology',
     dto: dto.IssueApologyDto,
     route: 'cases/:caseId/apologies',
+    note: 'thirdParty is required when fault is third_party',
     allow: CASE_WORK,
     build: (b, params, ctx) => ({
       type: 'IssueApology',
@@ -102,6 +105,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     type: 'HandOverCase',
     dto: dto.HandOverCaseDto,
     route: 'cases/:caseId/handovers',
+    note: 'exactly one of toAgentId and toTeam; summary is the executive summary, 20 characters or more',
     allow: CASE_WORK,
     build: (b, params, ctx) => ({
       type: 'HandOverCase',
@@ -169,6 +173,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     type: 'ResolveCase',
     dto: dto.ResolveCaseDto,
     route: 'cases/:caseId/resolution',
+    note: 'also schedules the follow-up',
     allow: CASE_WORK,
     build: (b, params, ctx) => ({
       type: 'ResolveCase',
@@ -198,6 +203,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     type: 'RejectResolution',
     dto: dto.RejectResolutionDto,
     route: 'cases/:caseId/resolution/rejection',
+    note: 'reopens the case',
     allow: CASE_WORK,
     build: (b, params, ctx) => ({
       type: 'RejectResolution',
@@ -223,6 +229,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     type: 'CloseCase',
     dto: dto.CloseCaseDto,
     route: 'cases/:caseId/closure',
+    note: 'reason is required while the case is unresolved',
     allow: CASE_SUPERVISION,
     build: (b, params, ctx) => ({
       type: 'CloseCase',
@@ -236,6 +243,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     type: 'LinkCaseToIssue',
     dto: dto.LinkCaseToIssueDto,
     route: 'cases/:caseId/issue-links',
+    note: 'the issue must exist',
     allow: [...CASE_WORK, 'product'],
     build: (b, params, ctx) => ({
       type: 'LinkCaseToIssue',
@@ -248,6 +256,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     type: 'CompleteFollowUp',
     dto: dto.CompleteFollowUpDto,
     route: 'cases/:caseId/follow-ups/:followUpId/completion',
+    note: 'csat is 1 to 5; not_fixed reopens the case',
     allow: CASE_WORK,
     build: (b, params, ctx) => ({
       type: 'CompleteFollowUp',
@@ -286,6 +295,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     type: 'ShipFix',
     dto: dto.ShipFixDto,
     route: 'issues/:issueId/fix-shipped',
+    note: 'needs an acknowledged issue',
     allow: ISSUE_WORK,
     build: (b, params, ctx) => ({
       type: 'ShipFix',
