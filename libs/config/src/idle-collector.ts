@@ -17,9 +17,9 @@ export interface IdleCollectorOptions {
 
 /**
  * One full, compacting garbage collection when a thread goes quiet after its heap grew. V8
- * collects when JavaScript allocates, and an idle heard allocates nothing: after four 14 MB
- * batches its heap stayed at 229 MB (69 MB in use) and RSS at 468 MB, where it was 130 MB
- * before. Each of heard's threads (API, projections, appends) runs one: every V8 heap is
+ * collects when JavaScript allocates, and an idle heard allocates nothing: after a burst of
+ * large batches its heap and RSS would stay at their peak, most of it garbage (the benchmark
+ * report has the figures). Each of heard's threads (API, projections, appends) runs one: every V8 heap is
  * its own.
  */
 export class IdleCollector {

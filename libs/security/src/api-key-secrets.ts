@@ -24,7 +24,7 @@ export const parseApiKeyToken = (token: string): ApiKeyToken | undefined => {
 
 export const looksLikeApiKey = (token: string): boolean => token.startsWith('heard_');
 
-/** scrypt at N=2^15: about 50 ms and 32 MB a check here, so a stolen table is slow to try. */
+/** scrypt at N=2^15 (32 MB a check, tens of ms): a stolen table is slow to try. */
 const SCRYPT = { N: 2 ** 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 } satisfies ScryptOptions;
 const HASH_BYTES = 32;
 

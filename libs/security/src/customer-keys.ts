@@ -39,7 +39,7 @@ interface Row {
 const IV_BYTES = 12;
 /**
  * Random IVs drawn 512 at a time: one call into the system's random source per 512 seals
- * instead of one each (a seal per customer's text made that call 3% of a command's time).
+ * instead of one each (every customer's text is sealed, so that call is on every command's path).
  * Every IV is still fresh random bytes, each used once.
  */
 const ivPool = Buffer.alloc(IV_BYTES * 512);

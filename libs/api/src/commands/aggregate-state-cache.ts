@@ -25,8 +25,7 @@ const estimatedBytes = (streamId: string, state: unknown) =>
  * On a shared event store (PostgreSQL, EventStoreDB) a load reads whatever other instances
  * appended after the cached revision. On the embedded store the data folder's lock makes this
  * process its only writer, and the command handler remembers every append it makes, so a
- * cached state is the stream's head and a load reads nothing (that read was 5% of a durable
- * command). Should anything else append to a cached stream (an erasure on a customer's
+ * cached state is the stream's head and a load reads nothing (a read per command otherwise). Should anything else append to a cached stream (an erasure on a customer's
  * stream), the expected revision of the next append refuses it, the handler forgets the
  * stream, and its retry reads the store: a stale entry costs a retry, never a wrong decision.
  */

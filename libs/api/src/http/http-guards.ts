@@ -39,7 +39,8 @@ const LARGE_BODY_BYTES = 1 << 20;
 
 /**
  * What parsing a body costs in the turn budget: one unit per 64 KiB, about what one command
- * costs (a 14 MB batch parses in about 70 ms here). Smaller bodies are parsed at once.
+ * costs, so a batch of many megabytes is parsed on a turn of its own. Smaller bodies are
+ * parsed at once.
  */
 const BODY_BYTES_PER_TURN_UNIT = 1 << 16;
 
@@ -132,7 +133,7 @@ export const installHttpGuards = (
       shedding.shed += 1;
       // The 503 goes out now. A small body is read and dropped, and the connection stays open
       // (closing every one sent clients into reconnect storms); a large one is not read at all:
-      // 26 refused 14 MB batches took seconds of the event loop just to discard.
+      // reading many refused large batches only to discard them held the event loop for seconds.
       if (bytes > LARGE_BODY_BYTES) void reply.header('connection', 'close');
       return done(new Overloaded(1));
     }

@@ -1,8 +1,7 @@
 /**
  * Work started per turn of the event loop, in units of about one command's worth (a request
- * admitted, a batch item). 32 held the event loop's longest turn to
- * about 0.1 s at twice the sustainable rate (0.5 s without), at the same throughput; 16 shed
- * twice as many requests.
+ * admitted, a batch item). Chosen with the overload benchmark: fewer shed more requests at the
+ * same throughput, more let one turn of the event loop grow long (docs/benchmarks.md).
  */
 const WORK_STARTED_PER_TURN = 32;
 
