@@ -35,18 +35,33 @@ export default tseslint.config(
     },
   },
   // The libraries' layers, bottom up: domain; event-store and read-store; projections,
-  // messaging and security (side by side); api; apps. A library imports only from below it.
+  // messaging and security (side by side); commands (the write path every transport
+  // shares); api; apps. A library imports only from below it.
   ...[
     ['libs/domain/**', ['@heard/*']],
     ['libs/config/**', ['@heard/*']],
     [
       'libs/event-store/**',
-      ['@heard/read-store', '@heard/projections', '@heard/messaging', '@heard/api', '@heard/demo'],
+      [
+        '@heard/read-store',
+        '@heard/projections',
+        '@heard/messaging',
+        '@heard/commands',
+        '@heard/api',
+        '@heard/demo',
+      ],
     ],
-    ['libs/read-store/**', ['@heard/projections', '@heard/messaging', '@heard/api', '@heard/demo']],
-    ['libs/projections/**', ['@heard/messaging', '@heard/api', '@heard/demo']],
-    ['libs/messaging/**', ['@heard/projections', '@heard/api', '@heard/demo']],
-    ['libs/security/**', ['@heard/projections', '@heard/messaging', '@heard/api', '@heard/demo']],
+    [
+      'libs/read-store/**',
+      ['@heard/projections', '@heard/messaging', '@heard/commands', '@heard/api', '@heard/demo'],
+    ],
+    ['libs/projections/**', ['@heard/messaging', '@heard/commands', '@heard/api', '@heard/demo']],
+    ['libs/messaging/**', ['@heard/projections', '@heard/commands', '@heard/api', '@heard/demo']],
+    [
+      'libs/security/**',
+      ['@heard/projections', '@heard/messaging', '@heard/commands', '@heard/api', '@heard/demo'],
+    ],
+    ['libs/commands/**', ['@heard/projections', '@heard/api', '@heard/demo']],
   ].map(([files, group]) => ({
     files: [files],
     ignores: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts'],

@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { COMMANDS } from '@heard/api';
+import { COMMANDS } from '@heard/commands';
 import { admittedRoles } from '@heard/security';
 import { removeDir, startHeard, tempDataDir } from '../support/heard-app';
 

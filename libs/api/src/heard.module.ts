@@ -45,7 +45,6 @@ import {
   topicNames,
   type MessageTransport,
 } from '@heard/messaging';
-import { AggregateStateCache } from './commands/aggregate-state-cache';
 import { ThreadedProjectionRunner } from './projections-thread/threaded-projection-runner';
 import {
   ThreadedEventPublisher,
@@ -53,12 +52,16 @@ import {
 } from './projections-thread/threaded-outbound';
 import { CommandIntake } from './intake/command-intake';
 import { BatchController } from './commands/batch.controller';
-import { CommandGateway } from './commands/command-gateway';
 import { CommandsController } from './commands/commands.controller';
 import { AdminKeyBootstrap } from './admin/admin-key-bootstrap';
 import { ApiKeysController } from './admin/api-keys.controller';
 import { ErasureController } from './admin/erasure.controller';
-import { ExecuteDomainCommandHandler } from './commands/execute-domain-command';
+import {
+  AggregateStateCache,
+  COMMAND_METRICS,
+  CommandGateway,
+  ExecuteDomainCommandHandler,
+} from '@heard/commands';
 import { HealthWatch } from './ops/health-watch';
 import { Metrics } from './ops/metrics';
 import { OpsController } from './ops/ops.controller';
@@ -460,6 +463,8 @@ export class HeardModule {
         AdminKeyBootstrap,
         CommandIntake,
         Metrics,
+        // The write path reports each command's time and outcome to the app's registry.
+        { provide: COMMAND_METRICS, useExisting: Metrics },
         HealthWatch,
         OpsListener,
         AggregateStateCache,

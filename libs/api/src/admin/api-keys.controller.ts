@@ -22,7 +22,7 @@ import {
   type ApiKeyRecord,
   type Principal,
 } from '@heard/security';
-import { validateBody } from '../commands/validate-body';
+import { validateBody } from '@heard/commands';
 import { Allow, Caller } from '../http/access-control';
 
 class CreateApiKeyDto {

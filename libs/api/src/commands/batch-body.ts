@@ -1,5 +1,5 @@
-import type { FieldError } from '../http/errors';
-import { jsonShapeProblems } from '../http/input-rules';
+import type { FieldError } from '@heard/commands';
+import { jsonShapeProblems } from '@heard/commands';
 
 /** Commands on one stream run in the order given; different streams run side by side. */
 const streamKeyOf = (item: unknown, index: number): string => {

@@ -2,7 +2,7 @@ import type { HeardConfig } from '@heard/config';
 import type { Principal } from '@heard/security';
 import { parseBatchBody } from './batch-body';
 import { BATCH_STREAMS_IN_FLIGHT, BatchController } from './batch.controller';
-import type { CommandGateway } from './command-gateway';
+import type { CommandGateway } from '@heard/commands';
 import { TurnBudget } from '../http/turn-budget';
 
 const caller: Principal = {

@@ -4,12 +4,12 @@ import { ApiBody, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { HEARD_CONFIG, type HeardConfig } from '@heard/config';
 import { Allow, Caller } from '../http/access-control';
 import { toErrorBody } from '../http/error.filter';
-import { ValidationFailed } from '../http/errors';
+import { ValidationFailed } from '@heard/commands';
 import { TurnBudget } from '../http/turn-budget';
-import { COMMAND_TYPES } from './command-catalog';
+import { COMMAND_TYPES } from '@heard/commands';
 import { BatchCommands, type BatchBody } from './batch-body';
-import { executeEnvelope } from './command-envelope';
-import { CommandGateway, type CommandReceipt } from './command-gateway';
+import { executeEnvelope } from '@heard/commands';
+import { CommandGateway, type CommandReceipt } from '@heard/commands';
 
 export interface BatchResult {
   index: number;

@@ -2,7 +2,7 @@ import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { HeardConfig, OpsAccess } from '@heard/config';
-import { Forbidden } from './errors';
+import { Forbidden } from '@heard/commands';
 import {
   admittedRoles,
   TooManyFailedChecks,

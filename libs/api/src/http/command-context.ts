@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import type { CommandContext } from '../commands/command-gateway';
+import type { CommandContext } from '@heard/commands';
 
 const one = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
 

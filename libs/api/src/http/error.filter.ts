@@ -9,8 +9,9 @@ import type { FastifyReply } from 'fastify';
 import { DomainRuleViolation } from '@heard/domain';
 import { CustomerKeysUnavailable } from '@heard/security';
 import { AppendTooLarge, IdempotencyKeyReused, WrongExpectedRevision } from '@heard/event-store';
-import { EventTooLarge } from '../commands/execute-domain-command';
-import { ConcurrencyConflict, Forbidden, RateLimited, ValidationFailed } from './errors';
+import { EventTooLarge } from '@heard/commands';
+import { ConcurrencyConflict, Forbidden, ValidationFailed } from '@heard/commands';
+import { RateLimited } from './errors';
 import { Overloaded, UnsupportedMediaType } from './http-guards';
 
 export interface ErrorBody {

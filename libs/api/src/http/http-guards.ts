@@ -2,9 +2,9 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Socket } from 'node:net';
 import type { HeardConfig } from '@heard/config';
 import { toErrorBody, type ErrorBody } from './error.filter';
-import { ValidationFailed, type FieldError } from './errors';
+import { ValidationFailed, type FieldError } from '@heard/commands';
 import { isJsonSpace, parseBatchBody } from '../commands/batch-body';
-import { jsonShapeProblems, MAX_JSON_DEPTH } from './input-rules';
+import { jsonShapeProblems, MAX_JSON_DEPTH } from '@heard/commands';
 import { TurnBudget } from './turn-budget';
 
 /** Routes that must answer under any load: never shed, never counted. */

@@ -1,7 +1,7 @@
 import type { HeardConfig } from '@heard/config';
 import { DomainRuleViolation } from '@heard/domain';
 import { InProcessTransport, topicNames, type ReceivedMessage } from '@heard/messaging';
-import type { CommandGateway } from '../commands/command-gateway';
+import type { CommandGateway } from '@heard/commands';
 import { Metrics } from '../ops/metrics';
 import {
   CommandIntake,

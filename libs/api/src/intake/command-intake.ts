@@ -7,12 +7,12 @@ import {
   type MessageTransport,
   type ReceivedMessage,
 } from '@heard/messaging';
-import { executeEnvelope } from '../commands/command-envelope';
-import { CommandGateway } from '../commands/command-gateway';
+import { executeEnvelope } from '@heard/commands';
+import { CommandGateway } from '@heard/commands';
 import type { Principal } from '@heard/security';
 import { toErrorBody, type ErrorBody } from '../http/error.filter';
-import { ValidationFailed } from '../http/errors';
-import { HEADER_TOKEN, HEADER_TOKEN_RULE } from '../http/input-rules';
+import { ValidationFailed } from '@heard/commands';
+import { HEADER_TOKEN, HEADER_TOKEN_RULE } from '@heard/commands';
 import { Metrics } from '../ops/metrics';
 
 /** What a command that can never succeed becomes on heard.commands.dlq: always far under 1 MB. */

@@ -1,8 +1,8 @@
 import type { FastifyReply } from 'fastify';
 import type { Checkpoint } from '@heard/event-store';
 import type { ProjectionRunner } from '@heard/projections';
-import { ValidationFailed, type FieldError } from '../http/errors';
-import { isCalendarDay } from '../http/input-rules';
+import { ValidationFailed, type FieldError } from '@heard/commands';
+import { isCalendarDay } from '@heard/commands';
 
 const MAX_WAIT_MS = 5000;
 

@@ -1,4 +1,4 @@
-import { ValidationFailed } from '../http/errors';
+import { ValidationFailed } from './errors';
 import { commandSpec } from './command-catalog';
 import type { CommandGateway, CommandContext, CommandReceipt } from './command-gateway';
 

@@ -12,13 +12,19 @@ import {
 } from '@heard/security';
 import { HEARD_CONFIG, type HeardConfig } from '@heard/config';
 import type { Checkpoint } from '@heard/event-store';
-import { Forbidden, ValidationFailed, type FieldError } from '../http/errors';
-import { HEADER_TOKEN, HEADER_TOKEN_RULE, isIsoInstant } from '../http/input-rules';
-import { Metrics } from '../ops/metrics';
+import { Forbidden, ValidationFailed, type FieldError } from './errors';
+import { HEADER_TOKEN, HEADER_TOKEN_RULE, isIsoInstant } from './input-rules';
 import { commandSpec, COMMAND_TYPES } from './command-catalog';
 import { ID_PATTERN } from './command.dtos';
 import { ExecuteDomainCommand } from './execute-domain-command';
 import { validateBody } from './validate-body';
+
+/** What the write path reports of each command: its time and outcome, by type. */
+export interface CommandMetrics {
+  commandTimer(type: string): (outcome: string) => void;
+}
+/** The provider of CommandMetrics (the app's metrics registry). */
+export const COMMAND_METRICS = Symbol('CommandMetrics');
 
 /** Where a command came from, beside its body: headers over HTTP, the envelope in a batch. */
 export interface CommandContext {
@@ -72,7 +78,7 @@ const derivedId = (commandId: string, purpose: string): string => {
 export class CommandGateway {
   constructor(
     private readonly bus: CommandBus,
-    private readonly metrics: Metrics,
+    @Inject(COMMAND_METRICS) private readonly metrics: CommandMetrics,
     @Inject(HEARD_CONFIG) private readonly config: HeardConfig,
   ) {}
 

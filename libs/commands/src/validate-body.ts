@@ -1,7 +1,7 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
-import { ValidationFailed, type FieldError } from '../http/errors';
-import { jsonShapeProblems } from '../http/input-rules';
+import { ValidationFailed, type FieldError } from './errors';
+import { jsonShapeProblems } from './input-rules';
 
 const flatten = (errors: ValidationError[], prefix = ''): FieldError[] =>
   errors.flatMap((e) => {

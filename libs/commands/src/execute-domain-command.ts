@@ -21,7 +21,7 @@ import {
 } from '@heard/event-store';
 import { HEARD_CONFIG, type HeardConfig } from '@heard/config';
 import { cloudEventBytesBound, messageBytes, toCloudEventMessage } from '@heard/messaging';
-import { ConcurrencyConflict } from '../http/errors';
+import { ConcurrencyConflict } from './errors';
 import { AggregateStateCache } from './aggregate-state-cache';
 
 export type CommandMetadata = Omit<EventMetadata, 'eventId' | 'recordedAt' | 'schemaVersion'>;
