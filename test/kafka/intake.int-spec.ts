@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { CommandIntake } from '@heard/api';
+import { CommandIntake } from '@heard/intake';
 import { KafkaTransport, topicNames, type ReceivedMessage } from '@heard/messaging';
 import { removeDir, startHeard, tempDataDir, type RunningHeard } from '../support/heard-app';
 import { describeWithKafka, kafkaClient, readTopic, uniquePrefix, waitFor } from '../support/kafka';

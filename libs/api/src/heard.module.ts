@@ -50,7 +50,7 @@ import {
   ThreadedEventPublisher,
   ThreadedOutboxRelay,
 } from './projections-thread/threaded-outbound';
-import { CommandIntake } from './intake/command-intake';
+import { CommandIntake, INTAKE_METRICS } from '@heard/intake';
 import { BatchController } from './commands/batch.controller';
 import { CommandsController } from './commands/commands.controller';
 import { AdminKeyBootstrap } from './admin/admin-key-bootstrap';
@@ -465,6 +465,7 @@ export class HeardModule {
         Metrics,
         // The write path reports each command's time and outcome to the app's registry.
         { provide: COMMAND_METRICS, useExisting: Metrics },
+        { provide: INTAKE_METRICS, useExisting: Metrics },
         HealthWatch,
         OpsListener,
         AggregateStateCache,

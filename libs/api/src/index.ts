@@ -4,7 +4,6 @@ export * from './http/errors';
 export * from './http/error.filter';
 export * from './ops/metrics';
 export * from './ops/ops-listener';
-export * from './intake/command-intake';
 export { installAccessControl, routeAccessList, RouteWithoutAccess } from './http/access-control';
 export * from './projections-thread/threaded-projection-runner';
 export * from './projections-thread/parallel-rebuild';

@@ -3,6 +3,7 @@ export * from './command-catalog';
 export * from './command-envelope';
 export * from './command-gateway';
 export * from './command.dtos';
+export * from './error-body';
 export * from './errors';
 export * from './execute-domain-command';
 export * from './input-rules';

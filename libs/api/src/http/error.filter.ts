@@ -6,57 +6,23 @@ import {
   type ExceptionFilter,
 } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { DomainRuleViolation } from '@heard/domain';
+import { commandErrorBody, toCommandErrorBody, type ErrorBody } from '@heard/commands';
 import { CustomerKeysUnavailable } from '@heard/security';
-import { AppendTooLarge, IdempotencyKeyReused, WrongExpectedRevision } from '@heard/event-store';
-import { EventTooLarge } from '@heard/commands';
-import { ConcurrencyConflict, Forbidden, ValidationFailed } from '@heard/commands';
 import { RateLimited } from './errors';
 import { Overloaded, UnsupportedMediaType } from './http-guards';
 
-export interface ErrorBody {
-  statusCode: number;
-  /** Stable and machine-readable: a rule name such as handover.executive_summary_required. */
-  error: string;
-  message: string;
-  fields?: ValidationFailed['fields'];
-  requiredRoles?: string[];
-}
+export type { ErrorBody };
 
-const STATUS_OF_KIND = { conflict: 409, invalid: 422, not_found: 404 } as const;
-
-/** The one place where errors become HTTP answers. */
+/** The one place where errors become HTTP answers: the write path's own, then HTTP's. */
 export const toErrorBody = (error: unknown): ErrorBody => {
-  if (error instanceof ValidationFailed)
-    return {
-      statusCode: 400,
-      error: 'validation_failed',
-      message: 'The request is invalid; nothing was written',
-      fields: error.fields,
-    };
-  if (error instanceof Forbidden)
-    return {
-      statusCode: 403,
-      error: error.code,
-      message: error.message,
-      ...(error.requiredRoles ? { requiredRoles: error.requiredRoles } : {}),
-    };
-  if (error instanceof CustomerKeysUnavailable)
-    return { statusCode: 503, error: 'customer_keys_unavailable', message: error.message };
+  const ofCommand = commandErrorBody(error);
+  if (ofCommand) return ofCommand;
   if (error instanceof RateLimited)
     return { statusCode: 429, error: 'rate_limited', message: error.message };
-  if (error instanceof EventTooLarge || error instanceof AppendTooLarge)
-    return { statusCode: 413, error: 'event_too_large', message: error.message };
   if (error instanceof Overloaded)
     return { statusCode: 503, error: 'overloaded', message: error.message };
   if (error instanceof UnsupportedMediaType)
     return { statusCode: 415, error: 'unsupported_media_type', message: error.message };
-  if (error instanceof DomainRuleViolation)
-    return { statusCode: STATUS_OF_KIND[error.kind], error: error.rule, message: error.message };
-  if (error instanceof ConcurrencyConflict || error instanceof WrongExpectedRevision)
-    return { statusCode: 409, error: 'concurrency_conflict', message: error.message };
-  if (error instanceof IdempotencyKeyReused)
-    return { statusCode: 422, error: 'idempotency_key_reused', message: error.message };
   if (error instanceof HttpException) {
     const status = error.getStatus();
     if (status === 413)
@@ -104,17 +70,7 @@ export const toErrorBody = (error: unknown): ErrorBody => {
       error: 'invalid_json',
       message: `The body is not valid JSON: ${fastifyError.message}`,
     };
-  if (error instanceof SyntaxError)
-    return {
-      statusCode: 400,
-      error: 'invalid_json',
-      message: `The body is not valid JSON: ${error.message}`,
-    };
-  return {
-    statusCode: 500,
-    error: 'internal_error',
-    message: 'Something went wrong on our side; it was logged',
-  };
+  return toCommandErrorBody(error);
 };
 
 @Catch()

@@ -7,13 +7,16 @@ import {
   type MessageTransport,
   type ReceivedMessage,
 } from '@heard/messaging';
-import { executeEnvelope } from '@heard/commands';
-import { CommandGateway } from '@heard/commands';
+import {
+  CommandGateway,
+  executeEnvelope,
+  HEADER_TOKEN,
+  HEADER_TOKEN_RULE,
+  toCommandErrorBody as toErrorBody,
+  ValidationFailed,
+  type ErrorBody,
+} from '@heard/commands';
 import type { Principal } from '@heard/security';
-import { toErrorBody, type ErrorBody } from '../http/error.filter';
-import { ValidationFailed } from '@heard/commands';
-import { HEADER_TOKEN, HEADER_TOKEN_RULE } from '@heard/commands';
-import { Metrics } from '../ops/metrics';
 
 /** What a command that can never succeed becomes on heard.commands.dlq: always far under 1 MB. */
 export interface DeadLetter {
@@ -106,6 +109,12 @@ const boundedError = (error: ErrorBody): ErrorBody => ({
     : {}),
 });
 
+/** What the intake reports of each command it takes: the app's metrics registry. */
+export interface IntakeMetrics {
+  intake(outcome: 'accepted' | 'retried' | 'dead_lettered'): void;
+}
+export const INTAKE_METRICS = Symbol('IntakeMetrics');
+
 /**
  * The app that produced a command, named by its CloudEvents source (the ce_source header).
  * Kafka tells a consumer nothing of who wrote a message: the broker's ACLs decide who may
@@ -155,7 +164,7 @@ export class CommandIntake {
     private readonly gateway: CommandGateway,
     @Inject(MESSAGE_TRANSPORT) private readonly transport: MessageTransport,
     @Inject(HEARD_CONFIG) private readonly config: HeardConfig,
-    private readonly metrics: Metrics,
+    @Inject(INTAKE_METRICS) private readonly metrics: IntakeMetrics,
   ) {}
 
   async start(): Promise<void> {
