@@ -36,7 +36,8 @@ export default tseslint.config(
   },
   // The libraries' layers, bottom up: domain; event-store and read-store; projections,
   // messaging and security (side by side); commands (the write path every transport
-  // shares); the Kafka intake; api; apps. A library imports only from below it.
+  // shares); the Kafka intake and the projections thread; api; apps. A library imports
+  // only from below it.
   ...[
     ['libs/domain/**', ['@heard/*']],
     ['libs/config/**', ['@heard/*']],
@@ -62,7 +63,14 @@ export default tseslint.config(
       ['@heard/projections', '@heard/messaging', '@heard/commands', '@heard/api', '@heard/demo'],
     ],
     ['libs/commands/**', ['@heard/projections', '@heard/intake', '@heard/api', '@heard/demo']],
-    ['libs/intake/**', ['@heard/projections', '@heard/api', '@heard/demo']],
+    [
+      'libs/intake/**',
+      ['@heard/projections', '@heard/projections-thread', '@heard/api', '@heard/demo'],
+    ],
+    [
+      'libs/projections-thread/**',
+      ['@heard/commands', '@heard/intake', '@heard/api', '@heard/demo'],
+    ],
   ].map(([files, group]) => ({
     files: [files],
     ignores: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts'],

@@ -9,7 +9,7 @@ import {
   demoHistory,
   loadOverHttp,
 } from '@heard/demo';
-import { rebuildInParallel } from '@heard/api';
+import { rebuildInParallel } from '@heard/projections-thread';
 import { DEFAULT_PROJECTION_RULES, defaultProjections, ProjectionRunner } from '@heard/projections';
 import { SqliteReadStore } from '@heard/read-store';
 import { demoOracle } from '../support/demo-oracle';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { threadId, type Worker } from 'node:worker_threads';
-import { ThreadedProjectionRunner } from '@heard/api';
+import { ThreadedProjectionRunner } from '@heard/projections-thread';
 import { ProjectionRunner } from '@heard/projections';
 import { removeDir, startHeard, tempDataDir, type RunningHeard } from '../support/heard-app';
 import { waitFor } from '../support/kafka';

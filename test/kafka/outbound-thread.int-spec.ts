@@ -1,5 +1,5 @@
 import type { Worker } from 'node:worker_threads';
-import { ThreadedEventPublisher, ThreadedOutboxRelay } from '@heard/api';
+import { ThreadedEventPublisher, ThreadedOutboxRelay } from '@heard/projections-thread';
 import { EventPublisher, OutboxRelay, topicNames } from '@heard/messaging';
 import { ProjectionRunner } from '@heard/projections';
 import { removeDir, startHeard, tempDataDir } from '../support/heard-app';

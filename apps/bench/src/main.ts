@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { StartRefused } from '@heard/config';
 import { DEMO_DEFAULTS, DEMO_IVR_CHANGE, demoHistory, loadOverHttp } from '@heard/demo';
-import { rebuildInParallel } from '@heard/api';
+import { rebuildInParallel } from '@heard/projections-thread';
 import { SqliteEventStore, START } from '@heard/event-store';
 import {
   DEFAULT_CANDIDATE_OPTIONS,

@@ -41,7 +41,7 @@ import {
   START,
   type Checkpoint,
 } from '@heard/event-store';
-import { defaultRebuildThreads, rebuildInParallel } from '@heard/api';
+import { defaultRebuildThreads, rebuildInParallel } from '@heard/projections-thread';
 import { defaultProjections, ProjectionRunner, projectionRules } from '@heard/projections';
 import {
   migrateReadStore,

@@ -45,11 +45,8 @@ import {
   topicNames,
   type MessageTransport,
 } from '@heard/messaging';
-import { ThreadedProjectionRunner } from './projections-thread/threaded-projection-runner';
-import {
-  ThreadedEventPublisher,
-  ThreadedOutboxRelay,
-} from './projections-thread/threaded-outbound';
+import { ThreadedProjectionRunner } from '@heard/projections-thread';
+import { ThreadedEventPublisher, ThreadedOutboxRelay } from '@heard/projections-thread';
 import { CommandIntake, INTAKE_METRICS } from '@heard/intake';
 import { BatchController } from './commands/batch.controller';
 import { CommandsController } from './commands/commands.controller';

@@ -5,6 +5,3 @@ export * from './http/error.filter';
 export * from './ops/metrics';
 export * from './ops/ops-listener';
 export { installAccessControl, routeAccessList, RouteWithoutAccess } from './http/access-control';
-export * from './projections-thread/threaded-projection-runner';
-export * from './projections-thread/parallel-rebuild';
-export * from './projections-thread/threaded-outbound';

@@ -1,0 +1,3 @@
+export * from './parallel-rebuild';
+export * from './threaded-outbound';
+export * from './threaded-projection-runner';
