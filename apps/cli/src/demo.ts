@@ -1,0 +1,124 @@
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Command } from 'commander';
+import { positiveInt } from './cli-options';
+import { SingleBar, Presets } from 'cli-progress';
+import {
+  answerDueFollowUps,
+  DEMO_DEFAULTS,
+  demoHistory,
+  loadOverHttp,
+  withDemoKeys,
+} from '@heard/demo';
+
+/** `heard demo`: a deterministic story loaded into a running heard. */
+export const registerDemo = (program: Command): void => {
+  program
+    .command('demo')
+    .description(
+      'Load the deterministic demo history into a running heard, through POST /commands, then answer its due follow-ups',
+    )
+    .option('--url <url>', 'where heard listens', `http://localhost:${process.env.PORT ?? 3000}`)
+    .option(
+      '--customers <n>',
+      'how many customers (about 1.6 cases and 14 events each)',
+      positiveInt,
+      DEMO_DEFAULTS.customers,
+    )
+    .option('--seed <n>', 'the same seed gives the same history', positiveInt, DEMO_DEFAULTS.seed)
+    .option(
+      '--ends <day>',
+      'the day the history ends (YYYY-MM-DD); default today, so that it reads as recent next to what you entered by hand',
+    )
+    .option('--batch <n>', 'commands per request', positiveInt, 500)
+    .option('--concurrency <n>', 'requests in flight', positiveInt, 4)
+    .option(
+      '--admin-key <file>',
+      "a file holding an admin API key (default: HEARD_ADMIN_KEY, else admin.key in HEARD_DATA_DIR, which heard's first start writes)",
+    )
+    .action(
+      async (opts: {
+        adminKey?: string;
+        url: string;
+        customers: number;
+        seed: number;
+        batch: number;
+        concurrency: number;
+        ends?: string;
+      }) => {
+        const endsAt = opts.ends ? new Date(`${opts.ends}T23:59:59Z`) : new Date();
+        if (
+          Number.isNaN(endsAt.getTime()) ||
+          (opts.ends && !endsAt.toISOString().startsWith(opts.ends))
+        ) {
+          console.error(`--ends ${opts.ends}: must be a day, YYYY-MM-DD`);
+          process.exit(1);
+        }
+        const history = demoHistory({
+          customers: opts.customers,
+          seed: opts.seed,
+          endsAt,
+        });
+        const adminKey = readAdminKey(opts.adminKey);
+        console.log(`demo history: 90 days to ${endsAt.toISOString()}`);
+        const bar = new SingleBar(
+          { format: 'demo |{bar}| {value} commands sent | {duration}s' },
+          Presets.shades_classic,
+        );
+        bar.start(0, 0);
+        try {
+          await withDemoKeys(opts.url, adminKey, async (keyFor) => {
+            const report = await loadOverHttp(opts.url, history, {
+              apiKey: keyFor,
+              batchSize: opts.batch,
+              concurrency: opts.concurrency,
+              onProgress: (sent) => {
+                bar.setTotal(sent);
+                bar.update(sent);
+              },
+            });
+            bar.stop();
+            console.log(
+              `${report.commands} commands in ${report.seconds.toFixed(1)} s: ${report.accepted} accepted, ` +
+                `${report.replayed} already loaded (same idempotency keys: nothing appended), ${report.refused} refused`,
+            );
+            for (const sample of report.samples) console.log('  refused:', JSON.stringify(sample));
+            const answers = await answerDueFollowUps(opts.url, {
+              apiKey: keyFor('CompleteFollowUp'),
+              seed: opts.seed,
+              minPosition: report.lastPosition,
+            });
+            console.log(
+              `follow-ups answered as a notification app would: ${answers.accepted} recorded, ${answers.replayed} already recorded, ${answers.refused} refused`,
+            );
+            for (const sample of answers.samples) console.log('  refused:', JSON.stringify(sample));
+          });
+        } catch (error) {
+          bar.stop();
+          const cause = (error as { cause?: { code?: string } }).cause;
+          if (cause?.code === 'ECONNREFUSED') {
+            console.error(
+              `heard is not answering at ${opts.url}; start it first (npm start) or pass --url`,
+            );
+            process.exit(1);
+          }
+          throw error;
+        }
+      },
+    );
+};
+
+/** The admin key the demo and `heard keys` use against a running heard. */
+const readAdminKey = (file: string | undefined): string => {
+  const fromEnv = process.env.HEARD_ADMIN_KEY;
+  const path = file ?? join(resolve(process.env.HEARD_DATA_DIR ?? './data'), 'admin.key');
+  if (file === undefined && fromEnv) return fromEnv;
+  try {
+    return readFileSync(path, 'utf8').trim();
+  } catch {
+    console.error(
+      `No admin key: ${path} cannot be read. heard writes it on its first start (npm start); or pass --admin-key <file>, or set HEARD_ADMIN_KEY`,
+    );
+    process.exit(1);
+  }
+};
