@@ -36,8 +36,8 @@ export default tseslint.config(
   },
   // The libraries' layers, bottom up: domain; event-store and read-store; projections,
   // messaging and security (side by side); commands (the write path every transport
-  // shares); the Kafka intake and the projections thread; api; apps. A library imports
-  // only from below it.
+  // shares); the Kafka intake, the projections thread, and ops (metrics and health); api;
+  // apps. A library imports only from below it.
   ...[
     ['libs/domain/**', ['@heard/*']],
     ['libs/config/**', ['@heard/*']],

@@ -59,8 +59,8 @@ import {
   CommandGateway,
   ExecuteDomainCommandHandler,
 } from '@heard/commands';
-import { HealthWatch } from './ops/health-watch';
-import { Metrics } from './ops/metrics';
+import { HealthWatch } from '@heard/ops';
+import { Metrics } from '@heard/ops';
 import { OpsController } from './ops/ops.controller';
 import { OpsListener } from './ops/ops-listener';
 import { QueriesController } from './queries/queries.controller';

@@ -12,9 +12,8 @@ import { EVENT_STORE, type EventStore } from '@heard/event-store';
 import { ProjectionRunner } from '@heard/projections';
 import { READ_STORE, type ReadStore } from '@heard/read-store';
 import { CustomerKeys, type Principal } from '@heard/security';
-import { ID_PATTERN } from '@heard/commands';
+import { ID_PATTERN, ValidationFailed } from '@heard/commands';
 import { Allow, Caller } from '../http/access-control';
-import { ValidationFailed } from '@heard/commands';
 
 /** How long an erasure waits for the read models to have forgotten the customer. */
 const FORGOTTEN_WITHIN_MS = 30_000;

@@ -1,5 +1,4 @@
-import type { FieldError } from '@heard/commands';
-import { jsonShapeProblems } from '@heard/commands';
+import { type FieldError, jsonShapeProblems } from '@heard/commands';
 
 /** Commands on one stream run in the order given; different streams run side by side. */
 const streamKeyOf = (item: unknown, index: number): string => {

@@ -4,12 +4,15 @@ import { ApiBody, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { HEARD_CONFIG, type HeardConfig } from '@heard/config';
 import { Allow, Caller } from '../http/access-control';
 import { toErrorBody } from '../http/error.filter';
-import { ValidationFailed } from '@heard/commands';
+import {
+  ValidationFailed,
+  COMMAND_TYPES,
+  executeEnvelope,
+  CommandGateway,
+  type CommandReceipt,
+} from '@heard/commands';
 import { TurnBudget } from '../http/turn-budget';
-import { COMMAND_TYPES } from '@heard/commands';
 import { BatchCommands, type BatchBody } from './batch-body';
-import { executeEnvelope } from '@heard/commands';
-import { CommandGateway, type CommandReceipt } from '@heard/commands';
 
 export interface BatchResult {
   index: number;

@@ -4,8 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { admittedRoles } from '@heard/security';
 import { Allow } from '../http/access-control';
 import { contextFromRequest } from '../http/command-context';
-import { COMMANDS, type CommandSpec } from '@heard/commands';
-import { CommandGateway, type CommandReceipt } from '@heard/commands';
+import { COMMANDS, type CommandSpec, CommandGateway, type CommandReceipt } from '@heard/commands';
 
 /**
  * One route per command, generated from the catalog (route, DTO, parameters, access): adding

@@ -17,7 +17,7 @@ import { Authenticator } from '@heard/security';
 import { HeardModule } from '../heard.module';
 import { installAccessControl } from './access-control';
 import { RateLimited } from './errors';
-import { Metrics } from '../ops/metrics';
+import { Metrics } from '@heard/ops';
 import { ErrorFilter } from './error.filter';
 import { installWebApp } from './web-app';
 import { clientErrorHandler, frameworkErrorHandler, installHttpGuards } from './http-guards';

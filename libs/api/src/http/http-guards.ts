@@ -1,10 +1,15 @@
+import type { LoadShedding } from '@heard/ops';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Socket } from 'node:net';
 import type { HeardConfig } from '@heard/config';
 import { toErrorBody, type ErrorBody } from './error.filter';
-import { ValidationFailed, type FieldError } from '@heard/commands';
+import {
+  ValidationFailed,
+  type FieldError,
+  jsonShapeProblems,
+  MAX_JSON_DEPTH,
+} from '@heard/commands';
 import { isJsonSpace, parseBatchBody } from '../commands/batch-body';
-import { jsonShapeProblems, MAX_JSON_DEPTH } from '@heard/commands';
 import { TurnBudget } from './turn-budget';
 
 /** Routes that must answer under any load: never shed, never counted. */
@@ -45,13 +50,6 @@ const LARGE_BODY_BYTES = 1 << 20;
 const BODY_BYTES_PER_TURN_UNIT = 1 << 16;
 
 /** What load shedding has done so far, for /metrics and /health. */
-export interface LoadShedding {
-  inFlight: number;
-  inFlightBytes: number;
-  shed: number;
-  /** When a request was last admitted (ms since the epoch). */
-  lastAdmittedAt: number;
-}
 
 /**
  * The request guards every route shares, on Fastify itself so that they run before Nest

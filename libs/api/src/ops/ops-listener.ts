@@ -8,9 +8,9 @@ import {
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HEARD_CONFIG, type HeardConfig } from '@heard/config';
-import type { ErrorBody } from '../http/error.filter';
-import { HealthWatch } from './health-watch';
-import { Metrics } from './metrics';
+import type { ErrorBody } from '@heard/commands';
+import { HealthWatch } from '@heard/ops';
+import { Metrics } from '@heard/ops';
 
 const send = (res: ServerResponse, status: number, contentType: string, body: string) => {
   res.writeHead(status, {

@@ -2,8 +2,8 @@ import { Controller, Get, Header, Res } from '@nestjs/common';
 import { ApiExcludeEndpoint, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { OpenRoute, OpsRoute } from '../http/access-control';
-import { HealthWatch } from './health-watch';
-import { Metrics } from './metrics';
+import { HealthWatch } from '@heard/ops';
+import { Metrics } from '@heard/ops';
 
 @ApiTags('ops')
 @Controller()

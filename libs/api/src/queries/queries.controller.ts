@@ -11,8 +11,7 @@ import {
   readTimeline,
 } from '@heard/projections';
 import { READ_STORE, type ReadStore } from '@heard/read-store';
-import { ValidationFailed, type FieldError } from '@heard/commands';
-import { parseDayOrInstant } from '@heard/commands';
+import { ValidationFailed, type FieldError, parseDayOrInstant } from '@heard/commands';
 import { QueryReader, waitForPosition, type QueryParams } from './query-reader';
 import { Allow } from '../http/access-control';
 

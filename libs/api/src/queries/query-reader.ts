@@ -1,8 +1,7 @@
 import type { FastifyReply } from 'fastify';
 import type { Checkpoint } from '@heard/event-store';
 import type { ProjectionRunner } from '@heard/projections';
-import { ValidationFailed, type FieldError } from '@heard/commands';
-import { isCalendarDay } from '@heard/commands';
+import { ValidationFailed, type FieldError, isCalendarDay } from '@heard/commands';
 
 const MAX_WAIT_MS = 5000;
 

@@ -7,9 +7,7 @@ import { caseRules, DomainRuleViolation, streamIds } from '@heard/domain';
 import { EVENT_STORE, later, START, type Checkpoint, type EventStore } from '@heard/event-store';
 import { DEFAULT_CANDIDATE_OPTIONS, type CandidateIssue } from '@heard/projections';
 import { READ_STORE, type ReadStore } from '@heard/read-store';
-import { CommandGateway } from '@heard/commands';
-import { AcceptCandidateDto } from '@heard/commands';
-import { validateBody } from '@heard/commands';
+import { CommandGateway, AcceptCandidateDto, validateBody } from '@heard/commands';
 import { Allow } from '../http/access-control';
 import { contextFromRequest } from '../http/command-context';
 

@@ -1,6 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import type { LoadShedding } from '../http/http-guards';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** The HTTP layer's load shedding, as its guards count it and /metrics reports it. */
+export interface LoadShedding {
+  inFlight: number;
+  inFlightBytes: number;
+  shed: number;
+  /** When a request was last admitted (ms since the epoch). */
+  lastAdmittedAt: number;
+}
 
 /** Prometheus metrics of one app instance (its own registry, so tests can run several apps). */
 @Injectable()

@@ -1,0 +1,2 @@
+export * from './health-watch';
+export * from './metrics';
