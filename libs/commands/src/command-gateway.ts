@@ -15,7 +15,7 @@ import type { Checkpoint } from '@heard/event-store';
 import { Forbidden, ValidationFailed, type FieldError } from './errors';
 import { HEADER_TOKEN, HEADER_TOKEN_RULE, isIsoInstant } from './input-rules';
 import { commandSpec, COMMAND_TYPES } from './command-catalog';
-import { ID_PATTERN } from './command.dtos';
+import { ID_PATTERN } from './command-dto';
 import { ExecuteDomainCommand } from './execute-domain-command';
 import { validateBody } from './validate-body';
 

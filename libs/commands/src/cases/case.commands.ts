@@ -1,0 +1,353 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsBoolean, IsIn, IsInt, IsISO8601, IsOptional, Max, Min } from 'class-validator';
+import {
+  CHANNELS,
+  DIRECTIONS,
+  ESCALATION_LEVELS,
+  FAULTS,
+  FIX_KINDS,
+  FOLLOW_UP_OUTCOMES,
+  type Channel,
+  type Direction,
+  type EscalationLevel,
+  type Fault,
+  type FixKind,
+  type FollowUpOutcome,
+} from '@heard/domain';
+
+import { CommandDto, IsId, LONG, OptionalText, SHORT, Text } from '../command-dto';
+import { bodyOf, CASE_SUPERVISION, CASE_WORK, p, spec, type CommandSpec } from '../command-spec';
+
+export class OpenCaseDto extends CommandDto {
+  @ApiPropertyOptional({ description: 'Generated when absent' })
+  @IsOptional()
+  @IsId()
+  caseId?: string;
+  @ApiProperty() @IsId() customerId!: string;
+  @ApiPropertyOptional() @IsOptional() @IsId() accountId?: string;
+  @ApiProperty({ enum: CHANNELS }) @IsIn(CHANNELS) channel!: Channel;
+  @ApiProperty({ example: 'billing' }) @Text(SHORT) category!: string;
+  @ApiPropertyOptional() @OptionalText(SHORT) product?: string;
+  @ApiProperty() @Text(LONG) summary!: string;
+  @ApiPropertyOptional() @OptionalText(LONG) desiredOutcome?: string;
+}
+
+export class LogContactDto extends CommandDto {
+  @ApiProperty({ enum: CHANNELS }) @IsIn(CHANNELS) channel!: Channel;
+  @ApiProperty({ enum: DIRECTIONS }) @IsIn(DIRECTIONS) direction!: Direction;
+  @ApiProperty() @IsId() agentId!: string;
+  @ApiProperty() @Text(LONG) note!: string;
+  @ApiPropertyOptional() @OptionalText(SHORT) reason?: string;
+  @ApiPropertyOptional({ description: 'When the contact happened (ISO 8601); now when absent' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  occurredAt?: string;
+}
+
+export class IssueApologyDto extends CommandDto {
+  @ApiProperty() @IsId() agentId!: string;
+  @ApiProperty({ enum: FAULTS }) @IsIn(FAULTS) fault!: Fault;
+  @ApiProperty() @Text(LONG) statement!: string;
+  @ApiPropertyOptional({ description: 'Required when fault is third_party' })
+  @OptionalText(SHORT)
+  thirdParty?: string;
+}
+
+export class HandOverCaseDto extends CommandDto {
+  @ApiProperty() @IsId() fromAgentId!: string;
+  @ApiPropertyOptional({ description: 'Exactly one of toAgentId and toTeam' })
+  @IsOptional()
+  @IsId()
+  toAgentId?: string;
+  @ApiPropertyOptional({ description: 'Exactly one of toAgentId and toTeam' })
+  @IsOptional()
+  @IsId()
+  toTeam?: string;
+  @ApiProperty({
+    description: 'The executive summary the receiver starts from (20 characters or more)',
+  })
+  @OptionalText(LONG)
+  summary?: string;
+  @ApiPropertyOptional() @OptionalText(SHORT) reason?: string;
+}
+
+export class RecordDiagnosisDto extends CommandDto {
+  @ApiProperty() @IsId() agentId!: string;
+  @ApiProperty() @Text(LONG) symptoms!: string;
+  @ApiPropertyOptional() @OptionalText(LONG) rootCause?: string;
+  @ApiProperty() @Text(LONG) desiredOutcome!: string;
+}
+
+export class ProposeFixDto extends CommandDto {
+  @ApiPropertyOptional({ description: 'Generated when absent' })
+  @IsOptional()
+  @IsId()
+  fixId?: string;
+  @ApiProperty() @IsId() agentId!: string;
+  @ApiProperty({ enum: FIX_KINDS }) @IsIn(FIX_KINDS) kind!: FixKind;
+  @ApiProperty() @Text(LONG) description!: string;
+}
+
+export class ApplyFixDto extends CommandDto {
+  @ApiProperty() @IsId() agentId!: string;
+  @ApiPropertyOptional() @OptionalText(LONG) note?: string;
+}
+
+export class EscalateCaseDto extends CommandDto {
+  @ApiProperty() @IsId() agentId!: string;
+  @ApiProperty({ enum: ESCALATION_LEVELS }) @IsIn(ESCALATION_LEVELS) level!: EscalationLevel;
+  @ApiProperty() @Text(LONG) reason!: string;
+  @ApiPropertyOptional() @IsOptional() @IsBoolean() notifySales?: boolean;
+}
+
+export class ResolveCaseDto extends CommandDto {
+  @ApiProperty() @IsId() agentId!: string;
+  @ApiProperty() @Text(LONG) resolution!: string;
+}
+
+export class ConfirmResolutionDto extends CommandDto {
+  @ApiPropertyOptional() @OptionalText(LONG) note?: string;
+}
+
+export class RejectResolutionDto extends CommandDto {
+  @ApiProperty() @Text(LONG) reason!: string;
+}
+
+export class ReopenCaseDto extends CommandDto {
+  @ApiProperty() @IsId() agentId!: string;
+  @ApiProperty() @Text(LONG) reason!: string;
+}
+
+export class CloseCaseDto extends CommandDto {
+  @ApiProperty() @IsId() agentId!: string;
+  @ApiPropertyOptional({ description: 'Required when the case is not resolved' })
+  @OptionalText(LONG)
+  reason?: string;
+}
+
+export class LinkCaseToIssueDto extends CommandDto {
+  @ApiProperty() @IsId() issueId!: string;
+}
+
+export class CompleteFollowUpDto extends CommandDto {
+  @ApiProperty({ enum: FOLLOW_UP_OUTCOMES }) @IsIn(FOLLOW_UP_OUTCOMES) outcome!: FollowUpOutcome;
+  @ApiPropertyOptional({ minimum: 1, maximum: 5 })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(5)
+  csat?: number;
+  @ApiPropertyOptional() @OptionalText(LONG) note?: string;
+}
+
+/** The commands of a case, from its opening to its closure: body, route, roles, domain command. */
+export const CASE_COMMANDS: readonly CommandSpec[] = [
+  spec<OpenCaseDto>({
+    type: 'OpenCase',
+    dto: OpenCaseDto,
+    route: 'cases',
+    allow: CASE_WORK,
+    build: (b, _p, ctx) => ({
+      type: 'OpenCase',
+      ...bodyOf(b),
+      caseId: b.caseId ?? ctx.newId('case'),
+      at: ctx.at,
+    }),
+  }),
+  spec<LogContactDto>({
+    type: 'LogContact',
+    dto: LogContactDto,
+    route: 'cases/:caseId/contacts',
+    allow: CASE_WORK,
+    build: (b, params, ctx) => {
+      const { occurredAt: _o, ...rest } = bodyOf(b);
+      return {
+        type: 'LogContact',
+        ...rest,
+        caseId: p(params, 'caseId'),
+        contactId: ctx.newId('contact'),
+        at: ctx.at,
+      };
+    },
+    actorOf: (b) => b.agentId,
+  }),
+  spec<IssueApologyDto>({
+    type: 'IssueApology',
+    dto: IssueApologyDto,
+    route: 'cases/:caseId/apologies',
+    note: 'thirdParty is required when fault is third_party',
+    allow: CASE_WORK,
+    build: (b, params, ctx) => ({
+      type: 'IssueApology',
+      ...bodyOf(b),
+      caseId: p(params, 'caseId'),
+      at: ctx.at,
+    }),
+    actorOf: (b) => b.agentId,
+  }),
+  spec<HandOverCaseDto>({
+    type: 'HandOverCase',
+    dto: HandOverCaseDto,
+    route: 'cases/:caseId/handovers',
+    note: 'exactly one of toAgentId and toTeam; summary is the executive summary, 20 characters or more',
+    allow: CASE_WORK,
+    build: (b, params, ctx) => ({
+      type: 'HandOverCase',
+      ...bodyOf(b),
+      caseId: p(params, 'caseId'),
+      at: ctx.at,
+    }),
+    actorOf: (b) => b.fromAgentId,
+  }),
+  spec<RecordDiagnosisDto>({
+    type: 'RecordDiagnosis',
+    dto: RecordDiagnosisDto,
+    route: 'cases/:caseId/diagnoses',
+    allow: CASE_WORK,
+    build: (b, params, ctx) => ({
+      type: 'RecordDiagnosis',
+      ...bodyOf(b),
+      caseId: p(params, 'caseId'),
+      at: ctx.at,
+    }),
+    actorOf: (b) => b.agentId,
+  }),
+  spec<ProposeFixDto>({
+    type: 'ProposeFix',
+    dto: ProposeFixDto,
+    route: 'cases/:caseId/fixes',
+    allow: CASE_WORK,
+    build: (b, params, ctx) => ({
+      type: 'ProposeFix',
+      ...bodyOf(b),
+      caseId: p(params, 'caseId'),
+      fixId: b.fixId ?? ctx.newId('fix'),
+      at: ctx.at,
+    }),
+    actorOf: (b) => b.agentId,
+  }),
+  spec<ApplyFixDto>({
+    type: 'ApplyFix',
+    dto: ApplyFixDto,
+    route: 'cases/:caseId/fixes/:fixId/applied',
+    allow: CASE_WORK,
+    build: (b, params, ctx) => ({
+      type: 'ApplyFix',
+      ...bodyOf(b),
+      caseId: p(params, 'caseId'),
+      fixId: p(params, 'fixId'),
+      at: ctx.at,
+    }),
+    actorOf: (b) => b.agentId,
+  }),
+  spec<EscalateCaseDto>({
+    type: 'EscalateCase',
+    dto: EscalateCaseDto,
+    route: 'cases/:caseId/escalations',
+    allow: CASE_SUPERVISION,
+    build: (b, params, ctx) => ({
+      type: 'EscalateCase',
+      ...bodyOf(b),
+      caseId: p(params, 'caseId'),
+      at: ctx.at,
+    }),
+    actorOf: (b) => b.agentId,
+  }),
+  spec<ResolveCaseDto>({
+    type: 'ResolveCase',
+    dto: ResolveCaseDto,
+    route: 'cases/:caseId/resolution',
+    note: 'also schedules the follow-up',
+    allow: CASE_WORK,
+    build: (b, params, ctx) => ({
+      type: 'ResolveCase',
+      ...bodyOf(b),
+      caseId: p(params, 'caseId'),
+      at: ctx.at,
+      followUp: {
+        followUpId: ctx.newId('follow-up'),
+        dueAt: new Date(Date.parse(ctx.at) + ctx.followUpDelayMs).toISOString(),
+      },
+    }),
+    actorOf: (b) => b.agentId,
+  }),
+  spec<ConfirmResolutionDto>({
+    type: 'ConfirmResolution',
+    dto: ConfirmResolutionDto,
+    route: 'cases/:caseId/resolution/confirmation',
+    allow: CASE_WORK,
+    build: (b, params, ctx) => ({
+      type: 'ConfirmResolution',
+      ...bodyOf(b),
+      caseId: p(params, 'caseId'),
+      at: ctx.at,
+    }),
+  }),
+  spec<RejectResolutionDto>({
+    type: 'RejectResolution',
+    dto: RejectResolutionDto,
+    route: 'cases/:caseId/resolution/rejection',
+    note: 'reopens the case',
+    allow: CASE_WORK,
+    build: (b, params, ctx) => ({
+      type: 'RejectResolution',
+      ...bodyOf(b),
+      caseId: p(params, 'caseId'),
+      at: ctx.at,
+    }),
+  }),
+  spec<ReopenCaseDto>({
+    type: 'ReopenCase',
+    dto: ReopenCaseDto,
+    route: 'cases/:caseId/reopen',
+    allow: CASE_SUPERVISION,
+    build: (b, params, ctx) => ({
+      type: 'ReopenCase',
+      ...bodyOf(b),
+      caseId: p(params, 'caseId'),
+      at: ctx.at,
+    }),
+    actorOf: (b) => b.agentId,
+  }),
+  spec<CloseCaseDto>({
+    type: 'CloseCase',
+    dto: CloseCaseDto,
+    route: 'cases/:caseId/closure',
+    note: 'reason is required while the case is unresolved',
+    allow: CASE_SUPERVISION,
+    build: (b, params, ctx) => ({
+      type: 'CloseCase',
+      ...bodyOf(b),
+      caseId: p(params, 'caseId'),
+      at: ctx.at,
+    }),
+    actorOf: (b) => b.agentId,
+  }),
+  spec<LinkCaseToIssueDto>({
+    type: 'LinkCaseToIssue',
+    dto: LinkCaseToIssueDto,
+    route: 'cases/:caseId/issue-links',
+    note: 'the issue must exist',
+    allow: [...CASE_WORK, 'product'],
+    build: (b, params, ctx) => ({
+      type: 'LinkCaseToIssue',
+      ...bodyOf(b),
+      caseId: p(params, 'caseId'),
+      at: ctx.at,
+    }),
+  }),
+  spec<CompleteFollowUpDto>({
+    type: 'CompleteFollowUp',
+    dto: CompleteFollowUpDto,
+    route: 'cases/:caseId/follow-ups/:followUpId/completion',
+    note: 'csat is 1 to 5; not_fixed reopens the case',
+    allow: CASE_WORK,
+    build: (b, params, ctx) => ({
+      type: 'CompleteFollowUp',
+      ...bodyOf(b),
+      caseId: p(params, 'caseId'),
+      followUpId: p(params, 'followUpId'),
+      at: ctx.at,
+    }),
+  }),
+];

@@ -1,0 +1,57 @@
+import type { DomainCommand } from '@heard/domain';
+import type { AccessRole } from '@heard/security';
+import type { CommandDto } from './command-dto';
+
+export interface BuildContext {
+  /** Business time of the command. */
+  at: string;
+  /** An id derived from the idempotency key, so that a retry names the same thing. */
+  newId(purpose: string): string;
+  followUpDelayMs: number;
+}
+
+export interface CommandSpec<D extends CommandDto = CommandDto> {
+  type: DomainCommand['type'];
+  dto: new () => D;
+  /** Its HTTP route, `POST /<route>`; each `:name` is a path parameter (a field of `data` in a batch or on Kafka). */
+  route: string;
+  /** Who may send it, on any transport (admin always may). */
+  allow: readonly AccessRole[];
+  /** What the body's fields do not say (the docs' command table shows it). */
+  note?: string;
+  /** Its group in the OpenAPI document. */
+  tag: 'cases' | 'issues' | 'changes and incidents';
+  /** The route's path parameters, in order. */
+  params: readonly string[];
+  build(body: D, params: Record<string, string>, ctx: BuildContext): DomainCommand;
+  /** The acting agent named in the body, if any. */
+  actorOf?(body: D): string | undefined;
+}
+
+export const spec = <D extends CommandDto>(s: Omit<CommandSpec<D>, 'params' | 'tag'>) =>
+  ({
+    ...s,
+    params: s.route
+      .split('/')
+      .filter((part) => part.startsWith(':'))
+      .map((part) => part.slice(1)),
+    tag: s.route.startsWith('cases')
+      ? 'cases'
+      : s.route.startsWith('issues')
+        ? 'issues'
+        : 'changes and incidents',
+  }) as unknown as CommandSpec;
+
+/** Who works a case: agents, their supervisors, and the upstream apps acting for agents. */
+export const CASE_WORK: AccessRole[] = ['agent', 'supervisor', 'integration'];
+/** Escalating, closing and reopening a case: supervisors (and upstream apps acting for them). */
+export const CASE_SUPERVISION: AccessRole[] = ['supervisor', 'integration'];
+/** Recurring issues and their fixes: product teams. */
+export const ISSUE_WORK: AccessRole[] = ['product'];
+/** Changes and incidents that explain contact volumes: product teams and supervisors. */
+export const ANNOUNCEMENTS: AccessRole[] = ['product', 'supervisor'];
+export const p = (params: Record<string, string>, name: string) => params[name]!;
+export const bodyOf = <D extends CommandDto>(body: D): Omit<D, 'commandId'> => {
+  const { commandId: _k, ...rest } = body;
+  return rest;
+};
