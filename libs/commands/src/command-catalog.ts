@@ -5,13 +5,15 @@ import { ISSUE_COMMANDS } from './issues/issue.commands';
 
 /**
  * Every command heard accepts, one entry each, described beside its aggregate: body (DTO),
- * route and path parameters, roles, the domain command, and what its fields cannot say.
+ * route and path parameters, roles, the domain command, and what its fields cannot say. Each
+ * aggregate's descriptions are a record over its domain commands: a command the domain gains
+ * does not compile until it is described.
  * HTTP, POST /commands and the Kafka intake take them from here, and so do the docs.
  */
 export const COMMANDS: readonly CommandSpec[] = [
-  ...CASE_COMMANDS,
-  ...ISSUE_COMMANDS,
-  ...ANNOUNCEMENT_COMMANDS,
+  ...Object.values(CASE_COMMANDS),
+  ...Object.values(ISSUE_COMMANDS),
+  ...Object.values(ANNOUNCEMENT_COMMANDS),
 ];
 
 export const COMMAND_TYPES = COMMANDS.map((c) => c.type);

@@ -8,7 +8,12 @@ import {
   IsOptional,
   Matches,
 } from 'class-validator';
-import { CHANGE_KINDS, type ChangeKind } from '@heard/domain';
+import {
+  CHANGE_KINDS,
+  type ChangeKind,
+  type ChangeCommand,
+  type IncidentCommand,
+} from '@heard/domain';
 
 import { CommandDto, ID_PATTERN, IsId, LONG, OptionalText, SHORT, Text } from '../command-dto';
 import { ANNOUNCEMENTS, bodyOf, p, spec, type CommandSpec } from '../command-spec';
@@ -50,8 +55,10 @@ export class ResolveIncidentDto extends CommandDto {
 }
 
 /** Changes and incidents announced, which explain contact volumes and warn customers. */
-export const ANNOUNCEMENT_COMMANDS: readonly CommandSpec[] = [
-  spec<AnnounceChangeDto>({
+export const ANNOUNCEMENT_COMMANDS: {
+  readonly [T in ChangeCommand['type'] | IncidentCommand['type']]: CommandSpec;
+} = {
+  AnnounceChange: spec<AnnounceChangeDto>({
     type: 'AnnounceChange',
     dto: AnnounceChangeDto,
     route: 'changes',
@@ -63,7 +70,7 @@ export const ANNOUNCEMENT_COMMANDS: readonly CommandSpec[] = [
       at: ctx.at,
     }),
   }),
-  spec<DeclareIncidentDto>({
+  DeclareIncident: spec<DeclareIncidentDto>({
     type: 'DeclareIncident',
     dto: DeclareIncidentDto,
     route: 'incidents',
@@ -75,7 +82,7 @@ export const ANNOUNCEMENT_COMMANDS: readonly CommandSpec[] = [
       at: ctx.at,
     }),
   }),
-  spec<ResolveIncidentDto>({
+  ResolveIncident: spec<ResolveIncidentDto>({
     type: 'ResolveIncident',
     dto: ResolveIncidentDto,
     route: 'incidents/:incidentId/resolution',
@@ -87,4 +94,4 @@ export const ANNOUNCEMENT_COMMANDS: readonly CommandSpec[] = [
       at: ctx.at,
     }),
   }),
-];
+};

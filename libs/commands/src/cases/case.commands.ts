@@ -13,6 +13,7 @@ import {
   type Fault,
   type FixKind,
   type FollowUpOutcome,
+  type CaseCommand,
 } from '@heard/domain';
 
 import { CommandDto, IsId, LONG, OptionalText, SHORT, Text } from '../command-dto';
@@ -141,8 +142,8 @@ export class CompleteFollowUpDto extends CommandDto {
 }
 
 /** The commands of a case, from its opening to its closure: body, route, roles, domain command. */
-export const CASE_COMMANDS: readonly CommandSpec[] = [
-  spec<OpenCaseDto>({
+export const CASE_COMMANDS: { readonly [T in CaseCommand['type']]: CommandSpec } = {
+  OpenCase: spec<OpenCaseDto>({
     type: 'OpenCase',
     dto: OpenCaseDto,
     route: 'cases',
@@ -154,7 +155,7 @@ export const CASE_COMMANDS: readonly CommandSpec[] = [
       at: ctx.at,
     }),
   }),
-  spec<LogContactDto>({
+  LogContact: spec<LogContactDto>({
     type: 'LogContact',
     dto: LogContactDto,
     route: 'cases/:caseId/contacts',
@@ -171,7 +172,7 @@ export const CASE_COMMANDS: readonly CommandSpec[] = [
     },
     actorOf: (b) => b.agentId,
   }),
-  spec<IssueApologyDto>({
+  IssueApology: spec<IssueApologyDto>({
     type: 'IssueApology',
     dto: IssueApologyDto,
     route: 'cases/:caseId/apologies',
@@ -185,7 +186,7 @@ export const CASE_COMMANDS: readonly CommandSpec[] = [
     }),
     actorOf: (b) => b.agentId,
   }),
-  spec<HandOverCaseDto>({
+  HandOverCase: spec<HandOverCaseDto>({
     type: 'HandOverCase',
     dto: HandOverCaseDto,
     route: 'cases/:caseId/handovers',
@@ -199,7 +200,7 @@ export const CASE_COMMANDS: readonly CommandSpec[] = [
     }),
     actorOf: (b) => b.fromAgentId,
   }),
-  spec<RecordDiagnosisDto>({
+  RecordDiagnosis: spec<RecordDiagnosisDto>({
     type: 'RecordDiagnosis',
     dto: RecordDiagnosisDto,
     route: 'cases/:caseId/diagnoses',
@@ -212,7 +213,7 @@ export const CASE_COMMANDS: readonly CommandSpec[] = [
     }),
     actorOf: (b) => b.agentId,
   }),
-  spec<ProposeFixDto>({
+  ProposeFix: spec<ProposeFixDto>({
     type: 'ProposeFix',
     dto: ProposeFixDto,
     route: 'cases/:caseId/fixes',
@@ -226,7 +227,7 @@ export const CASE_COMMANDS: readonly CommandSpec[] = [
     }),
     actorOf: (b) => b.agentId,
   }),
-  spec<ApplyFixDto>({
+  ApplyFix: spec<ApplyFixDto>({
     type: 'ApplyFix',
     dto: ApplyFixDto,
     route: 'cases/:caseId/fixes/:fixId/applied',
@@ -240,7 +241,7 @@ export const CASE_COMMANDS: readonly CommandSpec[] = [
     }),
     actorOf: (b) => b.agentId,
   }),
-  spec<EscalateCaseDto>({
+  EscalateCase: spec<EscalateCaseDto>({
     type: 'EscalateCase',
     dto: EscalateCaseDto,
     route: 'cases/:caseId/escalations',
@@ -253,7 +254,7 @@ export const CASE_COMMANDS: readonly CommandSpec[] = [
     }),
     actorOf: (b) => b.agentId,
   }),
-  spec<ResolveCaseDto>({
+  ResolveCase: spec<ResolveCaseDto>({
     type: 'ResolveCase',
     dto: ResolveCaseDto,
     route: 'cases/:caseId/resolution',
@@ -271,7 +272,7 @@ export const CASE_COMMANDS: readonly CommandSpec[] = [
     }),
     actorOf: (b) => b.agentId,
   }),
-  spec<ConfirmResolutionDto>({
+  ConfirmResolution: spec<ConfirmResolutionDto>({
     type: 'ConfirmResolution',
     dto: ConfirmResolutionDto,
     route: 'cases/:caseId/resolution/confirmation',
@@ -283,7 +284,7 @@ export const CASE_COMMANDS: readonly CommandSpec[] = [
       at: ctx.at,
     }),
   }),
-  spec<RejectResolutionDto>({
+  RejectResolution: spec<RejectResolutionDto>({
     type: 'RejectResolution',
     dto: RejectResolutionDto,
     route: 'cases/:caseId/resolution/rejection',
@@ -296,7 +297,7 @@ export const CASE_COMMANDS: readonly CommandSpec[] = [
       at: ctx.at,
     }),
   }),
-  spec<ReopenCaseDto>({
+  ReopenCase: spec<ReopenCaseDto>({
     type: 'ReopenCase',
     dto: ReopenCaseDto,
     route: 'cases/:caseId/reopen',
@@ -309,7 +310,7 @@ export const CASE_COMMANDS: readonly CommandSpec[] = [
     }),
     actorOf: (b) => b.agentId,
   }),
-  spec<CloseCaseDto>({
+  CloseCase: spec<CloseCaseDto>({
     type: 'CloseCase',
     dto: CloseCaseDto,
     route: 'cases/:caseId/closure',
@@ -323,7 +324,7 @@ export const CASE_COMMANDS: readonly CommandSpec[] = [
     }),
     actorOf: (b) => b.agentId,
   }),
-  spec<LinkCaseToIssueDto>({
+  LinkCaseToIssue: spec<LinkCaseToIssueDto>({
     type: 'LinkCaseToIssue',
     dto: LinkCaseToIssueDto,
     route: 'cases/:caseId/issue-links',
@@ -336,7 +337,7 @@ export const CASE_COMMANDS: readonly CommandSpec[] = [
       at: ctx.at,
     }),
   }),
-  spec<CompleteFollowUpDto>({
+  CompleteFollowUp: spec<CompleteFollowUpDto>({
     type: 'CompleteFollowUp',
     dto: CompleteFollowUpDto,
     route: 'cases/:caseId/follow-ups/:followUpId/completion',
@@ -350,4 +351,4 @@ export const CASE_COMMANDS: readonly CommandSpec[] = [
       at: ctx.at,
     }),
   }),
-];
+};

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsOptional } from 'class-validator';
 
+import type { IssueCommand } from '@heard/domain';
 import { CommandDto, IsId, LONG, OptionalText, SHORT, Text } from '../command-dto';
 import { bodyOf, ISSUE_WORK, p, spec, type CommandSpec } from '../command-spec';
 
@@ -60,8 +61,8 @@ export class AcceptCandidateDto {
 }
 
 /** The commands of a recurring issue, from its identification to its fix and closure. */
-export const ISSUE_COMMANDS: readonly CommandSpec[] = [
-  spec<IdentifyIssueDto>({
+export const ISSUE_COMMANDS: { readonly [T in IssueCommand['type']]: CommandSpec } = {
+  IdentifyIssue: spec<IdentifyIssueDto>({
     type: 'IdentifyIssue',
     dto: IdentifyIssueDto,
     route: 'issues',
@@ -73,7 +74,7 @@ export const ISSUE_COMMANDS: readonly CommandSpec[] = [
       at: ctx.at,
     }),
   }),
-  spec<AcknowledgeIssueDto>({
+  AcknowledgeIssue: spec<AcknowledgeIssueDto>({
     type: 'AcknowledgeIssue',
     dto: AcknowledgeIssueDto,
     route: 'issues/:issueId/acknowledgement',
@@ -86,7 +87,7 @@ export const ISSUE_COMMANDS: readonly CommandSpec[] = [
     }),
     actorOf: (b) => b.owner,
   }),
-  spec<ShipFixDto>({
+  ShipFix: spec<ShipFixDto>({
     type: 'ShipFix',
     dto: ShipFixDto,
     route: 'issues/:issueId/fix-shipped',
@@ -99,7 +100,7 @@ export const ISSUE_COMMANDS: readonly CommandSpec[] = [
       at: ctx.at,
     }),
   }),
-  spec<CloseIssueDto>({
+  CloseIssue: spec<CloseIssueDto>({
     type: 'CloseIssue',
     dto: CloseIssueDto,
     route: 'issues/:issueId/closure',
@@ -111,4 +112,4 @@ export const ISSUE_COMMANDS: readonly CommandSpec[] = [
       at: ctx.at,
     }),
   }),
-];
+};
