@@ -33,6 +33,7 @@ const EXPECTED: Record<string, Caller[]> = {
   'POST /cases': CASE_WORK,
   'POST /cases/:caseId/contacts': CASE_WORK,
   'POST /cases/:caseId/apologies': CASE_WORK,
+  'POST /cases/:caseId/notes': CASE_WORK,
   'POST /cases/:caseId/handovers': CASE_WORK,
   'POST /cases/:caseId/diagnoses': CASE_WORK,
   'POST /cases/:caseId/fixes': CASE_WORK,

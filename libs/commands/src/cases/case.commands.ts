@@ -130,6 +130,11 @@ export class LinkCaseToIssueDto extends CommandDto {
   @ApiProperty() @IsId() issueId!: string;
 }
 
+export class NoteCaseDto extends CommandDto {
+  @ApiProperty() @IsId() agentId!: string;
+  @ApiProperty() @Text(LONG) note!: string;
+}
+
 export class CompleteFollowUpDto extends CommandDto {
   @ApiProperty({ enum: FOLLOW_UP_OUTCOMES }) @IsIn(FOLLOW_UP_OUTCOMES) outcome!: FollowUpOutcome;
   @ApiPropertyOptional({ minimum: 1, maximum: 5 })
@@ -336,6 +341,20 @@ export const CASE_COMMANDS: { readonly [T in CaseCommand['type']]: CommandSpec }
       caseId: p(params, 'caseId'),
       at: ctx.at,
     }),
+  }),
+  NoteCase: spec<NoteCaseDto>({
+    type: 'NoteCase',
+    dto: NoteCaseDto,
+    route: 'cases/:caseId/notes',
+    note: 'for colleagues: shown on the timeline, sealed and erased like every customer text',
+    allow: CASE_WORK,
+    build: (b, params, ctx) => ({
+      type: 'NoteCase',
+      ...bodyOf(b),
+      caseId: p(params, 'caseId'),
+      at: ctx.at,
+    }),
+    actorOf: (b) => b.agentId,
   }),
   CompleteFollowUp: spec<CompleteFollowUpDto>({
     type: 'CompleteFollowUp',

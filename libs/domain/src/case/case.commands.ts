@@ -65,6 +65,8 @@ export type RejectResolution = Cmd<'RejectResolution', { reason: string }>;
 export type ReopenCase = Cmd<'ReopenCase', { agentId: string; reason: string }>;
 export type CloseCase = Cmd<'CloseCase', { agentId: string; reason?: string }>;
 export type LinkCaseToIssue = Cmd<'LinkCaseToIssue', { issueId: string }>;
+/** An agent's note on the case for colleagues: what the customer need not be told. */
+export type NoteCase = Cmd<'NoteCase', { agentId: string; note: string }>;
 export type CompleteFollowUp = Cmd<
   'CompleteFollowUp',
   { followUpId: string; outcome: FollowUpOutcome; csat?: number; note?: string }
@@ -85,4 +87,5 @@ export type CaseCommand =
   | ReopenCase
   | CloseCase
   | LinkCaseToIssue
+  | NoteCase
   | CompleteFollowUp;

@@ -430,6 +430,29 @@ describe('Case decider', () => {
         .thenRefuses(caseRules.closed));
   });
 
+  describe('NoteCase', () => {
+    const note = {
+      type: 'NoteCase' as const,
+      caseId,
+      at,
+      agentId: 'agent-1',
+      note: 'Customer prefers email after 5 pm',
+    };
+    it('notes a case for colleagues', () =>
+      spec([opened])
+        .when(note)
+        .then([
+          {
+            type: 'CaseNoted',
+            data: { caseId, agentId: 'agent-1', note: note.note, notedAt: at },
+          },
+        ]));
+    it('refuses a note on a case that does not exist', () =>
+      spec([]).when(note).thenRefuses(caseRules.notFound, 'not_found'));
+    it('refuses a note on a closed case: only a reopen is accepted there', () =>
+      spec([opened, closed]).when(note).thenRefuses(caseRules.closed));
+  });
+
   describe('LinkCaseToIssue', () => {
     const link = { type: 'LinkCaseToIssue' as const, caseId, at, issueId: 'i1' };
     it('links a case to an issue', () =>

@@ -317,6 +317,14 @@ const decide = (command: CaseCommand, state: CaseState): CaseEvent[] => {
           data: { caseId, agentId: command.agentId, reason: command.reason, closedAt: at },
         },
       ];
+    case 'NoteCase':
+      requireNotClosed(state);
+      return [
+        {
+          type: 'CaseNoted',
+          data: { caseId, agentId: command.agentId, note: command.note, notedAt: at },
+        },
+      ];
     case 'LinkCaseToIssue':
       // A link classifies the case, it does not work on it: closed cases are linked too, so
       // that their customers hear when the issue's fix ships.
@@ -532,6 +540,8 @@ const evolve = (state: CaseState, event: CaseEvent): CaseState => {
         lastActivityAt: d.completedAt,
       };
     }
+    case 'CaseNoted':
+      return { ...s, lastActivityAt: event.data.notedAt };
     case 'CaseClosed':
       return {
         ...s,

@@ -138,6 +138,11 @@ export type CaseClosed = Ev<
   { caseId: string; agentId: string; reason?: string; closedAt: string }
 >;
 
+export type CaseNoted = Ev<
+  'CaseNoted',
+  { caseId: string; agentId: string; note: string; notedAt: string }
+>;
+
 export type CaseEvent =
   | CaseOpened
   | ContactLogged
@@ -154,4 +159,5 @@ export type CaseEvent =
   | CaseReopened
   | FollowUpScheduled
   | FollowUpCompleted
+  | CaseNoted
   | CaseClosed;

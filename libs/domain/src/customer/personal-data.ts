@@ -46,6 +46,7 @@ export const PERSONAL_FIELDS: {
   CaseReopened: ['reason'],
   FollowUpScheduled: [],
   FollowUpCompleted: ['note'],
+  CaseNoted: ['note'],
   CaseClosed: ['reason'],
   // The product team's, the company's and the customer record's own words: none a customer's.
   IssueIdentified: [],

@@ -47,6 +47,8 @@ export const headlineOf = (event: CaseEvent): string => {
       const d = event.data;
       return `Follow-up answered: ${d.outcome.replace('_', ' ')}${d.csat ? `, satisfaction ${d.csat}/5` : ''}${d.note ? ` (${d.note})` : ''}`;
     }
+    case 'CaseNoted':
+      return `Note by ${event.data.agentId}: ${event.data.note}`;
     case 'CaseClosed':
       return `Case closed by ${event.data.agentId}${event.data.reason ? `: ${event.data.reason}` : ''}`;
     default:
