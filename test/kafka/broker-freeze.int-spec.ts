@@ -88,7 +88,9 @@ describeWithKafka('a broker that stops answering and comes back', () => {
       return await waitFor(async () => {
         const { status, body } = await heard.get('/health');
         last = body;
+        // Every part up again: the intake's consumers may wait out their restart backoff.
         return status === 200 &&
+          body.status === 'ok' &&
           body.parts.publisher?.lag === 0 &&
           body.parts.publisher?.published === casesOpened &&
           body.parts.relay?.pending === 0
