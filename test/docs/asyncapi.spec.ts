@@ -1,8 +1,7 @@
-import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { COMMAND_TYPES } from '@heard/commands';
 import { PERSONAL_FIELDS } from '@heard/domain';
+import { expectGenerated } from '../support/generated-docs';
 
 /**
  * docs/asyncapi.yaml is written by hand for the teams that subscribe, but its two lists are
@@ -11,16 +10,6 @@ import { PERSONAL_FIELDS } from '@heard/domain';
  * This test fails when they differ; `npm run docs:tables` rewrites them.
  */
 const FILE = join(__dirname, '..', '..', 'docs', 'asyncapi.yaml');
-
-const prettier = (text: string): string => {
-  const run = spawnSync(
-    process.execPath,
-    [require.resolve('prettier/bin/prettier.cjs'), '--stdin-filepath', FILE],
-    { input: text, encoding: 'utf8' },
-  );
-  if (run.status !== 0) throw new Error(`prettier failed: ${run.stderr}`);
-  return run.stdout;
-};
 
 /** Words into lines of at most 96 characters, each at `indent`, after a line break. */
 const wrap = (text: string, indent: string): string => {
@@ -53,9 +42,6 @@ const withLists = (yaml: string): string => {
 
 describe('docs/asyncapi.yaml', () => {
   it('lists every command heard.commands takes and every event type heard.case-events carries', () => {
-    const yaml = readFileSync(FILE, 'utf8');
-    const wanted = prettier(withLists(yaml));
-    if (process.env.HEARD_WRITE_DOCS === '1') writeFileSync(FILE, wanted);
-    else expect(yaml).toBe(wanted);
+    expectGenerated(FILE, withLists);
   });
 });

@@ -1,8 +1,7 @@
-import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { spawnSync } from 'node:child_process';
 import { COMMANDS } from '@heard/commands';
 import { admittedRoles } from '@heard/security';
+import { expectGenerated } from '../support/generated-docs';
 import { removeDir, startHeard, tempDataDir } from '../support/heard-app';
 
 /**
@@ -48,17 +47,6 @@ const commandsTable = (openapi: OpenApi): string => {
   return ['| route | body (`?` optional) | roles |', '| --- | --- | --- |', ...rows].join('\n');
 };
 
-/** The text as the repository's Prettier writes that file (its API needs ES modules, jest here does not). */
-const prettier = (text: string): string => {
-  const run = spawnSync(
-    process.execPath,
-    [require.resolve('prettier/bin/prettier.cjs'), '--stdin-filepath', DOC],
-    { input: text, encoding: 'utf8' },
-  );
-  if (run.status !== 0) throw new Error(`prettier failed: ${run.stderr}`);
-  return run.stdout;
-};
-
 describe('the generated tables of the docs', () => {
   jest.setTimeout(60_000);
 
@@ -72,12 +60,11 @@ describe('the generated tables of the docs', () => {
       await heard.stop();
       removeDir(dir);
     }
-    const doc = readFileSync(DOC, 'utf8');
-    const [before, rest] = doc.split(BEGIN) as [string, string | undefined];
-    if (rest === undefined) throw new Error(`${DOC} has no "${BEGIN}" line`);
-    const after = rest.slice(rest.indexOf(END));
-    const wanted = prettier(`${before}${BEGIN}\n\n${commandsTable(openapi)}\n\n${after}`);
-    if (process.env.HEARD_WRITE_DOCS === '1') writeFileSync(DOC, wanted);
-    else expect(doc).toBe(wanted);
+    expectGenerated(DOC, (doc) => {
+      const [before, rest] = doc.split(BEGIN) as [string, string | undefined];
+      if (rest === undefined) throw new Error(`${DOC} has no "${BEGIN}" line`);
+      const after = rest.slice(rest.indexOf(END));
+      return `${before}${BEGIN}\n\n${commandsTable(openapi)}\n\n${after}`;
+    });
   });
 });

@@ -1,0 +1,24 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+
+/** The text as the repository's Prettier writes `file` (its API needs ES modules; jest here does not). */
+const prettier = (file: string, text: string): string => {
+  const run = spawnSync(
+    process.execPath,
+    [require.resolve('prettier/bin/prettier.cjs'), '--stdin-filepath', file],
+    { input: text, encoding: 'utf8' },
+  );
+  if (run.status !== 0) throw new Error(`prettier failed: ${run.stderr}`);
+  return run.stdout;
+};
+
+/**
+ * A docs file with its generated parts as `generate` makes them: written with
+ * HEARD_WRITE_DOCS=1 (npm run docs:tables), else expected to be so already.
+ */
+export const expectGenerated = (file: string, generate: (text: string) => string): void => {
+  const text = readFileSync(file, 'utf8');
+  const wanted = prettier(file, generate(text));
+  if (process.env.HEARD_WRITE_DOCS === '1') writeFileSync(file, wanted);
+  else expect(text).toBe(wanted);
+};
