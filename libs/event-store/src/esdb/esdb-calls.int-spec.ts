@@ -58,6 +58,24 @@ describe('the EventStoreDB adapter leaves no call open (local gRPC stand-in, not
     expect(wire.appendsTo(`heard-command-${commandId}`)).toBe(1);
   });
 
+  it('tries an append the server left unanswered again, instead of failing the command', async () => {
+    const impatient = new EsdbEventStore(`${wire.url}&defaultDeadline=300`);
+    try {
+      const stream = `case-${randomUUID()}`;
+      const commandId = randomUUID();
+      wire.dropNextAppendTo(stream);
+      const result = await impatient.append(stream, [newEvent('CaseOpened', {}, commandId)], {
+        expectedRevision: 'no_stream',
+        commandId,
+      });
+      expect(result.duplicate).toBe(false);
+      // The dropped one and its retry reached the wire.
+      expect(wire.appendsTo(stream)).toBe(2);
+    } finally {
+      await impatient.close();
+    }
+  });
+
   it('of two instances recording one command, the second answers the first one’s result', async () => {
     const other = new EsdbEventStore(wire.url);
     try {

@@ -24,6 +24,8 @@ export interface LocalGrpcWire {
   callsStarted(): number;
   /** Appends that reached the wire, per stream. */
   appendsTo(stream: string): number;
+  /** Leaves the next append to `stream` unanswered, as a server drops a retry it cannot check yet. */
+  dropNextAppendTo(stream: string): void;
   /** Ends every open subscription, as a server ends one gracefully. */
   endSubscriptions(): void;
   close(): Promise<void>;
@@ -67,6 +69,7 @@ export const startLocalGrpcWire = async (): Promise<LocalGrpcWire> => {
   /** What was appended, per stream: the ids the client chose and the data, in order. */
   const streams = new Map<string, Array<{ id: string; type: string; data: Uint8Array }>>();
   const appends = new Map<string, number>();
+  const toDrop = new Set<string>();
   const server = new grpc.Server();
   const unimplemented = (_call: unknown, callback: grpc.sendUnaryData<never>) =>
     callback({ code: grpc.status.UNIMPLEMENTED, details: 'not in this stand-in' }, null);
@@ -153,6 +156,8 @@ export const startLocalGrpcWire = async (): Promise<LocalGrpcWire> => {
       });
       call.on('end', () => {
         appends.set(stream, (appends.get(stream) ?? 0) + 1);
+        // Never answered: the client's deadline ends the call.
+        if (toDrop.delete(stream)) return;
         const existing = streams.get(stream);
         // Only the plainest of expectations, to let two clients race: no_stream on a stream
         // that exists is a conflict. (The real server's idempotency rules are not imitated.)
@@ -191,6 +196,7 @@ export const startLocalGrpcWire = async (): Promise<LocalGrpcWire> => {
     openCalls: () => open.size,
     callsStarted: () => started,
     appendsTo: (stream) => appends.get(stream) ?? 0,
+    dropNextAppendTo: (stream) => void toDrop.add(stream),
     endSubscriptions: () => {
       for (const call of open)
         if (call.request.getOptions()!.hasSubscription()) {
