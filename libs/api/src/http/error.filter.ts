@@ -8,8 +8,7 @@ import {
 import type { FastifyReply } from 'fastify';
 import { commandErrorBody, toCommandErrorBody, type ErrorBody } from '@heard/commands';
 import { CustomerKeysUnavailable } from '@heard/security';
-import { RateLimited } from './errors';
-import { Overloaded, UnsupportedMediaType } from './http-guards';
+import { Overloaded, RateLimited, UnsupportedMediaType } from './errors';
 
 export type { ErrorBody };
 

@@ -8,3 +8,25 @@ export class RateLimited extends Error {
     );
   }
 }
+
+/** Shed: more work in flight than heard takes; answered 503 with Retry-After. */
+export class Overloaded extends Error {
+  override readonly name = 'Overloaded';
+  constructor(readonly retryAfterSeconds: number) {
+    super(
+      'heard is at its limit of work in flight (HEARD_MAX_IN_FLIGHT, HEARD_MAX_IN_FLIGHT_BYTES); nothing was written, retry after a moment',
+    );
+  }
+}
+
+/** A POST whose body is not declared as JSON: answered 415. */
+export class UnsupportedMediaType extends Error {
+  override readonly name = 'UnsupportedMediaType';
+  constructor(received: string | undefined) {
+    super(
+      `Send the body as JSON with the header content-type: application/json (received ${
+        received ? `content-type: ${received.slice(0, 100)}` : 'no content-type'
+      }); nothing was written`,
+    );
+  }
+}

@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Socket } from 'node:net';
 import type { HeardConfig } from '@heard/config';
 import { toErrorBody, type ErrorBody } from './error.filter';
+import { Overloaded, UnsupportedMediaType } from './errors';
 import {
   ValidationFailed,
   type FieldError,
@@ -18,26 +19,6 @@ const isOpsRoute = (url: string) =>
 
 const isJson = (contentType: string | undefined) =>
   !!contentType && /^application\/json\s*(;|$)/i.test(contentType.trim());
-
-export class Overloaded extends Error {
-  override readonly name = 'Overloaded';
-  constructor(readonly retryAfterSeconds: number) {
-    super(
-      'heard is at its limit of work in flight (HEARD_MAX_IN_FLIGHT, HEARD_MAX_IN_FLIGHT_BYTES); nothing was written, retry after a moment',
-    );
-  }
-}
-
-export class UnsupportedMediaType extends Error {
-  override readonly name = 'UnsupportedMediaType';
-  constructor(received: string | undefined) {
-    super(
-      `Send the body as JSON with the header content-type: application/json (received ${
-        received ? `content-type: ${received.slice(0, 100)}` : 'no content-type'
-      }); nothing was written`,
-    );
-  }
-}
 
 /** A refused body larger than this is not read: the connection is closed instead. */
 const LARGE_BODY_BYTES = 1 << 20;
