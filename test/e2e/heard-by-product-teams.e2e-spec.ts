@@ -46,6 +46,8 @@ const eventually = async <T>(
 describeOnEachReadStoreSetting(
   'heard by product teams and customers, on the demo data',
   (settings) => {
+    // Some tests restart heard and rebuild a projection, on PostgreSQL too.
+    jest.setTimeout(60_000);
     const oracle = demoOracle(demo);
     let dir: string;
     let heard: RunningHeard;

@@ -1,5 +1,11 @@
 import { createCipheriv, createDecipheriv, randomBytes, randomFillSync } from 'node:crypto';
-import { migratedOnce, migrateReadStore, type ReadStore } from '@heard/read-store';
+import {
+  chunks,
+  migratedOnce,
+  migrateReadStore,
+  placeholders,
+  type ReadStore,
+} from '@heard/read-store';
 import { StartRefused } from '@heard/config';
 import { deriveKey } from './master-key';
 
@@ -128,6 +134,20 @@ export class CustomerKeys {
     // Another writer may have made one first: theirs is the key.
     this.cache.delete(customerId);
     return (await this.find(customerId)) ?? null;
+  }
+
+  /** Which of these customers have a key row (an erased one keeps its tombstone): one query a 500. */
+  async present(customerIds: readonly string[]): Promise<Set<string>> {
+    await migratedOnce(this.store);
+    const found = new Set<string>();
+    for (const chunk of chunks([...customerIds], 500)) {
+      const rows = await this.store.query<{ customer_id: string }>(
+        `SELECT customer_id FROM customer_keys WHERE customer_id IN (${placeholders(chunk.length)})`,
+        chunk,
+      );
+      for (const row of rows) found.add(row.customer_id);
+    }
+    return found;
   }
 
   /** The customer's key; null when erased; undefined when none was ever made. */

@@ -44,9 +44,8 @@ export const sealedCustomersWithoutKeys = async (
   const customers = new Set<string>();
   for (const event of await events.readAll({ after: START, limit: KEY_CHECK_EVENTS }))
     for (const [, customerId] of sealedFieldsOf(event)) customers.add(customerId);
-  const missing: string[] = [];
-  for (const customerId of customers)
-    if (!keys || (await keys.find(customerId)) === undefined) missing.push(customerId);
+  const present = keys ? await keys.present([...customers]) : new Set<string>();
+  const missing = [...customers].filter((customerId) => !present.has(customerId));
   return { sealed: customers.size, missing };
 };
 
