@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { createHeardApp } from '@heard/api';
+import { createHeardApp } from '../../apps/heard/src/create-heard-app';
 import { loadConfig } from '@heard/config';
 
 export interface Answer<T = any> {

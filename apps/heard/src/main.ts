@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { loadConfig, StartRefused, storesAreShared } from '@heard/config';
-import { createHeardApp } from '@heard/api';
+import { createHeardApp } from './create-heard-app';
 
 const main = async () => {
   let config;

@@ -20,8 +20,7 @@ export class AdminKeyBootstrap implements OnApplicationBootstrap {
   ) {}
 
   async onApplicationBootstrap() {
-    const { auth, roles, dataDir } = this.config;
-    if (!roles.includes('api')) return;
+    const { auth, dataDir } = this.config;
     if (!auth.enabled) {
       this.logger.warn(
         'HEARD_AUTH=off: every caller on this machine may do everything, unauthenticated (loopback only)',

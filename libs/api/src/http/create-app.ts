@@ -1,20 +1,12 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { ConsoleLogger, type LogLevel } from '@nestjs/common';
-import {
-  batchBodyLimitOf,
-  lockDataFolder,
-  startIdleCollection,
-  storesAreShared,
-  type DataFolderLock,
-  type HeardConfig,
-} from '@heard/config';
+import { ConsoleLogger, type DynamicModule, type LogLevel } from '@nestjs/common';
+import { batchBodyLimitOf, startIdleCollection, type HeardConfig } from '@heard/config';
 import helmet from 'helmet';
 import cors from '@fastify/cors';
 import rateLimit from '@fastify/rate-limit';
 import { Authenticator } from '@heard/security';
-import { HeardModule } from '../heard.module';
 import { installAccessControl } from './access-control';
 import { RateLimited } from './errors';
 import { Metrics } from '@heard/ops';
@@ -27,22 +19,6 @@ const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose']
 const nestLogLevels = (level: HeardConfig['logLevel']): LogLevel[] => {
   const cut = { silent: 0, fatal: 1, error: 2, warn: 3, info: 4, debug: 5, trace: 6 }[level];
   return LEVELS.slice(0, cut);
-};
-
-/**
- * Builds the heard HTTP app on Fastify: one factory for `npm start`, the tests and the
- * benchmark, so that what is tested is what runs.
- */
-export const createHeardApp = async (config: HeardConfig, options: { logs?: boolean } = {}) => {
-  // First, before any store is opened: one heard per data folder (throws DataFolderLocked).
-  // Stores on servers keep nothing there: any number of instances may share them.
-  const lock = storesAreShared(config) ? undefined : lockDataFolder(config.dataDir);
-  try {
-    return await buildApp(config, options, lock);
-  } catch (error) {
-    lock?.release();
-    throw error;
-  }
 };
 
 /** What an instance without the api role answers on its port: health and metrics only. */
@@ -108,10 +84,16 @@ const installProtections = async (app: NestFastifyApplication, config: HeardConf
     });
 };
 
-const buildApp = async (
+/**
+ * heard's HTTP app on Fastify, around the root module of the process (made with the turn
+ * budget of the HTTP guards): its guards, access control, protections, screens, error
+ * body, request metrics and OpenAPI document. One factory for `npm start`, the tests and the
+ * benchmark, so that what is tested is what runs.
+ */
+export const createHttpApp = async (
   config: HeardConfig,
-  options: { logs?: boolean },
-  lock: DataFolderLock | undefined,
+  rootModule: (turns: TurnBudget) => DynamicModule,
+  options: { logs?: boolean } = {},
 ) => {
   // Request logs, when asked for, come from Fastify's own pino logger: off by default, since
   // per-request logging cost a third of the request rate here (see the bench); /metrics counts requests.
@@ -148,20 +130,16 @@ const buildApp = async (
   const made: { authenticator?: Authenticator } = {};
   installAccessControl(fastify, config, () => made.authenticator!);
 
-  const app = await NestFactory.create<NestFastifyApplication>(
-    HeardModule.forRoot(config, lock, turns),
-    adapter,
-    {
-      // Let start-up errors (a broker that does not answer) reach main, which names them.
-      abortOnError: false,
-      // Our own JSON parser above accepts an empty body.
-      bodyParser: false,
-      logger:
-        options.logs === false
-          ? false
-          : new ConsoleLogger({ json: true, logLevels: nestLogLevels(config.logLevel) }),
-    },
-  );
+  const app = await NestFactory.create<NestFastifyApplication>(rootModule(turns), adapter, {
+    // Let start-up errors (a broker that does not answer) reach main, which names them.
+    abortOnError: false,
+    // Our own JSON parser above accepts an empty body.
+    bodyParser: false,
+    logger:
+      options.logs === false
+        ? false
+        : new ConsoleLogger({ json: true, logLevels: nestLogLevels(config.logLevel) }),
+  });
   made.authenticator = app.get(Authenticator);
   await installProtections(app, config);
   if (config.roles.includes('api')) await installWebApp(app, config);
