@@ -1,15 +1,19 @@
 import { join } from 'node:path';
+import { routeAccessList, type RouteAccess } from '@heard/api';
 import { COMMANDS } from '@heard/commands';
-import { admittedRoles } from '@heard/security';
+import { ACCESS_ROLES, admittedRoles, type AccessRole } from '@heard/security';
 import { expectGenerated } from '../support/generated-docs';
-import { removeDir, startHeard, tempDataDir } from '../support/heard-app';
+import { removeDir, startHeard, tempDataDir, type RunningHeard } from '../support/heard-app';
 
 /**
  * The docs' table of commands comes from the command catalogue (routes, roles, notes) and
  * heard's own OpenAPI document (each body's fields, which are optional, their values): this
  * test fails when docs/http-api.md says otherwise, and `npm run docs:tables` rewrites it.
  */
-const DOC = join(__dirname, '..', '..', 'docs', 'http-api.md');
+const ROOT = join(__dirname, '..', '..');
+const DOC = join(ROOT, 'docs', 'http-api.md');
+const ACCESS_DOC = join(ROOT, 'docs', 'access-and-erasure.md');
+const WEB_ROUTE_ROLES = join(ROOT, 'apps', 'web', 'src', 'generated', 'route-roles.ts');
 const BEGIN =
   '<!-- Generated from the command catalogue and the OpenAPI document by npm run docs:tables: edit those, not this table. -->';
 const END = '<!-- End of the generated table. -->';
@@ -47,24 +51,94 @@ const commandsTable = (openapi: OpenApi): string => {
   return ['| route | body (`?` optional) | roles |', '| --- | --- | --- |', ...rows].join('\n');
 };
 
+/** The text between a file's BEGIN and END lines replaced by `table`. */
+const between = (file: string, begin: string, table: string) => (text: string) => {
+  const [before, rest] = text.split(begin) as [string, string | undefined];
+  if (rest === undefined) throw new Error(`${file} has no "${begin}" line`);
+  return `${before}${begin}\n\n${table}\n\n${rest.slice(rest.indexOf(END))}`;
+};
+
+/**
+ * heard's own routes, in the order served: not the HEAD routes Fastify adds to GETs, nor the
+ * OpenAPI pages, nor the screens' files (open to anyone, and served only once they are built).
+ */
+const servedRoutes = (heard: RunningHeard): RouteAccess[] =>
+  routeAccessList(heard.app.getHttpAdapter().getInstance()).filter(
+    (route) =>
+      route.method !== 'HEAD' &&
+      route.method !== 'OPTIONS' &&
+      !/^\/(docs|app)?([/.-]|$)/.test(route.url),
+  );
+
+const ROLE_BEGIN =
+  "<!-- Generated from the routes' access rules by npm run docs:tables: edit those, not this table. -->";
+
+const whoMay = (route: RouteAccess, role: AccessRole): string => {
+  const { access } = route;
+  if (access.kind === 'open') return 'anyone';
+  if (access.kind === 'ops') return 'M';
+  if (access.kind === 'docs') return 'D';
+  return admittedRoles(access).includes(role) ? 'yes' : '';
+};
+
+const roleMatrix = (routes: RouteAccess[]): string =>
+  [
+    `| route | ${ACCESS_ROLES.map((role) => `\`${role}\``).join(' | ')} |`,
+    `| --- | ${ACCESS_ROLES.map(() => ':-:').join(' | ')} |`,
+    ...routes.map(
+      (route) =>
+        `| \`${route.method} ${route.url}\` | ${ACCESS_ROLES.map((role) => whoMay(route, role)).join(' | ')} |`,
+    ),
+  ].join('\n');
+
+/** The web app's copy of who may call what, so that its screens ask what the routes admit. */
+const webRouteRoles = (routes: RouteAccess[]): string =>
+  [
+    "// Generated from heard's routes by npm run docs:tables (a test fails when it drifts): edit the",
+    "// routes' access rules, not this file.",
+    '',
+    `export const ROLES = ${JSON.stringify(ACCESS_ROLES)} as const;`,
+    '',
+    '/** The roles each route admits (admin always). */',
+    'export const ROUTE_ROLES = {',
+    ...routes
+      .filter((route) => route.access.kind === 'roles')
+      .map(
+        (route) =>
+          `  ${JSON.stringify(`${route.method} ${route.url}`)}: ${JSON.stringify(
+            admittedRoles(route.access as Extract<RouteAccess['access'], { kind: 'roles' }>),
+          )},`,
+      ),
+    '} as const;',
+    '',
+  ].join('\n');
+
 describe('the generated tables of the docs', () => {
   jest.setTimeout(60_000);
+  let openapi: OpenApi;
+  let routes: RouteAccess[];
 
-  it('docs/http-api.md lists every command with the fields and roles heard serves', async () => {
+  beforeAll(async () => {
     const dir = tempDataDir();
     const heard = await startHeard(dir);
-    let openapi: OpenApi;
     try {
       openapi = (await heard.get<OpenApi>('/docs/openapi.json')).body;
+      routes = servedRoutes(heard);
     } finally {
       await heard.stop();
       removeDir(dir);
     }
-    expectGenerated(DOC, (doc) => {
-      const [before, rest] = doc.split(BEGIN) as [string, string | undefined];
-      if (rest === undefined) throw new Error(`${DOC} has no "${BEGIN}" line`);
-      const after = rest.slice(rest.indexOf(END));
-      return `${before}${BEGIN}\n\n${commandsTable(openapi)}\n\n${after}`;
-    });
+  });
+
+  it('docs/http-api.md lists every command with the fields and roles heard serves', () => {
+    expectGenerated(DOC, between(DOC, BEGIN, commandsTable(openapi)));
+  });
+
+  it('docs/access-and-erasure.md has every route with the roles it admits', () => {
+    expectGenerated(ACCESS_DOC, between(ACCESS_DOC, ROLE_BEGIN, roleMatrix(routes)));
+  });
+
+  it("the web app's route roles are the routes' own", () => {
+    expectGenerated(WEB_ROUTE_ROLES, () => webRouteRoles(routes));
   });
 });

@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 
 /** The text as the repository's Prettier writes `file` (its API needs ES modules; jest here does not). */
 const prettier = (file: string, text: string): string => {
@@ -13,12 +14,14 @@ const prettier = (file: string, text: string): string => {
 };
 
 /**
- * A docs file with its generated parts as `generate` makes them: written with
+ * A generated file (docs, or the web app's copies of the server's) with its generated parts as `generate` makes them: written with
  * HEARD_WRITE_DOCS=1 (npm run docs:tables), else expected to be so already.
  */
 export const expectGenerated = (file: string, generate: (text: string) => string): void => {
-  const text = readFileSync(file, 'utf8');
+  const text = existsSync(file) ? readFileSync(file, 'utf8') : '';
   const wanted = prettier(file, generate(text));
-  if (process.env.HEARD_WRITE_DOCS === '1') writeFileSync(file, wanted);
-  else expect(text).toBe(wanted);
+  if (process.env.HEARD_WRITE_DOCS === '1') {
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, wanted);
+  } else expect(text).toBe(wanted);
 };

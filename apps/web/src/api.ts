@@ -1,6 +1,7 @@
 /** heard's API, called with the signed-in key; the key lives in this tab's session only. */
 
-export const ROLES = ['agent', 'supervisor', 'analyst', 'product', 'integration', 'admin'] as const;
+import { ROLES, ROUTE_ROLES } from './generated/route-roles';
+
 export type Role = (typeof ROLES)[number];
 
 export interface Me {
@@ -101,16 +102,16 @@ export const query = (params: Record<string, string | number | undefined | null>
   return text ? `?${text}` : '';
 };
 
-/** Who may see each screen (admin sees all), as heard's routes admit them. */
+/** Who may see each screen: the roles of the route it reads, or of the command it sends. */
 export const SCREENS = {
-  customers: ['agent', 'supervisor'],
-  issues: ['product', 'supervisor', 'analyst'],
-  candidates: ['product', 'supervisor'],
-  acceptCandidate: ['product'],
-  announceFix: ['product'],
-  kpis: ['analyst', 'supervisor'],
-  messages: ['analyst', 'supervisor', 'product'],
-} satisfies Record<string, Role[]>;
+  customers: ROUTE_ROLES['GET /customers'],
+  issues: ROUTE_ROLES['GET /reports/recurring-issues'],
+  candidates: ROUTE_ROLES['GET /reports/candidate-issues'],
+  acceptCandidate: ROUTE_ROLES['POST /candidate-issues/:candidateId/acceptance'],
+  announceFix: ROUTE_ROLES['POST /issues/:issueId/fix-shipped'],
+  kpis: ROUTE_ROLES['GET /reports/kpis'],
+  messages: ROUTE_ROLES['GET /messages'],
+} satisfies Record<string, readonly Role[]>;
 
 export const may = (me: Me, roles: readonly Role[]) =>
   me.roles.some((role) => role === 'admin' || roles.includes(role));
