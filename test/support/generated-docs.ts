@@ -25,3 +25,14 @@ export const expectGenerated = (file: string, generate: (text: string) => string
     writeFileSync(file, wanted);
   } else expect(text).toBe(wanted);
 };
+
+const END = '<!-- End of the generated table. -->';
+
+/** The part of a docs file between its `begin` line and the END line is `table`. */
+export const expectGeneratedBetween = (file: string, begin: string, table: string): void =>
+  expectGenerated(file, (text) => {
+    const [before, rest] = text.split(begin) as [string, string | undefined];
+    if (rest === undefined) throw new Error(`${file} has no "${begin}" line`);
+    if (!rest.includes(END)) throw new Error(`${file} has no "${END}" line after "${begin}"`);
+    return `${before}${begin}\n\n${table}\n\n${rest.slice(rest.indexOf(END))}`;
+  });

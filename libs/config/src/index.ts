@@ -4,3 +4,4 @@ export * from './start-refused';
 export * from './reachable';
 export * from './access-roles';
 export * from './idle-collector';
+export * from './settings';
