@@ -107,18 +107,31 @@ export const claimOutbound = async (
   claimMs: number,
   now = Date.now(),
 ): Promise<StoredOutboundMessage[]> => {
-  const free = 'sent_at IS NULL AND (claimed_until IS NULL OR claimed_until < ? OR claimed_by = ?)';
-  // PostgreSQL: rows another relay is claiming right now are skipped, not waited for (and
-  // then found taken). SQLite has one writer at a time: nothing to skip.
-  const skipLocked = store.dialect === 'postgres' ? ' FOR UPDATE SKIP LOCKED' : '';
+  const freeOrMine =
+    'sent_at IS NULL AND (claimed_until IS NULL OR claimed_until < ? OR claimed_by = ?)';
   const rows = await store.transaction((tx) =>
-    tx.query<OutboundRow>(
-      `UPDATE outbound_messages SET claimed_by = ?, claimed_until = ?
-       WHERE message_id IN (SELECT message_id FROM outbound_messages WHERE ${free} ORDER BY seq LIMIT ?${skipLocked})
-         AND ${free}
-       RETURNING *`,
-      [relay, now + claimMs, now, relay, limit, now, relay],
-    ),
+    store.dialect === 'postgres'
+      ? // Rows another relay is claiming right now are skipped, not waited for (and then found
+        // taken). The pick is materialised: as a plain IN (…) subquery, PostgreSQL may run it
+        // again while updating, and each run skips what the last locked, so one claim took every
+        // pending message instead of `limit`.
+        tx.query<OutboundRow>(
+          `WITH picked AS MATERIALIZED (
+             SELECT message_id FROM outbound_messages WHERE ${freeOrMine}
+             ORDER BY seq LIMIT ? FOR UPDATE SKIP LOCKED)
+           UPDATE outbound_messages SET claimed_by = ?, claimed_until = ?
+           WHERE message_id IN (SELECT message_id FROM picked) AND ${freeOrMine}
+           RETURNING *`,
+          [now, relay, limit, relay, now + claimMs, now, relay],
+        )
+      : // SQLite has one writer at a time: nothing to skip.
+        tx.query<OutboundRow>(
+          `UPDATE outbound_messages SET claimed_by = ?, claimed_until = ?
+           WHERE message_id IN (SELECT message_id FROM outbound_messages WHERE ${freeOrMine} ORDER BY seq LIMIT ?)
+             AND ${freeOrMine}
+           RETURNING *`,
+          [relay, now + claimMs, now, relay, limit, now, relay],
+        ),
   );
   return rows.map(fromRow).sort((a, b) => a.seq - b.seq);
 };
@@ -133,7 +146,7 @@ export const markOutboundSent = (store: ReadStore, ids: string[], sentAt: string
       );
   });
 
-export interface OutboundFilter {
+interface OutboundFilter {
   topic?: OutboundTopic;
   type?: string;
   key?: string;

@@ -59,6 +59,21 @@ export const describeOutboxContract = (name: string, open: () => Promise<TwoStor
       expect(rows[0]!.seq < rows[1]!.seq && rows[1]!.seq < rows[2]!.seq).toBe(true);
     });
 
+    it('gives a claim at most the messages it asked for, oldest first', async () => {
+      await migrateReadStore(a);
+      const ids = Array.from({ length: 400 }, (_, i) => `m-${i}`);
+      await a.transaction((tx) =>
+        enqueueOutbound(
+          tx,
+          ids.map((id, i) => testOutboundMessage(id, i)),
+        ),
+      );
+      const first = await claimOutbound(a, 'one', 25, 60_000);
+      expect(first.map((m) => m.id)).toEqual(ids.slice(0, 25));
+      const second = await claimOutbound(b, 'two', 25, 60_000);
+      expect(second.map((m) => m.id)).toEqual(ids.slice(25, 50));
+    });
+
     it('lets two relays claim at once without ever both taking a message, and loses none', async () => {
       await migrateReadStore(a);
       const ids = Array.from({ length: 400 }, (_, i) => `m-${i}`);
