@@ -3,7 +3,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { ApiError, downloadCsv, type Me, type Role } from './api';
 
 /** A value the screens load: while loading, the answer, or what went wrong. */
-export type Loaded<T> =
+type Loaded<T> =
   { state: 'loading' } | { state: 'done'; value: T } | { state: 'failed'; error: Error };
 
 /** Loads again whenever a dependency changes; `reload` asks again by hand. */
@@ -90,7 +90,7 @@ const DownloadCsv = ({ path, fileName }: { path: string; fileName: string }) => 
   );
 };
 
-export interface Column<Row> {
+interface Column<Row> {
   label: string;
   value: (row: Row) => ComponentChildren;
   numeric?: boolean;

@@ -4,7 +4,7 @@ import { IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-vali
 /** What every command's body is made of: ids, text fields, the optional idempotency key. */
 /** Ids become part of stream names: letters, digits and . _ : - only. */
 export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/;
-export const ID_MESSAGE =
+const ID_MESSAGE =
   '$property must be 1 to 100 letters, digits, ".", "_", ":" or "-", starting with a letter or digit';
 export const IsId = (options: { each?: boolean } = {}) =>
   Matches(ID_PATTERN, { message: ID_MESSAGE, ...options });

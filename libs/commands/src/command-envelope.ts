@@ -3,7 +3,7 @@ import { commandSpec } from './command-catalog';
 import type { CommandGateway, CommandContext, CommandReceipt } from './command-gateway';
 
 /** One command outside HTTP (a batch item, a Kafka message): its type, and path parameters and body together in `data`. */
-export interface CommandEnvelope {
+interface CommandEnvelope {
   type: string;
   commandId?: string;
   correlationId?: string;

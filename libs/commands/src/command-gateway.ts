@@ -20,7 +20,7 @@ import { ExecuteDomainCommand } from './execute-domain-command';
 import { validateBody } from './validate-body';
 
 /** What the write path reports of each command: its time and outcome, by type. */
-export interface CommandMetrics {
+interface CommandMetrics {
   commandTimer(type: string): (outcome: string) => void;
 }
 /** The provider of CommandMetrics (the app's metrics registry). */

@@ -24,7 +24,7 @@ import { cloudEventBytesBound, messageBytes, toCloudEventMessage } from '@heard/
 import { ConcurrencyConflict } from './errors';
 import { AggregateStateCache } from './aggregate-state-cache';
 
-export type CommandMetadata = Omit<EventMetadata, 'eventId' | 'recordedAt' | 'schemaVersion'>;
+type CommandMetadata = Omit<EventMetadata, 'eventId' | 'recordedAt' | 'schemaVersion'>;
 
 /** The one bus command: a domain command with its metadata, for whichever aggregate it addresses. */
 export class ExecuteDomainCommand extends Command<AppendResult> {

@@ -1,14 +1,22 @@
-export * from './aggregate-state-cache';
-export * from './command-catalog';
-export * from './command-envelope';
-export * from './command-gateway';
-export * from './announcements/announcement.commands';
-export * from './cases/case.commands';
-export * from './command-dto';
-export * from './command-spec';
-export * from './issues/issue.commands';
-export * from './error-body';
-export * from './errors';
-export * from './execute-domain-command';
-export * from './input-rules';
-export * from './validate-body';
+export { AggregateStateCache } from './aggregate-state-cache';
+export { COMMANDS, COMMAND_TYPES } from './command-catalog';
+export { executeEnvelope } from './command-envelope';
+export { COMMAND_METRICS, CommandGateway } from './command-gateway';
+export type { CommandContext, CommandReceipt } from './command-gateway';
+export { ID_PATTERN } from './command-dto';
+export type { CommandSpec } from './command-spec';
+export { AcceptCandidateDto } from './issues/issue.commands';
+export { commandErrorBody, toCommandErrorBody } from './error-body';
+export type { ErrorBody } from './error-body';
+export { ValidationFailed, Forbidden } from './errors';
+export type { FieldError } from './errors';
+export { ExecuteDomainCommandHandler } from './execute-domain-command';
+export {
+  MAX_JSON_DEPTH,
+  jsonShapeProblems,
+  isCalendarDay,
+  parseDayOrInstant,
+  HEADER_TOKEN,
+  HEADER_TOKEN_RULE,
+} from './input-rules';
+export { validateBody } from './validate-body';

@@ -1,7 +1,7 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 
-export interface IdleCollectorOptions {
+interface IdleCollectorOptions {
   /** When the thread last had work (a request, a batch), in ms since the epoch. */
   lastActivityAt: () => number;
   /** V8's heap as committed now, in bytes. */

@@ -1,7 +1,26 @@
-export * from './config';
-export * from './data-folder-lock';
-export * from './start-refused';
-export * from './reachable';
-export * from './access-roles';
-export * from './idle-collector';
-export * from './settings';
+export {
+  batchBodyLimitOf,
+  StoreUnreachable,
+  redactUrl,
+  postgresLocation,
+  postgresPoolSettings,
+  loadConfig,
+  HEARD_CONFIG,
+  storesAreShared,
+} from './config';
+export type {
+  StoreLocation,
+  HeardConfig,
+  OpsAccess,
+  JwtConfig,
+  AuthConfig,
+  PostgresLocation,
+} from './config';
+export { lockDataFolder } from './data-folder-lock';
+export type { DataFolderLock } from './data-folder-lock';
+export { StartRefused } from './start-refused';
+export { answersWithin, checkedStore } from './reachable';
+export { ACCESS_ROLES, isAccessRole } from './access-roles';
+export type { AccessRole } from './access-roles';
+export { startIdleCollection } from './idle-collector';
+export { SETTINGS } from './settings';

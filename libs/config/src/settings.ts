@@ -3,7 +3,7 @@
  * does: docs/configuration.md's table is generated from this list (npm run docs:tables), and
  * a test fails when loadConfig reads a setting this list does not name, or the other way round.
  */
-export interface Setting {
+interface Setting {
   /** The variable, or the variables one row describes together. */
   names: readonly string[];
   /** Variables the row names as alternatives (a secret's _FILE form), read by loadConfig too. */

@@ -1,6 +1,6 @@
 import type { DemoCommand } from './demo-history';
 
-export interface LoadReport {
+interface LoadReport {
   commands: number;
   accepted: number;
   /** Already recorded under the same idempotency key: nothing appended. */

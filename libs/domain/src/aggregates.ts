@@ -9,7 +9,7 @@ import { streamIds } from './shared/vocabulary';
 
 export type DomainCommand = CaseCommand | IssueCommand | ChangeCommand | IncidentCommand;
 export type DomainEvent = CaseEvent | IssueEvent | ChangeEvent | IncidentEvent;
-export type AggregateName = 'case' | 'issue' | 'change' | 'incident';
+type AggregateName = 'case' | 'issue' | 'change' | 'incident';
 
 /** Which aggregate, and so which stream, a command addresses. */
 export const targetOf = (

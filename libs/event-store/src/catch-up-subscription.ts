@@ -1,6 +1,6 @@
 import type { Checkpoint, RecordedEvent, SubscribeOptions, Subscription } from './event-store.port';
 
-export interface PollingSource {
+interface PollingSource {
   readAll(options: { after: Checkpoint; limit: number }): Promise<RecordedEvent[]>;
   /**
    * Calls `wake` when something may have been appended (this process's appends, a NOTIFY,

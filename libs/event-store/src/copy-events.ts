@@ -4,14 +4,14 @@ import { START, type Checkpoint, type EventStore, type RecordedEvent } from './e
 
 const PAGE = 1000;
 
-export interface CopyProgress {
+interface CopyProgress {
   /** Events in the target so far (those found there at the start included). */
   copied: number;
   /** Events in the source. */
   total: number;
 }
 
-export interface CopyReport {
+interface CopyReport {
   /** Events the source holds. */
   events: number;
   /** Of them, those the target already held when this copy started (an earlier, cut-off copy). */

@@ -1,1 +1,1 @@
-export * from './command-intake';
+export { INTAKE_METRICS, CommandIntake } from './command-intake';

@@ -4,7 +4,7 @@ import { chunkByBytes, toCloudEventMessage } from './cloud-event';
 import { TOPICS, type Topics } from './topics';
 import type { MessageTransport } from './transport.port';
 
-export interface PublisherLogger {
+interface PublisherLogger {
   error(message: string, error?: unknown): void;
 }
 

@@ -1,8 +1,10 @@
-export * from './topics';
-export * from './transport.port';
-export * from './cloud-event';
-export * from './json-length';
-export * from './event-publisher';
-export * from './kafka/kafka-transport';
-export * from './in-process/in-process-transport';
-export * from './outbox-relay';
+export { topicNames, TOPICS, outboundTopics } from './topics';
+export { MESSAGE_TRANSPORT } from './transport.port';
+export type { ReceivedMessage, Consumer, MessageTransport } from './transport.port';
+export { toCloudEventMessage, cloudEventBytesBound, cloudEvent, messageBytes } from './cloud-event';
+export { jsonLength } from './json-length';
+export { EventPublisher } from './event-publisher';
+export { KafkaUnavailable, KafkaTransport } from './kafka/kafka-transport';
+export type { KafkaTransportOptions } from './kafka/kafka-transport';
+export { InProcessTransport } from './in-process/in-process-transport';
+export { OutboxRelay } from './outbox-relay';

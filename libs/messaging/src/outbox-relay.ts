@@ -14,7 +14,7 @@ import type { Message, MessageTransport } from './transport.port';
 /** How long a relay's claim on outbox rows holds if it dies before marking them sent. */
 const CLAIM_MS = 60_000;
 
-export interface RelayLogger {
+interface RelayLogger {
   error(message: string, error?: unknown): void;
 }
 

@@ -12,14 +12,14 @@ import {
 } from '@heard/messaging';
 
 /** `up`: working or idle; `stalled`: has work and made no progress for HEARD_STALL_AFTER; `down`: not answering. */
-export type PartState = 'up' | 'stalled' | 'down';
+type PartState = 'up' | 'stalled' | 'down';
 
-export interface PartHealth {
+interface PartHealth {
   status: PartState;
   [detail: string]: unknown;
 }
 
-export interface HealthReport {
+interface HealthReport {
   /** `ok`: every part up; `degraded`: a part is stalled or down (named in `degraded`). */
   status: 'ok' | 'degraded';
   degraded: string[];

@@ -1,2 +1,3 @@
-export * from './health-watch';
-export * from './metrics';
+export { HealthWatch } from './health-watch';
+export { Metrics } from './metrics';
+export type { LoadShedding } from './metrics';

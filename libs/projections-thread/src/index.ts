@@ -1,3 +1,3 @@
-export * from './parallel-rebuild';
-export * from './threaded-outbound';
-export * from './threaded-projection-runner';
+export { defaultRebuildThreads, rebuildInParallel } from './parallel-rebuild';
+export { ThreadedOutboxRelay, ThreadedEventPublisher } from './threaded-outbound';
+export { ThreadedProjectionRunner } from './threaded-projection-runner';

@@ -23,7 +23,7 @@ export type FromRebuildThread =
   | { type: 'done' }
   | { type: 'failed'; message: string };
 
-export interface ParallelRebuildOptions {
+interface ParallelRebuildOptions {
   eventStoreFile: string;
   /** heard's read store: rebuilt projections are merged into it, in one transaction. */
   reads: SqliteReadStore;

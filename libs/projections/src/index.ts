@@ -11,34 +11,46 @@ import type { Projection } from './projection';
 import { recurringIssuesProjection } from './recurring-issues/recurring-issues.projection';
 import { DEFAULT_SPIKE_RULE, type SpikeRule } from './recurring-issues/spike-rule';
 import { timelineProjection } from './timeline/timeline.projection';
-
-export * from './projection';
-export * from './projection-runner';
-export * from './case-view/case-view.projection';
-export * from './timeline/timeline.projection';
-export * from './timeline/customer-summary';
-export * from './follow-ups/follow-ups.projection';
-export * from './follow-ups/follow-ups.queries';
-export * from './follow-ups/follow-up-scheduler';
-export * from './recurring-issues/spike-rule';
-export * from './recurring-issues/recurring-issues.projection';
-export * from './recurring-issues/recurring-issues.queries';
-export * from './recurring-issues/candidates';
-export * from './change-impact/change-impact.projection';
-export * from './kpis/kpis.projection';
-export * from './account-alerts/account-alerts.projection';
-
+export type { Projection } from './projection';
+export { ProjectionRunner } from './projection-runner';
+export type { RunnerLogger } from './projection-runner';
+export { findCaseView, findCustomers } from './case-view/case-view.projection';
+export { decodeCursor, readTimeline } from './timeline/timeline.projection';
+export { followUpsProjection } from './follow-ups/follow-ups.projection';
+export {
+  FOLLOW_UP_STATUSES,
+  decodeFollowUpCursor,
+  readFollowUps,
+  enqueueDueFollowUps,
+  readFixNoticeAudience,
+} from './follow-ups/follow-ups.queries';
+export { FollowUpScheduler } from './follow-ups/follow-up-scheduler';
+export { DEFAULT_SPIKE_RULE } from './recurring-issues/spike-rule';
+export { recurringIssuesProjection } from './recurring-issues/recurring-issues.projection';
+export {
+  RECURRING_SORTS,
+  RECURRING_STATUSES,
+  readRecurringIssues,
+  readGroupCustomers,
+} from './recurring-issues/recurring-issues.queries';
+export { DEFAULT_CANDIDATE_OPTIONS, findCandidateIssues } from './recurring-issues/candidates';
+export type { CandidateOptions, CandidateIssue } from './recurring-issues/candidates';
+export {
+  changeImpactProjection,
+  readChangeImpact,
+  readChanges,
+} from './change-impact/change-impact.projection';
+export { kpisProjection, KPI_DIMENSIONS, readKpis } from './kpis/kpis.projection';
+export { accountAlertsProjection } from './account-alerts/account-alerts.projection';
 /** The rules some projections decide by; they come from config. */
 export interface ProjectionRules {
   spike: SpikeRule;
   accountAlerts: AccountAlertRule;
 }
-
 export const DEFAULT_PROJECTION_RULES: ProjectionRules = {
   spike: DEFAULT_SPIKE_RULE,
   accountAlerts: DEFAULT_ACCOUNT_ALERT_RULE,
 };
-
 /** The rules from heard's config (HEARD_SPIKE_*, HEARD_ACCOUNT_ALERT_OPEN_CASES). */
 export const projectionRules = (config: {
   spikeRule: SpikeRule;
@@ -47,7 +59,6 @@ export const projectionRules = (config: {
   spike: config.spikeRule,
   accountAlerts: { openCasesThreshold: config.accountAlertOpenCases },
 });
-
 export const defaultProjections = (
   rules: ProjectionRules = DEFAULT_PROJECTION_RULES,
 ): Projection[] => [

@@ -11,7 +11,7 @@ import { migrateReadStore, placeholders, type ReadStore, type ReadTx } from '@he
 import type { Projection } from './projection';
 import { known } from './shared/known-events';
 
-export interface ProjectionStatus {
+interface ProjectionStatus {
   name: string;
   /** The event store's position of the last event applied (START for none). */
   position: Checkpoint;

@@ -6,7 +6,7 @@ import { createHash, randomBytes, scrypt, timingSafeEqual, type ScryptOptions } 
  */
 const TOKEN = /^heard_([0-9a-f]{16})_([A-Za-z0-9_-]{43})$/;
 
-export interface ApiKeyToken {
+interface ApiKeyToken {
   keyId: string;
   secret: string;
 }

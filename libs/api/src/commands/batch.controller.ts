@@ -14,7 +14,7 @@ import {
 import { TurnBudget } from '../http/turn-budget';
 import { BatchCommands, type BatchBody } from './batch-body';
 
-export interface BatchResult {
+interface BatchResult {
   index: number;
   status: number;
   body: CommandReceipt | ReturnType<typeof toErrorBody>;

@@ -9,7 +9,7 @@ export type ReportCall = { type: 'candidate-issues'; options: CandidateOptions }
 export type FromReportThread =
   { id: number; reply: unknown } | { id: number; error: { name: string; message: string } };
 
-export type CandidateIssues = Awaited<ReturnType<typeof findCandidateIssues>>;
+type CandidateIssues = Awaited<ReturnType<typeof findCandidateIssues>>;
 
 /**
  * Reports whose work grows with the cases (candidate issues cluster every unlinked case's

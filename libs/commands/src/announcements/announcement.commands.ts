@@ -18,7 +18,7 @@ import {
 import { CommandDto, ID_PATTERN, IsId, LONG, OptionalText, SHORT, Text } from '../command-dto';
 import { ANNOUNCEMENTS, bodyOf, p, spec, type CommandSpec } from '../command-spec';
 
-export class AnnounceChangeDto extends CommandDto {
+class AnnounceChangeDto extends CommandDto {
   @ApiPropertyOptional({ description: 'Generated when absent' })
   @IsOptional()
   @IsId()
@@ -29,7 +29,7 @@ export class AnnounceChangeDto extends CommandDto {
   @ApiProperty({ description: 'ISO 8601' }) @IsISO8601({ strict: true }) effectiveAt!: string;
 }
 
-export class DeclareIncidentDto extends CommandDto {
+class DeclareIncidentDto extends CommandDto {
   @ApiPropertyOptional({ description: 'Generated when absent' })
   @IsOptional()
   @IsId()
@@ -50,7 +50,7 @@ export class DeclareIncidentDto extends CommandDto {
   affectedCustomerIds!: string[];
 }
 
-export class ResolveIncidentDto extends CommandDto {
+class ResolveIncidentDto extends CommandDto {
   @ApiPropertyOptional() @OptionalText(LONG) note?: string;
 }
 

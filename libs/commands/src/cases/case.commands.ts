@@ -19,7 +19,7 @@ import {
 import { CommandDto, IsId, LONG, OptionalText, SHORT, Text } from '../command-dto';
 import { bodyOf, CASE_SUPERVISION, CASE_WORK, p, spec, type CommandSpec } from '../command-spec';
 
-export class OpenCaseDto extends CommandDto {
+class OpenCaseDto extends CommandDto {
   @ApiPropertyOptional({ description: 'Generated when absent' })
   @IsOptional()
   @IsId()
@@ -33,7 +33,7 @@ export class OpenCaseDto extends CommandDto {
   @ApiPropertyOptional() @OptionalText(LONG) desiredOutcome?: string;
 }
 
-export class LogContactDto extends CommandDto {
+class LogContactDto extends CommandDto {
   @ApiProperty({ enum: CHANNELS }) @IsIn(CHANNELS) channel!: Channel;
   @ApiProperty({ enum: DIRECTIONS }) @IsIn(DIRECTIONS) direction!: Direction;
   @ApiProperty() @IsId() agentId!: string;
@@ -45,7 +45,7 @@ export class LogContactDto extends CommandDto {
   occurredAt?: string;
 }
 
-export class IssueApologyDto extends CommandDto {
+class IssueApologyDto extends CommandDto {
   @ApiProperty() @IsId() agentId!: string;
   @ApiProperty({ enum: FAULTS }) @IsIn(FAULTS) fault!: Fault;
   @ApiProperty() @Text(LONG) statement!: string;
@@ -54,7 +54,7 @@ export class IssueApologyDto extends CommandDto {
   thirdParty?: string;
 }
 
-export class HandOverCaseDto extends CommandDto {
+class HandOverCaseDto extends CommandDto {
   @ApiProperty() @IsId() fromAgentId!: string;
   @ApiPropertyOptional({ description: 'Exactly one of toAgentId and toTeam' })
   @IsOptional()
@@ -72,14 +72,14 @@ export class HandOverCaseDto extends CommandDto {
   @ApiPropertyOptional() @OptionalText(SHORT) reason?: string;
 }
 
-export class RecordDiagnosisDto extends CommandDto {
+class RecordDiagnosisDto extends CommandDto {
   @ApiProperty() @IsId() agentId!: string;
   @ApiProperty() @Text(LONG) symptoms!: string;
   @ApiPropertyOptional() @OptionalText(LONG) rootCause?: string;
   @ApiProperty() @Text(LONG) desiredOutcome!: string;
 }
 
-export class ProposeFixDto extends CommandDto {
+class ProposeFixDto extends CommandDto {
   @ApiPropertyOptional({ description: 'Generated when absent' })
   @IsOptional()
   @IsId()
@@ -89,53 +89,53 @@ export class ProposeFixDto extends CommandDto {
   @ApiProperty() @Text(LONG) description!: string;
 }
 
-export class ApplyFixDto extends CommandDto {
+class ApplyFixDto extends CommandDto {
   @ApiProperty() @IsId() agentId!: string;
   @ApiPropertyOptional() @OptionalText(LONG) note?: string;
 }
 
-export class EscalateCaseDto extends CommandDto {
+class EscalateCaseDto extends CommandDto {
   @ApiProperty() @IsId() agentId!: string;
   @ApiProperty({ enum: ESCALATION_LEVELS }) @IsIn(ESCALATION_LEVELS) level!: EscalationLevel;
   @ApiProperty() @Text(LONG) reason!: string;
   @ApiPropertyOptional() @IsOptional() @IsBoolean() notifySales?: boolean;
 }
 
-export class ResolveCaseDto extends CommandDto {
+class ResolveCaseDto extends CommandDto {
   @ApiProperty() @IsId() agentId!: string;
   @ApiProperty() @Text(LONG) resolution!: string;
 }
 
-export class ConfirmResolutionDto extends CommandDto {
+class ConfirmResolutionDto extends CommandDto {
   @ApiPropertyOptional() @OptionalText(LONG) note?: string;
 }
 
-export class RejectResolutionDto extends CommandDto {
+class RejectResolutionDto extends CommandDto {
   @ApiProperty() @Text(LONG) reason!: string;
 }
 
-export class ReopenCaseDto extends CommandDto {
+class ReopenCaseDto extends CommandDto {
   @ApiProperty() @IsId() agentId!: string;
   @ApiProperty() @Text(LONG) reason!: string;
 }
 
-export class CloseCaseDto extends CommandDto {
+class CloseCaseDto extends CommandDto {
   @ApiProperty() @IsId() agentId!: string;
   @ApiPropertyOptional({ description: 'Required when the case is not resolved' })
   @OptionalText(LONG)
   reason?: string;
 }
 
-export class LinkCaseToIssueDto extends CommandDto {
+class LinkCaseToIssueDto extends CommandDto {
   @ApiProperty() @IsId() issueId!: string;
 }
 
-export class NoteCaseDto extends CommandDto {
+class NoteCaseDto extends CommandDto {
   @ApiProperty() @IsId() agentId!: string;
   @ApiProperty() @Text(LONG) note!: string;
 }
 
-export class CompleteFollowUpDto extends CommandDto {
+class CompleteFollowUpDto extends CommandDto {
   @ApiProperty({ enum: FOLLOW_UP_OUTCOMES }) @IsIn(FOLLOW_UP_OUTCOMES) outcome!: FollowUpOutcome;
   @ApiPropertyOptional({ minimum: 1, maximum: 5 })
   @IsOptional()

@@ -5,7 +5,7 @@ import type { IssueCommand } from '@heard/domain';
 import { CommandDto, IsId, LONG, OptionalText, SHORT, Text } from '../command-dto';
 import { bodyOf, ISSUE_WORK, p, spec, type CommandSpec } from '../command-spec';
 
-export class IdentifyIssueDto extends CommandDto {
+class IdentifyIssueDto extends CommandDto {
   @ApiPropertyOptional({ description: 'Generated when absent' })
   @IsOptional()
   @IsId()
@@ -16,18 +16,18 @@ export class IdentifyIssueDto extends CommandDto {
   @ApiPropertyOptional() @OptionalText(LONG) description?: string;
 }
 
-export class AcknowledgeIssueDto extends CommandDto {
+class AcknowledgeIssueDto extends CommandDto {
   @ApiProperty() @IsId() team!: string;
   @ApiProperty() @IsId() owner!: string;
 }
 
-export class ShipFixDto extends CommandDto {
+class ShipFixDto extends CommandDto {
   @ApiProperty() @Text(SHORT) release!: string;
   @ApiProperty() @Text(LONG) description!: string;
   @ApiPropertyOptional({ default: true }) @IsOptional() @IsBoolean() creditCustomers?: boolean;
 }
 
-export class CloseIssueDto extends CommandDto {
+class CloseIssueDto extends CommandDto {
   @ApiPropertyOptional() @OptionalText(LONG) reason?: string;
 }
 

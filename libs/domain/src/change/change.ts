@@ -26,7 +26,7 @@ export type AnnounceChange = {
 };
 export type ChangeCommand = AnnounceChange;
 
-export interface ChangeState {
+interface ChangeState {
   status: 'none' | 'announced';
   change?: ChangeAnnounced['data'];
 }

@@ -35,7 +35,7 @@ export type ResolveIncident = {
 };
 export type IncidentCommand = DeclareIncident | ResolveIncident;
 
-export interface IncidentState {
+interface IncidentState {
   status: 'none' | 'declared' | 'resolved';
   incident?: IncidentDeclared['data'];
   resolvedAt?: string;

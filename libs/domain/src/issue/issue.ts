@@ -44,7 +44,7 @@ export type ShipFix = Cmd<
 export type CloseIssue = Cmd<'CloseIssue', { reason?: string }>;
 export type IssueCommand = IdentifyIssue | AcknowledgeIssue | ShipFix | CloseIssue;
 
-export interface IssueState {
+interface IssueState {
   status: 'none' | 'identified' | 'acknowledged' | 'fix_shipped' | 'closed';
   issueId: string;
   title: string;

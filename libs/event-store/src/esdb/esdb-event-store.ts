@@ -91,7 +91,7 @@ export class EsdbReadTimedOut extends Error {
  * default): every read of this adapter goes through here.
  */
 /** What eachRecord needs of the client's StreamingRead. */
-export type CancellableRead<E> = AsyncIterable<E> & {
+type CancellableRead<E> = AsyncIterable<E> & {
   cancel(): Promise<void>;
   destroy(error?: Error): unknown;
 };

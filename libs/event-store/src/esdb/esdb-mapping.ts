@@ -14,7 +14,7 @@ import {
  */
 
 /** A position in $all: the commit and prepare positions of the transaction log. */
-export interface LogPosition {
+interface LogPosition {
   commit: bigint;
   prepare: bigint;
 }

@@ -18,7 +18,7 @@ import {
   type Subscription,
 } from '../event-store.port';
 
-export interface PostgresEventStoreOptions extends PostgresLocation {
+interface PostgresEventStoreOptions extends PostgresLocation {
   now?: () => Date;
   /** Read again this often even without a notification. */
   pollIntervalMs?: number;

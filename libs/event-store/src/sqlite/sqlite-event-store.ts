@@ -77,7 +77,7 @@ CREATE TABLE IF NOT EXISTS commands (
   },
 ];
 
-export interface SqliteEventStoreOptions {
+interface SqliteEventStoreOptions {
   /** Clock for recordedAt; injectable for tests. */
   now?: () => Date;
   /** Most appends committed together in one transaction (one fsync). */

@@ -8,7 +8,7 @@ import {
   type RecordedEvent,
 } from '../event-store.port';
 
-export interface EventStoreFixture {
+interface EventStoreFixture {
   store: EventStore;
   teardown(): Promise<void>;
 }

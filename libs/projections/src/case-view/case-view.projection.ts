@@ -3,7 +3,7 @@ import type { RecordedEvent } from '@heard/event-store';
 import type { Projection } from '../projection';
 import { placeholders, type ReadStore, type ReadTx } from '@heard/read-store';
 
-export interface CaseViewRow {
+interface CaseViewRow {
   case_id: string;
   customer_id: string;
   account_id: string | null;
@@ -19,7 +19,7 @@ export interface CaseViewRow {
 }
 
 /** A case as it stands now: the domain's own fold of its stream, plus columns to query by. */
-export interface CaseView extends CaseState {
+interface CaseView extends CaseState {
   revision: number;
 }
 
@@ -119,7 +119,7 @@ export const findCaseView = async (
   return row ? (JSON.parse(row.state) as CaseView) : undefined;
 };
 
-export interface CustomerMatch {
+interface CustomerMatch {
   customerId: string;
   accountIds: string[];
   cases: Array<{

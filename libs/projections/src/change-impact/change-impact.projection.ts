@@ -105,7 +105,7 @@ export const changeImpactProjection: Projection = {
   },
 };
 
-export interface ImpactCount {
+interface ImpactCount {
   before: number;
   after: number;
   difference: number;
@@ -113,7 +113,7 @@ export interface ImpactCount {
   changePct: number | null;
 }
 
-export interface ChangeImpact {
+interface ChangeImpact {
   change: {
     changeId: string;
     kind: string;
@@ -223,7 +223,7 @@ export const readChangeImpact = async (
   };
 };
 
-export interface AnnouncedChange {
+interface AnnouncedChange {
   changeId: string;
   kind: string;
   description: string;

@@ -1,7 +1,7 @@
 import type { ReadStore } from '@heard/read-store';
 import { enqueueDueFollowUps } from './follow-ups.queries';
 
-export interface SchedulerLogger {
+interface SchedulerLogger {
   error(message: string, error?: unknown): void;
 }
 

@@ -2,7 +2,7 @@ import { enqueueOutbound } from '@heard/read-store';
 import { SqlFilter, type ReadStore } from '@heard/read-store';
 
 export const FOLLOW_UP_STATUSES = ['scheduled', 'due', 'sent', 'completed', 'cancelled'] as const;
-export type FollowUpStatus = (typeof FOLLOW_UP_STATUSES)[number];
+type FollowUpStatus = (typeof FOLLOW_UP_STATUSES)[number];
 
 interface FollowUpRow {
   case_id: string;
@@ -24,7 +24,7 @@ interface FollowUpRow {
   sent_at: string | null;
 }
 
-export interface FollowUp {
+interface FollowUp {
   followUpId: string;
   caseId: string;
   customerId: string;
@@ -44,7 +44,7 @@ export interface FollowUp {
   completedAt: string | null;
 }
 
-export interface FollowUpPage {
+interface FollowUpPage {
   followUps: FollowUp[];
   nextCursor: string | null;
 }

@@ -149,9 +149,9 @@ export const kpisProjection: Projection = {
 };
 
 export const KPI_DIMENSIONS = ['team', 'agent', 'product', 'week'] as const;
-export type KpiDimension = (typeof KPI_DIMENSIONS)[number];
+type KpiDimension = (typeof KPI_DIMENSIONS)[number];
 
-export interface KpiRow {
+interface KpiRow {
   /** The team, agent, product or week; null for cases without one (no product, no agent yet). */
   key: string | null;
   cases: number;
@@ -175,7 +175,7 @@ export interface KpiRow {
   thirdPartyApologyShare: number | null;
 }
 
-export interface KpiReport {
+interface KpiReport {
   by: KpiDimension;
   period: { from: string | null; to: string | null };
   overall: KpiRow;

@@ -18,7 +18,7 @@ export const RECURRING_SORTS = [
   'open',
   'rejected_share',
 ] as const;
-export type RecurringSort = (typeof RECURRING_SORTS)[number];
+type RecurringSort = (typeof RECURRING_SORTS)[number];
 export const RECURRING_STATUSES = [
   'spiking',
   'recurring',
@@ -28,9 +28,9 @@ export const RECURRING_STATUSES = [
   'fix_shipped',
   'closed',
 ] as const;
-export type RecurringStatus = (typeof RECURRING_STATUSES)[number];
+type RecurringStatus = (typeof RECURRING_STATUSES)[number];
 
-export interface RecurringIssuesFilter {
+interface RecurringIssuesFilter {
   product?: string;
   category?: string;
   kind?: 'issue' | 'unlinked';
@@ -42,7 +42,7 @@ export interface RecurringIssuesFilter {
   limit?: number;
 }
 
-export interface RecurringIssue {
+interface RecurringIssue {
   group: string;
   kind: 'issue' | 'unlinked';
   issueId: string | null;
@@ -71,7 +71,7 @@ export interface RecurringIssue {
   announcedSpiking: boolean;
 }
 
-export interface RecurringIssuesReport {
+interface RecurringIssuesReport {
   period: { from: string; to: string };
   rule: SpikeRule & { description: string };
   groups: RecurringIssue[];
@@ -238,7 +238,7 @@ const comparator = (sort: RecurringSort) => {
     score(b) - score(a) || b.cases - a.cases || a.group.localeCompare(b.group);
 };
 
-export interface GroupCustomer {
+interface GroupCustomer {
   customerId: string;
   caseIds: string[];
   firstOpenedAt: string;

@@ -8,7 +8,7 @@ type HeardEvent = DomainEvent | CustomerErased;
  * data. The one place projections trust the store: it holds what the deciders wrote (and an
  * old schema is upcast before it gets here), so no projection casts `data` itself.
  */
-export type KnownEvent = {
+type KnownEvent = {
   [T in HeardEvent['type']]: Omit<RecordedEvent, 'type' | 'data'> &
     Extract<HeardEvent, { type: T }>;
 }[HeardEvent['type']];

@@ -13,7 +13,7 @@ import {
 import { headlineOf } from './headline';
 import { known } from '../shared/known-events';
 
-export interface TimelineEntry {
+interface TimelineEntry {
   /** The event store's position of the event (opaque; newer entries have greater ones). */
   position: Checkpoint;
   caseId: string | null;
@@ -24,7 +24,7 @@ export interface TimelineEntry {
   details: Record<string, unknown>;
 }
 
-export interface TimelinePage {
+interface TimelinePage {
   customerId: string;
   summary: CustomerSummary;
   entries: TimelineEntry[];

@@ -6,7 +6,7 @@ import type { ReadStore, ReadTx } from '../read-store.port';
 
 type Statement = Database.Statement<unknown[], unknown>;
 
-export interface SqliteReadStoreOptions {
+interface SqliteReadStoreOptions {
   /** Checkpoint the WAL from a worker thread (the default); one connection per file does. */
   walCheckpoints?: boolean;
   /** Another store's `writeGate`, for a store on the same file in another thread. */

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ReadStore } from '../read-store.port';
 
-export interface ReadStoreFixture {
+interface ReadStoreFixture {
   store: ReadStore;
   teardown(): Promise<void>;
 }
