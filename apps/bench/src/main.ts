@@ -1,7 +1,8 @@
 import { reportsUnderLoad } from './report-load';
 import 'reflect-metadata';
 import { Command } from 'commander';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { StartRefused } from '@heard/config';
@@ -30,7 +31,7 @@ import { postgresBench } from './postgres-bench';
 import { peerBench } from './peer-bench';
 import { screenBench } from './screen-bench';
 import { summariseProfiles } from './profile-summary';
-import { chart, markdown, type BenchResults } from './report';
+import { chart, docsReport, markdown, type BenchResults } from './report';
 import {
   appendRate,
   CONTACT_BODY,
@@ -57,7 +58,44 @@ interface Options {
   connections: number;
   out: string;
   profile?: string;
+  docs?: boolean;
+  reportFrom?: string;
 }
+
+const DOCS_PAGE = 'docs/benchmarks.md';
+const DOCS_CHART = 'docs/benchmark.svg';
+const DOCS_BEGIN =
+  '<!-- Written by npm run bench -- --docs from the run it names: run it again, do not edit. -->';
+const DOCS_END = '<!-- End of the run. -->';
+
+/** docs/benchmarks.md's report of the run, and its picture, as this run measured them. */
+const writeDocs = (results: BenchResults, command: string) => {
+  const page = readFileSync(DOCS_PAGE, 'utf8');
+  const [before, rest] = page.split(DOCS_BEGIN) as [string, string | undefined];
+  if (rest === undefined || !rest.includes(DOCS_END))
+    throw new Error(`${DOCS_PAGE} has no "${DOCS_BEGIN}" … "${DOCS_END}" part`);
+  const report = docsReport(results, command, basename(DOCS_CHART));
+  writeFileSync(
+    DOCS_PAGE,
+    `${before}${DOCS_BEGIN}\n\n${report}\n\n${rest.slice(rest.indexOf(DOCS_END))}`,
+  );
+  writeFileSync(DOCS_CHART, chart(results));
+  // As the repository's Prettier writes it, so that its check passes.
+  spawnSync(
+    process.execPath,
+    [require.resolve('prettier/bin/prettier.cjs'), '--write', DOCS_PAGE],
+    {
+      stdio: 'inherit',
+    },
+  );
+  log(`${DOCS_PAGE} and ${DOCS_CHART} now show this run`);
+};
+
+/** The command line of this run, as the docs show it. */
+const commandOf = (argv: string[]) =>
+  ['npm run bench', ...(argv.length ? ['--', ...argv.filter((a) => a !== '--docs')] : [])].join(
+    ' ',
+  );
 
 const rssMb = async (url: string) => {
   const text = await fetch(`${url}/metrics`).then((r) => r.text());
@@ -70,6 +108,7 @@ const main = async (o: Options) => {
     startedAt: new Date().toISOString(),
     machine: { node: process.version, cpus: (await import('node:os')).cpus().length },
     options: o,
+    command: commandOf(process.argv.slice(2)),
   };
   const work = mkdtempSync(join(tmpdir(), 'heard-bench-'));
   if (o.profile) {
@@ -123,6 +162,7 @@ const main = async (o: Options) => {
   writeFileSync(chartFile, chart(results as unknown as BenchResults));
   writeFileSync(reportFile, markdown(results as unknown as BenchResults, basename(chartFile)));
   log(`Figures written to ${o.out}, the report to ${reportFile} (picture: ${chartFile})`);
+  if (o.docs) writeDocs(results as unknown as BenchResults, String(results.command));
 };
 
 /** The figures on the embedded default: HTTP, overload, the store, Kafka, a big store. */
@@ -405,8 +445,25 @@ const cli = new Command('bench')
     'where the figures go',
     `bench-results/bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`,
   )
+  .option(
+    '--docs',
+    `also write the run's report into ${DOCS_PAGE} and its picture to ${DOCS_CHART}`,
+  )
+  .option(
+    '--report-from <json>',
+    `run nothing: write the report of this earlier run's figures into ${DOCS_PAGE}`,
+  )
   .parse();
-main(cli.opts<Options>()).then(
+const options = cli.opts<Options>();
+(options.reportFrom
+  ? Promise.resolve().then(() => {
+      const results = JSON.parse(readFileSync(options.reportFrom!, 'utf8')) as BenchResults & {
+        command?: string;
+      };
+      writeDocs(results, results.command ?? 'npm run bench');
+    })
+  : main(options)
+).then(
   () => process.exit(0),
   (error: unknown) => {
     console.error(error instanceof StartRefused ? `bench: ${error.message}` : error);

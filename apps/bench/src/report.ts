@@ -242,3 +242,99 @@ export const markdown = (r: BenchResults, chartFile: string): string => {
     '',
   ].join('\n');
 };
+
+const n = (value: number) => value.toLocaleString('en');
+
+const REBUILD_RUNS: Record<string, string> = {
+  allOneThread: 'all projections in one pass, one thread',
+  all: 'all projections as `heard rebuild` does (two threads side by side, merged)',
+};
+
+/** What the run measured, a row per figure (the parts it ran). */
+const figures = (r: BenchResults): Array<[string, string]> => {
+  const rows: Array<[string, string]> = [];
+  for (const [platform, f] of Object.entries(r.bareRoute ?? {}))
+    rows.push([
+      `bare route, Nest on ${platform} (parse the JSON body, answer 201)`,
+      `${n(f.requestsPerSecond)} req/s, p50 ${f.p50Ms} ms, p99 ${f.p99Ms} ms`,
+    ]);
+  const http = r.commandsOverHttp;
+  if (http) {
+    const s = http.singleRoute;
+    rows.push(
+      [
+        '`POST /cases/:id/contacts`, durable (fsync before the 201)',
+        `${n(s.requestsPerSecond)} req/s, p50 ${s.p50Ms} ms, p99 ${s.p99Ms} ms`,
+      ],
+      [
+        `the same at 80% of that rate (${n(http.at80PercentOfMax.rate)} req/s offered)`,
+        `p50 ${http.at80PercentOfMax.p50Ms} ms, p99 ${http.at80PercentOfMax.p99Ms} ms`,
+      ],
+      [
+        '`POST /commands`, 100 commands per request',
+        `${n(http.batchRoute.commandsPerSecond)} commands/s, p99 ${http.batchRoute.p99Ms} ms per request`,
+      ],
+    );
+  }
+  const peer = r.peers?.emmettSqlite;
+  if (peer)
+    rows.push(
+      [
+        `append, ${n(peer.events)} events by ${peer.appenders} appenders: heard / Emmett's SQLite store`,
+        `${n(peer.heard.appendEventsPerSecond)} / ${n(peer.emmettSqlite.appendEventsPerSecond)} events/s`,
+      ],
+      [
+        'all of them read back in order: heard / Emmett',
+        `${n(peer.heard.readAllEventsPerSecond)} / ${n(peer.emmettSqlite.readAllEventsPerSecond)} events/s`,
+      ],
+    );
+  if (r.kafka)
+    rows.push(
+      [
+        'Kafka: bare kafkajs producer (idempotent, acks=all)',
+        `${n(r.kafka.bareProducerPerSecond)} messages/s`,
+      ],
+      [
+        'Kafka intake, message in to event durable',
+        `${n(r.kafka.intakeCommandsPerSecond)} commands/s`,
+      ],
+    );
+  const big = r.bigStore;
+  if (big) {
+    if (big.load.rssMb !== undefined)
+      rows.push([
+        `heard's RSS after loading ${n(big.events)} events / 10 s later`,
+        `${big.load.rssMb} / ${big.load.rssMbSettled} MiB`,
+      ]);
+    for (const [projection, rebuild] of Object.entries(big.rebuild))
+      rows.push([
+        `rebuild at ${n(big.events)} events: ${REBUILD_RUNS[projection] ?? `\`${projection}\` alone`}`,
+        `${n(rebuild.eventsPerSecond)} events/s`,
+      ]);
+  }
+  if (r.screens?.customerScreen)
+    rows.push([
+      `customer screen shown in Chromium, ${r.screens.customerScreen.loads} loads: first / p50 / slowest`,
+      `${r.screens.customerScreen.firstMs} / ${r.screens.customerScreen.p50Ms} / ${r.screens.customerScreen.maxMs} ms`,
+    ]);
+  return rows;
+};
+
+/** The run as docs/benchmarks.md shows it: how it was run, the aims, every figure. */
+export const docsReport = (r: BenchResults, command: string, chartFile: string): string =>
+  [
+    `\`${command}\`, started ${r.startedAt}, on Node ${r.machine.node} with ${r.machine.cpus} cores (the load generator on the same machine).`,
+    '',
+    '| figure | reached | aim | met |',
+    '| --- | --- | --- | --- |',
+    ...aims(r).map(
+      (a) =>
+        `| ${a.figure} | ${a.reached} | ${a.aim} | ${a.met === undefined ? 'not at that size' : a.met ? 'yes' : 'no'} |`,
+    ),
+    '',
+    '| figure | measured |',
+    '| --- | --- |',
+    ...figures(r).map(([what, measured]) => `| ${what} | ${measured} |`),
+    '',
+    `![Throughput and latency per scenario](${chartFile})`,
+  ].join('\n');
