@@ -59,15 +59,21 @@ export const describeOutboxContract = (name: string, open: () => Promise<TwoStor
       expect(rows[0]!.seq < rows[1]!.seq && rows[1]!.seq < rows[2]!.seq).toBe(true);
     });
 
-    it('gives a claim at most the messages it asked for, oldest first', async () => {
-      await migrateReadStore(a);
+    /** A migrated store with 400 messages pending, m-0 to m-399 in that order. */
+    const fourHundredPending = async (store: ReadStore) => {
+      await migrateReadStore(store);
       const ids = Array.from({ length: 400 }, (_, i) => `m-${i}`);
-      await a.transaction((tx) =>
+      await store.transaction((tx) =>
         enqueueOutbound(
           tx,
           ids.map((id, i) => testOutboundMessage(id, i)),
         ),
       );
+      return ids;
+    };
+
+    it('gives a claim at most the messages it asked for, oldest first', async () => {
+      const ids = await fourHundredPending(a);
       const first = await claimOutbound(a, 'one', 25, 60_000);
       expect(first.map((m) => m.id)).toEqual(ids.slice(0, 25));
       const second = await claimOutbound(b, 'two', 25, 60_000);
@@ -75,14 +81,7 @@ export const describeOutboxContract = (name: string, open: () => Promise<TwoStor
     });
 
     it('lets two relays claim at once without ever both taking a message, and loses none', async () => {
-      await migrateReadStore(a);
-      const ids = Array.from({ length: 400 }, (_, i) => `m-${i}`);
-      await a.transaction((tx) =>
-        enqueueOutbound(
-          tx,
-          ids.map((id, i) => testOutboundMessage(id, i)),
-        ),
-      );
+      const ids = await fourHundredPending(a);
       const taken: Record<string, string[]> = { one: [], two: [] };
       const deadline = Date.now() + 20_000;
       const relay = async (store: ReadStore, name: 'one' | 'two') => {
