@@ -9,6 +9,7 @@ import {
   type logCreator,
 } from 'kafkajs';
 import { TOPICS, type TopicName, type Topics } from '../topics';
+import { RestartBackoff } from './restart-backoff';
 import type {
   Consumer,
   ConsumerStatus,
@@ -189,7 +190,8 @@ export class KafkaTransport implements MessageTransport {
   /**
    * Joins `groupId` on `topic` under a supervisor: kafkajs gives up on a consumer after a
    * non-retriable error (CRASH with restart=false), so a crashed consumer is replaced by a
-   * new one after a backoff (1 s, doubling to 30 s), for as long as it is not stopped.
+   * new one after a backoff (RestartBackoff: 1 s, doubling to 30 s, back to 1 s once a
+   * consumer has joined its group), for as long as it is not stopped.
    */
   async consume(topic: TopicName, groupId: string, handler: BatchHandler): Promise<Consumer> {
     const status: ConsumerStatus = {
@@ -203,6 +205,7 @@ export class KafkaTransport implements MessageTransport {
     let current: KafkaConsumer | undefined;
     let stopped = false;
     let retryTimer: NodeJS.Timeout | undefined;
+    const backoff = new RestartBackoff();
 
     const start = async (): Promise<void> => {
       const consumer = this.kafka.consumer({
@@ -220,6 +223,8 @@ export class KafkaTransport implements MessageTransport {
         this.kafkaConsumers.delete(consumer);
         restartLater();
       });
+      // In its group again: it works, and a later crash is not an outage that goes on.
+      consumer.on(consumer.events.GROUP_JOIN, () => backoff.reset());
       await consumer.connect();
       await consumer.subscribe({ topic, fromBeginning: true });
       await consumer.run({
@@ -257,7 +262,7 @@ export class KafkaTransport implements MessageTransport {
     };
     const restartLater = () => {
       if (stopped) return;
-      const delay = Math.min(1000 * 2 ** status.restarts, 30_000);
+      const delay = backoff.next();
       status.restarts += 1;
       this.options.log?.(
         'error',
