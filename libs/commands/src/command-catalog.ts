@@ -1,6 +1,7 @@
 import { ANNOUNCEMENT_COMMANDS } from './announcements/announcement.commands';
 import { CASE_COMMANDS } from './cases/case.commands';
-import type { CommandSpec } from './command-spec';
+import type { DomainCommand } from '@heard/domain';
+import type { CommandDescription, CommandSpec } from './command-spec';
 import { ISSUE_COMMANDS } from './issues/issue.commands';
 
 /**
@@ -10,10 +11,13 @@ import { ISSUE_COMMANDS } from './issues/issue.commands';
  * does not compile until it is described.
  * HTTP, POST /commands and the Kafka intake take them from here, and so do the docs.
  */
+const typed = (described: Readonly<Record<string, CommandDescription>>): CommandSpec[] =>
+  Object.entries(described).map(([type, d]) => ({ ...d, type: type as DomainCommand['type'] }));
+
 export const COMMANDS: readonly CommandSpec[] = [
-  ...Object.values(CASE_COMMANDS),
-  ...Object.values(ISSUE_COMMANDS),
-  ...Object.values(ANNOUNCEMENT_COMMANDS),
+  ...typed(CASE_COMMANDS),
+  ...typed(ISSUE_COMMANDS),
+  ...typed(ANNOUNCEMENT_COMMANDS),
 ];
 
 export const COMMAND_TYPES = COMMANDS.map((c) => c.type);

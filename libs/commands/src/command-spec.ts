@@ -28,7 +28,10 @@ export interface CommandSpec<D extends CommandDto = CommandDto> {
   actorOf?(body: D): string | undefined;
 }
 
-export const spec = <D extends CommandDto>(s: Omit<CommandSpec<D>, 'params' | 'tag'>) =>
+/** A command as its aggregate's file describes it: its type is the key it is described under. */
+export type CommandDescription = Omit<CommandSpec, 'type'>;
+
+export const spec = <D extends CommandDto>(s: Omit<CommandSpec<D>, 'params' | 'tag' | 'type'>) =>
   ({
     ...s,
     params: s.route
@@ -40,7 +43,7 @@ export const spec = <D extends CommandDto>(s: Omit<CommandSpec<D>, 'params' | 't
       : s.route.startsWith('issues')
         ? 'issues'
         : 'changes and incidents',
-  }) as unknown as CommandSpec;
+  }) as unknown as CommandDescription;
 
 /** Who works a case: agents, their supervisors, and the upstream apps acting for agents. */
 export const CASE_WORK: AccessRole[] = ['agent', 'supervisor', 'integration'];

@@ -16,7 +16,7 @@ import {
 } from '@heard/domain';
 
 import { CommandDto, ID_PATTERN, IsId, LONG, OptionalText, SHORT, Text } from '../command-dto';
-import { ANNOUNCEMENTS, bodyOf, p, spec, type CommandSpec } from '../command-spec';
+import { ANNOUNCEMENTS, bodyOf, p, spec, type CommandDescription } from '../command-spec';
 
 class AnnounceChangeDto extends CommandDto {
   @ApiPropertyOptional({ description: 'Generated when absent' })
@@ -56,10 +56,9 @@ class ResolveIncidentDto extends CommandDto {
 
 /** Changes and incidents announced, which explain contact volumes and warn customers. */
 export const ANNOUNCEMENT_COMMANDS: {
-  readonly [T in ChangeCommand['type'] | IncidentCommand['type']]: CommandSpec;
+  readonly [T in ChangeCommand['type'] | IncidentCommand['type']]: CommandDescription;
 } = {
   AnnounceChange: spec<AnnounceChangeDto>({
-    type: 'AnnounceChange',
     dto: AnnounceChangeDto,
     route: 'changes',
     allow: ANNOUNCEMENTS,
@@ -71,7 +70,6 @@ export const ANNOUNCEMENT_COMMANDS: {
     }),
   }),
   DeclareIncident: spec<DeclareIncidentDto>({
-    type: 'DeclareIncident',
     dto: DeclareIncidentDto,
     route: 'incidents',
     allow: ANNOUNCEMENTS,
@@ -83,7 +81,6 @@ export const ANNOUNCEMENT_COMMANDS: {
     }),
   }),
   ResolveIncident: spec<ResolveIncidentDto>({
-    type: 'ResolveIncident',
     dto: ResolveIncidentDto,
     route: 'incidents/:incidentId/resolution',
     allow: ANNOUNCEMENTS,

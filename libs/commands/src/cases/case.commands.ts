@@ -17,7 +17,14 @@ import {
 } from '@heard/domain';
 
 import { CommandDto, IsId, LONG, OptionalText, SHORT, Text } from '../command-dto';
-import { bodyOf, CASE_SUPERVISION, CASE_WORK, p, spec, type CommandSpec } from '../command-spec';
+import {
+  bodyOf,
+  CASE_SUPERVISION,
+  CASE_WORK,
+  p,
+  spec,
+  type CommandDescription,
+} from '../command-spec';
 
 class OpenCaseDto extends CommandDto {
   @ApiPropertyOptional({ description: 'Generated when absent' })
@@ -147,9 +154,8 @@ class CompleteFollowUpDto extends CommandDto {
 }
 
 /** The commands of a case, from its opening to its closure: body, route, roles, domain command. */
-export const CASE_COMMANDS: { readonly [T in CaseCommand['type']]: CommandSpec } = {
+export const CASE_COMMANDS: { readonly [T in CaseCommand['type']]: CommandDescription } = {
   OpenCase: spec<OpenCaseDto>({
-    type: 'OpenCase',
     dto: OpenCaseDto,
     route: 'cases',
     allow: CASE_WORK,
@@ -161,7 +167,6 @@ export const CASE_COMMANDS: { readonly [T in CaseCommand['type']]: CommandSpec }
     }),
   }),
   LogContact: spec<LogContactDto>({
-    type: 'LogContact',
     dto: LogContactDto,
     route: 'cases/:caseId/contacts',
     allow: CASE_WORK,
@@ -178,7 +183,6 @@ export const CASE_COMMANDS: { readonly [T in CaseCommand['type']]: CommandSpec }
     actorOf: (b) => b.agentId,
   }),
   IssueApology: spec<IssueApologyDto>({
-    type: 'IssueApology',
     dto: IssueApologyDto,
     route: 'cases/:caseId/apologies',
     note: 'thirdParty is required when fault is third_party',
@@ -192,7 +196,6 @@ export const CASE_COMMANDS: { readonly [T in CaseCommand['type']]: CommandSpec }
     actorOf: (b) => b.agentId,
   }),
   HandOverCase: spec<HandOverCaseDto>({
-    type: 'HandOverCase',
     dto: HandOverCaseDto,
     route: 'cases/:caseId/handovers',
     note: 'exactly one of toAgentId and toTeam; summary is the executive summary, 20 characters or more',
@@ -206,7 +209,6 @@ export const CASE_COMMANDS: { readonly [T in CaseCommand['type']]: CommandSpec }
     actorOf: (b) => b.fromAgentId,
   }),
   RecordDiagnosis: spec<RecordDiagnosisDto>({
-    type: 'RecordDiagnosis',
     dto: RecordDiagnosisDto,
     route: 'cases/:caseId/diagnoses',
     allow: CASE_WORK,
@@ -219,7 +221,6 @@ export const CASE_COMMANDS: { readonly [T in CaseCommand['type']]: CommandSpec }
     actorOf: (b) => b.agentId,
   }),
   ProposeFix: spec<ProposeFixDto>({
-    type: 'ProposeFix',
     dto: ProposeFixDto,
     route: 'cases/:caseId/fixes',
     allow: CASE_WORK,
@@ -233,7 +234,6 @@ export const CASE_COMMANDS: { readonly [T in CaseCommand['type']]: CommandSpec }
     actorOf: (b) => b.agentId,
   }),
   ApplyFix: spec<ApplyFixDto>({
-    type: 'ApplyFix',
     dto: ApplyFixDto,
     route: 'cases/:caseId/fixes/:fixId/applied',
     allow: CASE_WORK,
@@ -247,7 +247,6 @@ export const CASE_COMMANDS: { readonly [T in CaseCommand['type']]: CommandSpec }
     actorOf: (b) => b.agentId,
   }),
   EscalateCase: spec<EscalateCaseDto>({
-    type: 'EscalateCase',
     dto: EscalateCaseDto,
     route: 'cases/:caseId/escalations',
     allow: CASE_SUPERVISION,
@@ -260,7 +259,6 @@ export const CASE_COMMANDS: { readonly [T in CaseCommand['type']]: CommandSpec }
     actorOf: (b) => b.agentId,
   }),
   ResolveCase: spec<ResolveCaseDto>({
-    type: 'ResolveCase',
     dto: ResolveCaseDto,
     route: 'cases/:caseId/resolution',
     note: 'also schedules the follow-up',
@@ -278,7 +276,6 @@ export const CASE_COMMANDS: { readonly [T in CaseCommand['type']]: CommandSpec }
     actorOf: (b) => b.agentId,
   }),
   ConfirmResolution: spec<ConfirmResolutionDto>({
-    type: 'ConfirmResolution',
     dto: ConfirmResolutionDto,
     route: 'cases/:caseId/resolution/confirmation',
     allow: CASE_WORK,
@@ -290,7 +287,6 @@ export const CASE_COMMANDS: { readonly [T in CaseCommand['type']]: CommandSpec }
     }),
   }),
   RejectResolution: spec<RejectResolutionDto>({
-    type: 'RejectResolution',
     dto: RejectResolutionDto,
     route: 'cases/:caseId/resolution/rejection',
     note: 'reopens the case',
@@ -303,7 +299,6 @@ export const CASE_COMMANDS: { readonly [T in CaseCommand['type']]: CommandSpec }
     }),
   }),
   ReopenCase: spec<ReopenCaseDto>({
-    type: 'ReopenCase',
     dto: ReopenCaseDto,
     route: 'cases/:caseId/reopen',
     allow: CASE_SUPERVISION,
@@ -316,7 +311,6 @@ export const CASE_COMMANDS: { readonly [T in CaseCommand['type']]: CommandSpec }
     actorOf: (b) => b.agentId,
   }),
   CloseCase: spec<CloseCaseDto>({
-    type: 'CloseCase',
     dto: CloseCaseDto,
     route: 'cases/:caseId/closure',
     note: 'reason is required while the case is unresolved',
@@ -330,7 +324,6 @@ export const CASE_COMMANDS: { readonly [T in CaseCommand['type']]: CommandSpec }
     actorOf: (b) => b.agentId,
   }),
   LinkCaseToIssue: spec<LinkCaseToIssueDto>({
-    type: 'LinkCaseToIssue',
     dto: LinkCaseToIssueDto,
     route: 'cases/:caseId/issue-links',
     note: 'the issue must exist',
@@ -343,7 +336,6 @@ export const CASE_COMMANDS: { readonly [T in CaseCommand['type']]: CommandSpec }
     }),
   }),
   NoteCase: spec<NoteCaseDto>({
-    type: 'NoteCase',
     dto: NoteCaseDto,
     route: 'cases/:caseId/notes',
     note: 'for colleagues: shown on the timeline, sealed and erased like every customer text',
@@ -357,7 +349,6 @@ export const CASE_COMMANDS: { readonly [T in CaseCommand['type']]: CommandSpec }
     actorOf: (b) => b.agentId,
   }),
   CompleteFollowUp: spec<CompleteFollowUpDto>({
-    type: 'CompleteFollowUp',
     dto: CompleteFollowUpDto,
     route: 'cases/:caseId/follow-ups/:followUpId/completion',
     note: 'csat is 1 to 5; not_fixed reopens the case',

@@ -3,7 +3,7 @@ import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsOptional } from 'clas
 
 import type { IssueCommand } from '@heard/domain';
 import { CommandDto, IsId, LONG, OptionalText, SHORT, Text } from '../command-dto';
-import { bodyOf, ISSUE_WORK, p, spec, type CommandSpec } from '../command-spec';
+import { bodyOf, ISSUE_WORK, p, spec, type CommandDescription } from '../command-spec';
 
 class IdentifyIssueDto extends CommandDto {
   @ApiPropertyOptional({ description: 'Generated when absent' })
@@ -61,9 +61,8 @@ export class AcceptCandidateDto {
 }
 
 /** The commands of a recurring issue, from its identification to its fix and closure. */
-export const ISSUE_COMMANDS: { readonly [T in IssueCommand['type']]: CommandSpec } = {
+export const ISSUE_COMMANDS: { readonly [T in IssueCommand['type']]: CommandDescription } = {
   IdentifyIssue: spec<IdentifyIssueDto>({
-    type: 'IdentifyIssue',
     dto: IdentifyIssueDto,
     route: 'issues',
     allow: ISSUE_WORK,
@@ -75,7 +74,6 @@ export const ISSUE_COMMANDS: { readonly [T in IssueCommand['type']]: CommandSpec
     }),
   }),
   AcknowledgeIssue: spec<AcknowledgeIssueDto>({
-    type: 'AcknowledgeIssue',
     dto: AcknowledgeIssueDto,
     route: 'issues/:issueId/acknowledgement',
     allow: ISSUE_WORK,
@@ -88,7 +86,6 @@ export const ISSUE_COMMANDS: { readonly [T in IssueCommand['type']]: CommandSpec
     actorOf: (b) => b.owner,
   }),
   ShipFix: spec<ShipFixDto>({
-    type: 'ShipFix',
     dto: ShipFixDto,
     route: 'issues/:issueId/fix-shipped',
     note: 'needs an acknowledged issue',
@@ -101,7 +98,6 @@ export const ISSUE_COMMANDS: { readonly [T in IssueCommand['type']]: CommandSpec
     }),
   }),
   CloseIssue: spec<CloseIssueDto>({
-    type: 'CloseIssue',
     dto: CloseIssueDto,
     route: 'issues/:issueId/closure',
     allow: ISSUE_WORK,
