@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { routeAccessList, type RouteAccess } from '@heard/api';
 import { COMMANDS } from '@heard/commands';
 import { ACCESS_ROLES, admittedRoles, type AccessRole } from '@heard/security';
+import { answerSchemas, answerSchemasSource, webApiTypes } from '../support/answer-schemas';
 import { expectGenerated, expectGeneratedBetween } from '../support/generated-docs';
 import { removeDir, startHeard, tempDataDir, type RunningHeard } from '../support/heard-app';
 
@@ -14,6 +15,10 @@ const ROOT = join(__dirname, '..', '..');
 const DOC = join(ROOT, 'docs', 'http-api.md');
 const ACCESS_DOC = join(ROOT, 'docs', 'access-and-erasure.md');
 const WEB_ROUTE_ROLES = join(ROOT, 'apps', 'web', 'src', 'generated', 'route-roles.ts');
+const WEB_API_TYPES = join(ROOT, 'apps', 'web', 'src', 'generated', 'heard-api.ts');
+const ANSWER_SCHEMAS = join(ROOT, 'libs', 'api', 'src', 'http', 'answer-schemas.generated.ts');
+/** Routes that answer something other than JSON: Prometheus text, or only a status. */
+const NOT_JSON = new Set(['GET /metrics', 'GET /health/live', 'GET /health/ready']);
 const BEGIN =
   '<!-- Generated from the command catalogue and the OpenAPI document by npm run docs:tables: edit those, not this table. -->';
 
@@ -21,11 +26,12 @@ interface Schema {
   properties?: Record<string, { enum?: unknown[] }>;
   required?: string[];
 }
+interface Operation {
+  requestBody?: { content: Record<string, { schema: { $ref: string } }> };
+  responses?: Record<string, { content?: Record<string, { schema?: unknown }> }>;
+}
 interface OpenApi {
-  paths: Record<
-    string,
-    { post?: { requestBody?: { content: Record<string, { schema: { $ref: string } }> } } }
-  >;
+  paths: Record<string, { post?: Operation }>;
   components: { schemas: Record<string, Schema> };
 }
 
@@ -132,5 +138,36 @@ describe('the generated tables of the docs', () => {
 
   it("the web app's route roles are the routes' own", () => {
     expectGenerated(WEB_ROUTE_ROLES, () => webRouteRoles(routes));
+  });
+
+  it("the OpenAPI document's answer schemas are the types the routes return", () => {
+    expectGenerated(ANSWER_SCHEMAS, answerSchemasSource);
+  });
+
+  it('every JSON route of the OpenAPI document says what it answers', () => {
+    const unsaid = Object.entries(openapi.paths).flatMap(([path, methods]) =>
+      Object.entries(methods as Record<string, Operation>)
+        .filter(([method]) => !NOT_JSON.has(`${method.toUpperCase()} ${path}`))
+        .filter(([, operation]) =>
+          Object.entries(operation.responses ?? {}).every(
+            ([status, response]) =>
+              !status.startsWith('2') || !response.content?.['application/json']?.schema,
+          ),
+        )
+        .map(([method]) => `${method.toUpperCase()} ${path}`),
+    );
+    expect(unsaid).toEqual([]);
+  });
+
+  it("the web app's API types are heard's OpenAPI document's", () => {
+    // With the answer schemas as the types make them now, so that one run writes both files.
+    const document = {
+      ...openapi,
+      components: {
+        ...openapi.components,
+        schemas: { ...openapi.components.schemas, ...answerSchemas() },
+      },
+    };
+    expectGenerated(WEB_API_TYPES, () => webApiTypes(document));
   });
 });

@@ -1,15 +1,14 @@
 /** heard's API, called with the signed-in key; the key lives in this tab's session only. */
 
+import type { components } from './generated/heard-api';
 import { ROLES, ROUTE_ROLES } from './generated/route-roles';
 
 export type Role = (typeof ROLES)[number];
 
-export interface Me {
-  id: string;
-  roles: Role[];
-  credential: string;
-  seesCustomerIds: boolean;
-}
+/** What a route of heard answers, by the name its OpenAPI document gives it. */
+export type Answer<Name extends keyof components['schemas']> = components['schemas'][Name];
+
+export type Me = Answer<'Me'>;
 
 const KEY = 'heard.apiKey';
 

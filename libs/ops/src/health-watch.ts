@@ -14,12 +14,12 @@ import {
 /** `up`: working or idle; `stalled`: has work and made no progress for HEARD_STALL_AFTER; `down`: not answering. */
 type PartState = 'up' | 'stalled' | 'down';
 
-interface PartHealth {
+export interface PartHealth {
   status: PartState;
   [detail: string]: unknown;
 }
 
-interface HealthReport {
+export interface HealthReport {
   /** `ok`: every part up; `degraded`: a part is stalled or down (named in `degraded`). */
   status: 'ok' | 'degraded';
   degraded: string[];

@@ -34,7 +34,11 @@ export {
   readGroupCustomers,
 } from './recurring-issues/recurring-issues.queries';
 export { DEFAULT_CANDIDATE_OPTIONS, findCandidateIssues } from './recurring-issues/candidates';
-export type { CandidateOptions, CandidateIssue } from './recurring-issues/candidates';
+export type {
+  CandidateOptions,
+  CandidateIssue,
+  CandidateIssuesReport,
+} from './recurring-issues/candidates';
 export {
   changeImpactProjection,
   readChangeImpact,
@@ -70,3 +74,13 @@ export const defaultProjections = (
   kpisProjection,
   accountAlertsProjection(rules.accountAlerts),
 ];
+/** What the query routes answer (their OpenAPI schemas are generated from these). */
+export type { CaseView, CustomerMatch } from './case-view/case-view.projection';
+export type { TimelinePage } from './timeline/timeline.projection';
+export type { FollowUpPage } from './follow-ups/follow-ups.queries';
+export type {
+  RecurringIssuesReport,
+  GroupCustomer,
+} from './recurring-issues/recurring-issues.queries';
+export type { ChangeImpact, AnnouncedChange } from './change-impact/change-impact.projection';
+export type { KpiReport } from './kpis/kpis.projection';

@@ -1,42 +1,9 @@
 import { useState } from 'preact/hooks';
-import { get, may, query, SCREENS, type Me } from '../api';
+import { get, may, query, SCREENS, type Answer, type Me } from '../api';
 import { NotForYou, Show, Table, useLoad, when } from '../ui';
 
-interface CaseState {
-  caseId: string;
-  customerId: string;
-  accountId?: string;
-  status: string;
-  category: string;
-  product?: string;
-  channel?: string;
-  summary: string;
-  desiredOutcome?: string;
-  holder?: { agentId?: string; team?: string } | null;
-  contacts: number;
-  handovers: number;
-  reopenCount: number;
-  apologies: Array<{ agentId: string; fault: string; statement: string; apologizedAt: string }>;
-  fixes: Record<string, { fixId: string; kind: string; description: string; status: string }>;
-  resolution?: { agentId: string; resolution: string; resolvedAt: string };
-  escalation?: { level: string; reason: string };
-  openedAt?: string;
-  lastActivityAt?: string;
-  revision: number;
-  asOf?: string;
-}
-
-interface AuditEvent {
-  revision: number;
-  position: string;
-  type: string;
-  occurredAt: string;
-  recordedAt: string;
-  actor: { id: string; kind: string; via?: string } | string;
-  commandId?: string;
-  correlationId?: string;
-  data: unknown;
-}
+type CaseState = Answer<'Case'>;
+type AuditEvent = Answer<'AuditedEvent'>;
 
 const actorOf = (actor: AuditEvent['actor']) =>
   typeof actor === 'string'
@@ -106,7 +73,7 @@ const CaseView = ({ caseId }: { caseId: string }) => {
   const path = `/cases/${encodeURIComponent(caseId)}`;
   const [asOf, setAsOf] = useState<string>();
   const [state] = useLoad(() => get<CaseState>(`${path}${query({ asOf })}`), [path, asOf]);
-  const [audit] = useLoad(() => get<{ events: AuditEvent[] }>(`${path}/events`), [path]);
+  const [audit] = useLoad(() => get<Answer<'CaseAuditTrail'>>(`${path}/events`), [path]);
   const pick = (event: SubmitEvent) => {
     event.preventDefault();
     const local = new FormData(event.currentTarget as HTMLFormElement).get('asOf');

@@ -1,77 +1,12 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
-import { get, may, query, SCREENS, type Me } from '../api';
+import { get, may, query, SCREENS, type Answer, type Me } from '../api';
 import { NotForYou, Problem, Show, useLoad, when } from '../ui';
 
-interface TimelineEntry {
-  position: string;
-  caseId: string | null;
-  type: string;
-  occurredAt: string;
-  actor: string;
-  headline: string;
-}
-
-interface Summary {
-  customerId: string;
-  accountIds: string[];
-  cases: { total: number; active: number; closed: number };
-  openCases: Array<{
-    caseId: string;
-    status: string;
-    category: string;
-    product: string | null;
-    summary: string;
-    holder: { agentId?: string; team?: string } | null;
-    escalation?: string;
-    lastActivityAt: string;
-  }>;
-  contacts: number;
-  lastContactAt: string | null;
-  lastHandover: {
-    caseId: string;
-    fromAgentId: string;
-    toAgentId?: string;
-    toTeam?: string;
-    summary: string;
-    handedOverAt: string;
-  } | null;
-  apologies: {
-    total: number;
-    byFault: Record<string, number>;
-    latest: Array<{
-      caseId: string;
-      agentId: string;
-      fault: string;
-      statement: string;
-      apologizedAt: string;
-      thirdParty?: string;
-    }>;
-  };
-  fixesApplied: Array<{
-    caseId: string;
-    fixId: string;
-    kind: string;
-    description: string;
-    appliedAt: string;
-  }>;
-  incidents?: Array<{ incidentId: string; title: string; declaredAt: string; resolvedAt?: string }>;
-}
-
-interface TimelinePage {
-  customerId: string;
-  summary: Summary;
-  entries: TimelineEntry[];
-  nextCursor: string | null;
-}
-
-interface FollowUp {
-  followUpId: string;
-  caseId: string;
-  status: string;
-  dueAt: string;
-  resolution: string | null;
-}
+type TimelinePage = Answer<'Timeline'>;
+type Summary = TimelinePage['summary'];
+type TimelineEntry = TimelinePage['entries'][number];
+type FollowUp = Answer<'FollowUps'>['followUps'][number];
 
 const POLL_MS = 3000;
 const OPEN_FOLLOW_UPS = new Set(['scheduled', 'due', 'sent']);
@@ -83,16 +18,13 @@ const holderOf = (holder: Summary['openCases'][number]['holder']) =>
 const Search = ({ initial }: { initial?: string }) => {
   const { route } = useLocation();
   const [term, setTerm] = useState(initial ?? '');
-  const [found, setFound] =
-    useState<
-      Array<{ customerId: string; accountIds: string[]; cases: Array<{ caseId: string }> }>
-    >();
+  const [found, setFound] = useState<Answer<'CustomerSearch'>['customers']>();
   const [problem, setProblem] = useState<Error>();
   const submit = async (event: SubmitEvent) => {
     event.preventDefault();
     setProblem(undefined);
     try {
-      const answer = await get<{ customers: NonNullable<typeof found> }>(
+      const answer = await get<Answer<'CustomerSearch'>>(
         `/customers${query({ search: term.trim() })}`,
       );
       if (answer.customers.length === 1)
@@ -217,7 +149,8 @@ const WhatWeKnow = ({ summary, followUps }: { summary: Summary; followUps: Follo
               <li>
                 {f.description}{' '}
                 <span class="muted">
-                  ({f.kind.replace('_', ' ')}, {f.caseId}, {when(f.appliedAt)})
+                  ({f.kind ? `${f.kind.replace('_', ' ')}, ` : ''}
+                  {f.caseId}, {when(f.appliedAt)})
                 </span>
               </li>
             ))}
@@ -242,10 +175,7 @@ const WhatWeKnow = ({ summary, followUps }: { summary: Summary; followUps: Follo
             <ul>
               {summary.incidents.map((i) => (
                 <li>
-                  {i.title}{' '}
-                  <span class="muted">
-                    ({i.resolvedAt ? 'resolved' : 'open'}, {when(i.declaredAt)})
-                  </span>
+                  {i.title} <span class="muted">(declared {when(i.declaredAt)})</span>
                 </li>
               ))}
             </ul>
@@ -319,7 +249,7 @@ const CustomerStory = ({ customerId }: { customerId: string }) => {
   const loadStory = () =>
     Promise.all([
       get<TimelinePage>(path),
-      get<{ followUps: FollowUp[] }>(`/follow-ups${query({ customerId, limit: 100 })}`),
+      get<Answer<'FollowUps'>>(`/follow-ups${query({ customerId, limit: 100 })}`),
     ]);
   const [first] = useLoad(loadStory, [customerId]);
   const [summary, setSummary] = useState<Summary>();

@@ -1,52 +1,11 @@
 import { useMemo, useState } from 'preact/hooks';
-import { afterMyWrites, get, may, post, query, SCREENS, type Me } from '../api';
+import { afterMyWrites, get, may, post, query, SCREENS, type Answer, type Me } from '../api';
 import { Chart, type Band, type Series } from '../chart';
 import { NotForYou, num, pct, Problem, Show, Table, useLoad, when } from '../ui';
 
-interface Group {
-  group: string;
-  kind: 'issue' | 'unlinked';
-  issueId: string | null;
-  title: string;
-  product: string | null;
-  category: string;
-  issueStatus: string | null;
-  fixRelease: string | null;
-  cases: number;
-  customers: number;
-  repeatContacts: number;
-  open: number;
-  medianHoursToConfirmedFix: number | null;
-  rejectedShare: number | null;
-  perDay: Array<{ day: string; cases: number }>;
-  trend: { asOf: string; windowCases: number; ratio: number | null; spiking: boolean };
-}
-
-interface Report {
-  period: { from: string; to: string };
-  rule: { windowDays: number; description: string };
-  groups: Group[];
-}
-
-interface Candidate {
-  candidateId: string;
-  title: string;
-  product: string | null;
-  category: string;
-  keywords: string[];
-  cases: number;
-  customers: number;
-}
-
-interface Message {
-  id: string;
-  seq: number;
-  type: string;
-  key: string;
-  time: string;
-  sentAt: string | null;
-  data: { title?: string };
-}
+type Report = Answer<'RecurringIssues'>;
+type Group = Report['groups'][number];
+type Candidate = Answer<'CandidateIssue'>;
 
 const CHARTED = 6;
 const REPORT = `/reports/recurring-issues${query({ limit: 50 })}`;
@@ -106,7 +65,7 @@ const AnnounceFix = ({
   const issueId = group.issueId!;
   const [audience] = useLoad(
     () =>
-      get<{ customers: number; cases: number }>(
+      get<Answer<'FixNoticeAudience'>>(
         `/issues/${encodeURIComponent(issueId)}/fix-notice-audience${query({ minPosition: afterMyWrites() })}`,
       ),
     [issueId],
@@ -183,7 +142,7 @@ const Candidates = ({
 }) => {
   const [loaded] = useLoad(
     () =>
-      get<{ candidates: Candidate[] }>(
+      get<Answer<'CandidateIssues'>>(
         `/reports/candidate-issues${query({ minPosition: afterMyWrites() })}`,
       ),
     [],
@@ -193,7 +152,7 @@ const Candidates = ({
     event.preventDefault();
     const target = new FormData(event.currentTarget as HTMLFormElement).get('issueId');
     try {
-      const result = await post<{ issueId: string; linked: string[]; created: boolean }>(
+      const result = await post<Answer<'CandidateAcceptance'>>(
         `/candidate-issues/${encodeURIComponent(candidate.candidateId)}/acceptance`,
         target ? { issueId: target } : { title: candidate.title, category: candidate.category },
       );
@@ -246,7 +205,7 @@ const Candidates = ({
 
 const TrendMessages = () => {
   const path = `/messages${query({ topic: 'issue-trends', limit: 200 })}`;
-  const [loaded] = useLoad(() => get<{ messages: Message[] }>(path), []);
+  const [loaded] = useLoad(() => get<Answer<'Messages'>>(path), []);
   return (
     <section class="panel">
       <Show loaded={loaded}>

@@ -1,73 +1,13 @@
 import { useMemo, useState } from 'preact/hooks';
-import { get, may, query, SCREENS, type Me } from '../api';
+import { get, may, query, SCREENS, type Answer, type Me } from '../api';
 import { Chart } from '../chart';
 import { NotForYou, num, pct, Show, Table, useLoad, when } from '../ui';
 
 const DIMENSIONS = ['team', 'agent', 'product', 'week'] as const;
 type Dimension = (typeof DIMENSIONS)[number];
 
-interface KpiRow {
-  key: string | null;
-  cases: number;
-  resolved: number;
-  firstContactResolution: number | null;
-  repeatContactsBeforeResolution: number | null;
-  handoversPerCase: number | null;
-  reopenRate: number | null;
-  hoursToFirstApology: number | null;
-  hoursToConfirmedFix: number | null;
-  satisfaction: number | null;
-  followUpsCompleted: number;
-  satisfiedShare: number | null;
-}
-
-interface KpiReport {
-  by: Dimension;
-  overall: KpiRow;
-  rows: KpiRow[];
-}
-
-interface Change {
-  changeId: string;
-  kind: string;
-  description: string;
-  product: string | null;
-  effectiveAt: string;
-}
-
-interface ImpactCount {
-  before: number;
-  after: number;
-  difference: number;
-  changePct: number | null;
-}
-
-interface Impact {
-  change: Change;
-  windowDays: number;
-  total: ImpactCount;
-  byChannel: Array<{ channel: string } & ImpactCount>;
-  byCategory: Array<{ category: string } & ImpactCount>;
-}
-
-interface FollowUp {
-  followUpId: string;
-  caseId: string;
-  customerId: string;
-  product: string | null;
-  status: string;
-  dueAt: string;
-  outcome: string | null;
-  csat: number | null;
-}
-
-interface Message {
-  id: string;
-  type: string;
-  key: string;
-  time: string;
-  sentAt: string | null;
-}
+type KpiReport = Answer<'Kpis'>;
+type Impact = Answer<'ChangeImpact'>;
 
 const label = (key: string | null) => key ?? '(none)';
 
@@ -164,7 +104,7 @@ const Kpis = () => {
 };
 
 const ChangeImpact = () => {
-  const [changes] = useLoad(() => get<{ changes: Change[] }>('/reports/changes'), []);
+  const [changes] = useLoad(() => get<Answer<'Changes'>>('/reports/changes'), []);
   const [picked, setPicked] = useState<string>();
   const changeId =
     picked ?? (changes.state === 'done' ? changes.value.changes[0]?.changeId : undefined);
@@ -255,12 +195,12 @@ const ChangeImpact = () => {
 const Ledger = ({ me }: { me: Me }) => {
   const followUpsPath = `/follow-ups${query({ limit: 200 })}`;
   const noticesPath = `/messages${query({ topic: 'follow-ups', limit: 200 })}`;
-  const [followUps] = useLoad(() => get<{ followUps: FollowUp[] }>(followUpsPath), []);
+  const [followUps] = useLoad(() => get<Answer<'FollowUps'>>(followUpsPath), []);
   const [notices] = useLoad(
     () =>
       may(me, SCREENS.messages)
-        ? get<{ messages: Message[] }>(noticesPath)
-        : Promise.resolve({ messages: [] }),
+        ? get<Answer<'Messages'>>(noticesPath)
+        : Promise.resolve({ messages: [], next: null }),
     [],
   );
   return (

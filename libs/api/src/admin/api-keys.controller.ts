@@ -24,6 +24,8 @@ import {
 } from '@heard/security';
 import { validateBody } from '@heard/commands';
 import { Allow, Caller } from '../http/access-control';
+import { Answers } from '../http/answer-docs';
+import type { HeardAnswers } from '../http/answers';
 
 class CreateApiKeyDto {
   @ApiProperty({
@@ -62,7 +64,11 @@ export class ApiKeysController {
   @Post('admin/api-keys')
   @HttpCode(201)
   @Allow('admin')
-  async create(@Body() raw: unknown, @Caller() caller: Principal) {
+  @Answers('ApiKeyMade', 201)
+  async create(
+    @Body() raw: unknown,
+    @Caller() caller: Principal,
+  ): Promise<HeardAnswers['ApiKeyMade']> {
     const body = validateBody(CreateApiKeyDto, raw);
     try {
       const { record, token } = await this.keys.create({
@@ -82,13 +88,18 @@ export class ApiKeysController {
 
   @Get('admin/api-keys')
   @Allow('admin')
-  async list() {
+  @Answers('ApiKeys')
+  async list(): Promise<HeardAnswers['ApiKeys']> {
     return { keys: (await this.keys.list()).map(shown) };
   }
 
   @Delete('admin/api-keys/:keyId')
   @Allow('admin')
-  async revoke(@Param('keyId') keyId: string, @Caller() caller: Principal) {
+  @Answers('ApiKey')
+  async revoke(
+    @Param('keyId') keyId: string,
+    @Caller() caller: Principal,
+  ): Promise<HeardAnswers['ApiKey']> {
     const record = /^[0-9a-f]{16}$/.test(keyId)
       ? await this.keys.revoke(keyId, caller.id)
       : undefined;
@@ -99,7 +110,8 @@ export class ApiKeysController {
   /** Who the credential proves: its identity and roles (for tools and the screens). */
   @Get('me')
   @Allow(...ACCESS_ROLES)
-  me(@Caller() caller: Principal) {
+  @Answers('Me')
+  me(@Caller() caller: Principal): HeardAnswers['Me'] {
     return {
       id: caller.id,
       roles: caller.roles,

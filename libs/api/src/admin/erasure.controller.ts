@@ -14,6 +14,8 @@ import { READ_STORE, type ReadStore } from '@heard/read-store';
 import { CustomerKeys, type Principal } from '@heard/security';
 import { ID_PATTERN, ValidationFailed } from '@heard/commands';
 import { Allow, Caller } from '../http/access-control';
+import { Answers } from '../http/answer-docs';
+import type { HeardAnswers } from '../http/answers';
 
 /** How long an erasure waits for the read models to have forgotten the customer. */
 const FORGOTTEN_WITHIN_MS = 30_000;
@@ -52,7 +54,11 @@ export class ErasureController {
   @Post('customers/:customerId/erasure')
   @HttpCode(200)
   @Allow('admin')
-  async erase(@Param('customerId') customerId: string, @Caller() caller: Principal) {
+  @Answers('Erasure')
+  async erase(
+    @Param('customerId') customerId: string,
+    @Caller() caller: Principal,
+  ): Promise<HeardAnswers['Erasure']> {
     if (!ID_PATTERN.test(customerId))
       throw new ValidationFailed([
         {

@@ -1,24 +1,21 @@
 import { Body, Controller, Headers, HttpCode, Inject, Logger, Post } from '@nestjs/common';
 import type { Principal } from '@heard/security';
-import { ApiBody, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiTags } from '@nestjs/swagger';
 import { HEARD_CONFIG, type HeardConfig } from '@heard/config';
 import { Allow, Caller } from '../http/access-control';
 import { toErrorBody } from '../http/error.filter';
+import { Answers } from '../http/answer-docs';
+import type { BatchItemAnswer, HeardAnswers } from '../http/answers';
 import {
   ValidationFailed,
   COMMAND_TYPES,
   executeEnvelope,
   CommandGateway,
-  type CommandReceipt,
 } from '@heard/commands';
 import { TurnBudget } from '../http/turn-budget';
 import { BatchCommands, type BatchBody } from './batch-body';
 
-interface BatchResult {
-  index: number;
-  status: number;
-  body: CommandReceipt | ReturnType<typeof toErrorBody>;
-}
+type BatchResult = BatchItemAnswer;
 
 /**
  * Streams of one batch in flight at once. Enough for the appends to share commits; few enough
@@ -67,15 +64,16 @@ export class BatchController {
       },
     },
   })
-  @ApiOkResponse({
-    description:
-      "results[i] answers commands[i]: status 201, 400, 403 (a type the caller's role may not send), 404, 409 or 422 and its body",
-  })
+  @Answers(
+    'Batch',
+    200,
+    "results[i] answers commands[i]: status 201, 400, 403 (a type the caller's role may not send), 404, 409 or 422 and its body",
+  )
   async run(
     @Body() body: BatchBody | undefined,
     @Caller() caller: Principal,
     @Headers('x-correlation-id') correlationId?: string,
-  ) {
+  ): Promise<HeardAnswers['Batch']> {
     const commands = body?.commands;
     if (
       !(commands instanceof BatchCommands) ||

@@ -3,6 +3,7 @@ import { ApiBody, ApiHeader, ApiOperation, ApiParam, ApiTags } from '@nestjs/swa
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { admittedRoles } from '@heard/security';
 import { Allow } from '../http/access-control';
+import { Answers } from '../http/answer-docs';
 import { contextFromRequest } from '../http/command-context';
 import { COMMANDS, type CommandSpec, CommandGateway, type CommandReceipt } from '@heard/commands';
 
@@ -69,10 +70,13 @@ const addRoute = (spec: CommandSpec) => {
     Allow(...spec.allow),
     ApiTags(spec.tag),
     ApiOperation({
+      // Unique, as OpenAPI requires: every route's handler function has one name.
+      operationId: `CommandsController_${name}`,
       summary: spec.type,
       description: `Roles: ${admittedRoles({ kind: 'roles', roles: spec.allow }).join(', ')}`,
     }),
     ApiBody({ type: spec.dto }),
+    Answers('CommandAnswer', 201),
     ...spec.params.map((param) => ApiParam({ name: param, type: String })),
   ];
   for (const decorate of decorators) decorate(prototype, name, descriptor);

@@ -1,5 +1,6 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { withAnswerSchemas } from './answer-docs';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { ConsoleLogger, type DynamicModule, type LogLevel } from '@nestjs/common';
 import { batchBodyLimitOf, startIdleCollection, type HeardConfig } from '@heard/config';
@@ -160,13 +161,15 @@ export const createHttpApp = async (
     });
     done();
   });
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('heard')
-      .setDescription('Event-sourced complaint-to-resolution pipeline: commands, queries and ops')
-      .setVersion('0.1.0')
-      .build(),
+  const document = withAnswerSchemas(
+    SwaggerModule.createDocument(
+      app,
+      new DocumentBuilder()
+        .setTitle('heard')
+        .setDescription('Event-sourced complaint-to-resolution pipeline: commands, queries and ops')
+        .setVersion('0.1.0')
+        .build(),
+    ),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
   app.enableShutdownHooks();

@@ -4,6 +4,8 @@ import type { FastifyReply } from 'fastify';
 import { OpenRoute, OpsRoute } from '../http/access-control';
 import { HealthWatch } from '@heard/ops';
 import { Metrics } from '@heard/ops';
+import { Answers } from '../http/answer-docs';
+import type { HeardAnswers } from '../http/answers';
 
 @ApiTags('ops')
 @Controller()
@@ -17,7 +19,8 @@ export class OpsController {
   @Get('health')
   @OpsRoute()
   @ApiOkResponse({ description: 'status ok or degraded, the degraded parts named, every part' })
-  health() {
+  @Answers('Health')
+  health(): Promise<HeardAnswers['Health']> {
     return this.watch.report();
   }
 

@@ -14,6 +14,8 @@ import { READ_STORE, type ReadStore } from '@heard/read-store';
 import { ValidationFailed, type FieldError, parseDayOrInstant } from '@heard/commands';
 import { QueryReader, waitForPosition, type QueryParams } from './query-reader';
 import { Allow } from '../http/access-control';
+import { Answers } from '../http/answer-docs';
+import type { HeardAnswers } from '../http/answers';
 
 /** Who reads cases, their audit trails and customers' timelines: agents and supervisors. */
 const CASE_READERS = ['agent', 'supervisor'] as const;
@@ -40,12 +42,13 @@ export class QueriesController {
     description:
       'Wait (up to 5 s) until read models include this store position, as returned by a write',
   })
+  @Answers('Case')
   async getCase(
     @Param('caseId') caseId: string,
     @Query('asOf') asOf: string | undefined,
     @Query('minPosition') minPosition: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
+  ): Promise<HeardAnswers['Case']> {
     const problems: FieldError[] = [];
     const asOfTime = asOf === undefined ? undefined : parseDayOrInstant(asOf);
     if (asOf !== undefined && asOfTime === undefined)
@@ -87,7 +90,8 @@ export class QueriesController {
   /** The audit trail: every event of the case as the store recorded it, with its metadata. */
   @Get('cases/:caseId/events')
   @Allow(...CASE_READERS)
-  async getCaseEvents(@Param('caseId') caseId: string) {
+  @Answers('CaseAuditTrail')
+  async getCaseEvents(@Param('caseId') caseId: string): Promise<HeardAnswers['CaseAuditTrail']> {
     const events = await this.events.readStream(streamIds.case(caseId));
     if (events.length === 0) throw new NotFoundException(`Case ${caseId} does not exist`);
     return {
@@ -117,13 +121,14 @@ export class QueriesController {
     description: 'a customer id, an account id or a case id (exact)',
   })
   @ApiQuery({ name: 'limit', required: false, description: '1 to 100, default 20' })
-  async searchCustomers(@Query() query: QueryParams) {
+  @Answers('CustomerSearch')
+  async searchCustomers(@Query() query: QueryParams): Promise<HeardAnswers['CustomerSearch']> {
     const q = new QueryReader(query);
     const term = q.text('search');
     if (!term) q.problems.push({ field: 'search', rules: { isNotEmpty: 'search is required' } });
     const limit = q.int('limit', 1, 100, 20);
     q.done();
-    return { search: term, customers: await findCustomers(this.reads, term!, limit) };
+    return { search: term!, customers: await findCustomers(this.reads, term!, limit) };
   }
 
   @Get('customers/:customerId/timeline')
@@ -131,13 +136,14 @@ export class QueriesController {
   @ApiQuery({ name: 'limit', required: false, description: '1 to 200, default 50' })
   @ApiQuery({ name: 'cursor', required: false, description: 'nextCursor of the previous page' })
   @ApiQuery({ name: 'minPosition', required: false })
+  @Answers('Timeline')
   async getTimeline(
     @Param('customerId') customerId: string,
     @Query('limit') limit: string | undefined,
     @Query('cursor') cursor: string | undefined,
     @Query('minPosition') minPosition: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
+  ): Promise<HeardAnswers['Timeline']> {
     const q = new QueryReader({ limit, cursor, minPosition });
     const size = q.int('limit', 1, 200, 50);
     const decoded = cursor === undefined ? undefined : decodeCursor(cursor);

@@ -10,6 +10,8 @@ import { READ_STORE, type ReadStore } from '@heard/read-store';
 import { CommandGateway, AcceptCandidateDto, validateBody } from '@heard/commands';
 import { Allow } from '../http/access-control';
 import { contextFromRequest } from '../http/command-context';
+import { Answers } from '../http/answer-docs';
+import type { HeardAnswers } from '../http/answers';
 
 /** A key for one step of an acceptance: a retried acceptance repeats no step. */
 const stepKey = (base: string, step: string) =>
@@ -35,11 +37,12 @@ export class CandidateAcceptanceController {
   @ApiBody({ type: AcceptCandidateDto, required: false })
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   @Allow('product')
+  @Answers('CandidateAcceptance', 201)
   async accept(
     @Param('candidateId') candidateId: string,
     @Body() raw: unknown,
     @Req() request: FastifyRequest,
-  ) {
+  ): Promise<HeardAnswers['CandidateAcceptance']> {
     const body = validateBody(AcceptCandidateDto, raw);
     const context = contextFromRequest(request);
     const candidate = await this.find(candidateId);

@@ -13,6 +13,8 @@ import { QueryReader, waitForPosition, type QueryParams } from '../queries/query
 import { Pseudonyms, type Principal } from '@heard/security';
 import { Allow, Caller, refuseCustomerFilters, shownTo } from '../http/access-control';
 import { CsvTable } from './csv';
+import { Answers } from '../http/answer-docs';
+import type { HeardAnswers } from '../http/answers';
 
 /** "You were heard": follow-ups, and every message heard sent (or will send) out. */
 @ApiTags('follow-ups and messages')
@@ -39,11 +41,12 @@ export class FollowUpsController {
   @ApiQuery({ name: 'limit', required: false, description: '1 to 500, default 100' })
   @ApiQuery({ name: 'cursor', required: false })
   @ApiQuery({ name: 'minPosition', required: false })
+  @Answers('FollowUps')
   async followUps(
     @Query() query: QueryParams,
     @Res({ passthrough: true }) reply: FastifyReply,
     @Caller() caller: Principal,
-  ) {
+  ): Promise<HeardAnswers['FollowUps']> {
     const q = new QueryReader(query);
     refuseCustomerFilters(caller, query, ['customerId']);
     const status = q.oneOf('status', FOLLOW_UP_STATUSES);
@@ -72,11 +75,12 @@ export class FollowUpsController {
   @Get('issues/:issueId/fix-notice-audience')
   @Allow('product', 'supervisor')
   @ApiQuery({ name: 'minPosition', required: false })
+  @Answers('FixNoticeAudience')
   async fixNoticeAudience(
     @Param('issueId') issueId: string,
     @Query() query: QueryParams,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
+  ): Promise<HeardAnswers['FixNoticeAudience']> {
     const q = new QueryReader(query);
     const wait = q.position(this.runner);
     q.done();
@@ -107,11 +111,12 @@ export class FollowUpsController {
   })
   @ApiQuery({ name: 'limit', required: false, description: '1 to 1000, default 100' })
   @ApiQuery({ name: 'minPosition', required: false })
+  @Answers('Messages')
   async messages(
     @Query() query: QueryParams,
     @Res({ passthrough: true }) reply: FastifyReply,
     @Caller() caller: Principal,
-  ) {
+  ): Promise<HeardAnswers['Messages']> {
     const q = new QueryReader(query);
     refuseCustomerFilters(caller, query, ['key']);
     // An account alert's subject is its account: a filter on it would confirm a guessed id.

@@ -2,14 +2,16 @@ import type { OnModuleDestroy } from '@nestjs/common';
 import { Worker } from 'node:worker_threads';
 import type { StoreLocation } from '@heard/config';
 import { compiledWorkerFile, WorkerCalls } from '@heard/event-store';
-import { findCandidateIssues, type CandidateOptions } from '@heard/projections';
+import {
+  findCandidateIssues,
+  type CandidateIssuesReport,
+  type CandidateOptions,
+} from '@heard/projections';
 import type { ReadStore } from '@heard/read-store';
 
 export type ReportCall = { type: 'candidate-issues'; options: CandidateOptions };
 export type FromReportThread =
   { id: number; reply: unknown } | { id: number; error: { name: string; message: string } };
-
-type CandidateIssues = Awaited<ReturnType<typeof findCandidateIssues>>;
 
 /**
  * Reports whose work grows with the cases (candidate issues cluster every unlinked case's
@@ -27,9 +29,9 @@ export class ReportThread implements OnModuleDestroy {
     private readonly reads: ReadStore,
   ) {}
 
-  candidateIssues(options: CandidateOptions): Promise<CandidateIssues> {
+  candidateIssues(options: CandidateOptions): Promise<CandidateIssuesReport> {
     if (!this.threaded) return findCandidateIssues(this.reads, options);
-    return this.call({ type: 'candidate-issues', options }) as Promise<CandidateIssues>;
+    return this.call({ type: 'candidate-issues', options }) as Promise<CandidateIssuesReport>;
   }
 
   private get threaded(): boolean {

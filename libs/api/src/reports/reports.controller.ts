@@ -21,6 +21,8 @@ import { QueryReader, waitForPosition, type QueryParams } from '../queries/query
 import { Pseudonyms, type Principal } from '@heard/security';
 import { Allow, Caller, shownTo } from '../http/access-control';
 import { CsvTable } from './csv';
+import { Answers } from '../http/answer-docs';
+import type { HeardAnswers } from '../http/answers';
 
 type Answer<F extends (...args: never[]) => unknown> = NonNullable<Awaited<ReturnType<F>>>;
 
@@ -56,10 +58,11 @@ export class ReportsController {
   @ApiQuery({ name: 'sort', required: false, enum: RECURRING_SORTS })
   @ApiQuery({ name: 'limit', required: false, description: '1 to 500, default 50' })
   @ApiQuery({ name: 'minPosition', required: false })
+  @Answers('RecurringIssues')
   async recurringIssues(
     @Query() query: QueryParams,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
+  ): Promise<HeardAnswers['RecurringIssues']> {
     const q = new QueryReader(query);
     const filter = {
       product: q.text('product'),
@@ -90,11 +93,12 @@ export class ReportsController {
   @ApiQuery({ name: 'from', required: false })
   @ApiQuery({ name: 'to', required: false })
   @ApiQuery({ name: 'minPosition', required: false })
+  @Answers('RecurringIssueCustomers')
   async recurringIssueCustomers(
     @Query() query: QueryParams,
     @Res({ passthrough: true }) reply: FastifyReply,
     @Caller() caller: Principal,
-  ) {
+  ): Promise<HeardAnswers['RecurringIssueCustomers']> {
     const q = new QueryReader(query);
     const group = q.text('group', 400);
     if (!group) q.problems.push({ field: 'group', rules: { isNotEmpty: 'group is required' } });
@@ -104,7 +108,7 @@ export class ReportsController {
     await waitForPosition(this.runner, wait, reply);
     const customers = await readGroupCustomers(this.reads, group!, period);
     if (!customers) throw new NotFoundException(`No recurring issue ${group}`);
-    return shownTo(caller, this.pseudonyms, { group, ...period, customers });
+    return shownTo(caller, this.pseudonyms, { group: group!, ...period, customers });
   }
 
   @Get('candidate-issues')
@@ -119,10 +123,11 @@ export class ReportsController {
   @ApiQuery({ name: 'minCases', required: false, description: '2 to 10000, default 5' })
   @ApiQuery({ name: 'similarity', required: false, description: '0.1 to 0.95, default 0.5' })
   @ApiQuery({ name: 'minPosition', required: false })
+  @Answers('CandidateIssues')
   async candidateIssues(
     @Query() query: QueryParams,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
+  ): Promise<HeardAnswers['CandidateIssues']> {
     const q = new QueryReader(query);
     const options = {
       product: q.text('product'),
@@ -140,7 +145,8 @@ export class ReportsController {
   @Allow('analyst', 'supervisor', 'product')
   @CsvTable((r: { changes: object[] }) => r.changes, 'changes')
   @ApiQuery({ name: 'limit', required: false, description: '1 to 500, default 100' })
-  async changes(@Query() query: QueryParams) {
+  @Answers('Changes')
+  async changes(@Query() query: QueryParams): Promise<HeardAnswers['Changes']> {
     const q = new QueryReader(query);
     const limit = q.int('limit', 1, 500, 100);
     q.done();
@@ -156,11 +162,12 @@ export class ReportsController {
     description: 'window on each side, 1 to 90 days, default 14',
   })
   @ApiQuery({ name: 'minPosition', required: false })
+  @Answers('ChangeImpact')
   async changeImpact(
     @Param('changeId') changeId: string,
     @Query() query: QueryParams,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
+  ): Promise<HeardAnswers['ChangeImpact']> {
     const q = new QueryReader(query);
     const days = q.int('days', 1, 90, 14);
     const wait = q.position(this.runner);
@@ -183,7 +190,11 @@ export class ReportsController {
   @ApiQuery({ name: 'to', required: false })
   @ApiQuery({ name: 'product', required: false })
   @ApiQuery({ name: 'minPosition', required: false })
-  async kpis(@Query() query: QueryParams, @Res({ passthrough: true }) reply: FastifyReply) {
+  @Answers('Kpis')
+  async kpis(
+    @Query() query: QueryParams,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<HeardAnswers['Kpis']> {
     const q = new QueryReader(query);
     const options = {
       by: q.oneOf('by', KPI_DIMENSIONS) ?? 'week',

@@ -19,7 +19,7 @@ interface CaseViewRow {
 }
 
 /** A case as it stands now: the domain's own fold of its stream, plus columns to query by. */
-interface CaseView extends CaseState {
+export interface CaseView extends CaseState {
   revision: number;
 }
 
@@ -119,7 +119,7 @@ export const findCaseView = async (
   return row ? (JSON.parse(row.state) as CaseView) : undefined;
 };
 
-interface CustomerMatch {
+export interface CustomerMatch {
   customerId: string;
   accountIds: string[];
   cases: Array<{

@@ -113,7 +113,7 @@ interface ImpactCount {
   changePct: number | null;
 }
 
-interface ChangeImpact {
+export interface ChangeImpact {
   change: {
     changeId: string;
     kind: string;
@@ -223,7 +223,7 @@ export const readChangeImpact = async (
   };
 };
 
-interface AnnouncedChange {
+export interface AnnouncedChange {
   changeId: string;
   kind: string;
   description: string;

@@ -44,7 +44,7 @@ interface FollowUp {
   completedAt: string | null;
 }
 
-interface FollowUpPage {
+export interface FollowUpPage {
   followUps: FollowUp[];
   nextCursor: string | null;
 }

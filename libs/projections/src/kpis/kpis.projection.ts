@@ -175,7 +175,7 @@ interface KpiRow {
   thirdPartyApologyShare: number | null;
 }
 
-interface KpiReport {
+export interface KpiReport {
   by: KpiDimension;
   period: { from: string | null; to: string | null };
   overall: KpiRow;

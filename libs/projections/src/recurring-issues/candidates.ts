@@ -70,10 +70,17 @@ const join = (cluster: Cluster, row: CaseText, vector: Vector) => {
  * `similarity`), or starts a group. Groups with at least `minCases` are candidates. Word
  * weights (IDF) are the product's own: how rare a word is among that product's cases.
  */
+/** Candidates among the cases opened from `from` to `to` (days). */
+export interface CandidateIssuesReport {
+  from: string;
+  to: string;
+  candidates: CandidateIssue[];
+}
+
 export const findCandidateIssues = async (
   store: ReadStore,
   options: CandidateOptions,
-): Promise<{ from: string; to: string; candidates: CandidateIssue[] }> => {
+): Promise<CandidateIssuesReport> => {
   const to = dayOf((await readWatermark(store)) ?? Date.now());
   const from = addDays(to, -(options.days - 1));
   const rows = await store.query<CaseText>(

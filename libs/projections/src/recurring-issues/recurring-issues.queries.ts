@@ -71,7 +71,7 @@ interface RecurringIssue {
   announcedSpiking: boolean;
 }
 
-interface RecurringIssuesReport {
+export interface RecurringIssuesReport {
   period: { from: string; to: string };
   rule: SpikeRule & { description: string };
   groups: RecurringIssue[];
@@ -238,7 +238,7 @@ const comparator = (sort: RecurringSort) => {
     score(b) - score(a) || b.cases - a.cases || a.group.localeCompare(b.group);
 };
 
-interface GroupCustomer {
+export interface GroupCustomer {
   customerId: string;
   caseIds: string[];
   firstOpenedAt: string;

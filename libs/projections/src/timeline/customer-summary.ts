@@ -163,7 +163,25 @@ export const summarizeCaseEvent = (
 };
 
 /** The summary as the API shows it at the top of the timeline. */
-export const presentSummary = (doc: CustomerSummaryDoc) => {
+export interface CustomerSummary extends Pick<
+  CustomerSummaryDoc,
+  | 'customerId'
+  | 'contacts'
+  | 'lastContactAt'
+  | 'lastHandover'
+  | 'apologies'
+  | 'fixesApplied'
+  | 'incidents'
+> {
+  accountIds: string[];
+  cases: { total: number; active: number; closed: number };
+  /** The cases not closed, the most recently active first. */
+  openCases: Array<Omit<CaseDigest, 'proposedFixes'>>;
+  whoHasItNow: Array<{ caseId: string } & CaseHolder>;
+  products: string[];
+}
+
+export const presentSummary = (doc: CustomerSummaryDoc): CustomerSummary => {
   const cases = Object.values(doc.cases);
   const active = cases
     .filter((c) => c.status !== 'closed')
@@ -183,4 +201,3 @@ export const presentSummary = (doc: CustomerSummaryDoc) => {
     incidents: doc.incidents,
   };
 };
-export type CustomerSummary = ReturnType<typeof presentSummary>;

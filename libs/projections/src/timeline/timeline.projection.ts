@@ -24,7 +24,7 @@ interface TimelineEntry {
   details: Record<string, unknown>;
 }
 
-interface TimelinePage {
+export interface TimelinePage {
   customerId: string;
   summary: CustomerSummary;
   entries: TimelineEntry[];
