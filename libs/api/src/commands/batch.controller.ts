@@ -6,12 +6,7 @@ import { Allow, Caller } from '../http/access-control';
 import { toErrorBody } from '../http/error.filter';
 import { Answers } from '../http/answer-docs';
 import type { BatchItemAnswer, HeardAnswers } from '../http/answers';
-import {
-  ValidationFailed,
-  COMMAND_TYPES,
-  executeEnvelope,
-  CommandGateway,
-} from '@heard/commands';
+import { ValidationFailed, COMMAND_TYPES, executeEnvelope, CommandGateway } from '@heard/commands';
 import { TurnBudget } from '../http/turn-budget';
 import { BatchCommands, type BatchBody } from './batch-body';
 

@@ -54,7 +54,7 @@ describe('the EventStoreDB adapter leaves no call open (local gRPC stand-in, not
     );
     expect(results.filter((r) => !r.duplicate)).toHaveLength(1);
     expect(new Set(results.map((r) => r.position)).size).toBe(1);
-    expect(wire.appendsTo(stream)).toBe(1);
+    expect(wire.appendsTo(`heard-${stream}`)).toBe(1);
     expect(wire.appendsTo(`heard-command-${commandId}`)).toBe(1);
   });
 
@@ -63,14 +63,14 @@ describe('the EventStoreDB adapter leaves no call open (local gRPC stand-in, not
     try {
       const stream = `case-${randomUUID()}`;
       const commandId = randomUUID();
-      wire.dropNextAppendTo(stream);
+      wire.dropNextAppendTo(`heard-${stream}`);
       const result = await impatient.append(stream, [newEvent('CaseOpened', {}, commandId)], {
         expectedRevision: 'no_stream',
         commandId,
       });
       expect(result.duplicate).toBe(false);
       // The dropped one and its retry reached the wire.
-      expect(wire.appendsTo(stream)).toBe(2);
+      expect(wire.appendsTo(`heard-${stream}`)).toBe(2);
     } finally {
       await impatient.close();
     }

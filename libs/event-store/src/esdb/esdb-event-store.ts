@@ -32,12 +32,11 @@ import {
   type Subscription,
 } from '../event-store.port';
 import {
-  commandStream,
   esdbEventId,
-  HEARD_STREAM_PREFIXES,
   fromEsdbCheckpoint,
   fromEsdbMetadata,
-  isHeardEvent,
+  HeardStreams,
+  parseEsdbLocation,
   parseEsdbPosition,
   reconnectDelayMs,
   toEsdbCheckpoint,
@@ -51,13 +50,15 @@ const COMMAND_RECORDED = 'heard.CommandRecorded';
 
 const toRecorded = (
   resolved: ResolvedEvent | AllStreamResolvedEvent,
+  streams: HeardStreams,
 ): RecordedEvent | undefined => {
   const event = resolved.event;
-  if (!event?.isJson || !event.position || !isHeardEvent(event.streamId, event.type))
-    return undefined;
+  if (!event?.isJson || !event.position) return undefined;
+  const streamId = streams.fromServer(event.streamId, event.type);
+  if (streamId === undefined) return undefined;
   return {
     position: toEsdbCheckpoint(event.position),
-    streamId: event.streamId,
+    streamId,
     revision: Number(event.revision),
     type: event.type,
     data: event.data,
@@ -130,6 +131,7 @@ export const takeHeardEvents = async (
   records: CancellableRead<AllStreamResolvedEvent>,
   floor: Checkpoint,
   limit: number,
+  streams: HeardStreams,
 ): Promise<{ events: RecordedEvent[]; read: number; last?: Checkpoint }> => {
   const events: RecordedEvent[] = [];
   let read = 0;
@@ -139,7 +141,7 @@ export const takeHeardEvents = async (
     if (!resolved.event?.position) return;
     last = toEsdbCheckpoint(resolved.event.position);
     if (last <= floor) return;
-    const recorded = toRecorded(resolved);
+    const recorded = toRecorded(resolved, streams);
     if (recorded) events.push(recorded);
     return events.length === limit;
   });
@@ -155,10 +157,12 @@ export const takeHeardEvents = async (
  *   the others answer its result as a replay). Each event's server id is derived from the
  *   command id and its index, so the server's own duplicate check catches a retried append
  *   where it can (best effort), and each command's first result is kept in a stream of its
- *   own (`heard-command-<id>`, created with no_stream under a fresh event id: the server takes
+ *   own (`heard-command-<id>` by default, created with no_stream under a fresh event id: the server takes
  *   a second record for a conflict, never for an idempotent retry, so of two instances one
  *   wins and the other answers the winner's result), which `findCommandResult` reads. An
  *   append the server does not answer in time is tried again, not returned.
+ * - heard's streams are under a prefix of their own on the server (`heard-` unless the
+ *   connection string's `heardStreamPrefix` says otherwise; see HeardStreams).
  * - Every read is cancelled when it stops before the server ended it, and has a deadline.
  * - Positions are $all's commit and prepare positions, at a fixed width.
  * - Subscribing reads $all from a checkpoint (server events and command records left out),
@@ -177,11 +181,16 @@ export class EsdbEventStore implements EventStore {
   /** Appends of a command under way in this process: a concurrent retry waits for the first. */
   private readonly appending = new Map<string, Promise<AppendResult>>();
 
+  /** heard's streams on the server (`heardStreamPrefix` in the connection string). */
+  readonly streams: HeardStreams;
+
   constructor(
     connectionString: string,
     private readonly options: { pollIntervalMs?: number } = {},
   ) {
-    this.client = EventStoreDBClient.connectionString(connectionString);
+    const { clientUrl, streams } = parseEsdbLocation(connectionString);
+    this.streams = streams;
+    this.client = EventStoreDBClient.connectionString(clientUrl);
   }
 
   async append(
@@ -233,7 +242,7 @@ export class EsdbEventStore implements EventStore {
     );
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.client.appendToStream(streamId, toAppend, {
+        await this.client.appendToStream(this.streams.onServer(streamId), toAppend, {
           expectedRevision: toEsdbExpectedRevision(options.expectedRevision),
         });
         break;
@@ -270,13 +279,13 @@ export class EsdbEventStore implements EventStore {
   private async readByServerIds(streamId: string, serverIds: string[]): Promise<RecordedEvent[]> {
     const found = new Map<string, RecordedEvent>();
     await eachRecord(
-      this.client.readStream(streamId, {
+      this.client.readStream(this.streams.onServer(streamId), {
         direction: BACKWARDS,
         fromRevision: END,
         maxCount: BigInt(Math.max(serverIds.length * 4, 64)),
       }),
       (resolved) => {
-        const recorded = toRecorded(resolved);
+        const recorded = toRecorded(resolved, this.streams);
         if (recorded && resolved.event && serverIds.includes(resolved.event.id))
           found.set(resolved.event.id, recorded);
         return found.size === serverIds.length;
@@ -298,7 +307,7 @@ export class EsdbEventStore implements EventStore {
   ): Promise<AppendResult> {
     try {
       await this.client.appendToStream(
-        commandStream(commandId),
+        this.streams.command(commandId),
         jsonEvent({
           // A fresh id: with a derived one the server took another instance's record of the
           // same command for an idempotent retry of its own, and both answered "first".
@@ -327,7 +336,7 @@ export class EsdbEventStore implements EventStore {
     try {
       let first: AppendResult | undefined;
       await eachRecord(
-        this.client.readStream(commandStream(commandId), {
+        this.client.readStream(this.streams.command(commandId), {
           direction: FORWARDS,
           fromRevision: ESDB_START,
           maxCount: 1n,
@@ -351,12 +360,12 @@ export class EsdbEventStore implements EventStore {
     const events: RecordedEvent[] = [];
     try {
       await eachRecord(
-        this.client.readStream(streamId, {
+        this.client.readStream(this.streams.onServer(streamId), {
           direction: FORWARDS,
           fromRevision: BigInt(options.fromRevision ?? 0),
         }),
         (resolved) => {
-          const recorded = toRecorded(resolved);
+          const recorded = toRecorded(resolved, this.streams);
           if (recorded) events.push(recorded);
         },
       );
@@ -378,6 +387,7 @@ export class EsdbEventStore implements EventStore {
         }),
         floor,
         limit - events.length,
+        this.streams,
       );
       events.push(...page.events);
       if (events.length === limit || page.read < limit + 1 || !page.last) return events;
@@ -412,7 +422,7 @@ export class EsdbEventStore implements EventStore {
             from = toEsdbCheckpoint(resolved.event.position);
             top ??= from;
             if (seenBefore !== undefined && from <= seenBefore) return (reachedSeen = true);
-            found = toRecorded(resolved)?.position;
+            found = toRecorded(resolved, this.streams)?.position;
             return found !== undefined;
           },
         );
@@ -475,7 +485,7 @@ export class EsdbEventStore implements EventStore {
       // the server's own or heard's command records.
       const subscription = this.client.subscribeToAll({
         fromPosition: END,
-        filter: streamNameFilter({ prefixes: HEARD_STREAM_PREFIXES }),
+        filter: streamNameFilter({ prefixes: this.streams.eventPrefixes() }),
       });
       live = subscription;
       subscription.on('data', () => {

@@ -3,11 +3,11 @@ import { WrongExpectedVersionError, type AllStreamResolvedEvent } from '@eventst
 import type { EventMetadata } from '@heard/domain';
 import { START, WrongExpectedRevision } from '../event-store.port';
 import {
-  commandStream,
   esdbEventId,
   fromEsdbCheckpoint,
   fromEsdbMetadata,
-  isHeardEvent,
+  HeardStreams,
+  parseEsdbLocation,
   parseEsdbPosition,
   reconnectDelayMs,
   toEsdbCheckpoint,
@@ -108,15 +108,68 @@ describe('EventStoreDB adapter, without a server', () => {
     });
   });
 
-  it("reads heard's events from $all, not the server's nor heard's command records", () => {
-    expect(isHeardEvent('case-c1', 'CaseOpened')).toBe(true);
-    expect(isHeardEvent('$stats-127.0.0.1:2113', '$statsCollected')).toBe(false);
-    expect(isHeardEvent('$$case-c1', '$metadata')).toBe(false);
-    expect(isHeardEvent(commandStream('cmd-1'), 'CommandRecorded')).toBe(false);
-    // Another application's streams on the same server are not heard's.
-    expect(isHeardEvent('orders-1', 'OrderPlaced')).toBe(false);
-    for (const stream of ['issue-i1', 'change-c1', 'incident-x', 'customer-cu1'])
-      expect(isHeardEvent(stream, 'SomethingHappened')).toBe(true);
+  describe("heard's streams on the server", () => {
+    const streams = new HeardStreams();
+
+    it('are under a prefix of their own, heard- unless told', () => {
+      expect(streams.onServer('case-c1')).toBe('heard-case-c1');
+      expect(streams.command('cmd-1')).toBe('heard-command-cmd-1');
+      expect(streams.eventPrefixes()).toEqual([
+        'heard-case-',
+        'heard-issue-',
+        'heard-change-',
+        'heard-incident-',
+        'heard-customer-',
+      ]);
+    });
+
+    it("read back as heard's ids: heard's events only, not the server's, another application's nor the command records", () => {
+      expect(streams.fromServer('heard-case-c1', 'CaseOpened')).toBe('case-c1');
+      for (const stream of ['issue-i1', 'change-c1', 'incident-x', 'customer-cu1'])
+        expect(streams.fromServer(`heard-${stream}`, 'SomethingHappened')).toBe(stream);
+      expect(streams.fromServer('$stats-127.0.0.1:2113', '$statsCollected')).toBeUndefined();
+      expect(streams.fromServer('$$heard-case-c1', '$metadata')).toBeUndefined();
+      expect(streams.fromServer('heard-case-c1', '$metadata')).toBeUndefined();
+      expect(streams.fromServer(streams.command('cmd-1'), 'CommandRecorded')).toBeUndefined();
+      // Another application's streams on the same server, even named like heard's.
+      expect(streams.fromServer('case-c1', 'CaseOpened')).toBeUndefined();
+      expect(streams.fromServer('orders-1', 'OrderPlaced')).toBeUndefined();
+    });
+
+    it('keep the names of a store written before prefixes when the prefix is empty', () => {
+      const unprefixed = new HeardStreams('');
+      expect(unprefixed.onServer('case-c1')).toBe('case-c1');
+      expect(unprefixed.fromServer('case-c1', 'CaseOpened')).toBe('case-c1');
+      expect(unprefixed.command('cmd-1')).toBe('heard-command-cmd-1');
+      expect(unprefixed.fromServer('heard-command-cmd-1', 'CommandRecorded')).toBeUndefined();
+    });
+
+    it('take the prefix from the connection string, and give the client the rest', () => {
+      const cases: Array<[string, string, string]> = [
+        ['esdb://h:2113?tls=false', 'esdb://h:2113?tls=false', 'heard-'],
+        [
+          'esdb://h:2113?tls=false&heardStreamPrefix=acme.heard-',
+          'esdb://h:2113?tls=false',
+          'acme.heard-',
+        ],
+        ['esdb://h:2113?heardStreamPrefix=&tls=false', 'esdb://h:2113?tls=false', ''],
+        ['esdb://h:2113?heardStreamPrefix=t1-', 'esdb://h:2113', 't1-'],
+        [
+          'esdb+discover://a:2113,b:2113?tls=false&heardStreamPrefix=x-&keepAliveTimeout=10000',
+          'esdb+discover://a:2113,b:2113?tls=false&keepAliveTimeout=10000',
+          'x-',
+        ],
+      ];
+      for (const [given, clientUrl, prefix] of cases)
+        expect(parseEsdbLocation(given)).toEqual({ clientUrl, streams: new HeardStreams(prefix) });
+    });
+
+    it('refuse a prefix that is not a plain stream-name start, naming the setting', () => {
+      expect(() => parseEsdbLocation('esdb://h?heardStreamPrefix=a%20b')).toThrow(
+        /heardStreamPrefix must be at most 50 letters, digits/,
+      );
+      expect(() => new HeardStreams('x'.repeat(51))).toThrow(/heardStreamPrefix/);
+    });
   });
 
   describe('errors', () => {
@@ -173,13 +226,14 @@ describe("a page of $all, as the adapter's readAll takes it", () => {
   it("skips the record it resumes at, the server's records and heard's command records", async () => {
     const page = await takeHeardEvents(
       records(
-        record(10n, 'case-a', 'CaseOpened'),
+        record(10n, 'heard-case-a', 'CaseOpened'),
         record(11n, '$stats-node', '$statsCollected'),
-        record(12n, commandStream('cmd-1'), 'heard.CommandRecorded'),
-        record(13n, 'case-b', 'CaseOpened'),
+        record(12n, 'heard-command-cmd-1', 'heard.CommandRecorded'),
+        record(13n, 'heard-case-b', 'CaseOpened'),
       ),
       at(10n),
       100,
+      new HeardStreams(),
     );
     expect(page.events.map((e) => [e.streamId, e.position, e.metadata.eventId])).toEqual([
       ['case-b', at(13n), 'e-13'],
@@ -189,15 +243,21 @@ describe("a page of $all, as the adapter's readAll takes it", () => {
 
   it('stops at the limit, and says where a page of server records ended', async () => {
     const full = await takeHeardEvents(
-      records(record(1n, 'case-a', 'E'), record(2n, 'case-b', 'E'), record(3n, 'case-c', 'E')),
+      records(
+        record(1n, 'heard-case-a', 'E'),
+        record(2n, 'heard-case-b', 'E'),
+        record(3n, 'heard-case-c', 'E'),
+      ),
       START,
       2,
+      new HeardStreams(),
     );
     expect(full.events.map((e) => e.streamId)).toEqual(['case-a', 'case-b']);
     const onlyServer = await takeHeardEvents(
       records(record(5n, '$x', '$y'), record(6n, '$x', '$y')),
       START,
       2,
+      new HeardStreams(),
     );
     expect(onlyServer).toEqual({ events: [], read: 2, last: at(6n) });
   });

@@ -84,20 +84,63 @@ export const fromEsdbMetadata = (raw: unknown, created: Date): EventMetadata => 
   };
 };
 
-/** The stream that keeps a command's first result (EventStoreDB writes one stream at a time). */
-const COMMAND_STREAM_PREFIX = 'heard-command-';
-export const commandStream = (commandId: string) => `${COMMAND_STREAM_PREFIX}${commandId}`;
+/** The prefixes of the streams heard writes its events to (its aggregates' and erasures'). */
+const AGGREGATE_PREFIXES = ['case-', 'issue-', 'change-', 'incident-', 'customer-'];
+
+/** Where heard's streams live on a server shared with other applications, unless told. */
+export const DEFAULT_STREAM_PREFIX = 'heard-';
+const STREAM_PREFIX = /^[A-Za-z0-9._:-]{0,50}$/;
+const PREFIX_PARAMETER = 'heardStreamPrefix';
 
 /**
- * The streams heard writes its events to (its aggregates' and erasures'): the server filters
- * the live subscription on them, and reads of $all keep only them, so another application's
- * streams on the same server are never taken for heard's.
+ * heard's streams on the server: each under a prefix of its own (`heard-case-c1` for heard's
+ * `case-c1`), so that the live subscription is filtered on the server to heard's events only,
+ * and another application's `case-…` streams are never taken for heard's. The prefix may be
+ * empty: the streams of a store written before prefixes (heard before 2026-12) have none.
  */
-export const HEARD_STREAM_PREFIXES = ['case-', 'issue-', 'change-', 'incident-', 'customer-'];
+export class HeardStreams {
+  constructor(readonly prefix = DEFAULT_STREAM_PREFIX) {
+    if (!STREAM_PREFIX.test(prefix))
+      throw new Error(
+        `${PREFIX_PARAMETER} must be at most 50 letters, digits, ".", "_", ":" or "-" (got ${JSON.stringify(prefix.slice(0, 60))})`,
+      );
+  }
 
-/** Events heard reads back from $all: its own streams', not the server's nor its command records. */
-export const isHeardEvent = (streamId: string, type: string): boolean =>
-  !type.startsWith('$') && HEARD_STREAM_PREFIXES.some((prefix) => streamId.startsWith(prefix));
+  /** The server's name of heard's stream. */
+  onServer(streamId: string): string {
+    return `${this.prefix}${streamId}`;
+  }
+
+  /** heard's id of a server stream of its events; undefined for any other (the server's, another application's, heard's command records). */
+  fromServer(serverStreamId: string, type: string): string | undefined {
+    if (type.startsWith('$') || !serverStreamId.startsWith(this.prefix)) return undefined;
+    const streamId = serverStreamId.slice(this.prefix.length);
+    return AGGREGATE_PREFIXES.some((p) => streamId.startsWith(p)) ? streamId : undefined;
+  }
+
+  /** The stream that keeps a command's first result (EventStoreDB writes one stream at a time). */
+  command(commandId: string): string {
+    // Without a prefix, where heard kept them before prefixes.
+    return `${this.prefix || DEFAULT_STREAM_PREFIX}command-${commandId}`;
+  }
+
+  /** The prefixes the server filters heard's events by. */
+  eventPrefixes(): string[] {
+    return AGGREGATE_PREFIXES.map((p) => `${this.prefix}${p}`);
+  }
+}
+
+/**
+ * A connection string as given to heard: the client's own, plus heard's `heardStreamPrefix`
+ * (taken out before the client reads it; default `heard-`, empty for no prefix).
+ */
+export const parseEsdbLocation = (url: string): { clientUrl: string; streams: HeardStreams } => {
+  const match = new RegExp(`([?&])${PREFIX_PARAMETER}=([^&#]*)`).exec(url);
+  if (!match) return { clientUrl: url, streams: new HeardStreams() };
+  const rest = url.slice(0, match.index) + match[1] + url.slice(match.index + match[0].length);
+  const clientUrl = rest.replace(/[?&]&/, match[1]!).replace(/[?&]$/, '');
+  return { clientUrl, streams: new HeardStreams(decodeURIComponent(match[2]!)) };
+};
 
 /** The port's expected revision in the client's terms. */
 export const toEsdbExpectedRevision = (expected: ExpectedRevision): 'any' | 'no_stream' | bigint =>

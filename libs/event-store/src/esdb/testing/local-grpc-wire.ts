@@ -129,7 +129,7 @@ export const startLocalGrpcWire = async (): Promise<LocalGrpcWire> => {
         return;
       }
       call.write(recordOf('$stats-127.0.0.1:2113', 0, position + 2, '$statsCollected'));
-      call.write(recordOf('case-on-the-wire', 0, position + 1, 'CaseOpened'));
+      call.write(recordOf('heard-case-on-the-wire', 0, position + 1, 'CaseOpened'));
     },
     append: (
       call: grpc.ServerReadableStream<AppendReq, AppendResp>,
