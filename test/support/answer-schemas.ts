@@ -46,6 +46,33 @@ const toOpenApi30 = (value: unknown): unknown => {
 const isNullType = (schema: unknown) =>
   typeof schema === 'object' && schema !== null && (schema as Schema).type === 'null';
 
+/** A name OpenAPI takes for a schema (not `Omit<CaseDigest,"proposedFixes">`). */
+const SCHEMA_NAME = /^[A-Za-z0-9_.-]+$/;
+
+/** The definitions with those of generic types' instances written where they are used. */
+const inlineUnnamed = (definitions: Record<string, Schema>): Record<string, Schema> => {
+  const unnamed = (ref: unknown) => {
+    if (typeof ref !== 'string' || !ref.startsWith('#/definitions/')) return undefined;
+    const name = decodeURIComponent(ref.slice('#/definitions/'.length));
+    return SCHEMA_NAME.test(name) ? undefined : definitions[name];
+  };
+  const inline = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(inline);
+    if (value === null || typeof value !== 'object') return value;
+    const { $ref, ...rest } = value as Schema;
+    const target = unnamed($ref);
+    if (target) return inline({ ...target, ...rest });
+    return Object.fromEntries(
+      Object.entries(value as Schema).map(([key, inner]) => [key, inline(inner)]),
+    );
+  };
+  return Object.fromEntries(
+    Object.entries(definitions)
+      .filter(([name]) => SCHEMA_NAME.test(name))
+      .map(([name, schema]) => [name, inline(schema) as Schema]),
+  );
+};
+
 /**
  * The schema of every answer named in `HeardAnswers` (under that name) and of every type they
  * use (under its own), from the TypeScript types themselves.
@@ -56,10 +83,14 @@ export const answerSchemas = (): Record<string, Schema> => {
     tsconfig: join(ROOT, 'tsconfig.json'),
     type: 'HeardAnswers',
     skipTypeCheck: true,
+    // Every named type its own schema (KpiRow, not two copies of it inline).
+    expose: 'all',
     additionalProperties: false,
     sortProps: true,
   }).createSchema('HeardAnswers');
-  const { HeardAnswers, ...definitions } = generated.definitions as Record<string, Schema>;
+  const { HeardAnswers, ...definitions } = inlineUnnamed(
+    generated.definitions as Record<string, Schema>,
+  );
   const schemas: Record<string, Schema> = {};
   for (const [name, schema] of Object.entries(definitions)) schemas[name] = schema;
   for (const [name, schema] of Object.entries(HeardAnswers!.properties as Record<string, Schema>)) {

@@ -1109,13 +1109,7 @@ export interface components {
       observedUntil: string | null;
       /** @description Contacts counted: the change's product only, or every product for a change without one. */
       scope: string;
-      total: {
-        after: number;
-        before: number;
-        /** @description (after - before) / before, rounded to 0.1%; null when there was none before. */
-        changePct: number | null;
-        difference: number;
-      };
+      total: components['schemas']['ImpactCount'];
       windowDays: number;
     };
     Changes: components['schemas']['ChangesList'];
@@ -1330,31 +1324,32 @@ export interface components {
       customers: number;
       issueId: string;
     };
+    FollowUp: {
+      /** @description Why it was not needed: the customer confirmed first, or the case was reopened. */
+      cancelReason: string | null;
+      caseId: string;
+      completedAt: string | null;
+      csat: number | null;
+      customerId: string;
+      dueAt: string;
+      followUpId: string;
+      note: string | null;
+      outcome: string | null;
+      product: string | null;
+      resolution: string | null;
+      scheduledAt: string;
+      /**
+       * @description scheduled (not due yet), due (waiting for the customer's answer), completed, cancelled.
+       * @enum {string}
+       */
+      status: 'scheduled' | 'due' | 'completed' | 'cancelled';
+      /** @description When its trigger went to the follow-ups topic (null: not yet). */
+      triggerSentAt: string | null;
+    };
     /** @enum {string} */
     FollowUpOutcome: 'satisfied' | 'not_fixed' | 'no_answer';
     FollowUpPage: {
-      followUps: {
-        /** @description Why it was not needed: the customer confirmed first, or the case was reopened. */
-        cancelReason: string | null;
-        caseId: string;
-        completedAt: string | null;
-        csat: number | null;
-        customerId: string;
-        dueAt: string;
-        followUpId: string;
-        note: string | null;
-        outcome: string | null;
-        product: string | null;
-        resolution: string | null;
-        scheduledAt: string;
-        /**
-         * @description scheduled (not due yet), due (waiting for the customer's answer), completed, cancelled.
-         * @enum {string}
-         */
-        status: 'scheduled' | 'due' | 'completed' | 'cancelled';
-        /** @description When its trigger went to the follow-ups topic (null: not yet). */
-        triggerSentAt: string | null;
-      }[];
+      followUps: components['schemas']['FollowUp'][];
       nextCursor: string | null;
     };
     FollowUps: components['schemas']['FollowUpPage'];
@@ -1399,6 +1394,13 @@ export interface components {
       product: string;
       title: string;
     };
+    ImpactCount: {
+      after: number;
+      before: number;
+      /** @description (after - before) / before, rounded to 0.1%; null when there was none before. */
+      changePct: number | null;
+      difference: number;
+    };
     IssueApologyDto: {
       agentId: string;
       /** @description Idempotency key; same as the Idempotency-Key header */
@@ -1409,59 +1411,39 @@ export interface components {
       /** @description Required when fault is third_party */
       thirdParty?: string;
     };
+    /** @enum {string} */
+    KpiDimension: 'team' | 'agent' | 'product' | 'week';
     KpiReport: {
-      /** @enum {string} */
-      by: 'team' | 'agent' | 'product' | 'week';
-      overall: {
-        cases: number;
-        /** @description Share of resolved cases solved without another inbound contact, handover or reopen. */
-        firstContactResolution: number | null;
-        followUpsCompleted: number;
-        handoversPerCase: number | null;
-        /** @description Mean hours from opening to the confirmation that held (customer or follow-up). */
-        hoursToConfirmedFix: number | null;
-        /** @description Mean hours from opening to the first apology, over cases with one. */
-        hoursToFirstApology: number | null;
-        /** @description The team, agent, product or week; null for cases without one (no product, no agent yet). */
-        key: string | null;
-        /** @description Share of resolved cases reopened at least once (rejected, "not fixed", or reopened). */
-        reopenRate: number | null;
-        /** @description Inbound contacts after the opening one, before the first resolution, per resolved case. */
-        repeatContactsBeforeResolution: number | null;
-        resolved: number;
-        /** @description Mean CSAT (1 to 5) of completed follow-ups that gave one. */
-        satisfaction: number | null;
-        satisfiedShare: number | null;
-        /** @description Share of apologies that named a third party's fault. */
-        thirdPartyApologyShare: number | null;
-      };
+      by: components['schemas']['KpiDimension'];
+      overall: components['schemas']['KpiRow'];
       period: {
         from: string | null;
         to: string | null;
       };
-      rows: {
-        cases: number;
-        /** @description Share of resolved cases solved without another inbound contact, handover or reopen. */
-        firstContactResolution: number | null;
-        followUpsCompleted: number;
-        handoversPerCase: number | null;
-        /** @description Mean hours from opening to the confirmation that held (customer or follow-up). */
-        hoursToConfirmedFix: number | null;
-        /** @description Mean hours from opening to the first apology, over cases with one. */
-        hoursToFirstApology: number | null;
-        /** @description The team, agent, product or week; null for cases without one (no product, no agent yet). */
-        key: string | null;
-        /** @description Share of resolved cases reopened at least once (rejected, "not fixed", or reopened). */
-        reopenRate: number | null;
-        /** @description Inbound contacts after the opening one, before the first resolution, per resolved case. */
-        repeatContactsBeforeResolution: number | null;
-        resolved: number;
-        /** @description Mean CSAT (1 to 5) of completed follow-ups that gave one. */
-        satisfaction: number | null;
-        satisfiedShare: number | null;
-        /** @description Share of apologies that named a third party's fault. */
-        thirdPartyApologyShare: number | null;
-      }[];
+      rows: components['schemas']['KpiRow'][];
+    };
+    KpiRow: {
+      cases: number;
+      /** @description Share of resolved cases solved without another inbound contact, handover or reopen. */
+      firstContactResolution: number | null;
+      followUpsCompleted: number;
+      handoversPerCase: number | null;
+      /** @description Mean hours from opening to the confirmation that held (customer or follow-up). */
+      hoursToConfirmedFix: number | null;
+      /** @description Mean hours from opening to the first apology, over cases with one. */
+      hoursToFirstApology: number | null;
+      /** @description The team, agent, product or week; null for cases without one (no product, no agent yet). */
+      key: string | null;
+      /** @description Share of resolved cases reopened at least once (rejected, "not fixed", or reopened). */
+      reopenRate: number | null;
+      /** @description Inbound contacts after the opening one, before the first resolution, per resolved case. */
+      repeatContactsBeforeResolution: number | null;
+      resolved: number;
+      /** @description Mean CSAT (1 to 5) of completed follow-ups that gave one. */
+      satisfaction: number | null;
+      satisfiedShare: number | null;
+      /** @description Share of apologies that named a third party's fault. */
+      thirdPartyApologyShare: number | null;
     };
     Kpis: components['schemas']['KpiReport'];
     LinkCaseToIssueDto: {
@@ -1518,14 +1500,15 @@ export interface components {
     /** @enum {string} */
     OutboundTopic: 'issue-trends' | 'follow-ups' | 'account-alerts';
     PartHealth: {
-      /**
-       * @description `up`: working or idle; `stalled`: has work and made no progress for HEARD_STALL_AFTER; `down`: not answering.
-       * @enum {string}
-       */
-      status: 'up' | 'stalled' | 'down';
+      status: components['schemas']['PartState'];
     } & {
       [key: string]: unknown;
     };
+    /**
+     * @description `up`: working or idle; `stalled`: has work and made no progress for HEARD_STALL_AFTER; `down`: not answering.
+     * @enum {string}
+     */
+    PartState: 'up' | 'stalled' | 'down';
     ProposeFixDto: {
       agentId: string;
       /** @description Idempotency key; same as the Idempotency-Key header */
@@ -1552,6 +1535,46 @@ export interface components {
       rootCause?: string;
       symptoms: string;
     };
+    RecurringIssue: {
+      /** @description What the issue-trends topic last said: spiking or not. */
+      announcedSpiking: boolean;
+      /** @description Cases opened in the period, and what became of them. */
+      cases: number;
+      category: string;
+      closed: number;
+      customers: number;
+      fixRelease: string | null;
+      group: string;
+      issueId: string | null;
+      /** @description For an issue: identified, acknowledged, fix_shipped or closed. */
+      issueStatus: string | null;
+      /** @enum {string} */
+      kind: 'issue' | 'unlinked';
+      medianHoursToConfirmedFix: number | null;
+      open: number;
+      owner: {
+        owner: string;
+        team: string;
+      } | null;
+      perDay: {
+        cases: number;
+        customers: number;
+        day: string;
+      }[];
+      perWeek: {
+        cases: number;
+        customers: number;
+        week: string;
+      }[];
+      product: string | null;
+      /** @description Rejected resolutions (and "not fixed" follow-ups) per resolution given. */
+      rejectedShare: number | null;
+      /** @description Inbound contacts after the one that opened the case. */
+      repeatContacts: number;
+      resolved: number;
+      title: string;
+      trend: components['schemas']['TrendReading'];
+    };
     RecurringIssueCustomers: {
       customers: components['schemas']['GroupCustomer'][];
       from?: string;
@@ -1560,46 +1583,7 @@ export interface components {
     };
     RecurringIssues: components['schemas']['RecurringIssuesReport'];
     RecurringIssuesReport: {
-      groups: {
-        /** @description What the issue-trends topic last said: spiking or not. */
-        announcedSpiking: boolean;
-        /** @description Cases opened in the period, and what became of them. */
-        cases: number;
-        category: string;
-        closed: number;
-        customers: number;
-        fixRelease: string | null;
-        group: string;
-        issueId: string | null;
-        /** @description For an issue: identified, acknowledged, fix_shipped or closed. */
-        issueStatus: string | null;
-        /** @enum {string} */
-        kind: 'issue' | 'unlinked';
-        medianHoursToConfirmedFix: number | null;
-        open: number;
-        owner: {
-          owner: string;
-          team: string;
-        } | null;
-        perDay: {
-          cases: number;
-          customers: number;
-          day: string;
-        }[];
-        perWeek: {
-          cases: number;
-          customers: number;
-          week: string;
-        }[];
-        product: string | null;
-        /** @description Rejected resolutions (and "not fixed" follow-ups) per resolution given. */
-        rejectedShare: number | null;
-        /** @description Inbound contacts after the one that opened the case. */
-        repeatContacts: number;
-        resolved: number;
-        title: string;
-        trend: components['schemas']['TrendReading'];
-      }[];
+      groups: components['schemas']['RecurringIssue'][];
       period: {
         from: string;
         to: string;
@@ -1663,20 +1647,21 @@ export interface components {
       type: string;
     };
     Timeline: components['schemas']['TimelinePage'];
+    TimelineEntry: {
+      actor: string;
+      caseId: string | null;
+      details: {
+        [key: string]: unknown;
+      };
+      headline: string;
+      occurredAt: string;
+      /** @description The event store's position of the event (opaque; newer entries have greater ones). */
+      position: components['schemas']['Checkpoint'];
+      type: string;
+    };
     TimelinePage: {
       customerId: string;
-      entries: {
-        actor: string;
-        caseId: string | null;
-        details: {
-          [key: string]: unknown;
-        };
-        headline: string;
-        occurredAt: string;
-        /** @description The event store's position of the event (opaque; newer entries have greater ones). */
-        position: components['schemas']['Checkpoint'];
-        type: string;
-      }[];
+      entries: components['schemas']['TimelineEntry'][];
       /** @description Pass as `cursor` to read the next, older page; null on the last page. */
       nextCursor: string | null;
       summary: components['schemas']['CustomerSummary'];

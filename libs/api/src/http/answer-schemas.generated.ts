@@ -401,22 +401,7 @@ export const ANSWER_SCHEMAS: Record<string, SchemaObject | ReferenceObject> = {
         description:
           "Contacts counted: the change's product only, or every product for a change without one.",
       },
-      total: {
-        type: 'object',
-        properties: {
-          before: { type: 'number' },
-          after: { type: 'number' },
-          difference: { type: 'number' },
-          changePct: {
-            type: 'number',
-            nullable: true,
-            description:
-              '(after - before) / before, rounded to 0.1%; null when there was none before.',
-          },
-        },
-        required: ['before', 'after', 'difference', 'changePct'],
-        additionalProperties: false,
-      },
+      total: { $ref: '#/components/schemas/ImpactCount' },
       byCategory: {
         type: 'array',
         items: {
@@ -830,63 +815,61 @@ export const ANSWER_SCHEMAS: Record<string, SchemaObject | ReferenceObject> = {
     required: ['issueId', 'customers', 'cases'],
     additionalProperties: false,
   },
+  FollowUp: {
+    type: 'object',
+    properties: {
+      followUpId: { type: 'string' },
+      caseId: { type: 'string' },
+      customerId: { type: 'string' },
+      product: { type: 'string', nullable: true },
+      resolution: { type: 'string', nullable: true },
+      scheduledAt: { type: 'string' },
+      dueAt: { type: 'string' },
+      status: {
+        type: 'string',
+        enum: ['scheduled', 'due', 'completed', 'cancelled'],
+        description:
+          "scheduled (not due yet), due (waiting for the customer's answer), completed, cancelled.",
+      },
+      cancelReason: {
+        type: 'string',
+        nullable: true,
+        description:
+          'Why it was not needed: the customer confirmed first, or the case was reopened.',
+      },
+      triggerSentAt: {
+        type: 'string',
+        nullable: true,
+        description: 'When its trigger went to the follow-ups topic (null: not yet).',
+      },
+      outcome: { type: 'string', nullable: true },
+      csat: { type: 'number', nullable: true },
+      note: { type: 'string', nullable: true },
+      completedAt: { type: 'string', nullable: true },
+    },
+    required: [
+      'followUpId',
+      'caseId',
+      'customerId',
+      'product',
+      'resolution',
+      'scheduledAt',
+      'dueAt',
+      'status',
+      'cancelReason',
+      'triggerSentAt',
+      'outcome',
+      'csat',
+      'note',
+      'completedAt',
+    ],
+    additionalProperties: false,
+  },
   FollowUpOutcome: { type: 'string', enum: ['satisfied', 'not_fixed', 'no_answer'] },
   FollowUpPage: {
     type: 'object',
     properties: {
-      followUps: {
-        type: 'array',
-        items: {
-          type: 'object',
-          properties: {
-            followUpId: { type: 'string' },
-            caseId: { type: 'string' },
-            customerId: { type: 'string' },
-            product: { type: 'string', nullable: true },
-            resolution: { type: 'string', nullable: true },
-            scheduledAt: { type: 'string' },
-            dueAt: { type: 'string' },
-            status: {
-              type: 'string',
-              enum: ['scheduled', 'due', 'completed', 'cancelled'],
-              description:
-                "scheduled (not due yet), due (waiting for the customer's answer), completed, cancelled.",
-            },
-            cancelReason: {
-              type: 'string',
-              nullable: true,
-              description:
-                'Why it was not needed: the customer confirmed first, or the case was reopened.',
-            },
-            triggerSentAt: {
-              type: 'string',
-              nullable: true,
-              description: 'When its trigger went to the follow-ups topic (null: not yet).',
-            },
-            outcome: { type: 'string', nullable: true },
-            csat: { type: 'number', nullable: true },
-            note: { type: 'string', nullable: true },
-            completedAt: { type: 'string', nullable: true },
-          },
-          required: [
-            'followUpId',
-            'caseId',
-            'customerId',
-            'product',
-            'resolution',
-            'scheduledAt',
-            'dueAt',
-            'status',
-            'cancelReason',
-            'triggerSentAt',
-            'outcome',
-            'csat',
-            'note',
-            'completedAt',
-          ],
-          additionalProperties: false,
-        },
-      },
+      followUps: { type: 'array', items: { $ref: '#/components/schemas/FollowUp' } },
       nextCursor: { type: 'string', nullable: true },
     },
     required: ['followUps', 'nextCursor'],
@@ -921,10 +904,26 @@ export const ANSWER_SCHEMAS: Record<string, SchemaObject | ReferenceObject> = {
     required: ['status', 'degraded', 'parts'],
     additionalProperties: false,
   },
+  ImpactCount: {
+    type: 'object',
+    properties: {
+      before: { type: 'number' },
+      after: { type: 'number' },
+      difference: { type: 'number' },
+      changePct: {
+        type: 'number',
+        nullable: true,
+        description: '(after - before) / before, rounded to 0.1%; null when there was none before.',
+      },
+    },
+    required: ['before', 'after', 'difference', 'changePct'],
+    additionalProperties: false,
+  },
+  KpiDimension: { type: 'string', enum: ['team', 'agent', 'product', 'week'] },
   KpiReport: {
     type: 'object',
     properties: {
-      by: { type: 'string', enum: ['team', 'agent', 'product', 'week'] },
+      by: { $ref: '#/components/schemas/KpiDimension' },
       period: {
         type: 'object',
         properties: {
@@ -934,153 +933,81 @@ export const ANSWER_SCHEMAS: Record<string, SchemaObject | ReferenceObject> = {
         required: ['from', 'to'],
         additionalProperties: false,
       },
-      overall: {
-        type: 'object',
-        properties: {
-          key: {
-            type: 'string',
-            nullable: true,
-            description:
-              'The team, agent, product or week; null for cases without one (no product, no agent yet).',
-          },
-          cases: { type: 'number' },
-          resolved: { type: 'number' },
-          firstContactResolution: {
-            type: 'number',
-            nullable: true,
-            description:
-              'Share of resolved cases solved without another inbound contact, handover or reopen.',
-          },
-          repeatContactsBeforeResolution: {
-            type: 'number',
-            nullable: true,
-            description:
-              'Inbound contacts after the opening one, before the first resolution, per resolved case.',
-          },
-          handoversPerCase: { type: 'number', nullable: true },
-          reopenRate: {
-            type: 'number',
-            nullable: true,
-            description:
-              'Share of resolved cases reopened at least once (rejected, "not fixed", or reopened).',
-          },
-          hoursToFirstApology: {
-            type: 'number',
-            nullable: true,
-            description: 'Mean hours from opening to the first apology, over cases with one.',
-          },
-          hoursToConfirmedFix: {
-            type: 'number',
-            nullable: true,
-            description:
-              'Mean hours from opening to the confirmation that held (customer or follow-up).',
-          },
-          satisfaction: {
-            type: 'number',
-            nullable: true,
-            description: 'Mean CSAT (1 to 5) of completed follow-ups that gave one.',
-          },
-          followUpsCompleted: { type: 'number' },
-          satisfiedShare: { type: 'number', nullable: true },
-          thirdPartyApologyShare: {
-            type: 'number',
-            nullable: true,
-            description: "Share of apologies that named a third party's fault.",
-          },
-        },
-        required: [
-          'key',
-          'cases',
-          'resolved',
-          'firstContactResolution',
-          'repeatContactsBeforeResolution',
-          'handoversPerCase',
-          'reopenRate',
-          'hoursToFirstApology',
-          'hoursToConfirmedFix',
-          'satisfaction',
-          'followUpsCompleted',
-          'satisfiedShare',
-          'thirdPartyApologyShare',
-        ],
-        additionalProperties: false,
-      },
-      rows: {
-        type: 'array',
-        items: {
-          type: 'object',
-          properties: {
-            key: {
-              type: 'string',
-              nullable: true,
-              description:
-                'The team, agent, product or week; null for cases without one (no product, no agent yet).',
-            },
-            cases: { type: 'number' },
-            resolved: { type: 'number' },
-            firstContactResolution: {
-              type: 'number',
-              nullable: true,
-              description:
-                'Share of resolved cases solved without another inbound contact, handover or reopen.',
-            },
-            repeatContactsBeforeResolution: {
-              type: 'number',
-              nullable: true,
-              description:
-                'Inbound contacts after the opening one, before the first resolution, per resolved case.',
-            },
-            handoversPerCase: { type: 'number', nullable: true },
-            reopenRate: {
-              type: 'number',
-              nullable: true,
-              description:
-                'Share of resolved cases reopened at least once (rejected, "not fixed", or reopened).',
-            },
-            hoursToFirstApology: {
-              type: 'number',
-              nullable: true,
-              description: 'Mean hours from opening to the first apology, over cases with one.',
-            },
-            hoursToConfirmedFix: {
-              type: 'number',
-              nullable: true,
-              description:
-                'Mean hours from opening to the confirmation that held (customer or follow-up).',
-            },
-            satisfaction: {
-              type: 'number',
-              nullable: true,
-              description: 'Mean CSAT (1 to 5) of completed follow-ups that gave one.',
-            },
-            followUpsCompleted: { type: 'number' },
-            satisfiedShare: { type: 'number', nullable: true },
-            thirdPartyApologyShare: {
-              type: 'number',
-              nullable: true,
-              description: "Share of apologies that named a third party's fault.",
-            },
-          },
-          required: [
-            'key',
-            'cases',
-            'resolved',
-            'firstContactResolution',
-            'repeatContactsBeforeResolution',
-            'handoversPerCase',
-            'reopenRate',
-            'hoursToFirstApology',
-            'hoursToConfirmedFix',
-            'satisfaction',
-            'followUpsCompleted',
-            'satisfiedShare',
-            'thirdPartyApologyShare',
-          ],
-          additionalProperties: false,
-        },
-      },
+      overall: { $ref: '#/components/schemas/KpiRow' },
+      rows: { type: 'array', items: { $ref: '#/components/schemas/KpiRow' } },
     },
     required: ['by', 'period', 'overall', 'rows'],
+    additionalProperties: false,
+  },
+  KpiRow: {
+    type: 'object',
+    properties: {
+      key: {
+        type: 'string',
+        nullable: true,
+        description:
+          'The team, agent, product or week; null for cases without one (no product, no agent yet).',
+      },
+      cases: { type: 'number' },
+      resolved: { type: 'number' },
+      firstContactResolution: {
+        type: 'number',
+        nullable: true,
+        description:
+          'Share of resolved cases solved without another inbound contact, handover or reopen.',
+      },
+      repeatContactsBeforeResolution: {
+        type: 'number',
+        nullable: true,
+        description:
+          'Inbound contacts after the opening one, before the first resolution, per resolved case.',
+      },
+      handoversPerCase: { type: 'number', nullable: true },
+      reopenRate: {
+        type: 'number',
+        nullable: true,
+        description:
+          'Share of resolved cases reopened at least once (rejected, "not fixed", or reopened).',
+      },
+      hoursToFirstApology: {
+        type: 'number',
+        nullable: true,
+        description: 'Mean hours from opening to the first apology, over cases with one.',
+      },
+      hoursToConfirmedFix: {
+        type: 'number',
+        nullable: true,
+        description:
+          'Mean hours from opening to the confirmation that held (customer or follow-up).',
+      },
+      satisfaction: {
+        type: 'number',
+        nullable: true,
+        description: 'Mean CSAT (1 to 5) of completed follow-ups that gave one.',
+      },
+      followUpsCompleted: { type: 'number' },
+      satisfiedShare: { type: 'number', nullable: true },
+      thirdPartyApologyShare: {
+        type: 'number',
+        nullable: true,
+        description: "Share of apologies that named a third party's fault.",
+      },
+    },
+    required: [
+      'key',
+      'cases',
+      'resolved',
+      'firstContactResolution',
+      'repeatContactsBeforeResolution',
+      'handoversPerCase',
+      'reopenRate',
+      'hoursToFirstApology',
+      'hoursToConfirmedFix',
+      'satisfaction',
+      'followUpsCompleted',
+      'satisfiedShare',
+      'thirdPartyApologyShare',
+    ],
     additionalProperties: false,
   },
   Kpis: { $ref: '#/components/schemas/KpiReport' },
@@ -1112,16 +1039,112 @@ export const ANSWER_SCHEMAS: Record<string, SchemaObject | ReferenceObject> = {
   OutboundTopic: { type: 'string', enum: ['issue-trends', 'follow-ups', 'account-alerts'] },
   PartHealth: {
     type: 'object',
-    properties: {
-      status: {
-        type: 'string',
-        enum: ['up', 'stalled', 'down'],
-        description:
-          '`up`: working or idle; `stalled`: has work and made no progress for HEARD_STALL_AFTER; `down`: not answering.',
-      },
-    },
+    properties: { status: { $ref: '#/components/schemas/PartState' } },
     required: ['status'],
     additionalProperties: {},
+  },
+  PartState: {
+    type: 'string',
+    enum: ['up', 'stalled', 'down'],
+    description:
+      '`up`: working or idle; `stalled`: has work and made no progress for HEARD_STALL_AFTER; `down`: not answering.',
+  },
+  RecurringIssue: {
+    type: 'object',
+    properties: {
+      group: { type: 'string' },
+      kind: { type: 'string', enum: ['issue', 'unlinked'] },
+      issueId: { type: 'string', nullable: true },
+      title: { type: 'string' },
+      product: { type: 'string', nullable: true },
+      category: { type: 'string' },
+      issueStatus: {
+        type: 'string',
+        nullable: true,
+        description: 'For an issue: identified, acknowledged, fix_shipped or closed.',
+      },
+      owner: {
+        type: 'object',
+        properties: { team: { type: 'string' }, owner: { type: 'string' } },
+        required: ['team', 'owner'],
+        additionalProperties: false,
+        nullable: true,
+      },
+      fixRelease: { type: 'string', nullable: true },
+      cases: {
+        type: 'number',
+        description: 'Cases opened in the period, and what became of them.',
+      },
+      customers: { type: 'number' },
+      repeatContacts: {
+        type: 'number',
+        description: 'Inbound contacts after the one that opened the case.',
+      },
+      open: { type: 'number' },
+      resolved: { type: 'number' },
+      closed: { type: 'number' },
+      medianHoursToConfirmedFix: { type: 'number', nullable: true },
+      rejectedShare: {
+        type: 'number',
+        nullable: true,
+        description: 'Rejected resolutions (and "not fixed" follow-ups) per resolution given.',
+      },
+      perDay: {
+        type: 'array',
+        items: {
+          type: 'object',
+          properties: {
+            day: { type: 'string' },
+            cases: { type: 'number' },
+            customers: { type: 'number' },
+          },
+          required: ['day', 'cases', 'customers'],
+          additionalProperties: false,
+        },
+      },
+      perWeek: {
+        type: 'array',
+        items: {
+          type: 'object',
+          properties: {
+            week: { type: 'string' },
+            cases: { type: 'number' },
+            customers: { type: 'number' },
+          },
+          required: ['week', 'cases', 'customers'],
+          additionalProperties: false,
+        },
+      },
+      trend: { $ref: '#/components/schemas/TrendReading' },
+      announcedSpiking: {
+        type: 'boolean',
+        description: 'What the issue-trends topic last said: spiking or not.',
+      },
+    },
+    required: [
+      'group',
+      'kind',
+      'issueId',
+      'title',
+      'product',
+      'category',
+      'issueStatus',
+      'owner',
+      'fixRelease',
+      'cases',
+      'customers',
+      'repeatContacts',
+      'open',
+      'resolved',
+      'closed',
+      'medianHoursToConfirmedFix',
+      'rejectedShare',
+      'perDay',
+      'perWeek',
+      'trend',
+      'announcedSpiking',
+    ],
+    additionalProperties: false,
   },
   RecurringIssueCustomers: {
     type: 'object',
@@ -1163,107 +1186,7 @@ export const ANSWER_SCHEMAS: Record<string, SchemaObject | ReferenceObject> = {
         },
         required: ['baselineDays', 'description', 'minCases', 'ratio', 'windowDays'],
       },
-      groups: {
-        type: 'array',
-        items: {
-          type: 'object',
-          properties: {
-            group: { type: 'string' },
-            kind: { type: 'string', enum: ['issue', 'unlinked'] },
-            issueId: { type: 'string', nullable: true },
-            title: { type: 'string' },
-            product: { type: 'string', nullable: true },
-            category: { type: 'string' },
-            issueStatus: {
-              type: 'string',
-              nullable: true,
-              description: 'For an issue: identified, acknowledged, fix_shipped or closed.',
-            },
-            owner: {
-              type: 'object',
-              properties: { team: { type: 'string' }, owner: { type: 'string' } },
-              required: ['team', 'owner'],
-              additionalProperties: false,
-              nullable: true,
-            },
-            fixRelease: { type: 'string', nullable: true },
-            cases: {
-              type: 'number',
-              description: 'Cases opened in the period, and what became of them.',
-            },
-            customers: { type: 'number' },
-            repeatContacts: {
-              type: 'number',
-              description: 'Inbound contacts after the one that opened the case.',
-            },
-            open: { type: 'number' },
-            resolved: { type: 'number' },
-            closed: { type: 'number' },
-            medianHoursToConfirmedFix: { type: 'number', nullable: true },
-            rejectedShare: {
-              type: 'number',
-              nullable: true,
-              description:
-                'Rejected resolutions (and "not fixed" follow-ups) per resolution given.',
-            },
-            perDay: {
-              type: 'array',
-              items: {
-                type: 'object',
-                properties: {
-                  day: { type: 'string' },
-                  cases: { type: 'number' },
-                  customers: { type: 'number' },
-                },
-                required: ['day', 'cases', 'customers'],
-                additionalProperties: false,
-              },
-            },
-            perWeek: {
-              type: 'array',
-              items: {
-                type: 'object',
-                properties: {
-                  week: { type: 'string' },
-                  cases: { type: 'number' },
-                  customers: { type: 'number' },
-                },
-                required: ['week', 'cases', 'customers'],
-                additionalProperties: false,
-              },
-            },
-            trend: { $ref: '#/components/schemas/TrendReading' },
-            announcedSpiking: {
-              type: 'boolean',
-              description: 'What the issue-trends topic last said: spiking or not.',
-            },
-          },
-          required: [
-            'group',
-            'kind',
-            'issueId',
-            'title',
-            'product',
-            'category',
-            'issueStatus',
-            'owner',
-            'fixRelease',
-            'cases',
-            'customers',
-            'repeatContacts',
-            'open',
-            'resolved',
-            'closed',
-            'medianHoursToConfirmedFix',
-            'rejectedShare',
-            'perDay',
-            'perWeek',
-            'trend',
-            'announcedSpiking',
-          ],
-          additionalProperties: false,
-        },
-      },
+      groups: { type: 'array', items: { $ref: '#/components/schemas/RecurringIssue' } },
     },
     required: ['period', 'rule', 'groups'],
     additionalProperties: false,
@@ -1305,32 +1228,30 @@ export const ANSWER_SCHEMAS: Record<string, SchemaObject | ReferenceObject> = {
     additionalProperties: false,
   },
   Timeline: { $ref: '#/components/schemas/TimelinePage' },
+  TimelineEntry: {
+    type: 'object',
+    properties: {
+      position: {
+        $ref: '#/components/schemas/Checkpoint',
+        description:
+          "The event store's position of the event (opaque; newer entries have greater ones).",
+      },
+      caseId: { type: 'string', nullable: true },
+      type: { type: 'string' },
+      occurredAt: { type: 'string' },
+      actor: { type: 'string' },
+      headline: { type: 'string' },
+      details: { type: 'object', additionalProperties: {} },
+    },
+    required: ['position', 'caseId', 'type', 'occurredAt', 'actor', 'headline', 'details'],
+    additionalProperties: false,
+  },
   TimelinePage: {
     type: 'object',
     properties: {
       customerId: { type: 'string' },
       summary: { $ref: '#/components/schemas/CustomerSummary' },
-      entries: {
-        type: 'array',
-        items: {
-          type: 'object',
-          properties: {
-            position: {
-              $ref: '#/components/schemas/Checkpoint',
-              description:
-                "The event store's position of the event (opaque; newer entries have greater ones).",
-            },
-            caseId: { type: 'string', nullable: true },
-            type: { type: 'string' },
-            occurredAt: { type: 'string' },
-            actor: { type: 'string' },
-            headline: { type: 'string' },
-            details: { type: 'object', additionalProperties: {} },
-          },
-          required: ['position', 'caseId', 'type', 'occurredAt', 'actor', 'headline', 'details'],
-          additionalProperties: false,
-        },
-      },
+      entries: { type: 'array', items: { $ref: '#/components/schemas/TimelineEntry' } },
       nextCursor: {
         type: 'string',
         nullable: true,
