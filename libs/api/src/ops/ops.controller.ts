@@ -1,5 +1,5 @@
 import { Controller, Get, Header, Res } from '@nestjs/common';
-import { ApiExcludeEndpoint, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiExcludeEndpoint, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { OpenRoute, OpsRoute } from '../http/access-control';
 import { HealthWatch } from '@heard/ops';
@@ -18,8 +18,7 @@ export class OpsController {
   /** The summary: every part and its figures; 200 while heard serves, `status` says ok or degraded. */
   @Get('health')
   @OpsRoute()
-  @ApiOkResponse({ description: 'status ok or degraded, the degraded parts named, every part' })
-  @Answers('Health')
+  @Answers('Health', 200, 'status ok or degraded, the degraded parts named, every part')
   health(): Promise<HeardAnswers['Health']> {
     return this.watch.report();
   }
