@@ -7,7 +7,7 @@ import { createGenerator } from 'ts-json-schema-generator';
 type Schema = Record<string, unknown>;
 
 const ROOT = join(__dirname, '..', '..');
-export const ANSWERS_FILE = join(ROOT, 'libs', 'api', 'src', 'http', 'answers.ts');
+const ANSWERS_FILE = join(ROOT, 'libs', 'api', 'src', 'http', 'answers.ts');
 
 /**
  * JSON Schema (draft 7, as the generator writes it) in the OpenAPI 3.0 dialect that heard's
@@ -28,12 +28,10 @@ const toOpenApi30 = (value: unknown): unknown => {
       schema.type = types[0];
       if (types.length < inner.length) schema.nullable = true;
     } else if (key === 'anyOf' && Array.isArray(inner) && inner.some(isNullType)) {
-      const rest = inner.filter((s) => !isNullType(s));
-      Object.assign(
-        schema,
-        rest.length === 1 ? toOpenApi30(rest[0]) : { anyOf: toOpenApi30(rest) },
-        { nullable: true },
-      );
+      const rest = inner.filter((s) => !isNullType(s)) as Schema[];
+      // OpenAPI 3.0 ignores what stands beside a $ref, `nullable` too: wrap the reference.
+      const one = rest.length === 1 && !rest[0]!.$ref ? toOpenApi30(rest[0]) : undefined;
+      Object.assign(schema, one ?? { anyOf: toOpenApi30(rest) }, { nullable: true });
     } else schema[key] = toOpenApi30(inner);
   }
   if (schema.enum && (schema.enum as unknown[]).includes(null)) {

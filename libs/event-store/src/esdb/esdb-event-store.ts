@@ -182,7 +182,7 @@ export class EsdbEventStore implements EventStore {
   private readonly appending = new Map<string, Promise<AppendResult>>();
 
   /** heard's streams on the server (`heardStreamPrefix` in the connection string). */
-  readonly streams: HeardStreams;
+  private readonly streams: HeardStreams;
 
   constructor(
     connectionString: string,
