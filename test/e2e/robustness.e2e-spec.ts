@@ -150,8 +150,8 @@ describe('read store schema', () => {
         });
       const first = cli('migrate');
       expect(first.status).toBe(0);
-      expect(first.stdout).toMatch(/applied version 1, version 2, version 3, version 4/);
-      expect(cli('migrate').stdout).toMatch(/already at version 4/);
+      expect(first.stdout).toMatch(/applied version 1, version 2, version 3, version 4, version 5/);
+      expect(cli('migrate').stdout).toMatch(/already at version 5/);
 
       const db = new Database(join(dir, 'read-models.db'));
       db.exec('UPDATE read_store_schema SET version = 99');
@@ -163,7 +163,7 @@ describe('read store schema', () => {
       });
       expect(start.status).toBe(1);
       expect(start.stderr).toContain('heard cannot start');
-      expect(start.stderr).toContain('version 99, newer than this heard knows (4)');
+      expect(start.stderr).toContain('version 99, newer than this heard knows (5)');
     } finally {
       removeDir(dir);
     }

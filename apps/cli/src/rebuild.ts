@@ -40,7 +40,7 @@ export const registerRebuild = (program: Command): void => {
   program
     .command('rebuild')
     .description(
-      'Rebuild read models from the first event (run while heard, or every instance with the projections role, is stopped)',
+      'Rebuild read models from the first event beside the live ones, which serve until the switch (stop every instance with the projections role first; an interrupted rebuild resumes)',
     )
     .argument(
       '[projections...]',

@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { answersWithin, HEARD_CONFIG, type HeardConfig } from '@heard/config';
 import { EVENT_STORE, type Checkpoint, type EventStore } from '@heard/event-store';
-import { FollowUpScheduler, ProjectionRunner } from '@heard/projections';
+import { FollowUpScheduler, ProjectionRunner, type RebuildProgress } from '@heard/projections';
 import { LEASES, READ_STORE, type Leases, type ReadStore } from '@heard/read-store';
 import {
   EventPublisher,
@@ -176,16 +176,31 @@ export class HealthWatch implements OnModuleDestroy {
 
   private async projections(storeUp: boolean, now: number): Promise<PartHealth> {
     const statuses = this.runner.status();
-    const lags = await Promise.all(statuses.map((p) => this.lagAfter(storeUp, p.position)));
-    const projections = statuses.map((p, i) => {
+    const [lags, left] = await Promise.all([
+      Promise.all(statuses.map((p) => this.lagAfter(storeUp, p.position))),
+      Promise.all(
+        statuses.map((p) =>
+          p.rebuilding ? this.lagAfter(storeUp, p.rebuilding.position) : Promise.resolve(undefined),
+        ),
+      ),
+    ]);
+    const projections = statuses.map(({ rebuilding, ...p }, i) => {
       const lag = lags[i];
+      // Being replaced by a new version, its live tables stand still: its build must move.
+      const replaced = rebuilding && rebuilding.liveVersion !== rebuilding.version;
       const { stalled, since } = this.stalled(
         `projection:${p.name}`,
-        p.position,
-        (lag ?? 0) > 0,
+        replaced ? rebuilding.position : p.position,
+        ((replaced ? left[i] : lag) ?? 0) > 0,
         now,
       );
-      return { ...p, lag, stalled, lastProgressAt: new Date(since).toISOString() };
+      return {
+        ...p,
+        lag,
+        stalled,
+        lastProgressAt: new Date(since).toISOString(),
+        ...(rebuilding ? { rebuilding: rebuildHealth(rebuilding, left[i]) } : {}),
+      };
     });
     // Applied elsewhere, they are still watched: a lag that does not move is seen from every instance.
     const bad = projections.filter((p) => p.stalled || (p.where === 'here' && !p.running));
@@ -240,3 +255,17 @@ export class HealthWatch implements OnModuleDestroy {
     };
   }
 }
+
+/** A build's progress as /health shows it: events done and left, its rate, the time left. */
+const rebuildHealth = (build: RebuildProgress, eventsLeft: number | undefined) => ({
+  version: build.version,
+  liveVersion: build.liveVersion,
+  startedAt: build.startedAt,
+  eventsDone: build.eventsDone,
+  eventsLeft,
+  eventsPerSecond: build.eventsPerSecond,
+  secondsLeft:
+    eventsLeft !== undefined && build.eventsPerSecond > 0
+      ? Math.ceil(eventsLeft / build.eventsPerSecond)
+      : undefined,
+});

@@ -2,7 +2,7 @@ import { rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { compiledWorkerFile } from '@heard/event-store';
-import { defaultProjections, type ProjectionRules } from '@heard/projections';
+import { BuildTables, defaultProjections, type ProjectionRules } from '@heard/projections';
 import { migrateReadStore, type SqliteReadStore } from '@heard/read-store';
 
 /** What a rebuild thread is started with. */
@@ -134,6 +134,15 @@ export const rebuildInParallel = async (options: ParallelRebuildOptions): Promis
           for (const table of projection.tables)
             await tx.execute(`INSERT INTO main.${table} SELECT * FROM source${i}.${table}`);
           await tx.execute('DELETE FROM main.projection_checkpoints WHERE projection = ?', [
+            projection.name,
+          ]);
+          // A blue/green build of it that was under way is done by this one.
+          for (const build of await tx.query<{ suffix: string }>(
+            'SELECT suffix FROM main.projection_builds WHERE projection = ?',
+            [projection.name],
+          ))
+            await new BuildTables(projection, build.suffix, 'sqlite').drop(tx);
+          await tx.execute('DELETE FROM main.projection_builds WHERE projection = ?', [
             projection.name,
           ]);
           await tx.execute(

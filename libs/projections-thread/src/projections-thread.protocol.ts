@@ -1,6 +1,6 @@
 import type { Checkpoint } from '@heard/event-store';
 import type { KafkaTransportOptions } from '@heard/messaging';
-import type { ProjectionRules } from '@heard/projections';
+import type { ProjectionRules, RebuildProgress } from '@heard/projections';
 
 /**
  * With Kafka, the outbox relay and the event publisher run in the projections thread too:
@@ -53,10 +53,19 @@ export type ToThread =
   | { type: 'appended' };
 
 export type FromThread =
-  | { type: 'done'; id: number; positions: Array<[string, Checkpoint]> }
+  | {
+      type: 'done';
+      id: number;
+      positions: Array<[string, Checkpoint]>;
+      builds: Array<[string, RebuildProgress]>;
+    }
   | { type: 'failed'; id: number; message: string }
-  /** A batch committed: the projections' positions after it. */
-  | { type: 'applied'; positions: Array<[string, Checkpoint]> }
+  /** A batch committed: the projections' positions after it, and their builds. */
+  | {
+      type: 'applied';
+      positions: Array<[string, Checkpoint]>;
+      builds: Array<[string, RebuildProgress]>;
+    }
   | { type: 'progress'; eventsRead: number; events: number }
   | { type: 'log'; level: 'log' | 'error'; message: string }
   | { type: 'outbound-status'; status: OutboundStatus };

@@ -2,7 +2,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { startIdleCollection } from '@heard/config';
 import { SqliteEventStore } from '@heard/event-store';
 import { EventPublisher, KafkaTransport, OutboxRelay } from '@heard/messaging';
-import { defaultProjections, ProjectionRunner } from '@heard/projections';
+import { defaultProjections, ProjectionRunner, type RebuildProgress } from '@heard/projections';
 import { SqliteReadStore } from '@heard/read-store';
 import { CustomerKeys, PersonalDataEventStore } from '@heard/security';
 import type {
@@ -105,10 +105,16 @@ const outboundPart = async (part: OutboundPart, action: 'start' | 'stop'): Promi
 };
 
 const positions = () => runner.status().map((s): [string, string] => [s.name, s.position]);
+const builds = () =>
+  runner
+    .status()
+    .flatMap((s): Array<[string, RebuildProgress]> =>
+      s.rebuilding ? [[s.name, s.rebuilding]] : [],
+    );
 let lastBatchAt = Date.now();
 runner.onApplied(() => {
   lastBatchAt = Date.now();
-  post({ type: 'applied', positions: positions() });
+  post({ type: 'applied', positions: positions(), builds: builds() });
   // Whatever the batch put in the outbox goes out now, not at the next tick.
   outbound?.relay.poke();
 });
@@ -144,7 +150,7 @@ const handle = async (message: ToThread): Promise<void> => {
       await appended.close();
       break;
   }
-  post({ type: 'done', id: message.id, positions: positions() });
+  post({ type: 'done', id: message.id, positions: positions(), builds: builds() });
 };
 
 port.on('message', (message: ToThread) => {

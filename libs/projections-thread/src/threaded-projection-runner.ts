@@ -129,7 +129,7 @@ export class ThreadedProjectionRunner extends ProjectionRunner {
   private receive(message: FromThread): void {
     switch (message.type) {
       case 'applied':
-        return this.advance(message.positions);
+        return this.advance(message.positions, message.builds);
       case 'progress':
         return this.onProgress?.(message.eventsRead, message.events);
       case 'outbound-status':
@@ -140,7 +140,7 @@ export class ThreadedProjectionRunner extends ProjectionRunner {
           ? this.logger.log(message.message)
           : this.logger.error(message.message);
       case 'done':
-        this.advance(message.positions);
+        this.advance(message.positions, message.builds);
         return this.calls?.answer(message.id, { reply: undefined });
       case 'failed':
         return this.calls?.answer(message.id, { error: new Error(message.message) });
@@ -161,8 +161,6 @@ export class ThreadedProjectionRunner extends ProjectionRunner {
     for (const name of names)
       if (!this.byName.has(name))
         throw new Error(`Unknown projection ${name}; known: ${[...this.byName.keys()].join(', ')}`);
-    // The thread's positions start again from the first event.
-    for (const name of names) this.positions.delete(name);
     this.onProgress = onProgress;
     try {
       await this.ask({ type: 'rebuild', names: [...names] });

@@ -13,7 +13,8 @@ import { DEFAULT_SPIKE_RULE, type SpikeRule } from './recurring-issues/spike-rul
 import { timelineProjection } from './timeline/timeline.projection';
 export type { Projection } from './projection';
 export { ProjectionRunner } from './projection-runner';
-export type { RunnerLogger } from './projection-runner';
+export { BuildTables } from './blue-green';
+export type { RebuildProgress, RunnerLogger } from './projection-runner';
 export { findCaseView, findCustomers } from './case-view/case-view.projection';
 export { decodeCursor, readTimeline } from './timeline/timeline.projection';
 export { followUpsProjection } from './follow-ups/follow-ups.projection';

@@ -9,7 +9,12 @@ export {
   readOutbound,
 } from './outbox';
 export type { OutboundTopic, OutboundMessage, StoredOutboundMessage } from './outbox';
-export { READ_STORE_SCHEMA_VERSION, migrateReadStore, migratedOnce } from './schema';
+export {
+  READ_STORE_DDL_LOCK,
+  READ_STORE_SCHEMA_VERSION,
+  migrateReadStore,
+  migratedOnce,
+} from './schema';
 export { numberPlaceholders, PostgresReadStore } from './postgres/postgres-read-store';
 export { openReadStore, openLeases } from './open-read-store';
 export { LEASES } from './leases/leases.port';

@@ -25,7 +25,7 @@ describe('read store migrations (SQLite)', () => {
       occurred_at TEXT NOT NULL, data TEXT NOT NULL, created_at TEXT NOT NULL, sent_at TEXT);
       INSERT INTO outbound_messages VALUES ('old-a', 7, 'follow-ups', 't', 'k', 's', 'x', '{}', 'x', 'x');
       INSERT INTO outbound_messages VALUES ('old-b', 9, 'follow-ups', 't', 'k', 's', 'x', '{"n":1}', 'x', NULL);`);
-    expect(await migrateReadStore(store)).toEqual([1, 2, 3, 4]);
+    expect(await migrateReadStore(store)).toEqual([1, 2, 3, 4, 5]);
     await store.transaction((tx) =>
       enqueueOutbound(tx, [
         {

@@ -121,6 +121,24 @@ const MIGRATIONS: Migration[] = [
       )`);
     },
   },
+  {
+    version: 5,
+    description:
+      'projections rebuilt beside their live tables (blue/green): where each build stands',
+    async up(tx) {
+      // `suffix` names the build's tables (`<table>__<suffix>`) until they replace the live ones.
+      await tx.execute(`CREATE TABLE projection_builds (
+        projection        TEXT    PRIMARY KEY,
+        version           INTEGER NOT NULL,
+        suffix            TEXT    NOT NULL,
+        position          TEXT    NOT NULL,
+        events_done       BIGINT  NOT NULL,
+        events_per_second BIGINT  NOT NULL,
+        started_at        TEXT    NOT NULL,
+        updated_at        TEXT    NOT NULL
+      )`);
+    },
+  },
 ];
 
 /** Held for the length of a transaction that changes the read store's tables (PostgreSQL). */
