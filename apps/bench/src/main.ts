@@ -2,6 +2,8 @@ import { reportsUnderLoad } from './report-load';
 import 'reflect-metadata';
 import { Command } from 'commander';
 import { spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { Worker } from 'node:worker_threads';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
@@ -54,6 +56,7 @@ interface Options {
   appendEvents: number;
   kafkaMessages: number;
   events: number;
+  catchUpEvents: number;
   duration: number;
   connections: number;
   out: string;
@@ -101,6 +104,53 @@ const rssMb = async (url: string) => {
   const text = await fetch(`${url}/metrics`).then((r) => r.text());
   const match = /^heard_process_resident_memory_bytes (\d+(\.\d+)?)/m.exec(text);
   return match ? round(Number(match[1]) / 2 ** 20) : undefined;
+};
+
+/**
+ * How long a changed projection takes to be live again: the customer timeline at a new
+ * version, built beside the live one by the projections, while another thread reads
+ * timelines (from the old tables, then the new).
+ */
+const blueGreenSwitch = async (dir: string, customers: number) => {
+  const reads = new SqliteReadStore(join(dir, 'read-models.db'));
+  const events = new PersonalDataEventStore(
+    new SqliteEventStore(join(dir, 'events.db')),
+    new CustomerKeys(reads, BENCH_MASTER_KEY),
+  );
+  const changed = defaultProjections().map((p) =>
+    p.name === 'customer_timeline' ? { ...p, version: p.version + 1 } : p,
+  );
+  const runner = new ProjectionRunner(events, reads, changed, undefined, 5000);
+  const reader = new Worker(join(__dirname, 'timeline-reads.worker.js'), {
+    workerData: { file: join(dir, 'read-models.db'), customers },
+  });
+  try {
+    await once(reader, 'message');
+    const started = process.hrtime.bigint();
+    await runner.start();
+    while (runner.status().some((p) => p.rebuilding))
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    reader.postMessage('stop');
+    const [times] = (await once(reader, 'message')) as [number[]];
+    times.sort((a, b) => a - b);
+    const figures = {
+      projection: 'customer_timeline',
+      seconds: round(seconds, 2),
+      timelineReads: times.length,
+      timelineReadP50Ms: round(percentile(times, 50), 3),
+      timelineReadP99Ms: round(percentile(times, 99), 3),
+    };
+    log(
+      `  customer_timeline at a new version: live again in ${figures.seconds} s; ${figures.timelineReads} timeline reads meanwhile, p50 ${figures.timelineReadP50Ms} ms, p99 ${figures.timelineReadP99Ms} ms`,
+    );
+    return figures;
+  } finally {
+    await reader.terminate();
+    await runner.stop();
+    await reads.close();
+    await events.close();
+  }
 };
 
 const main = async (o: Options) => {
@@ -403,6 +453,8 @@ const embeddedBench = async (
     log(
       `  timeline at ${head} events: query p50 ${direct.p50Ms} ms, p99 ${direct.p99Ms} ms; over HTTP ${overHttp.requestsPerSecond} req/s, p50 ${overHttp.p50Ms} ms, p99 ${overHttp.p99Ms} ms`,
     );
+    // 9. A new version of the timeline built beside the live one while timeline reads go on.
+    const blueGreen = await blueGreenSwitch(bigDir, customers);
     results.bigStore = {
       events: head,
       load: {
@@ -416,6 +468,7 @@ const embeddedBench = async (
       reports,
       reportsUnderLoad: reportsLoad,
       timeline: { direct, overHttp },
+      blueGreen,
     };
   }
 };
@@ -434,6 +487,12 @@ const cli = new Command('bench')
     20_000,
   )
   .option('--events <n>', 'size of the big store', (v) => Number(v), 1_000_000)
+  .option(
+    '--catch-up-events <n>',
+    'events stored before the read models start, on PostgreSQL',
+    (v) => Number(v),
+    200_000,
+  )
   .option('--duration <s>', 'seconds per HTTP run', (v) => Number(v), 10)
   .option('--connections <n>', 'concurrent HTTP clients', (v) => Number(v), 64)
   .option(

@@ -3,9 +3,22 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { postgresLocation } from '@heard/config';
-import { PostgresEventStore } from '@heard/event-store';
+import { DEMO_DEFAULTS, demoHistory, loadOverHttp } from '@heard/demo';
+import { PostgresEventStore, START } from '@heard/event-store';
+import { defaultProjections, ProjectionRunner } from '@heard/projections';
+import { PostgresReadStore } from '@heard/read-store';
+import { CustomerKeys, PersonalDataEventStore } from '@heard/security';
 import { startHeardProcess, type ChildServer } from './child-server';
-import { appendRate, contactEvent, contactLoad, log, openCases, round } from './workload';
+import {
+  appendRate,
+  BENCH_ADMIN_KEY,
+  BENCH_MASTER_KEY,
+  contactEvent,
+  contactLoad,
+  log,
+  openCases,
+  round,
+} from './workload';
 
 const standby = async (server: ChildServer, part: string) => {
   const health = (await (await fetch(`${server.opsUrl}/health`)).json()) as {
@@ -24,13 +37,14 @@ const standby = async (server: ChildServer, part: string) => {
 export const postgresBench = async (
   url: string,
   work: string,
-  o: { duration: number; connections: number; appendEvents: number },
+  o: { duration: number; connections: number; appendEvents: number; catchUpEvents: number },
 ) => {
   const id = randomUUID().replace(/-/g, '').slice(0, 8);
   const schemas = {
     heard: `bench_heard_${id}`,
     http: `bench_http_${id}`,
     several: `bench_several_${id}`,
+    catchUp: `bench_catchup_${id}`,
   };
   // Emmett's migrations skip functions another schema of the database already has: it gets a
   // database of its own.
@@ -157,6 +171,10 @@ export const postgresBench = async (
         .map(([r, ms]) => `${r} ${ms} ms`)
         .join(', ')}`,
     );
+    // 5. The read models catching up from behind: a store loaded by an API instance that does
+    // not run the projections, then the seven started on it from the first event.
+    const projections = await catchUp(url, work, schemas.catchUp, o.catchUpEvents, servers);
+
     return {
       server: new URL(url).host,
       append: {
@@ -169,6 +187,7 @@ export const postgresBench = async (
       },
       commandsOverHttp: { oneInstance: one, twoApiInstances: two },
       failoverMs: failover,
+      projections,
     };
   } finally {
     for (const server of servers) await server.stop();
@@ -176,5 +195,60 @@ export const postgresBench = async (
       await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
     await admin.query(`DROP DATABASE IF EXISTS ${emmettDatabase} WITH (FORCE)`);
     await admin.end();
+  }
+};
+
+/** Events the demo history holds per customer, about. */
+const EVENTS_PER_CUSTOMER = 13.5;
+
+const catchUp = async (
+  url: string,
+  work: string,
+  schema: string,
+  events: number,
+  servers: ChildServer[],
+) => {
+  const at = `${url}${url.includes('?') ? '&' : '?'}schema=${schema}`;
+  const loader = await startHeardProcess(join(work, 'pg-catch-up'), 3925, {
+    HEARD_EVENT_STORE: at,
+    HEARD_READ_STORE: at,
+    HEARD_ROLES: 'api',
+  });
+  servers.push(loader);
+  const customers = Math.ceil(events / EVENTS_PER_CUSTOMER);
+  log(`  loading about ${events} events (${customers} demo customers) with no projections …`);
+  await loadOverHttp(loader.url, demoHistory({ ...DEMO_DEFAULTS, customers }), {
+    apiKey: BENCH_ADMIN_KEY,
+    batchSize: 500,
+    concurrency: 4,
+  });
+  await loader.stop();
+  const location = postgresLocation(at);
+  const reads = new PostgresReadStore(location);
+  const store = new PersonalDataEventStore(
+    new PostgresEventStore(location),
+    new CustomerKeys(reads, BENCH_MASTER_KEY),
+  );
+  const runner = new ProjectionRunner(store, reads, defaultProjections());
+  try {
+    const stored = await store.countAfter(START);
+    const head = await store.head();
+    const started = process.hrtime.bigint();
+    await runner.start();
+    await runner.waitFor(head, Number.POSITIVE_INFINITY);
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const figures = {
+      events: stored,
+      seconds: round(seconds, 2),
+      catchUpEventsPerSecond: round(stored / seconds),
+    };
+    log(
+      `  the seven projections caught up from behind ${stored} events in ${figures.seconds} s = ${figures.catchUpEventsPerSecond} events/s`,
+    );
+    return figures;
+  } finally {
+    await runner.stop();
+    await reads.close();
+    await store.close();
   }
 };

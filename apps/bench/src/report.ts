@@ -17,7 +17,9 @@ export interface BenchResults {
     events: number;
     load: { rssMb?: number; rssMbSettled?: number };
     rebuild: Record<string, { eventsPerSecond: number }>;
+    blueGreen?: { seconds: number; timelineReadP99Ms: number };
   };
+  postgres?: { projections?: { events: number; catchUpEventsPerSecond: number } };
   peers?: { emmettSqlite: PeerFigures };
   screens?: ScreenFigures;
 }
@@ -87,6 +89,24 @@ export const aims = (r: BenchResults): Aim[] => {
         aim: '> 1x',
         met: ratio > 1,
       });
+  if (big?.blueGreen)
+    list.push({
+      figure: `a changed projection live again, blue/green (${big.events} events)`,
+      reached: `${big.blueGreen.seconds} s, timeline reads p99 ${big.blueGreen.timelineReadP99Ms} ms meanwhile`,
+      aim: '≤ 30 s, p99 ≤ 50 ms at 1M events',
+      met:
+        big.events >= 1_000_000
+          ? big.blueGreen.seconds <= 30 && big.blueGreen.timelineReadP99Ms <= 50
+          : undefined,
+    });
+  const catchUp = r.postgres?.projections;
+  if (catchUp)
+    list.push({
+      figure: `PostgreSQL read models catching up from behind (${catchUp.events} events)`,
+      reached: `${catchUp.catchUpEventsPerSecond} events/s`,
+      aim: '≥ 20,000 events/s',
+      met: catchUp.catchUpEventsPerSecond >= 20_000,
+    });
   const screens = r.screens;
   if (screens?.customerScreen && big)
     list.push({

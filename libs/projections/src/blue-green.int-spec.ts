@@ -175,9 +175,7 @@ describeOnEachReadStore('blue/green projections', (site) => {
       await until(() => second.runner.status()[0]!.rebuilding === undefined);
       writing = false;
       await writer;
-      expect(await second.runner.waitFor(await second.events.head(), 10_000, ['probe'])).toBe(
-        true,
-      );
+      expect(await second.runner.waitFor(await second.events.head(), 10_000, ['probe'])).toBe(true);
       // One read after the last write was applied.
       await new Promise((resolve) => setTimeout(resolve, 20));
     } finally {

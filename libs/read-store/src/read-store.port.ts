@@ -8,12 +8,21 @@ export interface ReadTx {
   execute(sql: string, params?: unknown[]): Promise<void>;
 }
 
+export interface TransactionOptions {
+  /**
+   * Statements that return nothing (`execute`) may be held and sent together, at the next
+   * `query` or at the commit: a projection batch in few round trips. An error of one of them
+   * then shows there, and the transaction fails as a whole all the same.
+   */
+  batchWrites?: boolean;
+}
+
 export interface ReadStore {
   readonly dialect: 'sqlite' | 'postgres';
   /** Runs DDL (several statements allowed). */
   exec(ddl: string): Promise<void>;
   /** One atomic unit: a projection's rows and its checkpoint commit together or not at all. */
-  transaction<T>(work: (tx: ReadTx) => Promise<T>): Promise<T>;
+  transaction<T>(work: (tx: ReadTx) => Promise<T>, options?: TransactionOptions): Promise<T>;
   /** Reads committed rows only. */
   query<Row>(sql: string, params?: unknown[]): Promise<Row[]>;
   close(): Promise<void>;

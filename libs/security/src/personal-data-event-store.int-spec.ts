@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomUUID } from 'node:crypto';
+import crypto, { randomUUID } from 'node:crypto';
 import { SqliteEventStore } from '@heard/event-store';
 import {
   describeEventStoreContract,
@@ -98,6 +98,39 @@ describe('PersonalDataEventStore', () => {
       await site.inner.close();
       expect(readFileSync(join(site.dir, 'events.db')).includes(Buffer.from(secret))).toBe(false);
     } finally {
+      await site.teardown().catch(() => undefined);
+    }
+  });
+
+  it('opens a word only when something reads it, once', async () => {
+    const site = open();
+    const decipher = jest.spyOn(crypto, 'createDecipheriv');
+    try {
+      const stream = `case-${randomUUID()}`;
+      await site.store.append(
+        stream,
+        [
+          newEvent('CaseOpened', {
+            caseId: 'c',
+            customerId: 'cust-2',
+            summary: 'My invoice is wrong',
+            channel: 'email',
+          }),
+        ],
+        { expectedRevision: 'no_stream' },
+      );
+      decipher.mockClear();
+      const [event] = await site.store.readAll({ after: '', limit: 10 });
+      const data = event!.data as { channel: string; summary: string };
+      // What a projection of counts reads: no word of the customer's is opened.
+      expect(data.channel).toBe('email');
+      expect(Object.keys(data)).toContain('summary');
+      expect(decipher).not.toHaveBeenCalled();
+      expect(data.summary).toBe('My invoice is wrong');
+      expect(JSON.parse(JSON.stringify(data))).toMatchObject({ summary: 'My invoice is wrong' });
+      expect(decipher).toHaveBeenCalledTimes(1);
+    } finally {
+      decipher.mockRestore();
       await site.teardown().catch(() => undefined);
     }
   });

@@ -181,9 +181,35 @@ export class PersonalDataEventStore implements EventStore {
       const data: Record<string, unknown> = { ...(event.data as Record<string, unknown>) };
       for (const [field, customerId, ciphertext] of sealed) {
         const key = keys.get(customerId);
-        data[field] = key ? unseal(key, ciphertext, customerId) : ERASED;
+        if (key) openOnRead(data, field, () => unseal(key, ciphertext, customerId));
+        else data[field] = ERASED;
       }
       return { ...event, data };
     });
   }
 }
+
+/**
+ * The field opened when something first reads it, then kept: a projection that never shows
+ * a customer's words (the KPIs, the case counts) never pays for opening them. The key was
+ * looked up with the batch, so what is read is what the customer's key opened then.
+ */
+const openOnRead = (data: Record<string, unknown>, field: string, open: () => string) => {
+  const keep = (value: unknown) =>
+    Object.defineProperty(data, field, {
+      value,
+      writable: true,
+      enumerable: true,
+      configurable: true,
+    });
+  Object.defineProperty(data, field, {
+    enumerable: true,
+    configurable: true,
+    get: () => {
+      const text = open();
+      keep(text);
+      return text;
+    },
+    set: keep,
+  });
+};

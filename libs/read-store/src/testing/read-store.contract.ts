@@ -44,6 +44,51 @@ export const describeReadStoreContract = (
       expect(sum).toEqual({ total: values.now, count: 2 });
     });
 
+    it('holds batched writes without changing them: order, values, reads in between, errors', async () => {
+      await store.exec(
+        `CREATE TABLE ${table} (k TEXT PRIMARY KEY, n BIGINT NOT NULL, note TEXT, ratio REAL)`,
+      );
+      const awkward = "it's \\ a 'quote' ? $1 — ünï ☃ \n new line";
+      const seenInBetween = await store.transaction(
+        async (tx) => {
+          await tx.execute(`INSERT INTO ${table} (k, n, note, ratio) VALUES (?, ?, ?, ?)`, [
+            'a',
+            Number.MAX_SAFE_INTEGER,
+            awkward,
+            0.25,
+          ]);
+          await tx.execute(`INSERT INTO ${table} (k, n, note) VALUES (?, ?, ?)`, ['b', -1, null]);
+          await tx.execute(`UPDATE ${table} SET n = n + ? WHERE k = ?`, [2, 'b']);
+          const [row] = await tx.query<{ n: number }>(`SELECT n FROM ${table} WHERE k = ?`, ['b']);
+          await tx.execute(`UPDATE ${table} SET note = ? WHERE k = ?`, [
+            JSON.stringify({ words: awkward }),
+            'b',
+          ]);
+          return row?.n;
+        },
+        { batchWrites: true },
+      );
+      expect(seenInBetween).toBe(1);
+      expect(await store.query(`SELECT k, n, note, ratio FROM ${table} ORDER BY k`)).toEqual([
+        { k: 'a', n: Number.MAX_SAFE_INTEGER, note: awkward, ratio: 0.25 },
+        { k: 'b', n: 1, note: JSON.stringify({ words: awkward }), ratio: null },
+      ]);
+      // A held write that fails fails its transaction: nothing of it is written.
+      await expect(
+        store.transaction(
+          async (tx) => {
+            await tx.execute(`INSERT INTO ${table} (k, n) VALUES (?, ?)`, ['c', 3]);
+            await tx.execute(`INSERT INTO ${table} (k, n) VALUES (?, ?)`, ['a', 4]);
+          },
+          { batchWrites: true },
+        ),
+      ).rejects.toThrow();
+      expect(await store.query(`SELECT k FROM ${table} ORDER BY k`)).toEqual([
+        { k: 'a' },
+        { k: 'b' },
+      ]);
+    });
+
     it('binds booleans as 1 and 0 and undefined as NULL', async () => {
       await store.exec(
         `CREATE TABLE ${table} (k TEXT PRIMARY KEY, flag INTEGER NOT NULL, note TEXT)`,
