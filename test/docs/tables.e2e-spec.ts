@@ -31,15 +31,17 @@ interface Operation {
   responses?: Record<string, { content?: Record<string, { schema?: unknown }> }>;
 }
 interface OpenApi {
-  paths: Record<string, { post?: Operation }>;
+  paths: Record<string, { post?: Operation; put?: Operation }>;
   components: { schemas: Record<string, Schema> };
 }
 
 const commandsTable = (openapi: OpenApi): string => {
   const rows = COMMANDS.map((spec) => {
     const path = `/${spec.route.replace(/:(\w+)/g, '{$1}')}`;
-    const ref = openapi.paths[path]?.post?.requestBody?.content['application/json']?.schema.$ref;
-    if (!ref) throw new Error(`The OpenAPI document has no body for POST ${path}`);
+    const method = spec.method === 'PUT' ? 'put' : 'post';
+    const ref =
+      openapi.paths[path]?.[method]?.requestBody?.content['application/json']?.schema.$ref;
+    if (!ref) throw new Error(`The OpenAPI document has no body for ${spec.method} ${path}`);
     const schema = openapi.components.schemas[ref.split('/').pop()!]!;
     const fields = Object.entries(schema.properties ?? {})
       .filter(([name]) => name !== 'commandId')
@@ -51,7 +53,7 @@ const commandsTable = (openapi: OpenApi): string => {
       );
     const body = [fields.join(', ') || '(none)', spec.note].filter(Boolean).join('; ');
     const roles = admittedRoles({ kind: 'roles', roles: spec.allow }).join(', ');
-    return `| \`POST /${spec.route}\` | ${body} | ${roles} |`;
+    return `| \`${spec.method} /${spec.route}\` | ${body} | ${roles} |`;
   });
   return ['| route | body (`?` optional) | roles |', '| --- | --- | --- |', ...rows].join('\n');
 };

@@ -64,6 +64,8 @@ const EXPECTED: Record<string, Caller[]> = {
   'GET /reports/candidate-issues': ['product', 'supervisor', 'admin'],
   'GET /reports/change-impact/:changeId': ['analyst', 'supervisor', 'product', 'admin'],
   'GET /reports/kpis': ['analyst', 'supervisor', 'admin'],
+  'GET /kpi-definitions': ['analyst', 'supervisor', 'admin'],
+  'PUT /kpi-definitions/:kpi': ['analyst', 'admin'],
   'GET /reports/changes': ['analyst', 'supervisor', 'product', 'admin'],
   'GET /issues/:issueId/fix-notice-audience': ['product', 'supervisor', 'admin'],
   'POST /candidate-issues/:candidateId/acceptance': PRODUCT,
@@ -132,7 +134,7 @@ describeOnEachReadStoreSetting('access', (settings) => {
         const answer = await heard.call(
           method,
           path,
-          method === 'POST' ? {} : undefined,
+          method === 'POST' || method === 'PUT' ? {} : undefined,
           as(caller),
         );
         const allowed = answer.status !== 401 && answer.status !== 403;

@@ -228,6 +228,93 @@ describeOnEachReadStoreSetting(
       expect(bad.body.fields.map((f: { field: string }) => f.field)).toEqual(['by', 'from']);
     });
 
+    it('takes a new KPI definition while serving: the new version reads at once, the old stays readable, a bad one names its field', async () => {
+      type Definition = { kpi: string; version: number; parameters: Record<string, unknown> };
+      const fcrOf = (body: { definitions: Definition[] }) =>
+        body.definitions.find((d) => d.kpi === 'first_contact_resolution');
+      const before = (await heard.get('/reports/kpis?by=week')).body;
+      expect(fcrOf(before)).toMatchObject({ version: 0, parameters: { maxInboundContacts: 0 } });
+
+      const looser = await heard.put('/kpi-definitions/first_contact_resolution', {
+        maxInboundContacts: 3,
+        allowHandovers: true,
+        note: 'A customer who calls back still counts',
+      });
+      expect(looser.status).toBe(201);
+      expect(looser.body.events).toEqual(['KpiDefined']);
+      const after = (
+        await heard.get(`/reports/kpis?by=week&minPosition=${encode(looser.body.position)}`)
+      ).body;
+      expect(fcrOf(after)).toMatchObject({
+        version: 1,
+        parameters: { maxInboundContacts: 3, allowHandovers: true, noRepeatWithinDays: null },
+        note: 'A customer who calls back still counts',
+      });
+      expect(after.overall.firstContactResolution).toBeGreaterThan(
+        before.overall.firstContactResolution,
+      );
+      // The old version beside the new: the same figures as before the change.
+      const old = (await heard.get('/reports/kpis?by=week&definition=first_contact_resolution@0'))
+        .body;
+      expect(fcrOf(old)?.version).toBe(0);
+      expect({ overall: old.overall, rows: old.rows }).toEqual({
+        overall: before.overall,
+        rows: before.rows,
+      });
+      const strict = await heard.put('/kpi-definitions/first_contact_resolution', {
+        noRepeatWithinDays: 30,
+      });
+      const strictly = (
+        await heard.get(`/reports/kpis?by=week&minPosition=${encode(strict.body.position)}`)
+      ).body;
+      expect(fcrOf(strictly)?.version).toBe(2);
+      expect(strictly.overall.firstContactResolution).toBeLessThanOrEqual(
+        before.overall.firstContactResolution,
+      );
+      const listed = (await heard.get('/kpi-definitions')).body.definitions.filter(
+        (d: Definition) => d.kpi === 'first_contact_resolution',
+      );
+      expect(listed.map((d: Definition & { current: boolean }) => [d.version, d.current])).toEqual([
+        [0, false],
+        [1, false],
+        [2, true],
+      ]);
+      const csv: Array<Record<string, string>> = parse(
+        (
+          await heard.get('/reports/kpis?by=week&definition=first_contact_resolution@1', {
+            accept: 'text/csv',
+          })
+        ).body,
+        { columns: true },
+      );
+      expect(csv[0]!.definitions).toContain('first_contact_resolution@1');
+
+      // Bad definitions are refused, naming the field, and write nothing.
+      for (const [path, body, field] of [
+        ['/kpi-definitions/first_contact_resolution', { withinDays: 3 }, 'withinDays'],
+        ['/kpi-definitions/satisfied_share', { minCsat: 9 }, 'minCsat'],
+        ['/kpi-definitions/reopen_rate', { withinDays: 0 }, 'withinDays'],
+        ['/kpi-definitions/reopen_rate', { colour: 'red' }, 'colour'],
+        ['/kpi-definitions/net_promoter_score', {}, 'kpi'],
+      ] as const) {
+        const refused = await heard.put(path, body);
+        expect([
+          path,
+          refused.status,
+          refused.body.fields?.map((f: { field: string }) => f.field),
+        ]).toEqual([path, 400, [field]]);
+      }
+      for (const asked of ['first_contact_resolution@9', 'fcr@1', 'reopen_rate@0,reopen_rate@0'])
+        expect(
+          (await heard.get(`/reports/kpis?definition=${encode(asked)}`)).body.fields?.[0]?.field,
+        ).toBe('definition');
+      expect(
+        (await heard.get('/kpi-definitions')).body.definitions.filter(
+          (d: Definition) => d.kpi === 'first_contact_resolution',
+        ),
+      ).toHaveLength(3);
+    });
+
     it('answers every report as CSV on Accept: text/csv, one row per row of its JSON list', async () => {
       const reports: Array<[string, (body: any) => Array<Record<string, unknown>>]> = [
         ['/reports/recurring-issues', (b) => b.groups],

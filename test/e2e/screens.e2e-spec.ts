@@ -239,13 +239,34 @@ describeWithBrowser(
         page.getByRole('button', { name: 'Download CSV of kpis-by-team.csv' }).click(),
       ]);
       const rows = parse(readFileSync(await download.path()), { columns: true, cast: true });
-      const json = (await heard.get('/reports/kpis?by=team', as('analyst'))).body.rows;
+      const report = (await heard.get('/reports/kpis?by=team', as('analyst'))).body;
+      const json = report.rows;
+      // Each row names the definitions it was computed with.
+      const definitions = report.definitions
+        .map((d: { kpi: string; version: number }) => `${d.kpi}@${d.version}`)
+        .join(' ');
       expect(rows).toHaveLength(json.length);
       expect(rows).toEqual(
-        json.map((row: Record<string, unknown>) =>
-          Object.fromEntries(Object.entries(row).map(([k, v]) => [k, v === null ? '' : v])),
-        ),
+        json.map((row: Record<string, unknown>) => ({
+          ...Object.fromEntries(Object.entries(row).map(([k, v]) => [k, v === null ? '' : v])),
+          definitions,
+        })),
       );
+
+      // A new definition while the screen is open: the newest is read, an older one on request.
+      const defined = await heard.call(
+        'PUT',
+        '/kpi-definitions/first_contact_resolution',
+        { maxInboundContacts: 5, allowHandovers: true },
+        as('analyst'),
+      );
+      expect(defined.status).toBe(201);
+      await page.reload();
+      const summary = page.locator('details.definitions summary');
+      await summary.getByText('first contact resolution v1').waitFor();
+      await summary.click();
+      await page.getByLabel('first contact resolution').selectOption('0');
+      await summary.getByText('first contact resolution v0').waitFor();
       await page.close();
     });
 

@@ -18,6 +18,7 @@ export interface RunningHeard {
   dataDir: string;
   app: NestFastifyApplication;
   post<T = any>(path: string, body?: unknown, headers?: Record<string, string>): Promise<Answer<T>>;
+  put<T = any>(path: string, body?: unknown, headers?: Record<string, string>): Promise<Answer<T>>;
   get<T = any>(path: string, headers?: Record<string, string>): Promise<Answer<T>>;
   /** Any method, with exactly the headers given (no credential unless one is given). */
   call<T = any>(
@@ -106,6 +107,7 @@ export const startHeard = async (
     dataDir,
     app,
     post: (path, body, headers) => call('POST', path, body ?? {}, { ...asAdmin, ...headers }),
+    put: (path, body, headers) => call('PUT', path, body ?? {}, { ...asAdmin, ...headers }),
     get: (path, headers) => call('GET', path, undefined, { ...asAdmin, ...headers }),
     call,
     stop: () => app.close(),

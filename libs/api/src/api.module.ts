@@ -1,3 +1,4 @@
+import { KpiDefinitionsController } from './reports/kpi-definitions.controller';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { READ_STORE, type ReadStore } from '@heard/read-store';
 import { HEARD_CONFIG, type HeardConfig } from '@heard/config';
@@ -29,6 +30,7 @@ export class ApiModule {
         BatchController,
         QueriesController,
         ReportsController,
+        KpiDefinitionsController,
         FollowUpsController,
         CandidateAcceptanceController,
         OpsController,

@@ -3,6 +3,7 @@ import { CASE_COMMANDS } from './cases/case.commands';
 import type { DomainCommand } from '@heard/domain';
 import type { CommandDescription, CommandSpec } from './command-spec';
 import { ISSUE_COMMANDS } from './issues/issue.commands';
+import { KPI_COMMANDS } from './kpis/kpi.commands';
 
 /**
  * Every command heard accepts, one entry each, described beside its aggregate: body (DTO),
@@ -18,6 +19,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   ...typed(CASE_COMMANDS),
   ...typed(ISSUE_COMMANDS),
   ...typed(ANNOUNCEMENT_COMMANDS),
+  ...typed(KPI_COMMANDS),
 ];
 
 export const COMMAND_TYPES = COMMANDS.map((c) => c.type);

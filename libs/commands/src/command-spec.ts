@@ -13,14 +13,16 @@ export interface BuildContext {
 export interface CommandSpec<D extends CommandDto = CommandDto> {
   type: DomainCommand['type'];
   dto: new () => D;
-  /** Its HTTP route, `POST /<route>`; each `:name` is a path parameter (a field of `data` in a batch or on Kafka). */
+  /** Its HTTP route, `POST /<route>` (or `PUT`); each `:name` is a path parameter (a field of `data` in a batch or on Kafka). */
   route: string;
+  /** PUT for a command that sets a whole thing anew (a definition); POST otherwise. */
+  method: 'POST' | 'PUT';
   /** Who may send it, on any transport (admin always may). */
   allow: readonly AccessRole[];
   /** What the body's fields do not say (the docs' command table shows it). */
   note?: string;
   /** Its group in the OpenAPI document. */
-  tag: 'cases' | 'issues' | 'changes and incidents';
+  tag: 'cases' | 'issues' | 'changes and incidents' | 'kpi definitions';
   /** The route's path parameters, in order. */
   params: readonly string[];
   build(body: D, params: Record<string, string>, ctx: BuildContext): DomainCommand;
@@ -31,9 +33,12 @@ export interface CommandSpec<D extends CommandDto = CommandDto> {
 /** A command as its aggregate's file describes it: its type is the key it is described under. */
 export type CommandDescription = Omit<CommandSpec, 'type'>;
 
-export const spec = <D extends CommandDto>(s: Omit<CommandSpec<D>, 'params' | 'tag' | 'type'>) =>
+export const spec = <D extends CommandDto>(
+  s: Omit<CommandSpec<D>, 'params' | 'tag' | 'type' | 'method'> & { method?: 'PUT' },
+) =>
   ({
     ...s,
+    method: s.method ?? 'POST',
     params: s.route
       .split('/')
       .filter((part) => part.startsWith(':'))
@@ -42,7 +47,9 @@ export const spec = <D extends CommandDto>(s: Omit<CommandSpec<D>, 'params' | 't
       ? 'cases'
       : s.route.startsWith('issues')
         ? 'issues'
-        : 'changes and incidents',
+        : s.route.startsWith('kpi-definitions')
+          ? 'kpi definitions'
+          : 'changes and incidents',
   }) as unknown as CommandDescription;
 
 /** Who works a case: agents, their supervisors, and the upstream apps acting for agents. */

@@ -4,12 +4,14 @@ import type { CaseEvent } from './case/case.events';
 import { changeDecider, type ChangeCommand, type ChangeEvent } from './change/change';
 import { incidentDecider, type IncidentCommand, type IncidentEvent } from './incident/incident';
 import { issueDecider, type IssueCommand, type IssueEvent } from './issue/issue';
+import { kpiDefinitionDecider, type KpiCommand, type KpiEvent } from './kpi/kpi-definition';
 import type { Decider } from './shared/decider';
 import { streamIds } from './shared/vocabulary';
 
-export type DomainCommand = CaseCommand | IssueCommand | ChangeCommand | IncidentCommand;
-export type DomainEvent = CaseEvent | IssueEvent | ChangeEvent | IncidentEvent;
-type AggregateName = 'case' | 'issue' | 'change' | 'incident';
+export type DomainCommand =
+  CaseCommand | IssueCommand | ChangeCommand | IncidentCommand | KpiCommand;
+export type DomainEvent = CaseEvent | IssueEvent | ChangeEvent | IncidentEvent | KpiEvent;
+type AggregateName = 'case' | 'issue' | 'change' | 'incident' | 'kpi';
 
 /** Which aggregate, and so which stream, a command addresses. */
 export const targetOf = (
@@ -25,6 +27,8 @@ export const targetOf = (
       id: command.changeId,
       streamId: streamIds.change(command.changeId),
     };
+  if ('kpi' in command)
+    return { aggregate: 'kpi', id: command.kpi, streamId: streamIds.kpi(command.kpi) };
   return {
     aggregate: 'incident',
     id: command.incidentId,
@@ -38,4 +42,5 @@ export const deciders: Record<AggregateName, Decider<DomainCommand, DomainEvent,
   issue: issueDecider,
   change: changeDecider,
   incident: incidentDecider,
+  kpi: kpiDefinitionDecider,
 };

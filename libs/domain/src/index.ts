@@ -30,6 +30,13 @@ export { issueRules } from './issue/issue';
 export type { IssueCommand } from './issue/issue';
 export type { ChangeCommand } from './change/change';
 export type { IncidentCommand } from './incident/incident';
+export {
+  BUILT_IN_KPI_DEFINITIONS,
+  KPI_NAMES,
+  kpiParameterNames,
+  kpiRules,
+} from './kpi/kpi-definition';
+export type { KpiCommand, KpiDefined, KpiName, KpiParameters } from './kpi/kpi-definition';
 export { targetOf, deciders } from './aggregates';
 export type { DomainCommand, DomainEvent } from './aggregates';
 export {

@@ -45,7 +45,14 @@ export {
   readChangeImpact,
   readChanges,
 } from './change-impact/change-impact.projection';
-export { kpisProjection, KPI_DIMENSIONS, readKpis } from './kpis/kpis.projection';
+export {
+  kpiDefinitionsFor,
+  kpisProjection,
+  KPI_DIMENSIONS,
+  readKpiDefinitions,
+  readKpis,
+  UnknownKpiDefinition,
+} from './kpis/kpis.projection';
 export { accountAlertsProjection } from './account-alerts/account-alerts.projection';
 /** The rules some projections decide by; they come from config. */
 export interface ProjectionRules {
@@ -84,4 +91,4 @@ export type {
   GroupCustomer,
 } from './recurring-issues/recurring-issues.queries';
 export type { ChangeImpact, AnnouncedChange } from './change-impact/change-impact.projection';
-export type { KpiReport } from './kpis/kpis.projection';
+export type { KpiDefinitionVersion, KpiReport } from './kpis/kpis.projection';

@@ -691,6 +691,42 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/kpi-definitions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['KpiDefinitionsController_list'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/kpi-definitions/{kpi}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /**
+     * DefineKpi
+     * @description Roles: analyst, admin
+     */
+    put: operations['CommandsController_defineKpi'];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/me': {
     parameters: {
       query?: never;
@@ -1269,6 +1305,29 @@ export interface components {
       product?: string;
       title: string;
     };
+    DefineKpiDto: {
+      /** @description first_contact_resolution: a case handed over may count (default false) */
+      allowHandovers?: boolean;
+      /** @description hours_to_confirmed_fix: fixes confirmed after more days than this are left out (default none) */
+      capDays?: number;
+      /** @description Idempotency key; same as the Idempotency-Key header */
+      commandId?: string;
+      /** @description first_contact_resolution: inbound contacts after the opening one, before the first resolution (default 0) */
+      maxInboundContacts?: number;
+      /** @description satisfied_share: satisfied when the follow-up's CSAT is at least this (default: its outcome says satisfied) */
+      minCsat?: number;
+      /** @description first_contact_resolution: a new case of the customer's within this many days of the resolution undoes it (default none) */
+      noRepeatWithinDays?: number;
+      /** @description Why the definition changed */
+      note?: string;
+      /**
+       * @description repeat_contacts: inbound contacts counted until (default first_resolution)
+       * @enum {string}
+       */
+      until?: 'first_resolution' | 'ever';
+      /** @description reopen_rate: only reopens within this many days of the resolution (default any) */
+      withinDays?: number;
+    };
     Erasure: components['schemas']['ErasureReport'];
     ErasureReport: {
       /** @description Cases of the customer found in the read models. */
@@ -1411,10 +1470,44 @@ export interface components {
       /** @description Required when fault is third_party */
       thirdParty?: string;
     };
+    /** @description Every version of every KPI's definition; `current` marks those the report reads by default. */
+    KpiDefinitions: {
+      definitions: {
+        current: boolean;
+        definedAt: string | null;
+        definedBy: string | null;
+        kpi: components['schemas']['KpiName'];
+        note: string | null;
+        parameters: {
+          [key: string]: unknown;
+        };
+        version: number;
+      }[];
+    };
+    /** @description A definition of one KPI as a report uses it: version 0 is heard's own. */
+    KpiDefinitionVersion: {
+      definedAt: string | null;
+      definedBy: string | null;
+      kpi: components['schemas']['KpiName'];
+      note: string | null;
+      parameters: {
+        [key: string]: unknown;
+      };
+      version: number;
+    };
     /** @enum {string} */
     KpiDimension: 'team' | 'agent' | 'product' | 'week';
+    /** @enum {string} */
+    KpiName:
+      | 'first_contact_resolution'
+      | 'repeat_contacts'
+      | 'reopen_rate'
+      | 'satisfied_share'
+      | 'hours_to_confirmed_fix';
     KpiReport: {
       by: components['schemas']['KpiDimension'];
+      /** @description The definition (and version) each KPI was computed with. */
+      definitions: components['schemas']['KpiDefinitionVersion'][];
       overall: components['schemas']['KpiRow'];
       period: {
         from: string | null;
@@ -2339,7 +2432,8 @@ export interface operations {
               | 'CloseIssue'
               | 'AnnounceChange'
               | 'DeclareIncident'
-              | 'ResolveIncident';
+              | 'ResolveIncident'
+              | 'DefineKpi';
           }[];
         };
       };
@@ -2698,6 +2792,53 @@ export interface operations {
       };
     };
   };
+  KpiDefinitionsController_list: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['KpiDefinitions'];
+        };
+      };
+    };
+  };
+  CommandsController_defineKpi: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description A retried command with the same key (the same caller's) appends nothing and answers the same */
+        'Idempotency-Key'?: string;
+      };
+      path: {
+        kpi: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['DefineKpiDto'];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CommandAnswer'];
+        };
+      };
+    };
+  };
   ApiKeysController_me: {
     parameters: {
       query?: never;
@@ -2834,6 +2975,8 @@ export interface operations {
       query?: {
         /** @description default week */
         by?: 'team' | 'agent' | 'product' | 'week';
+        /** @description read these versions of the KPI definitions instead of the newest: name@version, comma-separated (first_contact_resolution@1) */
+        definition?: unknown;
         /** @description cases opened from this day (YYYY-MM-DD) */
         from?: unknown;
         minPosition?: unknown;

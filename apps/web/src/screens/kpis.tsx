@@ -11,10 +11,77 @@ type Impact = Answer<'ChangeImpact'>;
 
 const label = (key: string | null) => key ?? '(none)';
 
+type Definition = Answer<'KpiDefinitions'>['definitions'][number];
+
+const parametersOf = (d: Definition) =>
+  Object.entries(d.parameters)
+    .map(
+      ([name, value]) =>
+        `${name} ${value === null ? 'none' : typeof value === 'string' ? value : JSON.stringify(value)}`,
+    )
+    .join(', ');
+
+/** Each KPI's definition the report used, and the versions an analyst may read instead. */
+const Definitions = ({
+  used,
+  picked,
+  pick,
+}: {
+  used: KpiReport['definitions'];
+  picked: Record<string, number>;
+  pick: (kpi: string, version: number | undefined) => void;
+}) => {
+  const [all] = useLoad(() => get<Answer<'KpiDefinitions'>>('/kpi-definitions'), []);
+  return (
+    <details class="definitions">
+      <summary>
+        Definitions: {used.map((d) => `${d.kpi.replace(/_/g, ' ')} v${d.version}`).join(', ')}
+      </summary>
+      <Show loaded={all}>
+        {({ definitions }) => (
+          <ul>
+            {used.map((d) => (
+              <li>
+                <label for={`def-${d.kpi}`}>{d.kpi.replace(/_/g, ' ')}</label>{' '}
+                <select
+                  id={`def-${d.kpi}`}
+                  value={String(picked[d.kpi] ?? d.version)}
+                  onChange={(e) => {
+                    const version = Number(e.currentTarget.value);
+                    const newest = definitions.find((o) => o.kpi === d.kpi && o.current);
+                    pick(d.kpi, version === newest?.version ? undefined : version);
+                  }}
+                >
+                  {definitions
+                    .filter((o) => o.kpi === d.kpi)
+                    .map((o) => (
+                      <option value={String(o.version)}>
+                        v{o.version}
+                        {o.current ? ' (newest)' : ''}: {parametersOf(o)}
+                      </option>
+                    ))}
+                </select>
+              </li>
+            ))}
+          </ul>
+        )}
+      </Show>
+    </details>
+  );
+};
+
 const Kpis = () => {
   const [by, setBy] = useState<Dimension>('team');
-  const path = `/reports/kpis${query({ by })}`;
+  const [picked, setPicked] = useState<Record<string, number>>({});
+  const definition = Object.entries(picked)
+    .map(([kpi, version]) => `${kpi}@${version}`)
+    .join(',');
+  const path = `/reports/kpis${query({ by, definition: definition || undefined })}`;
   const [loaded] = useLoad(() => get<KpiReport>(path), [path]);
+  const pick = (kpi: string, version: number | undefined) =>
+    setPicked(({ [kpi]: _old, ...rest }) =>
+      version === undefined ? rest : { ...rest, [kpi]: version },
+    );
   const chart = useMemo(() => {
     if (loaded.state !== 'done') return undefined;
     const rows = loaded.value.rows.slice(0, 40);
@@ -42,6 +109,7 @@ const Kpis = () => {
       <Show loaded={loaded}>
         {(report) => (
           <>
+            <Definitions used={report.definitions} picked={picked} pick={pick} />
             <p>
               All cases: {report.overall.cases}, resolved {report.overall.resolved}; first-contact
               resolution {pct(report.overall.firstContactResolution)}, reopened{' '}

@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, HttpCode, Param, Post, Put, Req, Res } from '@nestjs/common';
 import { ApiBody, ApiHeader, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { admittedRoles } from '@heard/security';
@@ -65,7 +65,7 @@ const addRoute = (spec: CommandSpec) => {
   Res({ passthrough: true })(prototype, name, 3);
   Reflect.defineMetadata('design:paramtypes', [Object, spec.dto, Object, Object], prototype, name);
   const decorators: MethodDecorator[] = [
-    Post(spec.route),
+    spec.method === 'PUT' ? Put(spec.route) : Post(spec.route),
     HttpCode(201),
     Allow(...spec.allow),
     ApiTags(spec.tag),

@@ -919,7 +919,57 @@ export const ANSWER_SCHEMAS: Record<string, SchemaObject | ReferenceObject> = {
     required: ['before', 'after', 'difference', 'changePct'],
     additionalProperties: false,
   },
+  KpiDefinitionVersion: {
+    type: 'object',
+    properties: {
+      kpi: { $ref: '#/components/schemas/KpiName' },
+      version: { type: 'number' },
+      parameters: { type: 'object', additionalProperties: {} },
+      note: { type: 'string', nullable: true },
+      definedAt: { type: 'string', nullable: true },
+      definedBy: { type: 'string', nullable: true },
+    },
+    required: ['kpi', 'version', 'parameters', 'note', 'definedAt', 'definedBy'],
+    additionalProperties: false,
+    description: "A definition of one KPI as a report uses it: version 0 is heard's own.",
+  },
+  KpiDefinitions: {
+    type: 'object',
+    properties: {
+      definitions: {
+        type: 'array',
+        items: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            current: { type: 'boolean' },
+            kpi: { $ref: '#/components/schemas/KpiName' },
+            version: { type: 'number' },
+            parameters: { type: 'object', additionalProperties: {} },
+            note: { type: 'string', nullable: true },
+            definedAt: { type: 'string', nullable: true },
+            definedBy: { type: 'string', nullable: true },
+          },
+          required: ['current', 'definedAt', 'definedBy', 'kpi', 'note', 'parameters', 'version'],
+        },
+      },
+    },
+    required: ['definitions'],
+    additionalProperties: false,
+    description:
+      "Every version of every KPI's definition; `current` marks those the report reads by default.",
+  },
   KpiDimension: { type: 'string', enum: ['team', 'agent', 'product', 'week'] },
+  KpiName: {
+    type: 'string',
+    enum: [
+      'first_contact_resolution',
+      'repeat_contacts',
+      'reopen_rate',
+      'satisfied_share',
+      'hours_to_confirmed_fix',
+    ],
+  },
   KpiReport: {
     type: 'object',
     properties: {
@@ -933,10 +983,15 @@ export const ANSWER_SCHEMAS: Record<string, SchemaObject | ReferenceObject> = {
         required: ['from', 'to'],
         additionalProperties: false,
       },
+      definitions: {
+        type: 'array',
+        items: { $ref: '#/components/schemas/KpiDefinitionVersion' },
+        description: 'The definition (and version) each KPI was computed with.',
+      },
       overall: { $ref: '#/components/schemas/KpiRow' },
       rows: { type: 'array', items: { $ref: '#/components/schemas/KpiRow' } },
     },
-    required: ['by', 'period', 'overall', 'rows'],
+    required: ['by', 'period', 'definitions', 'overall', 'rows'],
     additionalProperties: false,
   },
   KpiRow: {

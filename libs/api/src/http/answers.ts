@@ -9,6 +9,7 @@ import type {
   CustomerMatch,
   FollowUpPage,
   GroupCustomer,
+  KpiDefinitionVersion,
   KpiReport,
   RecurringIssuesReport,
   TimelinePage,
@@ -42,6 +43,8 @@ export interface HeardAnswers {
   Changes: ChangesList;
   ChangeImpact: ChangeImpact;
   Kpis: KpiReport;
+  /** Every version of every KPI's definition; `current` marks those the report reads by default. */
+  KpiDefinitions: { definitions: Array<KpiDefinitionVersion & { current: boolean }> };
   ApiKey: ApiKeyShown;
   ApiKeyMade: ApiKeyShown & { secret: string };
   ApiKeys: { keys: ApiKeyShown[] };

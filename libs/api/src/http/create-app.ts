@@ -59,7 +59,7 @@ const installProtections = async (app: NestFastifyApplication, config: HeardConf
     });
   await app.register(cors, {
     origin: config.auth.corsOrigins.length > 0 ? config.auth.corsOrigins : false,
-    methods: ['GET', 'POST', 'DELETE'],
+    methods: ['GET', 'POST', 'PUT', 'DELETE'],
     allowedHeaders: [
       'Authorization',
       'Content-Type',

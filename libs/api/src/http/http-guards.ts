@@ -100,7 +100,10 @@ export const installHttpGuards = (
           })),
         ),
       );
-    if (request.method === 'POST' && !isJson(request.headers['content-type']))
+    if (
+      (request.method === 'POST' || request.method === 'PUT') &&
+      !isJson(request.headers['content-type'])
+    )
       return done(new UnsupportedMediaType(request.headers['content-type']));
 
     const declared = Number(request.headers['content-length'] ?? 0);

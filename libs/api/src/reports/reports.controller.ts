@@ -3,6 +3,8 @@ import { Controller, Get, Inject, NotFoundException, Param, Query, Res } from '@
 import { ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { HEARD_CONFIG, type HeardConfig } from '@heard/config';
+import { ValidationFailed } from '@heard/commands';
+import { KPI_NAMES } from '@heard/domain';
 import {
   DEFAULT_CANDIDATE_OPTIONS,
   findCandidateIssues,
@@ -11,8 +13,10 @@ import {
   readChangeImpact,
   readChanges,
   readGroupCustomers,
+  kpiDefinitionsFor,
   readKpis,
   readRecurringIssues,
+  UnknownKpiDefinition,
   RECURRING_SORTS,
   RECURRING_STATUSES,
 } from '@heard/projections';
@@ -179,7 +183,12 @@ export class ReportsController {
   }
 
   @Get('kpis')
-  @CsvTable((r: Answer<typeof readKpis>) => r.rows, 'kpis')
+  // Each row names the definitions it was computed with: a spreadsheet keeps them.
+  @CsvTable(
+    (r: Answer<typeof readKpis>) =>
+      r.rows.map((row) => ({ ...row, definitions: definitionLabels(r.definitions) })),
+    'kpis',
+  )
   @Allow('analyst', 'supervisor')
   @ApiQuery({ name: 'by', required: false, enum: KPI_DIMENSIONS, description: 'default week' })
   @ApiQuery({
@@ -189,6 +198,12 @@ export class ReportsController {
   })
   @ApiQuery({ name: 'to', required: false })
   @ApiQuery({ name: 'product', required: false })
+  @ApiQuery({
+    name: 'definition',
+    required: false,
+    description:
+      'read these versions of the KPI definitions instead of the newest: name@version, comma-separated (first_contact_resolution@1)',
+  })
   @ApiQuery({ name: 'minPosition', required: false })
   @Answers('Kpis')
   async kpis(
@@ -202,9 +217,38 @@ export class ReportsController {
       to: q.day('to'),
       product: q.text('product'),
     };
+    const asked = kpiVersionsAsked(q);
     const wait = q.position(this.runner);
     q.done();
     await waitForPosition(this.runner, wait, reply);
-    return readKpis(this.reads, options);
+    const definitions = await kpiDefinitionsFor(this.reads, asked).catch((error: unknown) => {
+      if (!(error instanceof UnknownKpiDefinition)) throw error;
+      throw new ValidationFailed([{ field: 'definition', rules: { exists: error.message } }]);
+    });
+    return readKpis(this.reads, { ...options, definitions });
   }
 }
+
+/** `?definition=first_contact_resolution@1,reopen_rate@2`: one version per KPI at most. */
+const kpiVersionsAsked = (q: QueryReader): Array<{ kpi: string; version: number }> => {
+  const raw = q.text('definition', 1000);
+  if (raw === undefined) return [];
+  const asked = raw.split(',').map((part) => /^([a-z_]+)@(\d{1,9})$/.exec(part.trim()));
+  const kpis = asked.map((m) => m?.[1]);
+  if (
+    asked.some((m) => !m || !(KPI_NAMES as readonly string[]).includes(m[1]!)) ||
+    new Set(kpis).size !== kpis.length
+  ) {
+    q.problems.push({
+      field: 'definition',
+      rules: {
+        matches: `definition must be name@version, comma-separated, one per KPI; the KPIs: ${KPI_NAMES.join(', ')}`,
+      },
+    });
+    return [];
+  }
+  return asked.map((m) => ({ kpi: m![1]!, version: Number(m![2]) }));
+};
+
+const definitionLabels = (definitions: ReadonlyArray<{ kpi: string; version: number }>) =>
+  definitions.map((d) => `${d.kpi}@${d.version}`).join(' ');

@@ -56,6 +56,7 @@ export const PERSONAL_FIELDS: {
   ChangeAnnounced: [],
   IncidentDeclared: [],
   IncidentResolved: [],
+  KpiDefined: [],
   CustomerErased: [],
 };
 

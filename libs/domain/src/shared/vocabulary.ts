@@ -34,6 +34,8 @@ export const streamIds = {
   issue: (issueId: string) => `issue-${issueId}`,
   change: (changeId: string) => `change-${changeId}`,
   incident: (incidentId: string) => `incident-${incidentId}`,
+  /** The versions of an outcome KPI's definition. */
+  kpi: (kpi: string) => `kpi-${kpi}`,
   /** Where a customer's erasure is recorded. */
   customer: (customerId: string) => `customer-${customerId}`,
 };

@@ -120,6 +120,7 @@ describe('EventStoreDB adapter, without a server', () => {
         'heard-change-',
         'heard-incident-',
         'heard-customer-',
+        'heard-kpi-',
       ]);
     });
 

@@ -85,7 +85,7 @@ export const fromEsdbMetadata = (raw: unknown, created: Date): EventMetadata => 
 };
 
 /** The prefixes of the streams heard writes its events to (its aggregates' and erasures'). */
-const AGGREGATE_PREFIXES = ['case-', 'issue-', 'change-', 'incident-', 'customer-'];
+const AGGREGATE_PREFIXES = ['case-', 'issue-', 'change-', 'incident-', 'customer-', 'kpi-'];
 
 /** Where heard's streams live on a server shared with other applications, unless told. */
 export const DEFAULT_STREAM_PREFIX = 'heard-';

@@ -1,4 +1,4 @@
-import type {} from '@heard/domain';
+import { BUILT_IN_KPI_DEFINITIONS, KPI_NAMES, type KpiName } from '@heard/domain';
 import type { RecordedEvent } from '@heard/event-store';
 import type { Projection } from '../projection';
 import { SqlFilter, type ReadStore, type ReadTx } from '@heard/read-store';
@@ -17,8 +17,9 @@ const FIRST_LINE = 'first-line';
  */
 export const kpisProjection: Projection = {
   name: 'outcome_kpis',
-  version: 1,
-  tables: ['kpi_cases'],
+  // 2: the facts the KPI definitions' windows and thresholds read, and the definitions.
+  version: 2,
+  tables: ['kpi_cases', 'kpi_definitions'],
   schema: () => `
     CREATE TABLE IF NOT EXISTS kpi_cases (
       case_id                     TEXT    PRIMARY KEY,
@@ -42,12 +43,46 @@ export const kpisProjection: Projection = {
       follow_ups_completed        BIGINT NOT NULL,
       satisfied                   BIGINT NOT NULL,
       csat_sum                    BIGINT NOT NULL,
-      csat_count                  BIGINT NOT NULL
+      csat_count                  BIGINT NOT NULL,
+      inbound_contacts            BIGINT NOT NULL,
+      first_reopened_ms           BIGINT,
+      repeat_case_opened_ms       BIGINT,
+      csat_1                      BIGINT NOT NULL,
+      csat_2                      BIGINT NOT NULL,
+      csat_3                      BIGINT NOT NULL,
+      csat_4                      BIGINT NOT NULL,
+      csat_5                      BIGINT NOT NULL
     );
-    CREATE INDEX IF NOT EXISTS kpi_cases_by_day ON kpi_cases (opened_day);`,
+    CREATE INDEX IF NOT EXISTS kpi_cases_by_day ON kpi_cases (opened_day);
+    CREATE INDEX IF NOT EXISTS kpi_cases_by_customer ON kpi_cases (customer_id, first_resolved_ms);
+    CREATE TABLE IF NOT EXISTS kpi_definitions (
+      kpi        TEXT    NOT NULL,
+      version    INTEGER NOT NULL,
+      parameters TEXT    NOT NULL,
+      note       TEXT,
+      defined_at TEXT    NOT NULL,
+      defined_by TEXT    NOT NULL,
+      PRIMARY KEY (kpi, version)
+    );`,
 
   async apply(events: RecordedEvent[], tx: ReadTx) {
     for (const event of known(events)) {
+      if (event.type === 'KpiDefined') {
+        const d = event.data;
+        await tx.execute(
+          `INSERT INTO kpi_definitions (kpi, version, parameters, note, defined_at, defined_by)
+           VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (kpi, version) DO NOTHING`,
+          [
+            d.kpi,
+            d.version,
+            JSON.stringify(d.parameters),
+            d.note,
+            d.definedAt,
+            event.metadata.actor.id,
+          ],
+        );
+        continue;
+      }
       if (!event.streamId.startsWith('case-')) continue;
       const caseId = event.streamId.slice('case-'.length);
       const at = Date.parse(event.metadata.occurredAt);
@@ -63,8 +98,9 @@ export const kpisProjection: Projection = {
           await tx.execute(
             `INSERT INTO kpi_cases (case_id, customer_id, product, week, opened_day, opened_ms, team, agent, resolved,
                contacts_before_resolution, handovers, handovers_before_resolution, reopens, apologies,
-               third_party_apologies, follow_ups_completed, satisfied, csat_sum, csat_count)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0) ON CONFLICT (case_id) DO NOTHING`,
+               third_party_apologies, follow_ups_completed, satisfied, csat_sum, csat_count,
+               inbound_contacts, csat_1, csat_2, csat_3, csat_4, csat_5)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0) ON CONFLICT (case_id) DO NOTHING`,
             [
               d.caseId,
               d.customerId,
@@ -76,13 +112,21 @@ export const kpisProjection: Projection = {
               d.openedBy,
             ],
           );
+          // The customer's first new case after each earlier case's resolution: a repeat.
+          await tx.execute(
+            `UPDATE kpi_cases SET repeat_case_opened_ms = ?
+             WHERE customer_id = ? AND case_id <> ? AND first_resolved_ms IS NOT NULL
+               AND first_resolved_ms <= ? AND repeat_case_opened_ms IS NULL`,
+            [opened, d.customerId, d.caseId, opened],
+          );
           break;
         }
         case 'ContactLogged': {
           const d = event.data as { direction: string; agentId: string };
           if (d.direction === 'inbound')
             await update(
-              'contacts_before_resolution = contacts_before_resolution + CASE WHEN resolved = 0 THEN 1 ELSE 0 END',
+              `contacts_before_resolution = contacts_before_resolution + CASE WHEN resolved = 0 THEN 1 ELSE 0 END,
+               inbound_contacts = inbound_contacts + 1`,
             );
           await update('agent = COALESCE(agent, ?)', [d.agentId]);
           break;
@@ -120,18 +164,23 @@ export const kpisProjection: Projection = {
           await update('confirmed_ms = COALESCE(confirmed_ms, ?)', [at]);
           break;
         case 'CaseReopened':
-          await update('reopens = reopens + 1, confirmed_ms = NULL');
+          await update(
+            'reopens = reopens + 1, confirmed_ms = NULL, first_reopened_ms = COALESCE(first_reopened_ms, ?)',
+            [at],
+          );
           break;
         case 'FollowUpCompleted': {
           const d = event.data;
           await update(
             `follow_ups_completed = follow_ups_completed + 1, satisfied = satisfied + ?,
              csat_sum = csat_sum + ?, csat_count = csat_count + ?,
+             csat_1 = csat_1 + ?, csat_2 = csat_2 + ?, csat_3 = csat_3 + ?, csat_4 = csat_4 + ?, csat_5 = csat_5 + ?,
              confirmed_ms = CASE WHEN ? = 1 THEN COALESCE(confirmed_ms, ?) ELSE confirmed_ms END`,
             [
               d.outcome === 'satisfied' ? 1 : 0,
               d.csat ?? 0,
               d.csat === undefined ? 0 : 1,
+              ...[1, 2, 3, 4, 5].map((score) => (d.csat === score ? 1 : 0)),
               d.outcome === 'satisfied' ? 1 : 0,
               at,
             ],
@@ -178,6 +227,8 @@ interface KpiRow {
 export interface KpiReport {
   by: KpiDimension;
   period: { from: string | null; to: string | null };
+  /** The definition (and version) each KPI was computed with. */
+  definitions: KpiDefinitionVersion[];
   overall: KpiRow;
   rows: KpiRow[];
 }
@@ -196,6 +247,7 @@ interface Sums {
   csat_count: number;
   follow_ups: number;
   satisfied: number;
+  satisfied_of: number;
   apologies: number;
   third_party: number;
 }
@@ -215,37 +267,166 @@ const present = (s: Sums): KpiRow => ({
   hoursToConfirmedFix: hours(s.confirmed_ms),
   satisfaction: ratio(s.csat_sum, s.csat_count, 2),
   followUpsCompleted: s.follow_ups,
-  satisfiedShare: ratio(s.satisfied, s.follow_ups),
+  satisfiedShare: ratio(s.satisfied, s.satisfied_of),
   thirdPartyApologyShare: ratio(s.third_party, s.apologies),
 });
 
+/** A definition of one KPI as a report uses it: version 0 is heard's own. */
+export interface KpiDefinitionVersion {
+  kpi: KpiName;
+  version: number;
+  parameters: Record<string, unknown>;
+  note: string | null;
+  definedAt: string | null;
+  definedBy: string | null;
+}
+
+const builtIn = (kpi: KpiName): KpiDefinitionVersion => ({
+  kpi,
+  version: 0,
+  parameters: { ...BUILT_IN_KPI_DEFINITIONS[kpi] },
+  note: "heard's own definition",
+  definedAt: null,
+  definedBy: null,
+});
+
+/** Every version of every KPI's definition, oldest first, heard's own (version 0) included. */
+export const readKpiDefinitions = async (store: ReadStore): Promise<KpiDefinitionVersion[]> => {
+  const rows = await store.query<{
+    kpi: KpiName;
+    version: number;
+    parameters: string;
+    note: string | null;
+    defined_at: string;
+    defined_by: string;
+  }>('SELECT kpi, version, parameters, note, defined_at, defined_by FROM kpi_definitions');
+  return [
+    ...KPI_NAMES.map(builtIn),
+    ...rows.map((r) => ({
+      kpi: r.kpi,
+      version: Number(r.version),
+      parameters: JSON.parse(r.parameters) as Record<string, unknown>,
+      note: r.note,
+      definedAt: r.defined_at,
+      definedBy: r.defined_by,
+    })),
+  ].sort((a, b) => KPI_NAMES.indexOf(a.kpi) - KPI_NAMES.indexOf(b.kpi) || a.version - b.version);
+};
+
+/** `name@version` names a version no one defined. */
+export class UnknownKpiDefinition extends Error {
+  override readonly name = 'UnknownKpiDefinition';
+}
+
+/**
+ * The definition each KPI is read with: the newest version, or the one asked for
+ * (`first_contact_resolution@1`); an unknown name or version is refused.
+ */
+export const kpiDefinitionsFor = async (
+  store: ReadStore,
+  asked: ReadonlyArray<{ kpi: string; version: number }> = [],
+): Promise<KpiDefinitionVersion[]> => {
+  const all = await readKpiDefinitions(store);
+  return KPI_NAMES.map((kpi) => {
+    const own = all.filter((d) => d.kpi === kpi);
+    const wanted = asked.find((a) => a.kpi === kpi);
+    if (!wanted) return own[own.length - 1]!;
+    const found = own.find((d) => d.version === wanted.version);
+    if (!found)
+      throw new UnknownKpiDefinition(
+        `${kpi} has no version ${wanted.version}; its versions: ${own.map((d) => d.version).join(', ')}`,
+      );
+    return found;
+  });
+};
+
+/** A whole number a definition holds (validated when it was defined), for SQL. */
+const whole = (value: unknown): number | null => {
+  if (value === null || value === undefined) return null;
+  const n = Number(value);
+  if (!Number.isInteger(n))
+    throw new Error(`A KPI definition holds ${JSON.stringify(value)}, not a whole number`);
+  return n;
+};
+
 // SUM over no rows is NULL: counts are COALESCEd to 0; means stay NULL (no data).
 const sum = (expression: string, name: string) => `COALESCE(SUM(${expression}), 0) AS ${name}`;
-const SUMS = [
-  'COUNT(*) AS cases',
-  sum('resolved', 'resolved'),
-  sum(
-    'CASE WHEN resolved = 1 AND contacts_before_resolution = 0 AND handovers_before_resolution = 0 AND reopens = 0 THEN 1 ELSE 0 END',
-    'fcr',
-  ),
-  sum('CASE WHEN resolved = 1 THEN contacts_before_resolution ELSE 0 END', 'repeat_contacts'),
-  sum('handovers', 'handovers'),
-  sum('CASE WHEN resolved = 1 AND reopens > 0 THEN 1 ELSE 0 END', 'reopened'),
-  'AVG(first_apology_ms - opened_ms) AS apology_ms',
-  'AVG(confirmed_ms - opened_ms) AS confirmed_ms',
-  sum('csat_sum', 'csat_sum'),
-  sum('csat_count', 'csat_count'),
-  sum('follow_ups_completed', 'follow_ups'),
-  sum('satisfied', 'satisfied'),
-  sum('apologies', 'apologies'),
-  sum('third_party_apologies', 'third_party'),
-].join(', ');
+
+/** The sums the report divides, each KPI's as its definition says. */
+const sumsFor = (definitions: readonly KpiDefinitionVersion[]): string => {
+  const of = <K extends KpiName>(kpi: K) => definitions.find((d) => d.kpi === kpi)!.parameters;
+  const fcr = of('first_contact_resolution');
+  const noRepeat = whole(fcr.noRepeatWithinDays);
+  const reopenWithin = whole(of('reopen_rate').withinDays);
+  const minCsat = whole(of('satisfied_share').minCsat);
+  const capDays = whole(of('hours_to_confirmed_fix').capDays);
+  const fixMs = 'confirmed_ms - opened_ms';
+  return [
+    'COUNT(*) AS cases',
+    sum('resolved', 'resolved'),
+    sum(
+      [
+        'CASE WHEN resolved = 1',
+        `contacts_before_resolution <= ${whole(fcr.maxInboundContacts) ?? 0}`,
+        ...(fcr.allowHandovers === true ? [] : ['handovers_before_resolution = 0']),
+        'reopens = 0',
+        ...(noRepeat === null
+          ? []
+          : [
+              `(repeat_case_opened_ms IS NULL OR repeat_case_opened_ms > first_resolved_ms + ${noRepeat * DAY_MS})`,
+            ]),
+      ].join(' AND ') + ' THEN 1 ELSE 0 END',
+      'fcr',
+    ),
+    sum(
+      `CASE WHEN resolved = 1 THEN ${of('repeat_contacts').until === 'ever' ? 'inbound_contacts' : 'contacts_before_resolution'} ELSE 0 END`,
+      'repeat_contacts',
+    ),
+    sum('handovers', 'handovers'),
+    sum(
+      reopenWithin === null
+        ? 'CASE WHEN resolved = 1 AND reopens > 0 THEN 1 ELSE 0 END'
+        : `CASE WHEN resolved = 1 AND first_reopened_ms <= first_resolved_ms + ${reopenWithin * DAY_MS} THEN 1 ELSE 0 END`,
+      'reopened',
+    ),
+    'AVG(first_apology_ms - opened_ms) AS apology_ms',
+    capDays === null
+      ? `AVG(${fixMs}) AS confirmed_ms`
+      : `AVG(CASE WHEN ${fixMs} <= ${capDays * DAY_MS} THEN ${fixMs} END) AS confirmed_ms`,
+    sum('csat_sum', 'csat_sum'),
+    sum('csat_count', 'csat_count'),
+    sum('follow_ups_completed', 'follow_ups'),
+    minCsat === null
+      ? sum('satisfied', 'satisfied')
+      : sum(
+          [1, 2, 3, 4, 5]
+            .filter((score) => score >= minCsat)
+            .map((score) => `csat_${score}`)
+            .join(' + '),
+          'satisfied',
+        ),
+    minCsat === null
+      ? sum('follow_ups_completed', 'satisfied_of')
+      : sum('csat_count', 'satisfied_of'),
+    sum('apologies', 'apologies'),
+    sum('third_party_apologies', 'third_party'),
+  ].join(', ');
+};
 
 /** Outcome KPIs by team, agent, product or week, over cases opened in the period. */
 export const readKpis = async (
   store: ReadStore,
-  options: { by: KpiDimension; from?: string; to?: string; product?: string },
+  options: {
+    by: KpiDimension;
+    from?: string;
+    to?: string;
+    product?: string;
+    /** Versions to read instead of the newest (`kpiDefinitionsFor` names the rest). */
+    definitions?: readonly KpiDefinitionVersion[];
+  },
 ): Promise<KpiReport> => {
+  const definitions = options.definitions ?? (await kpiDefinitionsFor(store));
+  const SUMS = sumsFor(definitions);
   const { where: filter, params } = new SqlFilter()
     .when(options.from, 'opened_day >= ?')
     .when(options.to, 'opened_day <= ?')
@@ -262,6 +443,7 @@ export const readKpis = async (
   return {
     by: options.by,
     period: { from: options.from ?? null, to: options.to ?? null },
+    definitions: [...definitions],
     overall: present({ ...overall!, key: 'all' }),
     rows: rows.map(present),
   };
