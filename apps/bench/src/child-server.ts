@@ -90,3 +90,16 @@ export const startBareServer = async (
   const url = `http://127.0.0.1:${port}`;
   return { url, opsUrl: url, process: child, stop: () => stopChild(child) };
 };
+
+/** Emmett's web API over its PostgreSQL store (emmett-web-api.ts), in its own process. */
+export const startEmmettWebApi = async (pgUrl: string, port: number): Promise<ChildServer> => {
+  const child = fork(join(__dirname, 'emmett-web-api.js'), [pgUrl, String(port)], {
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    child.once('message', () => resolve());
+    child.once('exit', (code) => reject(new Error(`Emmett's web API exited with ${code}`)));
+  });
+  const url = `http://127.0.0.1:${port}`;
+  return { url, opsUrl: url, process: child, stop: () => stopChild(child) };
+};

@@ -188,9 +188,12 @@ const main = async (o: Options) => {
 
     // On a PostgreSQL server: the store figures there, beside Emmett's PostgreSQL store.
     if (o.store) {
-      if (/^postgres(ql)?:\/\//.test(o.store))
-        results.postgres = await postgresBench(o.store, work, o);
-      else if (/^esdb(\+discover)?:\/\//.test(o.store)) results.esdb = await esdbBench(o.store, o);
+      if (/^postgres(ql)?:\/\//.test(o.store)) {
+        const { emmettWebApiPostgres, ...postgres } = await postgresBench(o.store, work, o);
+        results.postgres = postgres;
+        results.peers = { emmettWebApiPostgres };
+      } else if (/^esdb(\+discover)?:\/\//.test(o.store))
+        results.esdb = await esdbBench(o.store, o);
       else
         throw new Error(
           `--store ${o.store}: postgres://… or esdb://… (the default is the embedded SQLite)`,

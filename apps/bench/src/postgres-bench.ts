@@ -8,7 +8,7 @@ import { PostgresEventStore, START } from '@heard/event-store';
 import { defaultProjections, ProjectionRunner } from '@heard/projections';
 import { PostgresReadStore } from '@heard/read-store';
 import { CustomerKeys, PersonalDataEventStore } from '@heard/security';
-import { startHeardProcess, type ChildServer } from './child-server';
+import { startEmmettWebApi, startHeardProcess, type ChildServer } from './child-server';
 import {
   appendRate,
   BENCH_ADMIN_KEY,
@@ -113,6 +113,15 @@ export const postgresBench = async (
     log(
       `  one instance, POST /cases/:id/contacts: ${one.requestsPerSecond} req/s, p50 ${one.p50Ms} ms, p99 ${one.p99Ms} ms, errors ${one.errors + one.non2xx}`,
     );
+    // The same load on Emmett's web API over its PostgreSQL store, on the same server.
+    const peer = await startEmmettWebApi(emmettUrl.toString(), 3926);
+    servers.push(peer);
+    await contactLoad(peer.url, caseIds, { connections: o.connections, duration: 3 }); // warm-up
+    const emmettWeb = await contactLoad(peer.url, caseIds, o);
+    await peer.stop();
+    log(
+      `  Emmett's web API (Express, emmett-postgresql), the same route: ${emmettWeb.requestsPerSecond} req/s, p50 ${emmettWeb.p50Ms} ms, p99 ${emmettWeb.p99Ms} ms, errors ${emmettWeb.errors + emmettWeb.non2xx}; heard ${round(one.requestsPerSecond / emmettWeb.requestsPerSecond, 2)}x`,
+    );
 
     // 3. Two API instances and a worker (a second worker standing by), load split between them.
     const env = stores(schemas.several);
@@ -188,6 +197,13 @@ export const postgresBench = async (
       commandsOverHttp: { oneInstance: one, twoApiInstances: two },
       failoverMs: failover,
       projections,
+      emmettWebApiPostgres: {
+        peer: "Emmett's web API: Express with one command handler over emmett-postgresql (0.42)",
+        route: 'POST /cases/:caseId/contacts',
+        heard: one,
+        emmett: emmettWeb,
+        ratio: round(one.requestsPerSecond / emmettWeb.requestsPerSecond, 2),
+      },
     };
   } finally {
     for (const server of servers) await server.stop();
