@@ -290,8 +290,23 @@ const builtIn = (kpi: KpiName): KpiDefinitionVersion => ({
   definedBy: null,
 });
 
+/**
+ * Whether the definitions' table is there: not while version 1 of this projection serves and
+ * version 2 is built beside it (an upgrade), when the report reads heard's own definitions,
+ * which only use version 1's columns.
+ */
+const definitionsKept = async (store: ReadStore): Promise<boolean> =>
+  (
+    await store.query(
+      store.dialect === 'sqlite'
+        ? "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'kpi_definitions'"
+        : "SELECT 1 FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = 'kpi_definitions'",
+    )
+  ).length > 0;
+
 /** Every version of every KPI's definition, oldest first, heard's own (version 0) included. */
 export const readKpiDefinitions = async (store: ReadStore): Promise<KpiDefinitionVersion[]> => {
+  if (!(await definitionsKept(store))) return KPI_NAMES.map(builtIn);
   const rows = await store.query<{
     kpi: KpiName;
     version: number;
