@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,6 +5,7 @@ import { loadConfig } from '@heard/config';
 import { SqliteEventStore } from '@heard/event-store';
 import { ProjectionRunner, type Projection } from '@heard/projections';
 import { SqliteReadStore } from '@heard/read-store';
+import { newEvent } from '../../event-store/src/testing/event-store.contract';
 import { HealthWatch } from './health-watch';
 
 /** Counts events per stream; slow enough per batch for a build to be watched. */
@@ -64,20 +64,11 @@ describe('/health while a projection is rebuilt beside its live tables', () => {
   it("shows the build's progress, and is not stalled while the build moves though the live tables stand still", async () => {
     const events = new SqliteEventStore(join(dir, 'events.db'));
     const reads = new SqliteReadStore(join(dir, 'reads.db'));
-    const metadata = () => ({
-      eventId: randomUUID(),
-      commandId: randomUUID(),
-      correlationId: 't',
-      causationId: 't',
-      actor: { id: 't', kind: 'app' as const },
-      occurredAt: new Date().toISOString(),
-      schemaVersion: 1,
-    });
     const append = async (from: number, streams: number) => {
       for (let i = from; i < from + streams; i++)
         await events.append(
           `s-${i}`,
-          Array.from({ length: 10 }, () => ({ type: 'Counted', data: {}, metadata: metadata() })),
+          Array.from({ length: 10 }, () => newEvent('Counted')),
           { expectedRevision: 'no_stream' },
         );
     };

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { SqliteEventStore, type EventStore } from '@heard/event-store';
 import type { ReadStore } from '@heard/read-store';
 import { describeOnEachReadStore } from '../../../test/support/read-stores';
+import { newEvent } from '../../event-store/src/testing/event-store.contract';
 import { BuildTables } from './blue-green';
 import type { Projection } from './projection';
 import { ProjectionRunner } from './projection-runner';
@@ -41,19 +42,7 @@ const append = async (events: EventStore, streams: number, each: number) => {
   for (let s = 0; s < streams; s++)
     await events.append(
       `probe-${randomUUID()}`,
-      Array.from({ length: each }, () => ({
-        type: 'Probed',
-        data: {},
-        metadata: {
-          eventId: randomUUID(),
-          commandId: randomUUID(),
-          correlationId: 'test',
-          causationId: 'test',
-          actor: { id: 'test', kind: 'app' as const },
-          occurredAt: new Date().toISOString(),
-          schemaVersion: 1,
-        },
-      })),
+      Array.from({ length: each }, () => newEvent('Probed')),
       { expectedRevision: 'no_stream' },
     );
 };
