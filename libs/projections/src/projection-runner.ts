@@ -371,27 +371,7 @@ export class ProjectionRunner {
         this.logger.log(
           `Projection ${projection.name}: resuming its build after ${row.events_done} events`,
         );
-      else {
-        const now = new Date().toISOString();
-        row = {
-          projection: projection.name,
-          version: projection.version,
-          suffix: newBuildSuffix(),
-          position: START,
-          events_done: 0,
-          events_per_second: 0,
-          started_at: now,
-        };
-        const r = row;
-        // The row first: a crash before the tables exist leaves a build that makes them.
-        await this.readStore.transaction(async (tx) => {
-          await tx.execute('DELETE FROM projection_builds WHERE projection = ?', [projection.name]);
-          await tx.execute(
-            `INSERT INTO projection_builds (${BUILD_COLUMNS}, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-            [r.projection, r.version, r.suffix, r.position, 0, 0, r.started_at, now],
-          );
-        });
-      }
+      else row = await this.newBuild(projection);
       const tables = new BuildTables(projection, row.suffix, dialect);
       await this.readStore.exec(tables.schema(dialect));
       const liveVersion = kept.get(projection.name)?.version ?? projection.version;
@@ -407,6 +387,28 @@ export class ProjectionRunner {
     const lane: BuildLane = { building };
     this.lane = lane;
     this.followBuilds(lane);
+  }
+
+  /** A build's row, recorded before its tables: a crash between them leaves a build that makes them. */
+  private async newBuild(projection: Projection): Promise<BuildRow> {
+    const now = new Date().toISOString();
+    const row: BuildRow = {
+      projection: projection.name,
+      version: projection.version,
+      suffix: newBuildSuffix(),
+      position: START,
+      events_done: 0,
+      events_per_second: 0,
+      started_at: now,
+    };
+    await this.readStore.transaction(async (tx) => {
+      await tx.execute('DELETE FROM projection_builds WHERE projection = ?', [projection.name]);
+      await tx.execute(
+        `INSERT INTO projection_builds (${BUILD_COLUMNS}, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        [row.projection, row.version, row.suffix, row.position, 0, 0, now, now],
+      );
+    });
+    return row;
   }
 
   private followBuilds(lane: BuildLane): void {
