@@ -87,8 +87,6 @@ const UPDATE_CHECKPOINT =
   'UPDATE projection_checkpoints SET position = ?, version = ?, updated_at = ? WHERE projection = ?';
 const BUILD_COLUMNS =
   'projection, version, suffix, position, events_done, events_per_second, started_at';
-/** A batch's writes go to the read store together (PostgreSQL: few round trips). */
-const BATCHED = { batchWrites: true };
 /** A switch that failed (the read store refused it) is tried again after this long. */
 const SWITCH_RETRY_MS = 1000;
 
@@ -306,7 +304,7 @@ export class ProjectionRunner {
         else await tx.execute(UPDATE_CHECKPOINT, [last, projection.version, now, projection.name]);
       }
       return reached;
-    }, BATCHED);
+    });
     // Only after the commit: a crash before it leaves the checkpoints where the rows are.
     this.advance(reached);
   }
@@ -464,7 +462,7 @@ export class ProjectionRunner {
         reached.push([row.projection, this.progressOf(row, build.liveVersion)]);
       }
       return reached;
-    }, BATCHED);
+    });
     for (const [name, progress] of reached) this.builds.set(name, progress);
     this.advance([]);
   }

@@ -1,5 +1,12 @@
-export { READ_STORE, chunks, placeholders, SqlFilter } from './read-store.port';
-export type { ReadTx, ReadStore, TransactionOptions } from './read-store.port';
+export {
+  READ_STORE,
+  chunks,
+  placeholders,
+  queryIn,
+  SqlFilter,
+  upsertRows,
+} from './read-store.port';
+export type { ReadTx, ReadStore } from './read-store.port';
 export { SqliteReadStore } from './sqlite/sqlite-read-store';
 export {
   OUTBOUND_TOPICS,

@@ -1,5 +1,6 @@
 import type { RecordedEvent } from '@heard/event-store';
 import { enqueueOutbound, type OutboundMessage } from '@heard/read-store';
+import { BatchRows } from '../shared/batch-rows';
 import type { Projection } from '../projection';
 import type { ReadTx } from '@heard/read-store';
 import { known } from '../shared/known-events';
@@ -7,6 +8,18 @@ import { known } from '../shared/known-events';
 export interface AccountAlertRule {
   /** An alert when an account has more open cases than this; re-armed once it is back to it. */
   openCasesThreshold: number;
+}
+
+interface CaseRow {
+  case_id: string;
+  account_id: string;
+  open: number;
+}
+
+interface AccountRow {
+  account_id: string;
+  open_cases: number;
+  alerting: number;
 }
 
 export const DEFAULT_ACCOUNT_ALERT_RULE: AccountAlertRule = { openCasesThreshold: 5 };
@@ -34,36 +47,42 @@ export const accountAlertsProjection = (rule: AccountAlertRule): Projection => (
 
   async apply(events: RecordedEvent[], tx: ReadTx) {
     const outbound: OutboundMessage[] = [];
-    const accountOf = async (caseId: string) =>
-      (
-        await tx.query<{ account_id: string; open: number }>(
-          'SELECT account_id, open FROM aa_cases WHERE case_id = ?',
-          [caseId],
-        )
-      )[0];
-    const openCases = async (accountId: string) =>
-      (
-        await tx.query<{ open_cases: number; alerting: number }>(
-          'SELECT open_cases, alerting FROM aa_accounts WHERE account_id = ?',
-          [accountId],
-        )
-      )[0] ?? { open_cases: 0, alerting: 0 };
+    // The cases and accounts the batch touches, read once; writes go on to the tables.
+    const touched = known(events).filter((e) => e.streamId.startsWith('case-'));
+    const cases = await new BatchRows<CaseRow>('aa_cases', ['case_id']).load(
+      tx,
+      'case_id',
+      touched.map((e) => e.streamId.slice('case-'.length)),
+    );
+    const accounts = await new BatchRows<AccountRow>('aa_accounts', ['account_id']).load(
+      tx,
+      'account_id',
+      [
+        ...cases.all().map((c) => c.account_id),
+        ...touched.flatMap((e) =>
+          e.type === 'CaseOpened' || e.type === 'CaseEscalated'
+            ? [e.data.accountId].filter((id): id is string => !!id)
+            : [],
+        ),
+      ],
+    );
+    const openCases = (accountId: string) =>
+      accounts.get(accountId) ?? { account_id: accountId, open_cases: 0, alerting: 0 };
 
     /** Opens (+1) or settles (-1) a case of an account, and alerts on the way up. */
     const move = async (event: RecordedEvent, caseId: string, accountId: string, delta: 1 | -1) => {
-      await tx.execute('UPDATE aa_cases SET open = ? WHERE case_id = ?', [
-        delta > 0 ? 1 : 0,
-        caseId,
-      ]);
-      const before = await openCases(accountId);
+      const c = cases.get(caseId);
+      if (c) cases.change(c, { open: delta > 0 ? 1 : 0 });
+      const before = openCases(accountId);
       const open = before.open_cases + delta;
       let alerting = before.alerting;
       if (open > rule.openCasesThreshold && !alerting) {
         alerting = 1;
-        const openIds = await tx.query<{ case_id: string }>(
-          'SELECT case_id FROM aa_cases WHERE account_id = ? AND open = 1 ORDER BY case_id',
-          [accountId],
-        );
+        await cases.load(tx, 'account_id', [accountId]);
+        const openIds = cases
+          .filter((c) => c.account_id === accountId && c.open === 1)
+          .map((c) => c.case_id)
+          .sort();
         outbound.push({
           id: `account-alert:open-cases:${event.metadata.eventId}`,
           topic: 'account-alerts',
@@ -76,15 +95,13 @@ export const accountAlertsProjection = (rule: AccountAlertRule): Projection => (
             reason: `${open} open cases, above the threshold of ${rule.openCasesThreshold}`,
             openCases: open,
             threshold: rule.openCasesThreshold,
-            caseIds: openIds.map((r) => r.case_id),
+            caseIds: openIds,
           },
         });
       } else if (open <= rule.openCasesThreshold) alerting = 0;
-      await tx.execute(
-        `INSERT INTO aa_accounts (account_id, open_cases, alerting) VALUES (?, ?, ?)
-         ON CONFLICT (account_id) DO UPDATE SET open_cases = excluded.open_cases, alerting = excluded.alerting`,
-        [accountId, open, alerting],
-      );
+      const account = accounts.get(accountId);
+      if (account) accounts.change(account, { open_cases: open, alerting });
+      else accounts.insert({ account_id: accountId, open_cases: open, alerting });
     };
 
     for (const event of known(events)) {
@@ -94,28 +111,25 @@ export const accountAlertsProjection = (rule: AccountAlertRule): Projection => (
         case 'CaseOpened': {
           const d = event.data;
           if (!d.accountId) break;
-          await tx.execute(
-            'INSERT INTO aa_cases (case_id, account_id, open) VALUES (?, ?, 0) ON CONFLICT (case_id) DO NOTHING',
-            [caseId, d.accountId],
-          );
+          cases.insert({ case_id: caseId, account_id: d.accountId, open: 0 });
           await move(event, caseId, d.accountId, 1);
           break;
         }
         case 'CaseResolved':
         case 'CaseClosed': {
-          const c = await accountOf(caseId);
+          const c = cases.get(caseId);
           if (c?.open) await move(event, caseId, c.account_id, -1);
           break;
         }
         case 'CaseReopened': {
-          const c = await accountOf(caseId);
+          const c = cases.get(caseId);
           if (c && !c.open) await move(event, caseId, c.account_id, 1);
           break;
         }
         case 'CaseEscalated': {
           const d = event.data;
           if (!d.notifySales || !d.accountId) break;
-          const { open_cases } = await openCases(d.accountId);
+          const { open_cases } = openCases(d.accountId);
           outbound.push({
             id: `account-alert:escalation:${event.metadata.eventId}`,
             topic: 'account-alerts',
@@ -139,6 +153,8 @@ export const accountAlertsProjection = (rule: AccountAlertRule): Projection => (
           break;
       }
     }
+    await cases.save(tx);
+    await accounts.save(tx);
     await enqueueOutbound(tx, outbound);
   },
 });

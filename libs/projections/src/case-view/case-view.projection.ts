@@ -1,7 +1,7 @@
 import { caseDecider, erasePersonalFields, type CaseEvent, type CaseState } from '@heard/domain';
 import type { RecordedEvent } from '@heard/event-store';
 import type { Projection } from '../projection';
-import { placeholders, type ReadStore, type ReadTx } from '@heard/read-store';
+import { placeholders, queryIn, upsertRows, type ReadStore, type ReadTx } from '@heard/read-store';
 
 interface CaseViewRow {
   case_id: string;
@@ -54,14 +54,12 @@ export const caseViewProjection: Projection = {
     if (caseEvents.length === 0) return;
     const states = new Map<string, CaseView>();
     const caseIds = [...new Set(caseEvents.map((e) => e.streamId.slice('case-'.length)))];
-    for (let i = 0; i < caseIds.length; i += 500) {
-      const chunk = caseIds.slice(i, i + 500);
-      const rows = await tx.query<{ case_id: string; state: string }>(
-        `SELECT case_id, state FROM case_view WHERE case_id IN (${placeholders(chunk.length)})`,
-        chunk,
-      );
-      for (const row of rows) states.set(row.case_id, JSON.parse(row.state) as CaseView);
-    }
+    for (const row of await queryIn<{ case_id: string; state: string }>(
+      tx,
+      'SELECT case_id, state FROM case_view WHERE case_id IN',
+      caseIds,
+    ))
+      states.set(row.case_id, JSON.parse(row.state) as CaseView);
     for (const event of caseEvents) {
       const caseId = event.streamId.slice('case-'.length);
       const before = states.get(caseId) ?? { ...caseDecider.initialState(), revision: -1 };
@@ -69,30 +67,25 @@ export const caseViewProjection: Projection = {
       const after = caseDecider.evolve(before, { type: event.type, data: event.data } as CaseEvent);
       states.set(caseId, { ...after, revision: event.revision });
     }
-    for (const [caseId, view] of states) {
-      await tx.execute(
-        `INSERT INTO case_view (case_id, customer_id, account_id, status, category, product, holder_agent_id, holder_team, opened_at, updated_at, revision, state)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (case_id) DO UPDATE SET customer_id = excluded.customer_id, account_id = excluded.account_id,
-           status = excluded.status, category = excluded.category, product = excluded.product,
-           holder_agent_id = excluded.holder_agent_id, holder_team = excluded.holder_team,
-           updated_at = excluded.updated_at, revision = excluded.revision, state = excluded.state`,
-        [
-          caseId,
-          view.customerId,
-          view.accountId,
-          view.status,
-          view.category,
-          view.product,
-          view.holder.agentId,
-          view.holder.team,
-          view.openedAt ?? '',
-          view.lastActivityAt ?? view.openedAt ?? '',
-          view.revision,
-          JSON.stringify(view),
-        ],
-      );
-    }
+    await upsertRows(
+      tx,
+      'case_view',
+      ['case_id'],
+      [...states].map(([caseId, view]) => ({
+        case_id: caseId,
+        customer_id: view.customerId,
+        account_id: view.accountId,
+        status: view.status,
+        category: view.category,
+        product: view.product,
+        holder_agent_id: view.holder.agentId,
+        holder_team: view.holder.team,
+        opened_at: view.openedAt ?? '',
+        updated_at: view.lastActivityAt ?? view.openedAt ?? '',
+        revision: view.revision,
+        state: JSON.stringify(view),
+      })),
+    );
   },
 
   async forgetCustomer(tx: ReadTx, customerId: string) {

@@ -1,6 +1,7 @@
 import type { RecordedEvent } from '@heard/event-store';
 import type { Projection } from '../projection';
-import type { ReadStore, ReadTx } from '@heard/read-store';
+import { upsertRows, type ReadStore, type ReadTx } from '@heard/read-store';
+import { BatchRows } from '../shared/batch-rows';
 import { round } from '../shared/numbers';
 import { DAY_MS, dayOf } from '../shared/time';
 import { known } from '../shared/known-events';
@@ -43,42 +44,48 @@ export const changeImpactProjection: Projection = {
     );`,
 
   async apply(events: RecordedEvent[], tx: ReadTx) {
+    // The category and product of each case the batch's contacts name, and its contacts,
+    // written once at the end.
+    const cases = await new BatchRows<CaseRow>('ci_cases', ['case_id']).load(
+      tx,
+      'case_id',
+      known(events).flatMap((e) =>
+        e.type === 'ContactLogged' || e.type === 'CaseOpened' ? [e.data.caseId] : [],
+      ),
+    );
+    const contacts: ContactRow[] = [];
     const contact = (
       event: RecordedEvent,
-      caseId: string,
+      c: CaseRow,
       atIso: string,
       channel: string,
-      category: string,
-      product: string | null | undefined,
       opening: boolean,
     ) => {
       const at = Date.parse(atIso);
-      return tx.execute(
-        `INSERT INTO ci_contacts (position, case_id, at_ms, day, channel, category, product, opening)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (position) DO NOTHING`,
-        [event.position, caseId, at, dayOf(at), channel, category, product, opening ? 1 : 0],
-      );
+      contacts.push({
+        position: event.position,
+        case_id: c.case_id,
+        at_ms: at,
+        day: dayOf(at),
+        channel,
+        category: c.category,
+        product: c.product,
+        opening: opening ? 1 : 0,
+      });
     };
     for (const event of known(events))
       switch (event.type) {
         case 'CaseOpened': {
           const d = event.data;
-          await tx.execute(
-            'INSERT INTO ci_cases (case_id, category, product) VALUES (?, ?, ?) ON CONFLICT (case_id) DO NOTHING',
-            [d.caseId, d.category, d.product],
-          );
-          await contact(event, d.caseId, d.openedAt, d.channel, d.category, d.product, true);
+          const opened = { case_id: d.caseId, category: d.category, product: d.product ?? null };
+          cases.insert(opened);
+          contact(event, opened, d.openedAt, d.channel, true);
           break;
         }
         case 'ContactLogged': {
           const d = event.data;
-          if (d.direction !== 'inbound') break;
-          const [c] = await tx.query<{ category: string; product: string | null }>(
-            'SELECT category, product FROM ci_cases WHERE case_id = ?',
-            [d.caseId],
-          );
-          if (c)
-            await contact(event, d.caseId, d.contactedAt, d.channel, c.category, c.product, false);
+          const c = cases.get(d.caseId);
+          if (d.direction === 'inbound' && c) contact(event, c, d.contactedAt, d.channel, false);
           break;
         }
         case 'ChangeAnnounced': {
@@ -102,8 +109,27 @@ export const changeImpactProjection: Projection = {
           // Events this projection does not read.
           break;
       }
+    await cases.save(tx);
+    await upsertRows(tx, 'ci_contacts', ['position'], contacts, 'keep');
   },
 };
+
+interface CaseRow {
+  case_id: string;
+  category: string;
+  product: string | null;
+}
+
+interface ContactRow {
+  position: string;
+  case_id: string;
+  at_ms: number;
+  day: string;
+  channel: string;
+  category: string;
+  product: string | null;
+  opening: number;
+}
 
 interface ImpactCount {
   before: number;

@@ -1,6 +1,7 @@
 import { ERASED } from '@heard/domain';
 import type { RecordedEvent } from '@heard/event-store';
-import { enqueueOutbound, type OutboundMessage } from '@heard/read-store';
+import { enqueueOutbound, queryIn, type OutboundMessage } from '@heard/read-store';
+import { BatchRows } from '../shared/batch-rows';
 import type { Projection } from '../projection';
 import type { ReadTx } from '@heard/read-store';
 import { known } from '../shared/known-events';
@@ -74,97 +75,108 @@ export const followUpsProjection: Projection = {
 
   async apply(events: RecordedEvent[], tx: ReadTx) {
     const outbound: OutboundMessage[] = [];
+    const issues = await issuesOf(tx, events);
+    // The cases and follow-ups the batch names, in memory; written before a notice reads
+    // them back, and at the end.
+    const caseIds = events.filter((e) => e.streamId.startsWith('case-')).map(caseIdOf);
+    const cases = await new BatchRows<CaseRow>('fu_cases', ['case_id']).load(
+      tx,
+      'case_id',
+      caseIds,
+    );
+    const followUps = await new BatchRows<FollowUpRow>('follow_ups', [
+      'case_id',
+      'follow_up_id',
+    ]).load(tx, 'case_id', caseIds);
+    const issueCases = new BatchRows<IssueCaseRow>('fu_issue_cases', ['issue_id', 'case_id']);
+    const save = async () => {
+      await cases.save(tx);
+      await followUps.save(tx);
+      await issueCases.save(tx);
+    };
     for (const event of known(events)) {
       const at = event.metadata.occurredAt;
       switch (event.type) {
         case 'CaseOpened': {
           const d = event.data;
-          await tx.execute(
-            `INSERT INTO fu_cases (case_id, customer_id, product, summary) VALUES (?, ?, ?, ?)
-             ON CONFLICT (case_id) DO NOTHING`,
-            [d.caseId, d.customerId, d.product, d.summary],
-          );
+          cases.insert({
+            case_id: d.caseId,
+            customer_id: d.customerId,
+            product: d.product ?? null,
+            summary: d.summary,
+            resolution: null,
+          });
           break;
         }
         case 'CaseResolved': {
           const d = event.data;
-          await tx.execute('UPDATE fu_cases SET resolution = ? WHERE case_id = ?', [
-            d.resolution,
-            d.caseId,
-          ]);
+          const c = cases.get(d.caseId);
+          if (c) cases.change(c, { resolution: d.resolution });
           break;
         }
         case 'FollowUpScheduled': {
           const d = event.data;
-          await tx.execute(
-            `INSERT INTO follow_ups (case_id, follow_up_id, customer_id, product, resolution, scheduled_at, due_at, due_ms, status, trigger_id)
-             SELECT case_id, ?, customer_id, product, resolution, ?, ?, ?, 'scheduled', ? FROM fu_cases WHERE case_id = ?
-             ON CONFLICT (case_id, follow_up_id) DO NOTHING`,
-            [
-              d.followUpId,
-              d.scheduledAt,
-              d.dueAt,
-              Date.parse(d.dueAt),
-              `follow-up:${d.caseId}:${d.followUpId}`,
-              d.caseId,
-            ],
-          );
+          const c = cases.get(d.caseId);
+          if (!c) break;
+          followUps.insert({
+            case_id: d.caseId,
+            follow_up_id: d.followUpId,
+            customer_id: c.customer_id,
+            product: c.product,
+            resolution: c.resolution,
+            scheduled_at: d.scheduledAt,
+            due_at: d.dueAt,
+            due_ms: Date.parse(d.dueAt),
+            status: 'scheduled',
+            cancel_reason: null,
+            outcome: null,
+            csat: null,
+            note: null,
+            completed_at: null,
+            trigger_id: `follow-up:${d.caseId}:${d.followUpId}`,
+          });
           break;
         }
         // The customer answered before we asked: no need to ask. A reopened case will be
         // resolved again, with a follow-up of its own.
         case 'ResolutionConfirmed':
         case 'CaseReopened': {
-          // Read by the primary key first: given status and due_ms, SQLite's planner would
-          // rather scan the status index, which holds every follow-up still scheduled.
           const caseId = caseIdOf(event);
-          const scheduled = await tx.query<{
-            follow_up_id: string;
-            due_ms: number;
-            status: string;
-          }>('SELECT follow_up_id, due_ms, status FROM follow_ups WHERE case_id = ?', [caseId]);
-          for (const f of scheduled)
+          const reason = event.type === 'ResolutionConfirmed' ? 'confirmed' : 'reopened';
+          for (const f of followUps.filter((f) => f.case_id === caseId))
             if (f.status === 'scheduled' && f.due_ms > Date.parse(at))
-              await tx.execute(
-                `UPDATE follow_ups SET status = 'cancelled', cancel_reason = ? WHERE case_id = ? AND follow_up_id = ?`,
-                [
-                  event.type === 'ResolutionConfirmed' ? 'confirmed' : 'reopened',
-                  caseId,
-                  f.follow_up_id,
-                ],
-              );
+              followUps.change(f, { status: 'cancelled', cancel_reason: reason });
           break;
         }
         case 'FollowUpCompleted': {
           const d = event.data;
-          await tx.execute(
-            `UPDATE follow_ups SET status = 'completed', cancel_reason = NULL, outcome = ?, csat = ?, note = ?, completed_at = ?
-             WHERE case_id = ? AND follow_up_id = ?`,
-            [d.outcome, d.csat, d.note, d.completedAt, d.caseId, d.followUpId],
-          );
+          const f = followUps.get(d.caseId, d.followUpId);
+          if (f)
+            followUps.change(f, {
+              status: 'completed',
+              cancel_reason: null,
+              outcome: d.outcome,
+              csat: d.csat ?? null,
+              note: d.note ?? null,
+              completed_at: d.completedAt,
+            });
           break;
         }
         case 'CaseLinkedToIssue': {
           const caseId = caseIdOf(event);
           const issueId = (event.data as { issueId: string }).issueId;
-          await tx.execute(
-            `INSERT INTO fu_issue_cases (issue_id, case_id, customer_id)
-             SELECT ?, case_id, customer_id FROM fu_cases WHERE case_id = ?
-             ON CONFLICT (issue_id, case_id) DO NOTHING`,
-            [issueId, caseId],
-          );
-          // Linked after its fix shipped: this customer still hears about it.
-          const [issue] = await tx.query<{ title: string; fixes: string }>(
-            'SELECT title, fixes FROM fu_issues WHERE issue_id = ?',
-            [issueId],
-          );
-          if (!issue) break;
-          const [linked] = await tx.query<{ customer_id: string }>(
-            'SELECT customer_id FROM fu_cases WHERE case_id = ?',
-            [caseId],
-          );
+          const linked = cases.get(caseId);
           if (!linked) break;
-          for (const fix of JSON.parse(issue.fixes) as ShippedFix[])
+          issueCases.insert({
+            issue_id: issueId,
+            case_id: caseId,
+            customer_id: linked.customer_id,
+          });
+          // Linked after its fix shipped: this customer still hears about it.
+          const issue = issues.get(issueId);
+          if (!issue?.fixes.some((fix) => fix.credit)) break;
+          await save();
+          for (const fix of issue.fixes)
             if (fix.credit)
               outbound.push(
                 ...(await fixNotices(tx, issueId, issue.title, fix, [linked.customer_id])),
@@ -177,14 +189,12 @@ export const followUpsProjection: Projection = {
             `INSERT INTO fu_issues (issue_id, title, fixes) VALUES (?, ?, '[]') ON CONFLICT (issue_id) DO NOTHING`,
             [d.issueId, d.title],
           );
+          if (!issues.has(d.issueId)) issues.set(d.issueId, { title: d.title, fixes: [] });
           break;
         }
         case 'FixShipped': {
           const d = event.data;
-          const [issue] = await tx.query<{ title: string; fixes: string }>(
-            'SELECT title, fixes FROM fu_issues WHERE issue_id = ?',
-            [d.issueId],
-          );
+          const issue = issues.get(d.issueId);
           if (!issue) break;
           const fix: ShippedFix = {
             eventId: event.metadata.eventId,
@@ -193,11 +203,13 @@ export const followUpsProjection: Projection = {
             credit: d.creditCustomers,
             shippedAt: d.shippedAt,
           };
+          issue.fixes = [...issue.fixes, fix];
           await tx.execute('UPDATE fu_issues SET fixes = ? WHERE issue_id = ?', [
-            JSON.stringify([...(JSON.parse(issue.fixes) as ShippedFix[]), fix]),
+            JSON.stringify(issue.fixes),
             d.issueId,
           ]);
           if (!fix.credit) break;
+          await save();
           const customers = await tx.query<{ customer_id: string }>(
             'SELECT DISTINCT customer_id FROM fu_issue_cases WHERE issue_id = ? ORDER BY customer_id',
             [d.issueId],
@@ -268,6 +280,7 @@ export const followUpsProjection: Projection = {
           break;
       }
     }
+    await save();
     await enqueueOutbound(tx, outbound);
   },
 
@@ -283,6 +296,55 @@ export const followUpsProjection: Projection = {
       [ERASED, ERASED, customerId],
     );
   },
+};
+
+interface CaseRow {
+  case_id: string;
+  customer_id: string;
+  product: string | null;
+  summary: string;
+  resolution: string | null;
+}
+
+interface FollowUpRow {
+  case_id: string;
+  follow_up_id: string;
+  customer_id: string;
+  product: string | null;
+  resolution: string | null;
+  scheduled_at: string;
+  due_at: string;
+  due_ms: number;
+  status: string;
+  cancel_reason: string | null;
+  outcome: string | null;
+  csat: number | null;
+  note: string | null;
+  completed_at: string | null;
+  trigger_id: string;
+}
+
+interface IssueCaseRow {
+  issue_id: string;
+  case_id: string;
+  customer_id: string;
+}
+
+/** The issues the batch links cases to or ships fixes for, as stored before it. */
+const issuesOf = async (tx: ReadTx, events: RecordedEvent[]) => {
+  const ids = known(events).flatMap((e) =>
+    e.type === 'CaseLinkedToIssue' || e.type === 'FixShipped'
+      ? [(e.data as { issueId: string }).issueId]
+      : [],
+  );
+  const rows = await queryIn<{ issue_id: string; title: string; fixes: string }>(
+    tx,
+    'SELECT issue_id, title, fixes FROM fu_issues WHERE issue_id IN',
+    ids,
+  );
+  return new Map(
+    rows.map((r) => [r.issue_id, { title: r.title, fixes: JSON.parse(r.fixes) as ShippedFix[] }]),
+  );
 };
 
 /** One "you were heard" notice per customer, naming the fix and crediting their report. */

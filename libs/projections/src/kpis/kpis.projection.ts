@@ -2,6 +2,7 @@ import { BUILT_IN_KPI_DEFINITIONS, KPI_NAMES, type KpiName } from '@heard/domain
 import type { RecordedEvent } from '@heard/event-store';
 import type { Projection } from '../projection';
 import { SqlFilter, type ReadStore, type ReadTx } from '@heard/read-store';
+import { BatchRows } from '../shared/batch-rows';
 import { round } from '../shared/numbers';
 import { DAY_MS, dayOf, isoWeekOf } from '../shared/time';
 import { known } from '../shared/known-events';
@@ -66,6 +67,7 @@ export const kpisProjection: Projection = {
     );`,
 
   async apply(events: RecordedEvent[], tx: ReadTx) {
+    const cases = await kpiCasesOf(tx, events);
     for (const event of known(events)) {
       if (event.type === 'KpiDefined') {
         const d = event.data;
@@ -86,115 +88,191 @@ export const kpisProjection: Projection = {
       if (!event.streamId.startsWith('case-')) continue;
       const caseId = event.streamId.slice('case-'.length);
       const at = Date.parse(event.metadata.occurredAt);
-      const update = (set: string, params: unknown[] = []) =>
-        tx.execute(`UPDATE kpi_cases SET ${set} WHERE case_id = ?`, [...params, caseId]);
+      if (event.type === 'CaseOpened') {
+        const d = event.data;
+        const opened = Date.parse(d.openedAt);
+        cases.insert({
+          ...NEW_CASE,
+          case_id: d.caseId,
+          customer_id: d.customerId,
+          product: d.product ?? null,
+          week: isoWeekOf(opened),
+          opened_day: dayOf(opened),
+          opened_ms: opened,
+          team: FIRST_LINE,
+          agent: d.openedBy ?? null,
+        });
+        // The customer's first new case after each earlier case's resolution: a repeat.
+        for (const other of cases.filter((c) => c.customer_id === d.customerId))
+          if (
+            other.case_id !== d.caseId &&
+            other.first_resolved_ms !== null &&
+            other.first_resolved_ms <= opened &&
+            other.repeat_case_opened_ms === null
+          )
+            cases.change(other, { repeat_case_opened_ms: opened });
+        continue;
+      }
+      const c = cases.get(caseId);
+      if (!c) continue;
+      const unresolved = c.resolved === 0;
       // Before the first resolution the case belongs to whoever works it.
-      const working = (agentId: string) =>
-        update('agent = CASE WHEN resolved = 0 THEN ? ELSE agent END', [agentId]);
+      const working = (agentId: string) => (unresolved ? agentId : c.agent);
       switch (event.type) {
-        case 'CaseOpened': {
-          const d = event.data;
-          const opened = Date.parse(d.openedAt);
-          await tx.execute(
-            `INSERT INTO kpi_cases (case_id, customer_id, product, week, opened_day, opened_ms, team, agent, resolved,
-               contacts_before_resolution, handovers, handovers_before_resolution, reopens, apologies,
-               third_party_apologies, follow_ups_completed, satisfied, csat_sum, csat_count,
-               inbound_contacts, csat_1, csat_2, csat_3, csat_4, csat_5)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0) ON CONFLICT (case_id) DO NOTHING`,
-            [
-              d.caseId,
-              d.customerId,
-              d.product,
-              isoWeekOf(opened),
-              dayOf(opened),
-              opened,
-              FIRST_LINE,
-              d.openedBy,
-            ],
-          );
-          // The customer's first new case after each earlier case's resolution: a repeat.
-          await tx.execute(
-            `UPDATE kpi_cases SET repeat_case_opened_ms = ?
-             WHERE customer_id = ? AND case_id <> ? AND first_resolved_ms IS NOT NULL
-               AND first_resolved_ms <= ? AND repeat_case_opened_ms IS NULL`,
-            [opened, d.customerId, d.caseId, opened],
-          );
-          break;
-        }
         case 'ContactLogged': {
           const d = event.data as { direction: string; agentId: string };
-          if (d.direction === 'inbound')
-            await update(
-              `contacts_before_resolution = contacts_before_resolution + CASE WHEN resolved = 0 THEN 1 ELSE 0 END,
-               inbound_contacts = inbound_contacts + 1`,
-            );
-          await update('agent = COALESCE(agent, ?)', [d.agentId]);
+          const inbound = d.direction === 'inbound';
+          cases.change(c, {
+            contacts_before_resolution:
+              c.contacts_before_resolution + (inbound && unresolved ? 1 : 0),
+            inbound_contacts: c.inbound_contacts + (inbound ? 1 : 0),
+            agent: c.agent ?? d.agentId,
+          });
           break;
         }
         case 'ApologyIssued': {
           const d = event.data;
-          await update(
-            `apologies = apologies + 1, third_party_apologies = third_party_apologies + ?,
-             first_apology_ms = COALESCE(first_apology_ms, ?), agent = COALESCE(agent, ?)`,
-            [d.fault === 'third_party' ? 1 : 0, at, d.agentId],
-          );
+          cases.change(c, {
+            apologies: c.apologies + 1,
+            third_party_apologies: c.third_party_apologies + (d.fault === 'third_party' ? 1 : 0),
+            first_apology_ms: c.first_apology_ms ?? at,
+            agent: c.agent ?? d.agentId,
+          });
           break;
         }
         case 'CaseHandedOver': {
           const d = event.data;
-          await update(
-            `handovers = handovers + 1,
-             handovers_before_resolution = handovers_before_resolution + CASE WHEN resolved = 0 THEN 1 ELSE 0 END`,
-          );
-          if (d.toTeam)
-            await update('team = CASE WHEN resolved = 0 THEN ? ELSE team END', [d.toTeam]);
-          if (d.toAgentId) await working(d.toAgentId);
+          cases.change(c, {
+            handovers: c.handovers + 1,
+            handovers_before_resolution: c.handovers_before_resolution + (unresolved ? 1 : 0),
+            team: d.toTeam && unresolved ? d.toTeam : c.team,
+            agent: d.toAgentId ? working(d.toAgentId) : c.agent,
+          });
           break;
         }
-        case 'CaseResolved': {
-          const d = event.data;
-          await update(
-            `agent = CASE WHEN resolved = 0 THEN ? ELSE agent END,
-             first_resolved_ms = COALESCE(first_resolved_ms, ?), resolved = 1`,
-            [d.agentId, at],
-          );
+        case 'CaseResolved':
+          cases.change(c, {
+            agent: working(event.data.agentId),
+            first_resolved_ms: c.first_resolved_ms ?? at,
+            resolved: 1,
+          });
           break;
-        }
         case 'ResolutionConfirmed':
-          await update('confirmed_ms = COALESCE(confirmed_ms, ?)', [at]);
+          cases.change(c, { confirmed_ms: c.confirmed_ms ?? at });
           break;
         case 'CaseReopened':
-          await update(
-            'reopens = reopens + 1, confirmed_ms = NULL, first_reopened_ms = COALESCE(first_reopened_ms, ?)',
-            [at],
-          );
+          cases.change(c, {
+            reopens: c.reopens + 1,
+            confirmed_ms: null,
+            first_reopened_ms: c.first_reopened_ms ?? at,
+          });
           break;
         case 'FollowUpCompleted': {
           const d = event.data;
-          await update(
-            `follow_ups_completed = follow_ups_completed + 1, satisfied = satisfied + ?,
-             csat_sum = csat_sum + ?, csat_count = csat_count + ?,
-             csat_1 = csat_1 + ?, csat_2 = csat_2 + ?, csat_3 = csat_3 + ?, csat_4 = csat_4 + ?, csat_5 = csat_5 + ?,
-             confirmed_ms = CASE WHEN ? = 1 THEN COALESCE(confirmed_ms, ?) ELSE confirmed_ms END`,
-            [
-              d.outcome === 'satisfied' ? 1 : 0,
-              d.csat ?? 0,
-              d.csat === undefined ? 0 : 1,
-              ...[1, 2, 3, 4, 5].map((score) => (d.csat === score ? 1 : 0)),
-              d.outcome === 'satisfied' ? 1 : 0,
-              at,
-            ],
-          );
+          const satisfied = d.outcome === 'satisfied';
+          const scored = (score: number) => (d.csat === score ? 1 : 0);
+          cases.change(c, {
+            follow_ups_completed: c.follow_ups_completed + 1,
+            satisfied: c.satisfied + (satisfied ? 1 : 0),
+            csat_sum: c.csat_sum + (d.csat ?? 0),
+            csat_count: c.csat_count + (d.csat === undefined ? 0 : 1),
+            csat_1: c.csat_1 + scored(1),
+            csat_2: c.csat_2 + scored(2),
+            csat_3: c.csat_3 + scored(3),
+            csat_4: c.csat_4 + scored(4),
+            csat_5: c.csat_5 + scored(5),
+            confirmed_ms: satisfied ? (c.confirmed_ms ?? at) : c.confirmed_ms,
+          });
           break;
         }
         default:
           if ('agentId' in (event.data as object)) {
             const agentId = (event.data as { agentId?: unknown }).agentId;
-            if (typeof agentId === 'string') await update('agent = COALESCE(agent, ?)', [agentId]);
+            if (typeof agentId === 'string') cases.change(c, { agent: c.agent ?? agentId });
           }
       }
     }
+    await cases.save(tx);
   },
+};
+
+/** A row of `kpi_cases`: the facts of one case that the KPI definitions read. */
+interface KpiCaseRow {
+  case_id: string;
+  customer_id: string;
+  product: string | null;
+  week: string;
+  opened_day: string;
+  opened_ms: number;
+  team: string;
+  agent: string | null;
+  resolved: number;
+  first_resolved_ms: number | null;
+  contacts_before_resolution: number;
+  handovers: number;
+  handovers_before_resolution: number;
+  reopens: number;
+  first_apology_ms: number | null;
+  apologies: number;
+  third_party_apologies: number;
+  confirmed_ms: number | null;
+  follow_ups_completed: number;
+  satisfied: number;
+  csat_sum: number;
+  csat_count: number;
+  inbound_contacts: number;
+  first_reopened_ms: number | null;
+  repeat_case_opened_ms: number | null;
+  csat_1: number;
+  csat_2: number;
+  csat_3: number;
+  csat_4: number;
+  csat_5: number;
+}
+
+const NEW_CASE: Omit<
+  KpiCaseRow,
+  'case_id' | 'customer_id' | 'product' | 'week' | 'opened_day' | 'opened_ms' | 'team' | 'agent'
+> = {
+  resolved: 0,
+  first_resolved_ms: null,
+  contacts_before_resolution: 0,
+  handovers: 0,
+  handovers_before_resolution: 0,
+  reopens: 0,
+  first_apology_ms: null,
+  apologies: 0,
+  third_party_apologies: 0,
+  confirmed_ms: null,
+  follow_ups_completed: 0,
+  satisfied: 0,
+  csat_sum: 0,
+  csat_count: 0,
+  inbound_contacts: 0,
+  first_reopened_ms: null,
+  repeat_case_opened_ms: null,
+  csat_1: 0,
+  csat_2: 0,
+  csat_3: 0,
+  csat_4: 0,
+  csat_5: 0,
+};
+
+/**
+ * The cases of one batch: those its events name, and every case of the customers who open
+ * one (for repeats).
+ */
+const kpiCasesOf = async (tx: ReadTx, events: RecordedEvent[]) => {
+  const ids: string[] = [];
+  const customers: string[] = [];
+  for (const event of known(events)) {
+    if (!event.streamId.startsWith('case-')) continue;
+    ids.push(event.streamId.slice('case-'.length));
+    if (event.type === 'CaseOpened') customers.push(event.data.customerId);
+  }
+  const cases = new BatchRows<KpiCaseRow>('kpi_cases', ['case_id']);
+  await cases.load(tx, 'case_id', ids);
+  return cases.load(tx, 'customer_id', customers);
 };
 
 export const KPI_DIMENSIONS = ['team', 'agent', 'product', 'week'] as const;

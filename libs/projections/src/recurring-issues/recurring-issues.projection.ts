@@ -1,6 +1,7 @@
 import { ERASED } from '@heard/domain';
 import type { RecordedEvent } from '@heard/event-store';
-import { enqueueOutbound, type OutboundMessage } from '@heard/read-store';
+import { enqueueOutbound, upsertRows, type OutboundMessage } from '@heard/read-store';
+import { BatchRows } from '../shared/batch-rows';
 import type { Projection } from '../projection';
 import type { ReadTx } from '@heard/read-store';
 import { businessMs, dayOf } from '../shared/time';
@@ -119,8 +120,19 @@ export const recurringIssuesProjection = (rule: SpikeRule): Projection => ({
     const watermarkBefore = meta?.value ?? 0;
     let watermark = watermarkBefore;
 
-    const group = async (key: string) =>
-      (await tx.query<GroupRow>('SELECT * FROM ri_groups WHERE group_key = ?', [key]))[0];
+    // The batch reads what it needs once: every group, the daily counts its trend windows can
+    // reach, and the cases its events name. Cases and daily counts are written at its end;
+    // the few changes of a group as they happen.
+    const groups = new Map(
+      (await tx.query<GroupRow>('SELECT * FROM ri_groups')).map((g) => [g.group_key, g]),
+    );
+    const group = (key: string) => groups.get(key);
+    const daily = new DailyCounts(trendWindow(dayOf(watermarkBefore), rule).baselineFrom);
+    for (const row of await tx.query<{ group_key: string; day: string; cases: number }>(
+      'SELECT group_key, day, cases FROM ri_daily WHERE day >= ?',
+      [daily.from],
+    ))
+      daily.add(row.group_key, row.day, row.cases);
 
     const message = (
       g: GroupRow,
@@ -141,19 +153,15 @@ export const recurringIssuesProjection = (rule: SpikeRule): Projection => ({
 
     /** Reads the group's trend as of the watermark and announces a change of state. */
     const evaluate = async (key: string, time: string) => {
-      const g = await group(key);
+      const g = group(key);
       if (!g) return;
       const asOf = dayOf(watermark);
       const { windowFrom, baselineFrom } = trendWindow(asOf, rule);
-      const [sums] = await tx.query<{ w: number | null; b: number | null }>(
-        `SELECT SUM(CASE WHEN day >= ? THEN cases ELSE 0 END) AS w,
-                SUM(CASE WHEN day < ? THEN cases ELSE 0 END) AS b
-         FROM ri_daily WHERE group_key = ? AND day >= ? AND day <= ?`,
-        [windowFrom, windowFrom, key, baselineFrom, asOf],
-      );
-      const reading = readTrend(asOf, sums?.w ?? 0, sums?.b ?? 0, rule);
+      const sums = daily.sums(key, baselineFrom, windowFrom, asOf);
+      const reading = readTrend(asOf, sums.window, sums.baseline, rule);
       if (g.kind === 'unlinked' && !g.appeared_at && reading.recurring) {
         message(g, 'appeared', 'appeared', time, { trend: reading, rule: describeSpikeRule(rule) });
+        g.appeared_at = time;
         await tx.execute('UPDATE ri_groups SET appeared_at = ? WHERE group_key = ?', [time, key]);
       }
       const spiking = g.spiking === 1 ? stillSpiking(reading, rule) : reading.spiking;
@@ -162,6 +170,7 @@ export const recurringIssuesProjection = (rule: SpikeRule): Projection => ({
         // Numbered per group: the same events replayed number their changes the same way.
         const n = g.transitions + 1;
         message(g, what, `${n}:${what}`, time, { trend: reading, rule: describeSpikeRule(rule) });
+        Object.assign(g, { spiking: spiking ? 1 : 0, transitions: n, changed_at: time });
         await tx.execute(
           'UPDATE ri_groups SET spiking = ?, transitions = ?, changed_at = ? WHERE group_key = ?',
           [spiking ? 1 : 0, n, time, key],
@@ -169,12 +178,30 @@ export const recurringIssuesProjection = (rule: SpikeRule): Projection => ({
       }
     };
 
-    const addCase = (key: string, day: string, n: number) =>
-      tx.execute(
-        `INSERT INTO ri_daily (group_key, day, cases) VALUES (?, ?, ?)
-         ON CONFLICT (group_key, day) DO UPDATE SET cases = ri_daily.cases + excluded.cases`,
-        [key, day, n],
-      );
+    /** Cases opened per group and day: counted in memory, added to the table at the end. */
+    const added = new Map<string, { group_key: string; day: string; cases: number }>();
+    const addCase = (key: string, day: string, n: number) => {
+      daily.add(key, day, n);
+      const counted = added.get(`${key}\u0000${day}`) ?? { group_key: key, day, cases: 0 };
+      counted.cases += n;
+      added.set(`${key}\u0000${day}`, counted);
+    };
+    /** A group as its INSERT … DO NOTHING leaves it: true when it is new. */
+    const addGroup = (row: GroupRow) => {
+      if (groups.has(row.group_key)) return false;
+      groups.set(row.group_key, row);
+      return true;
+    };
+    const cases = await new BatchRows<CaseRow>('ri_cases', ['case_id']).load(
+      tx,
+      'case_id',
+      events.filter((e) => e.streamId.startsWith('case-')).map((e) => e.streamId.slice(5)),
+    );
+    /** Changes the case, when there is one. */
+    const change = (caseId: string, values: (c: CaseRow) => Partial<CaseRow>) => {
+      const c = cases.get(caseId);
+      if (c) cases.change(c, values(c));
+    };
 
     for (const event of known(events)) {
       const at = businessMs(event.metadata);
@@ -186,10 +213,11 @@ export const recurringIssuesProjection = (rule: SpikeRule): Projection => ({
         watermark = at;
         // A new day moves every window: spikes nobody reports on any more calm down.
         if (dayChanged)
-          for (const g of await tx.query<{ group_key: string }>(
-            'SELECT group_key FROM ri_groups WHERE spiking = 1 ORDER BY group_key',
-          ))
-            await evaluate(g.group_key, time);
+          for (const key of [...groups.values()]
+            .filter((g) => g.spiking === 1)
+            .map((g) => g.group_key)
+            .sort())
+            await evaluate(key, time);
       }
       const caseId = event.streamId.startsWith('case-') ? event.streamId.slice(5) : '';
       switch (event.type) {
@@ -197,118 +225,118 @@ export const recurringIssuesProjection = (rule: SpikeRule): Projection => ({
           const d = event.data;
           const key = unlinkedGroup(d.product, d.category);
           const openedMs = Date.parse(d.openedAt);
-          await tx.execute(
-            `INSERT INTO ri_groups (group_key, kind, product, category, title, spiking, transitions)
-             VALUES (?, 'unlinked', ?, ?, ?, 0, 0) ON CONFLICT (group_key) DO NOTHING`,
-            [key, d.product, d.category, `${d.product ?? '(no product)'}: ${d.category}`],
-          );
-          await tx.execute(
-            `INSERT INTO ri_cases (case_id, customer_id, product, category, channel, opened_at, opened_ms, opened_day,
-               group_key, status, contacts, resolutions, rejections, summary, text)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', 0, 0, 0, ?, ?) ON CONFLICT (case_id) DO NOTHING`,
-            [
-              d.caseId,
-              d.customerId,
-              d.product,
-              d.category,
-              d.channel,
-              d.openedAt,
-              openedMs,
-              dayOf(openedMs),
-              key,
-              d.summary,
-              d.summary,
-            ],
-          );
-          await addCase(key, dayOf(openedMs), 1);
+          const title = `${d.product ?? '(no product)'}: ${d.category}`;
+          const product = d.product ?? null;
+          if (
+            addGroup({
+              ...NEW_GROUP,
+              group_key: key,
+              kind: 'unlinked',
+              product,
+              category: d.category,
+              title,
+            })
+          )
+            await tx.execute(
+              `INSERT INTO ri_groups (group_key, kind, product, category, title, spiking, transitions)
+               VALUES (?, 'unlinked', ?, ?, ?, 0, 0) ON CONFLICT (group_key) DO NOTHING`,
+              [key, product, d.category, title],
+            );
+          cases.insert({
+            case_id: d.caseId,
+            customer_id: d.customerId,
+            product,
+            category: d.category,
+            channel: d.channel,
+            opened_at: d.openedAt,
+            opened_ms: openedMs,
+            opened_day: dayOf(openedMs),
+            group_key: key,
+            issue_id: null,
+            status: 'open',
+            contacts: 0,
+            resolutions: 0,
+            rejections: 0,
+            confirmed_ms: null,
+            summary: d.summary,
+            text: d.summary,
+          });
+          addCase(key, dayOf(openedMs), 1);
           await evaluate(key, time);
           break;
         }
         case 'ContactLogged': {
           const d = event.data;
-          await tx.execute(
-            `UPDATE ri_cases SET contacts = contacts + ?, text = substr(text || ' ' || ?, 1, ${TEXT_LIMIT}) WHERE case_id = ?`,
-            [d.direction === 'inbound' ? 1 : 0, d.note, caseId],
-          );
+          change(caseId, (c) => ({
+            contacts: c.contacts + (d.direction === 'inbound' ? 1 : 0),
+            text: appendText(c.text, d.note),
+          }));
           break;
         }
         case 'DiagnosisRecorded': {
           const d = event.data;
-          await tx.execute(
-            `UPDATE ri_cases SET text = substr(text || ' ' || ?, 1, ${TEXT_LIMIT}) WHERE case_id = ?`,
-            [`${d.symptoms} ${d.rootCause ?? ''}`.trim(), caseId],
-          );
+          change(caseId, (c) => ({
+            text: appendText(c.text, `${d.symptoms} ${d.rootCause ?? ''}`.trim()),
+          }));
           break;
         }
         case 'CaseLinkedToIssue': {
           const issueId = (event.data as { issueId: string }).issueId;
-          const [c] = await tx.query<{
-            group_key: string;
-            opened_day: string;
-            issue_id: string | null;
-          }>('SELECT group_key, opened_day, issue_id FROM ri_cases WHERE case_id = ?', [caseId]);
+          const c = cases.get(caseId);
           // A case counts once: under the first issue it is linked to.
           if (!c || c.issue_id) break;
+          const from = c.group_key;
           const to = issueGroup(issueId);
-          await tx.execute('UPDATE ri_cases SET group_key = ?, issue_id = ? WHERE case_id = ?', [
-            to,
-            issueId,
-            caseId,
-          ]);
-          await addCase(c.group_key, c.opened_day, -1);
-          await addCase(to, c.opened_day, 1);
-          await evaluate(c.group_key, time);
+          cases.change(c, { group_key: to, issue_id: issueId });
+          addCase(from, c.opened_day, -1);
+          addCase(to, c.opened_day, 1);
+          await evaluate(from, time);
           await evaluate(to, time);
           break;
         }
         case 'CaseResolved':
-          await tx.execute(
-            "UPDATE ri_cases SET status = 'resolved', resolutions = resolutions + 1 WHERE case_id = ?",
-            [caseId],
-          );
+          change(caseId, (c) => ({ status: 'resolved', resolutions: c.resolutions + 1 }));
           break;
         case 'ResolutionConfirmed':
-          await tx.execute(
-            'UPDATE ri_cases SET confirmed_ms = COALESCE(confirmed_ms, ?) WHERE case_id = ?',
-            [at, caseId],
-          );
+          change(caseId, (c) => ({ confirmed_ms: c.confirmed_ms ?? at }));
           break;
         case 'FollowUpCompleted': {
           const d = event.data;
           if (d.outcome === 'satisfied')
-            await tx.execute(
-              'UPDATE ri_cases SET confirmed_ms = COALESCE(confirmed_ms, ?) WHERE case_id = ?',
-              [at, caseId],
-            );
-          if (d.outcome === 'not_fixed')
-            await tx.execute('UPDATE ri_cases SET rejections = rejections + 1 WHERE case_id = ?', [
-              caseId,
-            ]);
+            change(caseId, (c) => ({ confirmed_ms: c.confirmed_ms ?? at }));
+          if (d.outcome === 'not_fixed') change(caseId, (c) => ({ rejections: c.rejections + 1 }));
           break;
         }
         case 'ResolutionRejected':
-          await tx.execute('UPDATE ri_cases SET rejections = rejections + 1 WHERE case_id = ?', [
-            caseId,
-          ]);
+          change(caseId, (c) => ({ rejections: c.rejections + 1 }));
           break;
         case 'CaseReopened':
-          await tx.execute(
-            "UPDATE ri_cases SET status = 'open', confirmed_ms = NULL WHERE case_id = ?",
-            [caseId],
-          );
+          change(caseId, () => ({ status: 'open', confirmed_ms: null }));
           break;
         case 'CaseClosed':
-          await tx.execute("UPDATE ri_cases SET status = 'closed' WHERE case_id = ?", [caseId]);
+          change(caseId, () => ({ status: 'closed' }));
           break;
         case 'IssueIdentified': {
           const d = event.data;
           const key = issueGroup(d.issueId);
-          await tx.execute(
-            `INSERT INTO ri_groups (group_key, kind, issue_id, product, category, title, issue_status, spiking, transitions, appeared_at)
+          const identified = addGroup({
+            ...NEW_GROUP,
+            group_key: key,
+            kind: 'issue',
+            issue_id: d.issueId,
+            product: d.product ?? null,
+            category: d.category,
+            title: d.title,
+            issue_status: 'identified',
+            appeared_at: time,
+          });
+          if (identified)
+            await tx.execute(
+              `INSERT INTO ri_groups (group_key, kind, issue_id, product, category, title, issue_status, spiking, transitions, appeared_at)
              VALUES (?, 'issue', ?, ?, ?, ?, 'identified', 0, 0, ?) ON CONFLICT (group_key) DO NOTHING`,
-            [key, d.issueId, d.product, d.category, d.title, time],
-          );
-          const g = await group(key);
+              [key, d.issueId, d.product, d.category, d.title, time],
+            );
+          const g = group(key);
           if (g) message(g, 'appeared', 'appeared', time, { description: d.description });
           break;
         }
@@ -321,12 +349,15 @@ export const recurringIssuesProjection = (rule: SpikeRule): Projection => ({
              WHERE group_key = ?`,
             [d.team, d.owner, key],
           );
-          const g = await group(key);
-          if (g)
+          const g = group(key);
+          if (g) {
+            Object.assign(g, { team: d.team, owner: d.owner });
+            if (g.issue_status === 'identified') g.issue_status = 'acknowledged';
             message(g, 'acknowledged', `acknowledged:${event.metadata.eventId}`, time, {
               team: d.team,
               owner: d.owner,
             });
+          }
           break;
         }
         case 'FixShipped': {
@@ -336,7 +367,8 @@ export const recurringIssuesProjection = (rule: SpikeRule): Projection => ({
             "UPDATE ri_groups SET issue_status = 'fix_shipped', fix_release = ? WHERE group_key = ?",
             [d.release, key],
           );
-          const g = await group(key);
+          const g = group(key);
+          if (g) Object.assign(g, { issue_status: 'fix_shipped', fix_release: d.release });
           if (g)
             message(g, 'fix-shipped', `fix-shipped:${event.metadata.eventId}`, time, {
               release: d.release,
@@ -349,7 +381,8 @@ export const recurringIssuesProjection = (rule: SpikeRule): Projection => ({
           await tx.execute("UPDATE ri_groups SET issue_status = 'closed' WHERE group_key = ?", [
             key,
           ]);
-          const g = await group(key);
+          const g = group(key);
+          if (g) g.issue_status = 'closed';
           if (g) message(g, 'closed', `closed:${event.metadata.eventId}`, time);
           break;
         }
@@ -358,6 +391,8 @@ export const recurringIssuesProjection = (rule: SpikeRule): Projection => ({
           break;
       }
     }
+    await cases.save(tx);
+    await upsertRows(tx, 'ri_daily', ['group_key', 'day'], [...added.values()], 'add');
     if (watermark !== watermarkBefore)
       await tx.execute(
         `INSERT INTO ri_meta (name, value) VALUES ('watermark_ms', ?)
@@ -375,3 +410,70 @@ export const recurringIssuesProjection = (rule: SpikeRule): Projection => ({
     ]);
   },
 });
+
+const NEW_GROUP: Omit<GroupRow, 'group_key' | 'kind' | 'category' | 'title'> = {
+  issue_id: null,
+  product: null,
+  issue_status: null,
+  team: null,
+  owner: null,
+  fix_release: null,
+  spiking: 0,
+  transitions: 0,
+  appeared_at: null,
+  changed_at: null,
+};
+
+/** Cases opened per group and day, from `from` on: what the trend windows of a batch reach. */
+class DailyCounts {
+  private readonly byGroup = new Map<string, Map<string, number>>();
+
+  constructor(readonly from: string) {}
+
+  add(group: string, day: string, n: number): void {
+    if (day < this.from) return;
+    const days = this.byGroup.get(group) ?? new Map<string, number>();
+    this.byGroup.set(group, days);
+    days.set(day, (days.get(day) ?? 0) + n);
+  }
+
+  /** Cases in the window (windowFrom..asOf) and in the baseline before it. */
+  sums(group: string, baselineFrom: string, windowFrom: string, asOf: string) {
+    let window = 0;
+    let baseline = 0;
+    for (const [day, cases] of this.byGroup.get(group) ?? []) {
+      if (day < baselineFrom || day > asOf) continue;
+      if (day >= windowFrom) window += cases;
+      else baseline += cases;
+    }
+    return { window, baseline };
+  }
+}
+
+/** A row of `ri_cases`. */
+interface CaseRow {
+  case_id: string;
+  customer_id: string;
+  product: string | null;
+  category: string;
+  channel: string;
+  opened_at: string;
+  opened_ms: number;
+  opened_day: string;
+  group_key: string;
+  issue_id: string | null;
+  status: string;
+  contacts: number;
+  resolutions: number;
+  rejections: number;
+  confirmed_ms: number | null;
+  summary: string;
+  text: string;
+}
+
+/** The case's free text and more of it, cut at TEXT_LIMIT characters (not UTF-16 units). */
+const appendText = (text: string, more: string): string => {
+  const joined = `${text} ${more}`;
+  // A string of at most TEXT_LIMIT UTF-16 units has at most that many characters.
+  return joined.length <= TEXT_LIMIT ? joined : Array.from(joined).slice(0, TEXT_LIMIT).join('');
+};

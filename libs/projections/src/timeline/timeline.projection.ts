@@ -2,7 +2,7 @@ import { erasePersonalFields, type CaseEvent } from '@heard/domain';
 import type { Checkpoint, RecordedEvent } from '@heard/event-store';
 import { isCaseEvent } from '../case-view/case-view.projection';
 import type { Projection } from '../projection';
-import { chunks, placeholders, type ReadStore, type ReadTx } from '@heard/read-store';
+import { chunks, placeholders, upsertRows, type ReadStore, type ReadTx } from '@heard/read-store';
 import {
   emptySummary,
   presentSummary,
@@ -162,35 +162,42 @@ export const timelineProjection: Projection = {
           ...doc.incidents,
         ];
     }
-    // Many rows per statement: per-statement overhead dominates a rebuild. ON CONFLICT DO
-    // NOTHING: a replayed batch (never expected) cannot duplicate an entry.
-    for (const chunk of chunks(entries, 100))
-      await tx.execute(
-        `INSERT INTO timeline_entries (customer_id, position, case_id, type, occurred_at, actor, headline, details)
-         VALUES ${chunk.map(() => '(?, ?, ?, ?, ?, ?, ?, ?)').join(', ')} ON CONFLICT (customer_id, position) DO NOTHING`,
-        chunk.flatMap(({ customerId, entry }) => [
-          customerId,
-          entry.position,
-          entry.caseId,
-          entry.type,
-          entry.occurredAt,
-          entry.actor,
-          entry.headline,
-          JSON.stringify(entry.details),
-        ]),
-      );
-    for (const [caseId, customerId] of newCases)
-      await tx.execute(
-        'INSERT INTO timeline_cases (case_id, customer_id) VALUES (?, ?) ON CONFLICT (case_id) DO NOTHING',
-        [caseId, customerId],
-      );
+    // Many rows per statement: per-statement overhead dominates a rebuild. `keep`: a replayed
+    // batch (never expected) cannot duplicate an entry.
+    await upsertRows(
+      tx,
+      'timeline_entries',
+      ['customer_id', 'position'],
+      entries.map(({ customerId, entry }) => ({
+        customer_id: customerId,
+        position: entry.position,
+        case_id: entry.caseId,
+        type: entry.type,
+        occurred_at: entry.occurredAt,
+        actor: entry.actor,
+        headline: entry.headline,
+        details: JSON.stringify(entry.details),
+      })),
+      'keep',
+    );
+    await upsertRows(
+      tx,
+      'timeline_cases',
+      ['case_id'],
+      newCases.map(([case_id, customer_id]) => ({ case_id, customer_id })),
+      'keep',
+    );
     const now = new Date().toISOString();
-    for (const [customerId, doc] of summaries)
-      await tx.execute(
-        `INSERT INTO customer_summaries (customer_id, summary, updated_at) VALUES (?, ?, ?)
-         ON CONFLICT (customer_id) DO UPDATE SET summary = excluded.summary, updated_at = excluded.updated_at`,
-        [customerId, JSON.stringify(doc), now],
-      );
+    await upsertRows(
+      tx,
+      'customer_summaries',
+      ['customer_id'],
+      [...summaries].map(([customer_id, doc]) => ({
+        customer_id,
+        summary: JSON.stringify(doc),
+        updated_at: now,
+      })),
+    );
   },
 
   async forgetCustomer(tx: ReadTx, customerId: string) {

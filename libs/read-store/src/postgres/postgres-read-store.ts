@@ -1,6 +1,6 @@
 import { DatabaseError, Pool, types, type PoolClient, type PoolConfig } from 'pg';
 import { postgresPoolSettings, type PostgresLocation } from '@heard/config';
-import type { ReadStore, ReadTx, TransactionOptions } from '../read-store.port';
+import type { ReadStore, ReadTx } from '../read-store.port';
 import { READ_STORE_DDL_LOCK } from '../schema';
 
 /**
@@ -25,81 +25,47 @@ const TYPE_PARSERS = {
   },
 } as unknown as PoolConfig['types'];
 
-/** Each `?` placeholder (outside quoted text) replaced by what `each` makes of its index. */
-const replacePlaceholders = (sql: string, each: (i: number) => string): string => {
-  let n = 0;
-  let out = '';
+/** The text between `?` placeholders (outside quoted text): n placeholders, n + 1 parts. */
+const splitAtPlaceholders = (sql: string): string[] => {
+  const parts: string[] = [];
+  let from = 0;
   let quoted: string | undefined;
-  for (const ch of sql) {
+  for (let i = 0; i < sql.length; i++) {
+    const ch = sql[i];
     if (quoted) {
       if (ch === quoted) quoted = undefined;
-      out += ch;
-    } else if (ch === "'" || ch === '"') {
-      quoted = ch;
-      out += ch;
-    } else if (ch === '?') out += each(n++);
-    else out += ch;
+    } else if (ch === "'" || ch === '"') quoted = ch;
+    else if (ch === '?') {
+      parts.push(sql.slice(from, i));
+      from = i + 1;
+    }
   }
+  parts.push(sql.slice(from));
+  return parts;
+};
+
+/**
+ * A projection sends the same few statements thousands of times: each is split once. Bounded,
+ * for the statements made per call (`IN` lists of any length).
+ */
+const splitStatements = new Map<string, string[]>();
+const MAX_SPLIT_STATEMENTS = 2000;
+
+/** Each `?` placeholder (outside quoted text) replaced by what `each` makes of its index. */
+const replacePlaceholders = (sql: string, each: (i: number) => string): string => {
+  let parts = splitStatements.get(sql);
+  if (!parts) {
+    parts = splitAtPlaceholders(sql);
+    if (splitStatements.size < MAX_SPLIT_STATEMENTS) splitStatements.set(sql, parts);
+  }
+  let out = parts[0]!;
+  for (let i = 1; i < parts.length; i++) out += each(i - 1) + parts[i]!;
   return out;
 };
 
 /** `?` placeholders (the port's portable form) as `$1, $2, …`, outside quoted text. */
 export const numberPlaceholders = (sql: string): string =>
   replacePlaceholders(sql, (i) => `$${i + 1}`);
-
-/** Above this much SQL, held writes are sent without waiting for more. */
-const MAX_HELD_CHARS = 1 << 20;
-
-/**
- * Writes of a transaction held and sent as one multi-statement query (the simple protocol):
- * one round trip instead of one per statement. Each value is written as a quoted literal of
- * the text pg would send as its parameter, which the server types from its context exactly
- * as it types an untyped parameter. Values pg would send otherwise (bytes, arrays) are not
- * held: such a statement goes on its own.
- */
-class HeldWrites {
-  private statements: string[] = [];
-  private chars = 0;
-
-  constructor(private readonly client: PoolClient) {}
-
-  /** Holds the statement; false when it must go on its own. */
-  hold(sql: string, params: unknown[]): boolean {
-    const values = bindable(params);
-    if (values.some((v) => Buffer.isBuffer(v) || Array.isArray(v))) return false;
-    const statement = replacePlaceholders(sql, (i) => this.literal(values[i]));
-    this.statements.push(statement);
-    this.chars += statement.length;
-    return true;
-  }
-
-  /** Enough held to send now. */
-  get full(): boolean {
-    return this.chars > MAX_HELD_CHARS;
-  }
-
-  /** Sends what is held. */
-  send(): Promise<void> {
-    if (this.statements.length === 0) return Promise.resolve();
-    const text = this.statements.join(';\n');
-    this.statements = [];
-    this.chars = 0;
-    return this.client.query(text).then(() => undefined);
-  }
-
-  private literal(value: unknown): string {
-    if (value === null || value === undefined) return 'NULL';
-    const text =
-      typeof value === 'string'
-        ? value
-        : typeof value === 'number' || typeof value === 'bigint'
-          ? value.toString()
-          : value instanceof Date
-            ? value.toISOString()
-            : JSON.stringify(value);
-    return this.client.escapeLiteral(text);
-  }
-}
 
 // As on SQLite: booleans are 1 and 0, undefined is NULL.
 const bindable = (params: unknown[]): unknown[] =>
@@ -148,19 +114,14 @@ export class PostgresReadStore implements ReadStore {
     });
   }
 
-  transaction<T>(work: (tx: ReadTx) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
+  transaction<T>(work: (tx: ReadTx) => Promise<T>): Promise<T> {
     return this.enqueue(async () => {
       await this.prepared();
       const client = await this.pool.connect();
-      const held = options.batchWrites ? new HeldWrites(client) : undefined;
       const tx: ReadTx = {
-        query: async <Row>(sql: string, params: unknown[] = []) => {
-          await held?.send();
-          return (await client.query(numberPlaceholders(sql), bindable(params))).rows as Row[];
-        },
+        query: async <Row>(sql: string, params: unknown[] = []) =>
+          (await client.query(numberPlaceholders(sql), bindable(params))).rows as Row[],
         execute: async (sql: string, params: unknown[] = []) => {
-          if (held?.hold(sql, params)) return held.full ? held.send() : undefined;
-          await held?.send();
           await client.query(numberPlaceholders(sql), bindable(params));
         },
       };
@@ -168,7 +129,6 @@ export class PostgresReadStore implements ReadStore {
       try {
         await client.query('BEGIN');
         const result = await work(tx);
-        await held?.send();
         await client.query('COMMIT');
         return result;
       } catch (error) {

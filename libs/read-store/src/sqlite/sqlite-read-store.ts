@@ -92,7 +92,6 @@ export class SqliteReadStore implements ReadStore {
     });
   }
 
-  // Statements run in this process: nothing to gain from holding writes (`batchWrites`).
   transaction<T>(work: (tx: ReadTx) => Promise<T>): Promise<T> {
     return this.enqueue(() => this.inTransaction(work));
   }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { ReadStore } from '../read-store.port';
+import { queryIn, upsertRows, type ReadStore } from '../read-store.port';
 
 interface ReadStoreFixture {
   store: ReadStore;
@@ -44,44 +44,29 @@ export const describeReadStoreContract = (
       expect(sum).toEqual({ total: values.now, count: 2 });
     });
 
-    it('holds batched writes without changing them: order, values, reads in between, errors', async () => {
+    it('keeps values as given, and fails a transaction whole when one statement fails', async () => {
       await store.exec(
         `CREATE TABLE ${table} (k TEXT PRIMARY KEY, n BIGINT NOT NULL, note TEXT, ratio REAL)`,
       );
       const awkward = "it's \\ a 'quote' ? $1 — ünï ☃ \n new line";
-      const seenInBetween = await store.transaction(
-        async (tx) => {
-          await tx.execute(`INSERT INTO ${table} (k, n, note, ratio) VALUES (?, ?, ?, ?)`, [
-            'a',
-            Number.MAX_SAFE_INTEGER,
-            awkward,
-            0.25,
-          ]);
-          await tx.execute(`INSERT INTO ${table} (k, n, note) VALUES (?, ?, ?)`, ['b', -1, null]);
-          await tx.execute(`UPDATE ${table} SET n = n + ? WHERE k = ?`, [2, 'b']);
-          const [row] = await tx.query<{ n: number }>(`SELECT n FROM ${table} WHERE k = ?`, ['b']);
-          await tx.execute(`UPDATE ${table} SET note = ? WHERE k = ?`, [
-            JSON.stringify({ words: awkward }),
-            'b',
-          ]);
-          return row?.n;
-        },
-        { batchWrites: true },
-      );
-      expect(seenInBetween).toBe(1);
+      await store.transaction(async (tx) => {
+        await tx.execute(`INSERT INTO ${table} (k, n, note, ratio) VALUES (?, ?, ?, ?)`, [
+          'a',
+          Number.MAX_SAFE_INTEGER,
+          awkward,
+          0.25,
+        ]);
+        await tx.execute(`INSERT INTO ${table} (k, n, note) VALUES (?, ?, ?)`, ['b', 1, null]);
+      });
       expect(await store.query(`SELECT k, n, note, ratio FROM ${table} ORDER BY k`)).toEqual([
         { k: 'a', n: Number.MAX_SAFE_INTEGER, note: awkward, ratio: 0.25 },
-        { k: 'b', n: 1, note: JSON.stringify({ words: awkward }), ratio: null },
+        { k: 'b', n: 1, note: null, ratio: null },
       ]);
-      // A held write that fails fails its transaction: nothing of it is written.
       const refusal = await store
-        .transaction(
-          async (tx) => {
-            await tx.execute(`INSERT INTO ${table} (k, n) VALUES (?, ?)`, ['c', 3]);
-            await tx.execute(`INSERT INTO ${table} (k, n) VALUES (?, ?)`, ['a', 4]);
-          },
-          { batchWrites: true },
-        )
+        .transaction(async (tx) => {
+          await tx.execute(`INSERT INTO ${table} (k, n) VALUES (?, ?)`, ['c', 3]);
+          await tx.execute(`INSERT INTO ${table} (k, n) VALUES (?, ?)`, ['a', 4]);
+        })
         .then(
           () => 'committed',
           // By its message: under jest, SQLite's native errors may come from another realm.
@@ -127,6 +112,62 @@ export const describeReadStoreContract = (
         ]);
       });
       expect(await store.query(`SELECT k, v FROM ${table}`)).toEqual([{ k: 'a', v: 3 }]);
+    });
+
+    it('writes whole rows in few statements and reads rows for many keys (upsertRows, queryIn)', async () => {
+      await store.exec(
+        `CREATE TABLE ${table} (k TEXT NOT NULL, part BIGINT NOT NULL, n BIGINT, note TEXT, PRIMARY KEY (k, part))`,
+      );
+      // More rows than one statement takes, and NULLs.
+      const rows = Array.from({ length: 1203 }, (_, i) => ({
+        k: `k${i}`,
+        part: i % 3,
+        n: i,
+        note: i % 2 ? null : `it's ${i}`,
+      }));
+      await store.transaction((tx) => upsertRows(tx, table, ['k', 'part'], rows));
+      await store.transaction(async (tx) => {
+        await upsertRows(
+          tx,
+          table,
+          ['k', 'part'],
+          [{ k: 'k1', part: 1, n: Number.MAX_SAFE_INTEGER, note: 'replaced' }],
+        );
+        await upsertRows(
+          tx,
+          table,
+          ['k', 'part'],
+          [
+            { k: 'k2', part: 2, n: -1, note: 'kept the stored row' },
+            { k: 'new', part: 0, n: 7, note: 'inserted' },
+          ],
+          'keep',
+        );
+        await upsertRows(tx, table, ['k', 'part'], [{ k: 'k3', part: 0, n: 10 }], 'add');
+        await upsertRows(tx, table, ['k', 'part'], []);
+      });
+      const stored = await store.query<{ k: string; part: number; n: number; note: string | null }>(
+        `SELECT k, part, n, note FROM ${table} ORDER BY k`,
+      );
+      expect(stored).toHaveLength(1204);
+      const byKey = new Map(stored.map((r) => [r.k, r]));
+      expect(byKey.get('k1')).toEqual({
+        k: 'k1',
+        part: 1,
+        n: Number.MAX_SAFE_INTEGER,
+        note: 'replaced',
+      });
+      expect(byKey.get('k2')).toEqual({ k: 'k2', part: 2, n: 2, note: "it's 2" });
+      expect(byKey.get('new')).toEqual({ k: 'new', part: 0, n: 7, note: 'inserted' });
+      expect(byKey.get('k3')).toEqual({ k: 'k3', part: 0, n: 13, note: null });
+      expect(byKey.get('k1200')).toEqual({ k: 'k1200', part: 0, n: 1200, note: "it's 1200" });
+
+      const wanted = Array.from({ length: 700 }, (_, i) => `k${i * 2}`);
+      const found = await store.transaction((tx) =>
+        queryIn<{ k: string }>(tx, `SELECT k FROM ${table} WHERE k IN`, [...wanted, 'k0', 'none']),
+      );
+      // Each key once, only those stored.
+      expect(found.map((r) => r.k).sort()).toEqual(wanted.filter((k) => byKey.has(k)).sort());
     });
 
     it('runs concurrent transactions as if one after another, and rolls a failed one back whole', async () => {
