@@ -2,6 +2,7 @@ import { ERASED } from '@heard/domain';
 import type { RecordedEvent } from '@heard/event-store';
 import { enqueueOutbound, queryIn, type OutboundMessage } from '@heard/read-store';
 import { BatchRows } from '../shared/batch-rows';
+import type { StoredFollowUpRow } from './follow-ups.queries';
 import type { Projection } from '../projection';
 import type { ReadTx } from '@heard/read-store';
 import { known } from '../shared/known-events';
@@ -84,7 +85,7 @@ export const followUpsProjection: Projection = {
       'case_id',
       caseIds,
     );
-    const followUps = await new BatchRows<FollowUpRow>('follow_ups', [
+    const followUps = await new BatchRows<StoredFollowUpRow>('follow_ups', [
       'case_id',
       'follow_up_id',
     ]).load(tx, 'case_id', caseIds);
@@ -304,24 +305,6 @@ interface CaseRow {
   product: string | null;
   summary: string;
   resolution: string | null;
-}
-
-interface FollowUpRow {
-  case_id: string;
-  follow_up_id: string;
-  customer_id: string;
-  product: string | null;
-  resolution: string | null;
-  scheduled_at: string;
-  due_at: string;
-  due_ms: number;
-  status: string;
-  cancel_reason: string | null;
-  outcome: string | null;
-  csat: number | null;
-  note: string | null;
-  completed_at: string | null;
-  trigger_id: string;
 }
 
 interface IssueCaseRow {

@@ -4,7 +4,8 @@ import { SqlFilter, type ReadStore } from '@heard/read-store';
 export const FOLLOW_UP_STATUSES = ['scheduled', 'due', 'sent', 'completed', 'cancelled'] as const;
 type FollowUpStatus = (typeof FOLLOW_UP_STATUSES)[number];
 
-interface FollowUpRow {
+/** A row of `follow_ups`, as the projection writes it. */
+export interface StoredFollowUpRow {
   case_id: string;
   follow_up_id: string;
   customer_id: string;
@@ -20,6 +21,10 @@ interface FollowUpRow {
   note: string | null;
   completed_at: string | null;
   trigger_id: string;
+}
+
+/** With its message's times from the outbox. */
+interface FollowUpRow extends StoredFollowUpRow {
   queued_at: string | null;
   sent_at: string | null;
 }
