@@ -2,7 +2,7 @@ import { erasePersonalFields, type CaseEvent } from '@heard/domain';
 import type { Checkpoint, RecordedEvent } from '@heard/event-store';
 import { isCaseEvent } from '../case-view/case-view.projection';
 import type { Projection } from '../projection';
-import { chunks, placeholders, upsertRows, type ReadStore, type ReadTx } from '@heard/read-store';
+import { queryIn, upsertRows, type ReadStore, type ReadTx } from '@heard/read-store';
 import {
   emptySummary,
   presentSummary,
@@ -80,13 +80,12 @@ export const timelineProjection: Projection = {
           .filter((id) => !customerOfCase.has(id)),
       ),
     ];
-    for (const chunk of chunks(unknownCases, 500)) {
-      const rows = await tx.query<{ case_id: string; customer_id: string }>(
-        `SELECT case_id, customer_id FROM timeline_cases WHERE case_id IN (${placeholders(chunk.length)})`,
-        chunk,
-      );
-      for (const row of rows) customerOfCase.set(row.case_id, row.customer_id);
-    }
+    for (const row of await queryIn<{ case_id: string; customer_id: string }>(
+      tx,
+      'SELECT case_id, customer_id FROM timeline_cases WHERE case_id IN',
+      unknownCases,
+    ))
+      customerOfCase.set(row.case_id, row.customer_id);
 
     const entries: Array<{ customerId: string; entry: TimelineEntry }> = [];
     const summaries = new Map<string, CustomerSummaryDoc>();
@@ -134,14 +133,12 @@ export const timelineProjection: Projection = {
     }
     if (entries.length === 0) return;
 
-    for (const chunk of chunks([...touched], 500)) {
-      const rows = await tx.query<{ customer_id: string; summary: string }>(
-        `SELECT customer_id, summary FROM customer_summaries WHERE customer_id IN (${placeholders(chunk.length)})`,
-        chunk,
-      );
-      for (const row of rows)
-        summaries.set(row.customer_id, JSON.parse(row.summary) as CustomerSummaryDoc);
-    }
+    for (const row of await queryIn<{ customer_id: string; summary: string }>(
+      tx,
+      'SELECT customer_id, summary FROM customer_summaries WHERE customer_id IN',
+      [...touched],
+    ))
+      summaries.set(row.customer_id, JSON.parse(row.summary) as CustomerSummaryDoc);
     for (const { customerId, entry } of entries) {
       let doc = summaries.get(customerId);
       if (!doc) summaries.set(customerId, (doc = emptySummary(customerId)));

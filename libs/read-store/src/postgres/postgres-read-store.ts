@@ -25,10 +25,11 @@ const TYPE_PARSERS = {
   },
 } as unknown as PoolConfig['types'];
 
-/** The text between `?` placeholders (outside quoted text): n placeholders, n + 1 parts. */
-const splitAtPlaceholders = (sql: string): string[] => {
-  const parts: string[] = [];
+/** `?` placeholders as `$1, $2, …`, outside quoted text. */
+const numbered = (sql: string): string => {
+  let out = '';
   let from = 0;
+  let n = 0;
   let quoted: string | undefined;
   for (let i = 0; i < sql.length; i++) {
     const ch = sql[i];
@@ -36,36 +37,29 @@ const splitAtPlaceholders = (sql: string): string[] => {
       if (ch === quoted) quoted = undefined;
     } else if (ch === "'" || ch === '"') quoted = ch;
     else if (ch === '?') {
-      parts.push(sql.slice(from, i));
+      out += `${sql.slice(from, i)}$${++n}`;
       from = i + 1;
     }
   }
-  parts.push(sql.slice(from));
-  return parts;
+  return out + sql.slice(from);
 };
 
 /**
- * A projection sends the same few statements thousands of times: each is split once. Bounded,
- * for the statements made per call (`IN` lists of any length).
+ * A projection sends the same few statements thousands of times: each is numbered once.
+ * Bounded, for the statements made per call (`IN` lists of any length).
  */
-const splitStatements = new Map<string, string[]>();
-const MAX_SPLIT_STATEMENTS = 2000;
-
-/** Each `?` placeholder (outside quoted text) replaced by what `each` makes of its index. */
-const replacePlaceholders = (sql: string, each: (i: number) => string): string => {
-  let parts = splitStatements.get(sql);
-  if (!parts) {
-    parts = splitAtPlaceholders(sql);
-    if (splitStatements.size < MAX_SPLIT_STATEMENTS) splitStatements.set(sql, parts);
-  }
-  let out = parts[0]!;
-  for (let i = 1; i < parts.length; i++) out += each(i - 1) + parts[i]!;
-  return out;
-};
+const numberedStatements = new Map<string, string>();
+const MAX_NUMBERED_STATEMENTS = 2000;
 
 /** `?` placeholders (the port's portable form) as `$1, $2, …`, outside quoted text. */
-export const numberPlaceholders = (sql: string): string =>
-  replacePlaceholders(sql, (i) => `$${i + 1}`);
+export const numberPlaceholders = (sql: string): string => {
+  let text = numberedStatements.get(sql);
+  if (text === undefined) {
+    text = numbered(sql);
+    if (numberedStatements.size < MAX_NUMBERED_STATEMENTS) numberedStatements.set(sql, text);
+  }
+  return text;
+};
 
 // As on SQLite: booleans are 1 and 0, undefined is NULL.
 const bindable = (params: unknown[]): unknown[] =>
