@@ -7,12 +7,17 @@ export default tseslint.config(
     ignores: [
       'dist/**',
       'apps/web/dist/**',
+      // The peers' own package: its dependencies are installed only when the bench runs.
+      'apps/bench/peers/**',
       'node_modules/**',
       'coverage/**',
       '.tools/**',
       'data/**',
       'bench-results/**',
       '*.js',
+      // Plain Node scripts that run before anything is built.
+      'bin/*.js',
+      'scripts/*.js',
       '*.mjs',
     ],
   },

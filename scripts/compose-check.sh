@@ -12,7 +12,7 @@ if ! command -v docker-compose >/dev/null; then
     exit 1
   fi
 fi
-for profile in '' infra kafka distributed esdb; do
+for profile in '' infra kafka distributed esdb kurrentdb; do
   args=()
   [ -n "$profile" ] && args=(--profile "$profile")
   docker-compose "${args[@]}" config -q

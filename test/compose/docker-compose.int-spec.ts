@@ -18,12 +18,33 @@ const composeConfig = (profile: string, env: Record<string, string>) =>
   });
 
 interface Service {
+  image?: string;
+  build?: unknown;
   profiles?: string[];
   secrets?: Array<string | { source: string }>;
   environment?: Record<string, string>;
-  ports?: Array<{ published: number | string; target: number }>;
+  // docker-compose writes a port bound to one address as "ip:published:target/tcp".
+  ports?: Array<string | { published: number | string; target: number }>;
+  volumes?: string[];
   depends_on?: Record<string, { condition: string }>;
+  healthcheck?: { test: string[] };
+  restart?: string;
 }
+
+/** A published port as `address:port`, the address `*` when it is every interface. */
+const hostPort = (port: string | { published: number | string }) => {
+  if (typeof port !== 'string') return `*:${port.published}`;
+  const parts = port.replace(/\/\w+$/, '').split(':');
+  return parts.length === 3 ? `${parts[0]}:${parts[1]}` : `*:${parts[0]}`;
+};
+
+/** The services `docker compose --profile <profile> up` starts: those of no profile, and its own. */
+const servicesOf = (profile: string) => {
+  const resolved = composeConfig(profile, {});
+  if (resolved.status !== 0) throw new Error(`${profile}: ${resolved.stderr}`);
+  const { services } = parse(resolved.stdout) as { services: Record<string, Service> };
+  return Object.entries(services).filter(([, s]) => !s.profiles || s.profiles.includes(profile));
+};
 
 // No Docker engine here: docker-compose (Debian's, v1) validates the file and resolves it
 // without one; what it cannot do is start the containers.
@@ -106,7 +127,7 @@ describeWithService(
         'heard-api-2': ['api', 'intake'],
         'heard-worker': ['projections', 'publisher', 'relay', 'scheduler'],
       });
-      const published = heards.flatMap(([, s]) => (s.ports ?? []).map((p) => Number(p.published)));
+      const published = heards.flatMap(([, s]) => (s.ports ?? []).map(hostPort));
       expect(new Set(published).size).toBe(3);
       rmSync(dir, { recursive: true, force: true });
     });
@@ -122,6 +143,80 @@ describeWithService(
       const config = loadConfig(heard.environment);
       expect(config.eventStore).toEqual({ kind: 'esdb', url: 'esdb://eventstore:2113?tls=false' });
       expect(config.readStore).toMatchObject({ kind: 'sqlite' });
+    });
+
+    it('starts every profile: no two of its services share a host port or a volume', () => {
+      const { services } = parse(composeConfig('default', {}).stdout) as {
+        services: Record<string, Service>;
+      };
+      const profiles = new Set(Object.values(services).flatMap((s) => s.profiles ?? []));
+      expect([...profiles].sort()).toEqual(['distributed', 'esdb', 'infra', 'kafka', 'kurrentdb']);
+      for (const profile of ['default', ...profiles]) {
+        const started = servicesOf(profile);
+        const owners = new Map<string, string>();
+        for (const [name, service] of started) {
+          const taken = [
+            ...(service.ports ?? []).map(hostPort),
+            // Named volumes (not bind mounts): a data folder has one owner.
+            ...(service.volumes ?? [])
+              .map((v) => v.split(':')[0]!)
+              .filter((source) => !source.startsWith('/') && !source.startsWith('.'))
+              .map((volume) => `volume ${volume}`),
+          ];
+          for (const what of taken) {
+            // `*:3000` and `127.0.0.1:3000` clash as well.
+            const port = what.startsWith('volume') ? what : `port ${what.split(':')[1]}`;
+            expect({ profile, [port]: owners.get(port) ?? name }).toEqual({
+              profile,
+              [port]: name,
+            });
+            owners.set(port, name);
+          }
+          // Everything a service waits for starts in the same profile.
+          for (const needed of Object.keys(service.depends_on ?? {}))
+            expect({
+              profile,
+              name,
+              needs: needed,
+              started: started.some(([n]) => n === needed),
+            }).toEqual({ profile, name, needs: needed, started: true });
+        }
+      }
+    });
+
+    it('restarts every service, checks the health of heard and Kafka, and binds infrastructure to 127.0.0.1', () => {
+      const { services } = parse(composeConfig('default', {}).stdout) as {
+        services: Record<string, Service>;
+      };
+      for (const [name, service] of Object.entries(services)) {
+        expect({ name, restart: service.restart }).toEqual({ name, restart: 'unless-stopped' });
+        const isHeard = service.build !== undefined;
+        if (isHeard || name === 'kafka' || (service.depends_on && name.startsWith('heard')))
+          expect({ name, healthcheck: service.healthcheck?.test.length }).toEqual({
+            name,
+            healthcheck: expect.any(Number),
+          });
+        // Anything that is not heard (no key, no TLS) is reachable from this machine only.
+        if (!isHeard)
+          for (const port of service.ports ?? [])
+            expect({ name, port: hostPort(port).split(':')[0] }).toEqual({
+              name,
+              port: '127.0.0.1',
+            });
+        // What waits for Kafka waits for it to answer, not only to start.
+        if (service.depends_on?.kafka)
+          expect({ name, kafka: service.depends_on.kafka.condition }).toEqual({
+            name,
+            kafka: 'service_healthy',
+          });
+      }
+      // KurrentDB's current image beside EventStoreDB's last one under its old name.
+      expect(services.kurrentdb!.image).toMatch(/^kurrentplatform\/kurrentdb:\d+/);
+      expect(services.eventstore!.image).toMatch(/^eventstore\/eventstore:/);
+      expect(loadConfig(services['heard-kurrentdb']!.environment).eventStore).toEqual({
+        kind: 'esdb',
+        url: 'esdb://kurrentdb:2113?tls=false',
+      });
     });
 
     it('validates without the secret file: only starting the distributed profile needs it', () => {

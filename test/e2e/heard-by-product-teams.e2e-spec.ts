@@ -1,6 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import { Database } from '@heard/config';
 import { parse } from 'csv-parse/sync';
 import {
   DEMO_DEFAULTS,

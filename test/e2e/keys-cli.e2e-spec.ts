@@ -33,7 +33,7 @@ describe('the bootstrap key, the demo and heard keys, as processes', () => {
     try {
       await new Promise<void>((resolve, reject) => {
         heard.stdout!.on('data', (chunk: Buffer) => {
-          if (chunk.toString().includes('heard listening')) resolve();
+          if (chunk.toString().includes('heard is up on')) resolve();
         });
         heard.once('exit', (code) => reject(new Error(`heard exited with ${code}`)));
       });

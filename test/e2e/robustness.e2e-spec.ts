@@ -1,8 +1,9 @@
-import Database from 'better-sqlite3';
+import { Database } from '@heard/config';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
+import { Registry } from 'prom-client';
 import { OpsListener } from '@heard/api';
 import {
   removeDir,
@@ -41,7 +42,7 @@ describe('one heard per data folder', () => {
     try {
       await new Promise<void>((resolve, reject) => {
         first.stdout.on('data', (chunk: Buffer) => {
-          if (chunk.toString().includes('heard listening')) resolve();
+          if (chunk.toString().includes('heard is up on')) resolve();
         });
         first.once('exit', (code) => reject(new Error(`first heard exited with ${code}`)));
       });
@@ -120,10 +121,7 @@ describe('one heard per data folder', () => {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     await new Promise<void>((resolve) =>
-      holder.stdout.on(
-        'data',
-        (c: Buffer) => c.toString().includes('heard listening') && resolve(),
-      ),
+      holder.stdout.on('data', (c: Buffer) => c.toString().includes('heard is up on') && resolve()),
     );
     const exited = new Promise((resolve) => holder.once('exit', resolve));
     holder.kill('SIGKILL');
@@ -339,8 +337,13 @@ describe('load shedding', () => {
       const head = (await heard.get('/health')).body.parts.event_store.headPosition;
       expect(head).toBe(positions.sort()[1]);
       expect((await heard.get('/health/ready')).status).toBe(200);
-      const metrics = await fetch(`${heard.url}/metrics`).then((r) => r.text());
-      expect(metrics).toMatch(/heard_http_shed_total 1/);
+      // A counter, as Prometheus's rate() needs; scraped twice, it still says one.
+      for (const _scrape of [1, 2]) {
+        const answer = await fetch(`${heard.url}/metrics`);
+        expect(answer.headers.get('content-type')).toBe(new Registry().contentType);
+        const metrics = await answer.text();
+        expect(metrics).toMatch(/# TYPE heard_http_shed_total counter\nheard_http_shed_total 1\n/);
+      }
     } finally {
       await heard.stop();
       removeDir(dir);

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import { Database } from '@heard/config';
 import { SqliteEventStore, START, type NewEvent } from '@heard/event-store';
 import { SqliteReadStore } from '@heard/read-store';
 import { EventPublisher, KafkaTransport, topicNames } from '@heard/messaging';

@@ -116,9 +116,11 @@ export const startOwnBroker = async (): Promise<OwnBroker> => {
     });
     if (result.status !== 0)
       throw new Error(`scripts/kafka.sh ${verb} failed: ${result.stderr || result.stdout}`);
+    return result.stdout.trim();
   };
+  // The same Kafka version as the shared broker (KAFKA_VERSION, as .ci/run sets it).
   run('start');
-  const runDir = join(root, '.tools', 'kafka', `run-${port}`);
+  const runDir = run('dir');
   const pid = Number(readFileSync(join(runDir, 'kafka.pid'), 'utf8'));
   return {
     brokers: [`127.0.0.1:${port}`],

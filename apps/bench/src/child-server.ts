@@ -50,7 +50,7 @@ export const startHeardProcess = async (
   extraEnv: Record<string, string> = {},
 ): Promise<ChildServer> => {
   const child = fork(join(dist, 'heard', 'src', 'main.js'), [], {
-    execArgv: profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [],
+    execArgv: ['--expose-gc', ...(profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [])],
     env: {
       ...process.env,
       HEARD_DATA_DIR: dataDir,
@@ -91,9 +91,13 @@ export const startBareServer = async (
   return { url, opsUrl: url, process: child, stop: () => stopChild(child) };
 };
 
-/** Emmett's web API over its PostgreSQL store (emmett-web-api.ts), in its own process. */
-export const startEmmettWebApi = async (pgUrl: string, port: number): Promise<ChildServer> => {
-  const child = fork(join(__dirname, 'emmett-web-api.js'), [pgUrl, String(port)], {
+/** Emmett's web API over its PostgreSQL store (the peers' emmett-web-api.ts), in its own process. */
+export const startEmmettWebApi = async (
+  script: string,
+  pgUrl: string,
+  port: number,
+): Promise<ChildServer> => {
+  const child = fork(script, [pgUrl, String(port)], {
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
   await new Promise<void>((resolve, reject) => {

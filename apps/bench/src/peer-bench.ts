@@ -1,10 +1,6 @@
-import {
-  getSQLiteEventStore,
-  readMessagesBatch,
-  sqliteConnection,
-} from '@event-driven-io/emmett-sqlite';
 import { join } from 'node:path';
 import { SqliteEventStore, START } from '@heard/event-store';
+import { loadPeers } from './peers';
 import { appendRate, contactEvent, log, round } from './workload';
 
 export interface StoreFigures {
@@ -65,36 +61,17 @@ export const peerBench = async (work: string, events: number, appenders = 64) =>
   };
   await heardStore.close();
 
-  const fileName = join(work, 'peer', 'emmett.db');
-  const connection = sqliteConnection({ fileName });
-  await connection.command('PRAGMA synchronous = FULL');
-  const emmett = getSQLiteEventStore({
-    fileName,
-    schema: { autoMigration: 'CreateOrUpdate' },
-    connectionOptions: { singleton: true, connection },
-  });
-  await emmett.schema.migrate(); // its tables, outside the measurement
+  const emmett = await loadPeers().openEmmettSqlite(join(work, 'peer', 'emmett.db'));
   const emmettSqlite: StoreFigures = {
     appendEventsPerSecond: await appendRate(events, appenders, (i) => {
       const { type, data, metadata } = contactEvent(i);
-      return emmett.appendToStream(
-        `case-peer-${i}`,
-        [{ type, data: data as Record<string, unknown>, metadata }],
-        { expectedStreamVersion: 'STREAM_DOES_NOT_EXIST' },
-      );
+      return emmett.appendNew(`case-peer-${i}`, [
+        { type, data: data as Record<string, unknown>, metadata },
+      ]);
     }),
-    readAllEventsPerSecond: await readRate(async () => {
-      let after = 0n;
-      let seen = 0;
-      for (;;) {
-        const page = await readMessagesBatch(connection, { after, batchSize: PAGE });
-        seen += page.messages.length;
-        if (!page.areEventsLeft) return seen;
-        after = page.currentGlobalPosition;
-      }
-    }, events),
+    readAllEventsPerSecond: await readRate(() => emmett.readAllCount(PAGE), events),
   };
-  connection.close();
+  await emmett.close();
 
   const figures: PeerFigures = {
     peer: '@event-driven-io/emmett-sqlite 0.42.4 on node-sqlite3, WAL, synchronous=FULL, one shared connection',

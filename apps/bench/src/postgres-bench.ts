@@ -1,4 +1,3 @@
-import { getPostgreSQLEventStore } from '@event-driven-io/emmett-postgresql';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -9,6 +8,7 @@ import { defaultProjections, ProjectionRunner } from '@heard/projections';
 import { PostgresReadStore } from '@heard/read-store';
 import { CustomerKeys, PersonalDataEventStore } from '@heard/security';
 import { startEmmettWebApi, startHeardProcess, type ChildServer } from './child-server';
+import { loadPeers } from './peers';
 import {
   appendRate,
   BENCH_ADMIN_KEY,
@@ -63,8 +63,8 @@ export const postgresBench = async (
     await heardStore.head(); // makes its tables, outside the measurement
     const emmettUrl = new URL(postgresLocation(url).url);
     emmettUrl.pathname = `/${emmettDatabase}`;
-    const emmett = getPostgreSQLEventStore(emmettUrl.toString());
-    await emmett.appendToStream('warm-up', [{ type: 'WarmUp', data: {} }]);
+    const peers = loadPeers();
+    const emmett = await peers.openEmmettPostgres(emmettUrl.toString());
     let stream = 0;
     const runs = {
       heard: () =>
@@ -78,11 +78,9 @@ export const postgresBench = async (
       emmett: () =>
         appendRate(o.appendEvents, 64, (i) => {
           const { type, data, metadata } = contactEvent(i);
-          return emmett.appendToStream(
-            `case-raw-${stream++}`,
-            [{ type, data: data as Record<string, unknown>, metadata }],
-            { expectedStreamVersion: 'STREAM_DOES_NOT_EXIST' },
-          );
+          return emmett.appendNew(`case-raw-${stream++}`, [
+            { type, data: data as Record<string, unknown>, metadata },
+          ]);
         }),
     };
     // Taking turns, three rounds each: the server's own rhythm (checkpoints, autovacuum)
@@ -114,7 +112,7 @@ export const postgresBench = async (
       `  one instance, POST /cases/:id/contacts: ${one.requestsPerSecond} req/s, p50 ${one.p50Ms} ms, p99 ${one.p99Ms} ms, errors ${one.errors + one.non2xx}`,
     );
     // The same load on Emmett's web API over its PostgreSQL store, on the same server.
-    const peer = await startEmmettWebApi(emmettUrl.toString(), 3926);
+    const peer = await startEmmettWebApi(peers.emmettWebApiScript, emmettUrl.toString(), 3926);
     servers.push(peer);
     await contactLoad(peer.url, caseIds, { connections: o.connections, duration: 3 }); // warm-up
     const emmettWeb = await contactLoad(peer.url, caseIds, o);

@@ -5,10 +5,12 @@ import { registerDemo } from './demo';
 import { registerKeys } from './keys';
 import { registerMigrate } from './migrate';
 import { registerRebuild } from './rebuild';
+import { registerStart } from './start';
 import { registerStoreCopy } from './store-copy';
 
 /** heard's command line: one file per subcommand. */
 const program = new Command('heard').description('heard command-line tools').showHelpAfterError();
+registerStart(program);
 registerDemo(program);
 registerRebuild(program);
 registerMigrate(program);

@@ -36,6 +36,20 @@ describe('loadConfig', () => {
     });
   });
 
+  it('refuses a HEARD_ variable it does not read, naming the nearest setting', () => {
+    expect(problems({ HEARD_EVENTSTORE: 'postgres://db/heard', HEARD_PORT: '80' })).toEqual([
+      'HEARD_EVENTSTORE: heard has no such setting; did you mean HEARD_EVENT_STORE? (every setting: docs/configuration.md)',
+      'HEARD_PORT: heard has no such setting; did you mean PORT? (every setting: docs/configuration.md)',
+    ]);
+    expect(problems({ HEARD_SOMETHING_ELSE_ENTIRELY: '1' })).toEqual([
+      'HEARD_SOMETHING_ELSE_ENTIRELY: heard has no such setting (every setting: docs/configuration.md)',
+    ]);
+    // The tests' and tools' own variables are not heard's settings, and not refused.
+    expect(
+      problems({ HEARD_TEST_PG_URL: 'postgres://db/t', HEARD_CHROMIUM: '/usr/bin/chromium' }),
+    ).toEqual([]);
+  });
+
   it('runs some roles only on shared stores, and names a role it does not know', () => {
     const shared = {
       HEARD_EVENT_STORE: 'postgres://db/heard',

@@ -1,7 +1,9 @@
 import { StartRefused } from './start-refused';
 import { ACCESS_ROLES, isAccessRole, type AccessRole } from './access-roles';
+import { closest, distance } from 'fastest-levenshtein';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { SETTINGS } from './settings';
 
 export type StoreLocation =
   | { kind: 'sqlite'; file: string }
@@ -223,8 +225,34 @@ export const postgresPoolSettings = (location: PostgresLocation, max: number) =>
 };
 
 /** Reads and validates every setting at once, so that one start reports every problem. */
+/** Every variable heard reads (settings.ts, which a spec holds to what loadConfig reads). */
+const KNOWN_SETTINGS = SETTINGS.flatMap((setting) => [...setting.names, ...(setting.also ?? [])]);
+/** Variables of heard's tests, screenshots, docs and screens' dev server: not heard's own. */
+const TOOL_VARIABLE = /^HEARD_(TEST_|CHROMIUM$|SCREENSHOTS$|WRITE_DOCS$|URL$)/;
+
+/**
+ * A HEARD_ variable heard does not read is a setting misspelt (HEARD_EVENTSTORE): without
+ * this, heard would start on its default and say nothing. Named with the nearest known one.
+ */
+const unknownSettings = (env: NodeJS.ProcessEnv): string[] =>
+  Object.keys(env)
+    .filter((name) => name.startsWith('HEARD_') && !TOOL_VARIABLE.test(name))
+    .filter((name) => !KNOWN_SETTINGS.includes(name))
+    .sort()
+    .map((name) => {
+      // HEARD_PORT means PORT, the one setting without the prefix.
+      const unprefixed = name.slice('HEARD_'.length);
+      const nearest = KNOWN_SETTINGS.includes(unprefixed)
+        ? unprefixed
+        : closest(name, KNOWN_SETTINGS);
+      const near =
+        nearest === unprefixed ||
+        distance(name, nearest) <= Math.max(3, Math.floor(name.length / 4));
+      return `${name}: heard has no such setting${near ? `; did you mean ${nearest}?` : ''} (every setting: docs/configuration.md)`;
+    });
+
 export const loadConfig = (env: NodeJS.ProcessEnv = process.env): HeardConfig => {
-  const problems: string[] = [];
+  const problems: string[] = unknownSettings(env);
   const read = (name: string) => {
     const value = env[name]?.trim();
     return value === '' ? undefined : value;

@@ -1,5 +1,4 @@
 import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 
 interface IdleCollectorOptions {
   /** When the thread last had work (a request, a batch), in ms since the epoch. */
@@ -49,19 +48,21 @@ export class IdleCollector {
 }
 
 /**
- * V8's full collection, exposed at run time as jest-leak-detector does (no --expose-gc needed),
- * compacting every page. A plain full collection frees the garbage but moves objects off only
- * a few fragmented pages: after loading 300,000 events heard's heap kept 270 MB committed for
- * 69 MB in use. Compacting lets V8 give the empty pages back. V8's flags are the process's:
- * another thread collecting meanwhile may compact too, which is only slower.
+ * V8's full collection, compacting every page: `gc`, which `--expose-gc` on the command line
+ * gives (`npm start`, `heard start` and the image pass it); without it, undefined, and heard
+ * collects only as V8 decides. A plain full collection frees the garbage but moves objects
+ * off only a few fragmented pages: after loading 300,000 events heard's heap kept 270 MB
+ * committed for 69 MB in use. Compacting lets V8 give the empty pages back. V8 has no option
+ * of `gc()` for that, so the compaction flag is set around the call; V8's flags are the
+ * process's: another thread collecting meanwhile may compact too, which is only slower.
  */
-export const fullCollection = (): (() => void) => {
-  setFlagsFromString('--expose-gc');
-  const gc = runInNewContext('gc') as () => void;
+export const fullCollection = (): (() => void) | undefined => {
+  const gc = (globalThis as { gc?: unknown }).gc;
+  if (typeof gc !== 'function') return undefined;
   return () => {
     setFlagsFromString('--compact-on-every-full-gc');
     try {
-      gc();
+      (gc as () => void)();
     } finally {
       setFlagsFromString('--no-compact-on-every-full-gc');
     }
@@ -70,10 +71,12 @@ export const fullCollection = (): (() => void) => {
 
 /** Samples every second until stopped: collects once the thread has been quiet (see above). */
 export const startIdleCollection = (lastActivityAt: () => number): { stop(): void } => {
+  const collect = fullCollection();
+  if (!collect) return { stop: () => undefined };
   const collector = new IdleCollector({
     lastActivityAt,
     heapTotal: () => process.memoryUsage().heapTotal,
-    collect: fullCollection(),
+    collect,
   });
   const timer = setInterval(() => collector.sample(), 1_000).unref();
   return { stop: () => clearInterval(timer) };

@@ -24,3 +24,5 @@ export { ACCESS_ROLES, isAccessRole } from './access-roles';
 export type { AccessRole } from './access-roles';
 export { startIdleCollection } from './idle-collector';
 export { SETTINGS } from './settings';
+export { Database, sqliteDriverPath } from './sqlite-driver';
+export type { SqliteDatabase, SqliteOptions, SqliteStatement } from './sqlite-driver';

@@ -68,12 +68,17 @@ export class Metrics {
       [],
       (set) => set({}, shedding.inFlightBytes),
     );
-    this.gauge(
-      'heard_http_shed_total',
-      'Requests answered 503 because heard was at its limit of work in flight',
-      [],
-      (set) => set({}, shedding.shed),
-    );
+    // A counter (it only grows), brought up to the guards' count when /metrics is scraped.
+    let counted = 0;
+    new Counter({
+      name: 'heard_http_shed_total',
+      help: 'Requests answered 503 because heard was at its limit of work in flight',
+      registers: [this.registry],
+      collect() {
+        if (shedding.shed > counted) this.inc(shedding.shed - counted);
+        counted = shedding.shed;
+      },
+    });
   }
   intake(outcome: 'accepted' | 'retried' | 'dead_lettered'): void {
     this.intakeCommands.inc({ outcome });

@@ -2,7 +2,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { withAnswerSchemas } from './answer-docs';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { ConsoleLogger, type DynamicModule, type LogLevel } from '@nestjs/common';
+import { type DynamicModule, type LogLevel } from '@nestjs/common';
 import { batchBodyLimitOf, startIdleCollection, type HeardConfig } from '@heard/config';
 import helmet from 'helmet';
 import cors from '@fastify/cors';
@@ -15,6 +15,7 @@ import { ErrorFilter } from './error.filter';
 import { installWebApp } from './web-app';
 import { clientErrorHandler, frameworkErrorHandler, installHttpGuards } from './http-guards';
 import { TurnBudget } from './turn-budget';
+import { HeardLogger } from './heard-logger';
 
 const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
 const nestLogLevels = (level: HeardConfig['logLevel']): LogLevel[] => {
@@ -139,7 +140,7 @@ export const createHttpApp = async (
     logger:
       options.logs === false
         ? false
-        : new ConsoleLogger({ json: true, logLevels: nestLogLevels(config.logLevel) }),
+        : new HeardLogger({ json: true, logLevels: nestLogLevels(config.logLevel) }),
   });
   made.authenticator = app.get(Authenticator);
   await installProtections(app, config);

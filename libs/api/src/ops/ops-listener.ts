@@ -89,7 +89,7 @@ export class OpsListener implements OnApplicationBootstrap, OnApplicationShutdow
         return send(
           res,
           200,
-          'text/plain; version=0.0.4; charset=utf-8',
+          this.metrics.registry.contentType,
           await this.metrics.registry.metrics(),
         );
       default:

@@ -1,4 +1,4 @@
-import { Controller, Get, Header, Res } from '@nestjs/common';
+import { Controller, Get, Res } from '@nestjs/common';
 import { ApiExcludeEndpoint, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { OpenRoute, OpsRoute } from '../http/access-control';
@@ -45,8 +45,9 @@ export class OpsController {
   @Get('metrics')
   @OpsRoute()
   @ApiExcludeEndpoint()
-  @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
-  metricsText(): Promise<string> {
-    return this.metrics.registry.metrics();
+  async metricsText(@Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
+    const text = await this.metrics.registry.metrics();
+    void reply.header('Content-Type', this.metrics.registry.contentType);
+    return text;
   }
 }

@@ -1,6 +1,5 @@
-import Database from 'better-sqlite3';
 import { parentPort, workerData } from 'node:worker_threads';
-import { startIdleCollection } from '@heard/config';
+import { Database, startIdleCollection } from '@heard/config';
 import { SqliteAppender, type AppendOutcome, type AppendRequest } from './sqlite-appender';
 
 /** What the append thread is started with. */

@@ -1,4 +1,4 @@
-import type Database from 'better-sqlite3';
+import type { SqliteDatabase } from '@heard/config';
 import type { EventMetadata } from '@heard/domain';
 import {
   IdempotencyKeyReused,
@@ -70,7 +70,7 @@ interface CommandRow {
 export class SqliteAppender {
   private readonly stmt;
 
-  constructor(private readonly db: Database.Database) {
+  constructor(private readonly db: SqliteDatabase) {
     this.stmt = {
       streamRevision: db.prepare<[string], { revision: number | null }>(
         'SELECT MAX(revision) AS revision FROM events WHERE stream_id = ?',

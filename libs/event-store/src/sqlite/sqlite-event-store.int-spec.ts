@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import Database from 'better-sqlite3';
+import { Database } from '@heard/config';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeEventStoreContract, newEvent } from '../testing/event-store.contract';

@@ -1,4 +1,4 @@
-import Database from 'better-sqlite3';
+import { Database, type SqliteDatabase } from '@heard/config';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { EventMetadata } from '@heard/domain';
@@ -113,7 +113,7 @@ interface SqliteEventStoreOptions {
  * (expected revision, idempotency).
  */
 export class SqliteEventStore implements EventStore {
-  private readonly db: Database.Database;
+  private readonly db: SqliteDatabase;
   private readonly now: () => Date;
   private readonly maxBatch: number;
   private readonly maxBatchBytes: number;

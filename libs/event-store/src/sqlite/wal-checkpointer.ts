@@ -1,3 +1,4 @@
+import { sqliteDriverPath } from '@heard/config';
 import { Worker } from 'node:worker_threads';
 
 /** What the worker runs: its own connection, a passive checkpoint every interval. */
@@ -41,7 +42,7 @@ export const startWalCheckpointer = (
   const spawn = () => {
     worker = new Worker(WORKER_SOURCE, {
       eval: true,
-      workerData: { file, intervalMs, driver: require.resolve('better-sqlite3') },
+      workerData: { file, intervalMs, driver: sqliteDriverPath },
     });
     worker.unref();
     exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));

@@ -1,10 +1,10 @@
-import Database from 'better-sqlite3';
+import { Database, type SqliteDatabase, type SqliteStatement } from '@heard/config';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { startWalCheckpointer, type WalCheckpointer } from '@heard/event-store';
 import type { ReadStore, ReadTx } from '../read-store.port';
 
-type Statement = Database.Statement<unknown[], unknown>;
+type Statement = SqliteStatement<unknown[], unknown>;
 
 interface SqliteReadStoreOptions {
   /** Checkpoint the WAL from a worker thread (the default); one connection per file does. */
@@ -37,8 +37,8 @@ const bindable = (params: unknown[]): unknown[] =>
  */
 export class SqliteReadStore implements ReadStore {
   readonly dialect = 'sqlite' as const;
-  private readonly writer: Database.Database;
-  private readonly reader: Database.Database;
+  private readonly writer: SqliteDatabase;
+  private readonly reader: SqliteDatabase;
   private readonly writeStatements = new Map<string, Statement>();
   private readonly readStatements = new Map<string, Statement>();
   private queue: Promise<unknown> = Promise.resolve();
@@ -182,7 +182,7 @@ export class SqliteReadStore implements ReadStore {
     );
   }
 
-  private prepare(db: Database.Database, cache: Map<string, Statement>, sql: string): Statement {
+  private prepare(db: SqliteDatabase, cache: Map<string, Statement>, sql: string): Statement {
     let statement = cache.get(sql);
     if (!statement) {
       statement = db.prepare(sql);
