@@ -219,7 +219,16 @@ describe('the case pipeline over HTTP', () => {
     });
     expect(unknown.status).toBe(404);
     expect(unknown.body.error).toBe('case.not_found');
-    expect((await heard.get(`/cases/nope-${randomUUID()}`)).status).toBe(404);
+    // Reading a missing case says the same as writing to it.
+    for (const path of [`/cases/nope-1`, `/cases/nope-1/events`, `/cases/nope-1?asOf=2026-01-01`])
+      expect(await heard.get(path)).toMatchObject({
+        status: 404,
+        body: { error: 'case.not_found' },
+      });
+    // A bad query says nothing of writing.
+    const badQuery = await heard.get(`/customers/cust-r/timeline?limit=0`);
+    expect(badQuery.status).toBe(400);
+    expect(badQuery.body.message).toBe('The query is invalid; see fields');
     const caseId = `r-${randomUUID()}`;
     await heard.post('/cases', openCaseBody(caseId, 'cust-r'));
     await heard.post(`/cases/${caseId}/closure`, { agentId: 'a', reason: 'Duplicate' });

@@ -138,7 +138,9 @@ describeWithBrowser(
       await page.goto(`${heard.url}/app/customers/${story.customerId}`);
       await page.getByRole('region', { name: 'Timeline, newest first' }).waitFor();
       await page.evaluate('window.notReloaded = true');
-      const note = `Called back about the screens at ${Date.now()}`;
+      // Read as it is in docs/screens/agent-customer.png: a note an agent would write.
+      const note =
+        'Customer called back to ask whether the claim has moved; told them it is with the carrier';
       const caseId = story.summary.lastHandover.caseId;
       const posted = await heard.call(
         'POST',
@@ -163,11 +165,18 @@ describeWithBrowser(
     it('shows the product team the spiking issue, accepts a candidate and announces a fix', async () => {
       const page = await signedIn('product');
       await page.waitForURL(`${heard.url}/app/issues`);
+      // Each screen names itself in the browser's tab.
+      await page.waitForFunction("document.title === 'Issues · heard'");
       const issues = page.getByRole('table', { name: 'Recurring issues and unlinked groups' });
       const defect = issues.locator('tr', { hasText: 'AquaBottle 2 lid leaks' });
       await defect.waitFor();
       expect(await defect.locator('.badge').innerText()).toBe('spiking');
       expect(await page.locator('figure.chart canvas').count()).toBeGreaterThan(0);
+      // The legend names every series, without figures of its own ("--").
+      const legend = await page.locator('figure.chart .u-legend').first().innerText();
+      expect(legend).toContain('AquaBottle 2 lid leaks');
+      expect(legend).not.toContain('--');
+      await page.locator('#candidates ~ * li').first().waitFor();
       await screenshot(page, 'product-issues');
 
       // A candidate: link its cases to the defect issue.
@@ -332,6 +341,20 @@ describeWithBrowser(
       await page.goto(`${heard.url}/docs`);
       await page.locator('.swagger-ui .info .title', { hasText: 'heard' }).waitFor();
       await page.getByText('/customers/{customerId}/timeline').first().waitFor();
+      // "Authorize" takes the key, and "Try it out" sends it.
+      await page.getByRole('button', { name: 'Authorize' }).first().click();
+      const dialog = page.locator('.modal-ux');
+      await dialog.locator('input').first().fill(TEST_ADMIN_KEY);
+      await dialog.locator('.auth-btn-wrapper button.authorize').click();
+      await dialog.locator('.auth-btn-wrapper button.btn-done').click();
+      await page.locator('.opblock-summary-path', { hasText: /^\/me$/ }).click();
+      await page.getByRole('button', { name: 'Try it out' }).click();
+      await page.getByRole('button', { name: 'Execute' }).click();
+      const answered = page.locator('.live-responses-table tbody .response-col_status').first();
+      await answered.waitFor();
+      expect((await answered.textContent())?.trim()).toBe('200');
+      // Errors are documented beside the answers.
+      await page.getByText('No credential, or not a valid one').first().waitFor();
       expect(refused).toEqual([]);
       await page.close();
     });

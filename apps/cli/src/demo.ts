@@ -18,7 +18,11 @@ export const registerDemo = (program: Command): void => {
     .description(
       'Load the deterministic demo history into a running heard, through POST /commands, then answer its due follow-ups',
     )
-    .option('--url <url>', 'where heard listens', `http://localhost:${process.env.PORT ?? 3000}`)
+    .option(
+      '--url <url>',
+      'where heard listens (PORT=3001 npm run demo for a heard on port 3001)',
+      `http://localhost:${process.env.PORT ?? 3000}`,
+    )
     .option(
       '--customers <n>',
       'how many customers (about 1.6 cases and 14 events each)',
@@ -46,7 +50,11 @@ export const registerDemo = (program: Command): void => {
         concurrency: number;
         ends?: string;
       }) => {
-        const endsAt = opts.ends ? new Date(`${opts.ends}T23:59:59Z`) : new Date();
+        // By default the start of today (UTC), not now: a second run on the same day sends the
+        // same commands, and heard answers them from their idempotency keys.
+        const endsAt = opts.ends
+          ? new Date(`${opts.ends}T23:59:59Z`)
+          : new Date(`${new Date().toISOString().slice(0, 10)}T00:00:00Z`);
         if (
           Number.isNaN(endsAt.getTime()) ||
           (opts.ends && !endsAt.toISOString().startsWith(opts.ends))
@@ -82,7 +90,17 @@ export const registerDemo = (program: Command): void => {
               `${report.commands} commands in ${report.seconds.toFixed(1)} s: ${report.accepted} accepted, ` +
                 `${report.replayed} already loaded (same idempotency keys: nothing appended), ${report.refused} refused`,
             );
-            for (const sample of report.samples) console.log('  refused:', JSON.stringify(sample));
+            const reused = report.samples.filter(
+              (sample) =>
+                (sample as { body?: { error?: string } }).body?.error === 'idempotency_key_reused',
+            );
+            if (reused.length > 0 && reused.length === report.samples.length)
+              console.log(
+                `  ${report.refused} refused: this heard holds a demo history made with other dates, whose commands had the same keys. Nothing was loaded twice; for a fresh demo, start heard on an empty HEARD_DATA_DIR.`,
+              );
+            else
+              for (const sample of report.samples)
+                console.log('  refused:', JSON.stringify(sample));
             const answers = await answerDueFollowUps(opts.url, {
               apiKey: keyFor('CompleteFollowUp'),
               seed: opts.seed,

@@ -76,6 +76,9 @@ export const Chart = ({
         width: Math.max(320, element.clientWidth),
         height,
         plugins: [shade],
+        // The legend names the series; the figures are in the table beside the chart
+        // (a live legend shows "--" until the pointer is over the plot).
+        legend: { live: false },
         scales: {
           x: { time: false, range: [-0.5, Math.max(0.5, labels.length - 0.5)] },
           // Bars and counts start at zero.

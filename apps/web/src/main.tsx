@@ -37,8 +37,23 @@ const Home = ({ me }: { me: Me }) => {
   );
 };
 
+/** The browser tab's title for a screen's path: what is open, then heard. */
+const titleOf = (path: string): string => {
+  const [, , screen, id] = path.split('/');
+  const what =
+    screen === 'customers' && id
+      ? `Customer ${decodeURIComponent(id)}`
+      : screen === 'cases' && id
+        ? `Case ${decodeURIComponent(id)}`
+        : NAV.find((n) => n.href === `/app/${screen}`)?.label;
+  return what ? `${what} · heard` : 'heard';
+};
+
 const Shell = ({ me, signOut }: { me: Me; signOut: () => void }) => {
   const { path } = useLocation();
+  useEffect(() => {
+    document.title = titleOf(path);
+  }, [path]);
   return (
     <>
       <a class="skip" href="#main">
@@ -105,6 +120,9 @@ const App = () => {
         setMe(null);
       });
   }, []);
+  useEffect(() => {
+    if (me === null) document.title = 'Sign in · heard';
+  }, [me]);
   if (me === undefined)
     return (
       <p class="muted" aria-busy="true">

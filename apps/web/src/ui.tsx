@@ -148,6 +148,13 @@ export const Table = <Row,>({
 export const when = (iso: string | null | undefined) =>
   iso ? new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' }) : '–';
 
+/** A headline as the server wrote it, with the ISO times in it in the reader's own words. */
+export const readable = (text: string) =>
+  text.replace(
+    /\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})\b/g,
+    (iso) => when(iso),
+  );
+
 export const num = (value: number | null | undefined, digits = 0) =>
   value === null || value === undefined ? '–' : value.toFixed(digits);
 

@@ -22,7 +22,10 @@ export const commandErrorBody = (error: unknown): ErrorBody | undefined => {
     return {
       statusCode: 400,
       error: 'validation_failed',
-      message: 'The request is invalid; nothing was written',
+      message:
+        error.of === 'query'
+          ? 'The query is invalid; see fields'
+          : 'The request is invalid; nothing was written',
       fields: error.fields,
     };
   if (error instanceof Forbidden)

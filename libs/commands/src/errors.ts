@@ -4,10 +4,14 @@ export interface FieldError {
   rules: Record<string, string>;
 }
 
-/** Bad input: every field's problem at once. Nothing was written. */
+/** Bad input: every field's problem at once. Nothing was written (or, for a query, read). */
 export class ValidationFailed extends Error {
   override readonly name = 'ValidationFailed';
-  constructor(readonly fields: FieldError[]) {
+  constructor(
+    readonly fields: FieldError[],
+    /** A command's input (nothing written) or a query's (nothing read). */
+    readonly of: 'command' | 'query' = 'command',
+  ) {
     super(`Invalid input: ${fields.map((f) => Object.values(f.rules).join('; ')).join('; ')}`);
   }
 }

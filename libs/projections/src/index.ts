@@ -16,7 +16,8 @@ export { ProjectionRunner } from './projection-runner';
 export { BuildTables } from './blue-green';
 export type { RebuildProgress, RunnerLogger } from './projection-runner';
 export { findCaseView, findCustomers } from './case-view/case-view.projection';
-export { decodeCursor, readTimeline } from './timeline/timeline.projection';
+export { decodeCursor, readTimeline, TIMELINE_ORDERS } from './timeline/timeline.projection';
+export type { TimelineCursor, TimelineOrder } from './timeline/timeline.projection';
 export { followUpsProjection } from './follow-ups/follow-ups.projection';
 export {
   FOLLOW_UP_STATUSES,

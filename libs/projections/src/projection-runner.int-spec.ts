@@ -8,6 +8,8 @@ import {
   ProjectionRunner,
   readTimeline,
   decodeCursor,
+  type TimelineCursor,
+  type TimelineOrder,
   findCaseView,
 } from './index';
 import { type ReadStore } from '@heard/read-store';
@@ -155,13 +157,14 @@ describeOnEachReadStore('ProjectionRunner', (site) => {
     },
   );
 
-  it('pages the timeline with a cursor, newest first, without gaps or repeats', async () => {
+  it('pages the timeline with a cursor, newest first, without gaps or repeats, in either order', async () => {
     const ctx = open();
+    // Contacts logged out of order: the store records them in one order, they happened in another.
     await story(ctx.events, 'p1', [
       openCase('cust-p', 0),
       ...Array.from({ length: 11 }, (_, i) => ({
         type: 'LogContact' as const,
-        at: at(i + 1),
+        at: at(((i * 7) % 11) + 1),
         contactId: `k${i}`,
         channel: 'chat' as const,
         direction: 'inbound' as const,
@@ -171,19 +174,37 @@ describeOnEachReadStore('ProjectionRunner', (site) => {
     ]);
     await ctx.runner.start();
     await ctx.runner.waitFor(await ctx.events.head(), 5000);
-    const seen: string[] = [];
-    let cursor: string | undefined;
-    let pages = 0;
-    for (;;) {
-      const page = await readTimeline(ctx.reads, 'cust-p', { limit: 5, before: cursor });
-      pages += 1;
-      seen.push(...page!.entries.map((e) => e.position));
-      if (!page!.nextCursor) break;
-      cursor = decodeCursor(page!.nextCursor);
-    }
-    expect(pages).toBe(3);
-    expect(seen).toHaveLength(12);
-    expect(seen).toEqual([...seen].sort().reverse());
+    const pageThrough = async (order: TimelineOrder) => {
+      const seen: Array<{ position: string; occurredAt: string }> = [];
+      let after: TimelineCursor | undefined;
+      let pages = 0;
+      for (;;) {
+        const page = await readTimeline(ctx.reads, 'cust-p', { limit: 5, order, after });
+        pages += 1;
+        seen.push(...page!.entries.map(({ position, occurredAt }) => ({ position, occurredAt })));
+        if (!page!.nextCursor) break;
+        after = decodeCursor(page!.nextCursor);
+        expect(after?.order).toBe(order);
+      }
+      expect(pages).toBe(3);
+      expect(seen).toHaveLength(12);
+      expect(new Set(seen.map((e) => e.position)).size).toBe(12);
+      return seen;
+    };
+    const recorded = await pageThrough('recorded');
+    expect(recorded.map((e) => e.position)).toEqual(
+      recorded
+        .map((e) => e.position)
+        .sort()
+        .reverse(),
+    );
+    const occurred = await pageThrough('occurred');
+    const times = occurred.map((e) => e.occurredAt);
+    expect(times).toEqual([...times].sort().reverse());
+    // The default is when things happened.
+    const first = await readTimeline(ctx.reads, 'cust-p', { limit: 12 });
+    expect(first!.entries.map((e) => e.occurredAt)).toEqual(times);
+    expect(times).not.toEqual(recorded.map((e) => e.occurredAt));
     expect(await readTimeline(ctx.reads, 'nobody', { limit: 5 })).toBeUndefined();
     await ctx.close();
   });

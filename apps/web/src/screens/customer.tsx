@@ -1,10 +1,15 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
 import { get, may, query, SCREENS, type Answer, type Me } from '../api';
-import { NotForYou, Problem, Show, useLoad, when } from '../ui';
+import { NotForYou, Problem, readable, Show, useLoad, when } from '../ui';
 
 type TimelinePage = Answer<'Timeline'>;
 type Summary = TimelinePage['summary'];
+type Entry = TimelinePage['entries'][number];
+
+/** The timeline's own order: when it happened, then as recorded; newest first. */
+const newestFirst = (a: Entry, b: Entry) =>
+  b.occurredAt.localeCompare(a.occurredAt) || b.position.localeCompare(a.position);
 type TimelineEntry = TimelinePage['entries'][number];
 type FollowUp = Answer<'FollowUps'>['followUps'][number];
 
@@ -204,7 +209,7 @@ const Timeline = ({
         <li key={e.position} class={fresh.has(e.position) ? 'fresh' : undefined}>
           <time dateTime={e.occurredAt}>{when(e.occurredAt)}</time>
           <div>
-            <strong>{e.headline}</strong>
+            <strong>{readable(e.headline)}</strong>
             <div class="muted">
               {e.type} · {e.actor}
               {e.caseId && (
@@ -283,10 +288,11 @@ const CustomerStory = ({ customerId }: { customerId: string }) => {
           setFollowUps(open.followUps.filter((f) => OPEN_FOLLOW_UPS.has(f.status)));
           if (added.length === 0) return;
           for (const e of added) known.current.add(e.position);
-          setEntries((shown) => [...added, ...shown]);
+          // In the timeline's order: a contact logged late goes where it happened.
+          setEntries((shown) => [...added, ...shown].sort(newestFirst));
           setFresh(new Set(added.map((e) => e.position)));
           setNews(
-            `${added.length} new ${added.length === 1 ? 'entry' : 'entries'}: ${added[0]!.headline}`,
+            `${added.length} new ${added.length === 1 ? 'entry' : 'entries'}: ${readable(added[0]!.headline)}`,
           );
         },
         (error: Error) => setProblem(error),

@@ -177,6 +177,7 @@ const Candidates = ({
               {candidates.map((c) => (
                 <li key={c.candidateId}>
                   <strong>{c.title}</strong>
+                  <SameStoryElsewhere candidate={c} all={candidates} />
                   <div class="muted">
                     {c.product ?? '–'} · {c.category} · {c.cases} cases, {c.customers} customers ·{' '}
                     {c.keywords.join(', ')}
@@ -200,6 +201,24 @@ const Candidates = ({
         }
       </Show>
     </section>
+  );
+};
+
+/**
+ * Candidates are grouped per product: one story told about several products shows as several
+ * cards with one title. Each says so, naming the others, so that they are linked as one issue.
+ */
+const SameStoryElsewhere = ({ candidate, all }: { candidate: Candidate; all: Candidate[] }) => {
+  const others = all.filter(
+    (c) =>
+      c.candidateId !== candidate.candidateId &&
+      c.title.toLowerCase() === candidate.title.toLowerCase(),
+  );
+  if (others.length === 0) return null;
+  return (
+    <span class="badge">
+      same story for {others.map((c) => c.product ?? 'no product').join(', ')}
+    </span>
   );
 };
 

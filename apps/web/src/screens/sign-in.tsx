@@ -51,7 +51,8 @@ export const SignIn = ({
           aria-describedby="apiKey-help"
         />
         <p id="apiKey-help" class="muted">
-          Kept for this browser tab only. An admin makes keys with <code>heard keys create</code>.
+          Kept for this browser tab only. An admin makes keys with{' '}
+          <code>npx heard keys create</code>.
         </p>
         {problem && <Problem error={problem} />}
         <button type="submit" disabled={busy}>

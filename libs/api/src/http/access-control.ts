@@ -1,4 +1,5 @@
-import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import { applyDecorators, createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import { ApiOperation } from '@nestjs/swagger';
 import { RouteConfig } from '@nestjs/platform-fastify';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { HeardConfig, OpsAccess } from '@heard/config';
@@ -30,8 +31,12 @@ declare module 'fastify' {
 
 /** The route admits callers holding one of these roles (admin always). */
 export const Allow = (...roles: AccessRole[]) => RouteConfig({ access: rolesAccess(...roles) });
-/** The route answers anyone (liveness and readiness probes). */
-export const OpenRoute = () => RouteConfig({ access: { kind: 'open' } satisfies Access });
+/** The route answers anyone (liveness and readiness probes); its OpenAPI entry needs no key. */
+export const OpenRoute = () =>
+  applyDecorators(
+    RouteConfig({ access: { kind: 'open' } satisfies Access }),
+    ApiOperation({ security: [] }, { overrideExisting: false }),
+  );
 /** The route follows HEARD_METRICS_ACCESS (health details, metrics). */
 export const OpsRoute = () => RouteConfig({ access: { kind: 'ops' } satisfies Access });
 

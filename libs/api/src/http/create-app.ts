@@ -169,6 +169,18 @@ export const createHttpApp = async (
         .setTitle('heard')
         .setDescription('Event-sourced complaint-to-resolution pipeline: commands, queries and ops')
         .setVersion('0.1.0')
+        // "Authorize" in /docs takes the key (data/admin.key, or one from `heard keys create`)
+        // or a JWT, and "Try it out" sends it.
+        .addBearerAuth(
+          {
+            type: 'http',
+            scheme: 'bearer',
+            bearerFormat: 'API key or JWT',
+            description: 'An API key (heard_…) or a JWT from the identity provider',
+          },
+          'bearer',
+        )
+        .addSecurityRequirements('bearer')
         .build(),
     ),
   );

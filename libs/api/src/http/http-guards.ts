@@ -98,6 +98,7 @@ export const installHttpGuards = (
             field: name,
             rules: { isSingle: `${name} must be given once` },
           })),
+          request.method === 'GET' ? 'query' : 'command',
         ),
       );
     if (

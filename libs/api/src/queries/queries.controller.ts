@@ -1,7 +1,13 @@
 import { Controller, Get, Inject, NotFoundException, Param, Query, Res } from '@nestjs/common';
 import { ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { caseDecider, streamIds, type CaseEvent } from '@heard/domain';
+import {
+  caseDecider,
+  caseRules,
+  DomainRuleViolation,
+  streamIds,
+  type CaseEvent,
+} from '@heard/domain';
 import { EVENT_STORE, type EventStore } from '@heard/event-store';
 import {
   ProjectionRunner,
@@ -9,6 +15,7 @@ import {
   findCaseView,
   findCustomers,
   readTimeline,
+  TIMELINE_ORDERS,
 } from '@heard/projections';
 import { READ_STORE, type ReadStore } from '@heard/read-store';
 import { ValidationFailed, type FieldError, parseDayOrInstant } from '@heard/commands';
@@ -62,7 +69,7 @@ export class QueriesController {
     const positions = new QueryReader({ minPosition });
     const wait = positions.position(this.runner);
     problems.push(...positions.problems);
-    if (problems.length) throw new ValidationFailed(problems);
+    if (problems.length) throw new ValidationFailed(problems, 'query');
 
     if (asOfTime !== undefined) {
       // The past is folded from the store itself, with the same evolve as the live view.
@@ -70,7 +77,11 @@ export class QueriesController {
         (e) => Date.parse(e.metadata.occurredAt) <= asOfTime,
       );
       if (events.length === 0)
-        throw new NotFoundException(`Case ${caseId} did not exist at ${asOf}`);
+        throw new DomainRuleViolation(
+          caseRules.notFound,
+          'not_found',
+          `Case ${caseId} did not exist at ${asOf}`,
+        );
       const state = events.reduce(
         (s, e) => caseDecider.evolve(s, { type: e.type, data: e.data } as CaseEvent),
         caseDecider.initialState(),
@@ -83,7 +94,12 @@ export class QueriesController {
     }
     await waitForPosition(this.runner, wait, reply);
     const view = await findCaseView(this.reads, caseId);
-    if (!view) throw new NotFoundException(`Case ${caseId} does not exist`);
+    if (!view)
+      throw new DomainRuleViolation(
+        caseRules.notFound,
+        'not_found',
+        `Case ${caseId} does not exist`,
+      );
     return view;
   }
 
@@ -93,7 +109,12 @@ export class QueriesController {
   @Answers('CaseAuditTrail')
   async getCaseEvents(@Param('caseId') caseId: string): Promise<HeardAnswers['CaseAuditTrail']> {
     const events = await this.events.readStream(streamIds.case(caseId));
-    if (events.length === 0) throw new NotFoundException(`Case ${caseId} does not exist`);
+    if (events.length === 0)
+      throw new DomainRuleViolation(
+        caseRules.notFound,
+        'not_found',
+        `Case ${caseId} does not exist`,
+      );
     return {
       caseId,
       events: events.map((e) => ({
@@ -134,29 +155,42 @@ export class QueriesController {
   @Get('customers/:customerId/timeline')
   @Allow(...CASE_READERS)
   @ApiQuery({ name: 'limit', required: false, description: '1 to 200, default 50' })
+  @ApiQuery({
+    name: 'order',
+    required: false,
+    enum: TIMELINE_ORDERS,
+    description:
+      'occurred (default): newest first by when things happened; recorded: newest first as the store recorded them (a contact logged late comes first)',
+  })
   @ApiQuery({ name: 'cursor', required: false, description: 'nextCursor of the previous page' })
   @ApiQuery({ name: 'minPosition', required: false })
   @Answers('Timeline')
   async getTimeline(
     @Param('customerId') customerId: string,
     @Query('limit') limit: string | undefined,
+    @Query('order') order: string | undefined,
     @Query('cursor') cursor: string | undefined,
     @Query('minPosition') minPosition: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<HeardAnswers['Timeline']> {
-    const q = new QueryReader({ limit, cursor, minPosition });
+    const q = new QueryReader({ limit, order, cursor, minPosition });
     const size = q.int('limit', 1, 200, 50);
+    const ordered = q.oneOf('order', TIMELINE_ORDERS) ?? 'occurred';
     const decoded = cursor === undefined ? undefined : decodeCursor(cursor);
-    const before = decoded === undefined ? undefined : this.runner.parsePosition(decoded);
-    if (cursor !== undefined && before === undefined)
+    const position = decoded && this.runner.parsePosition(decoded.position);
+    if (cursor !== undefined && (position === undefined || decoded?.order !== ordered))
       q.problems.push({
         field: 'cursor',
-        rules: { isCursor: 'cursor must be a nextCursor returned by this route' },
+        rules: { isCursor: 'cursor must be a nextCursor this route returned for the same order' },
       });
     const wait = q.position(this.runner);
     q.done();
     await waitForPosition(this.runner, wait, reply);
-    const page = await readTimeline(this.reads, customerId, { limit: size, before });
+    const page = await readTimeline(this.reads, customerId, {
+      limit: size,
+      order: ordered,
+      ...(decoded && position !== undefined ? { after: { ...decoded, position } } : {}),
+    });
     if (!page) throw new NotFoundException(`No history for customer ${customerId}`);
     return page;
   }

@@ -84,7 +84,7 @@ export class QueryReader {
   }
 
   done(): void {
-    if (this.problems.length) throw new ValidationFailed(this.problems);
+    if (this.problems.length) throw new ValidationFailed(this.problems, 'query');
   }
 }
 

@@ -223,7 +223,10 @@ export class ReportsController {
     await waitForPosition(this.runner, wait, reply);
     const definitions = await kpiDefinitionsFor(this.reads, asked).catch((error: unknown) => {
       if (!(error instanceof UnknownKpiDefinition)) throw error;
-      throw new ValidationFailed([{ field: 'definition', rules: { exists: error.message } }]);
+      throw new ValidationFailed(
+        [{ field: 'definition', rules: { exists: error.message } }],
+        'query',
+      );
     });
     return readKpis(this.reads, { ...options, definitions });
   }

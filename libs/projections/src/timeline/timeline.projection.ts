@@ -34,7 +34,7 @@ export interface TimelinePage {
 
 /**
  * Every event of every case of a customer (and the incidents that named them), newest
- * first, with a summary of what we already know so that an agent confirms, not asks.
+ * first (by when it happened, or as recorded), with a summary of what we already know so that an agent confirms, not asks.
  */
 export const timelineProjection: Projection = {
   name: 'customer_timeline',
@@ -53,6 +53,8 @@ export const timelineProjection: Projection = {
       details     TEXT    NOT NULL,
       PRIMARY KEY (customer_id, position)
     );
+    CREATE INDEX IF NOT EXISTS timeline_entries_by_time
+      ON timeline_entries (customer_id, occurred_at, position);
     CREATE TABLE IF NOT EXISTS timeline_cases (
       case_id     TEXT PRIMARY KEY,
       customer_id TEXT NOT NULL
@@ -230,21 +232,62 @@ export const timelineProjection: Projection = {
   },
 };
 
-const encodeCursor = (position: Checkpoint) => Buffer.from(`p:${position}`).toString('base64url');
-export const decodeCursor = (cursor: string): Checkpoint | undefined =>
-  /^p:([\w:.-]{1,100})$/.exec(Buffer.from(cursor, 'base64url').toString())?.[1];
+/**
+ * The timeline's orders: `occurred` (when things happened, newest first: what an agent reads)
+ * or `recorded` (the store's order: events recorded late, such as a contact logged the next
+ * day, come first).
+ */
+export const TIMELINE_ORDERS = ['occurred', 'recorded'] as const;
+export type TimelineOrder = (typeof TIMELINE_ORDERS)[number];
+
+/** Where a page ended: the next page starts after it. */
+export interface TimelineCursor {
+  order: TimelineOrder;
+  position: Checkpoint;
+  /** Set in the `occurred` order. */
+  occurredAt?: string;
+}
+
+const encodeCursor = (cursor: TimelineCursor) =>
+  Buffer.from(
+    cursor.order === 'recorded'
+      ? `p:${cursor.position}`
+      : `o:${cursor.occurredAt}|${cursor.position}`,
+  ).toString('base64url');
+
+/** A nextCursor of readTimeline back; undefined when it is none. */
+export const decodeCursor = (cursor: string): TimelineCursor | undefined => {
+  const text = Buffer.from(cursor, 'base64url').toString();
+  const recorded = /^p:([\w:.-]{1,100})$/.exec(text);
+  if (recorded) return { order: 'recorded', position: recorded[1]! };
+  const occurred = /^o:([\d:.TZ+-]{10,40})\|([\w:.-]{1,100})$/.exec(text);
+  if (occurred) return { order: 'occurred', occurredAt: occurred[1]!, position: occurred[2]! };
+  return undefined;
+};
 
 /** A page of the timeline, newest first; undefined when the customer has no history. */
 export const readTimeline = async (
   store: ReadStore,
   customerId: string,
-  options: { limit: number; before?: Checkpoint },
+  options: { limit: number; order?: TimelineOrder; after?: TimelineCursor },
 ): Promise<TimelinePage | undefined> => {
+  const order = options.order ?? 'occurred';
   const [summaryRow] = await store.query<{ summary: string }>(
     'SELECT summary FROM customer_summaries WHERE customer_id = ?',
     [customerId],
   );
   if (!summaryRow) return undefined;
+  const after = options.after;
+  // Ties in time (events of one command) keep the store's order.
+  const [where, params] =
+    after === undefined
+      ? ['', []]
+      : order === 'recorded'
+        ? ['AND position < ?', [after.position]]
+        : [
+            'AND (occurred_at < ? OR (occurred_at = ? AND position < ?))',
+            [after.occurredAt, after.occurredAt, after.position],
+          ];
   const rows = await store.query<{
     position: Checkpoint;
     case_id: string | null;
@@ -255,11 +298,9 @@ export const readTimeline = async (
     details: string;
   }>(
     `SELECT position, case_id, type, occurred_at, actor, headline, details FROM timeline_entries
-     WHERE customer_id = ? ${options.before === undefined ? '' : 'AND position < ?'}
-     ORDER BY position DESC LIMIT ?`,
-    options.before === undefined
-      ? [customerId, options.limit + 1]
-      : [customerId, options.before, options.limit + 1],
+     WHERE customer_id = ? ${where}
+     ORDER BY ${order === 'recorded' ? 'position DESC' : 'occurred_at DESC, position DESC'} LIMIT ?`,
+    [customerId, ...params, options.limit + 1],
   );
   const page = rows.slice(0, options.limit);
   return {
@@ -274,6 +315,13 @@ export const readTimeline = async (
       headline: r.headline,
       details: JSON.parse(r.details) as Record<string, unknown>,
     })),
-    nextCursor: rows.length > options.limit ? encodeCursor(page[page.length - 1]!.position) : null,
+    nextCursor:
+      rows.length > options.limit
+        ? encodeCursor({
+            order,
+            position: page[page.length - 1]!.position,
+            occurredAt: page[page.length - 1]!.occurred_at,
+          })
+        : null,
   };
 };
