@@ -12,6 +12,10 @@ const base = {
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper: { '^@heard/(.*)$': '<rootDir>/libs/$1/src' },
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+  // jose 6 and content-disposition 3 (of @fastify/static) are ESM only: Node loads them with
+  // require(esm), jest's own loader cannot, so they are
+  // compiled to CommonJS for the tests like heard's own code.
+  transformIgnorePatterns: ['/node_modules/(?!(jose|content-disposition)/)'],
 };
 module.exports = {
   projects: [

@@ -2,7 +2,9 @@ import { createServer, type Server } from 'node:http';
 import { Controller, Get, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { exportJWK, exportSPKI, generateKeyPair, SignJWT, type KeyLike } from 'jose';
+import { exportJWK, exportSPKI, generateKeyPair, SignJWT } from 'jose';
+
+type KeyPair = Awaited<ReturnType<typeof generateKeyPair>>;
 import { installAccessControl, routeAccessList, RouteWithoutAccess } from '@heard/api';
 import { loadConfig } from '@heard/config';
 import type { Authenticator } from '@heard/security';
@@ -414,8 +416,8 @@ describe('JWTs from an identity provider', () => {
   jest.setTimeout(60_000);
   const ISSUER = 'https://idp.example.com/';
   const AUDIENCE = 'heard';
-  let signer: { privateKey: KeyLike; publicKey: KeyLike };
-  let stranger: { privateKey: KeyLike; publicKey: KeyLike };
+  let signer: KeyPair;
+  let stranger: KeyPair;
 
   beforeAll(async () => {
     signer = await generateKeyPair('RS256');

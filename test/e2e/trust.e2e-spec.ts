@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { exportSPKI, generateKeyPair, SignJWT, type KeyLike } from 'jose';
+import { exportSPKI, generateKeyPair, SignJWT } from 'jose';
+
+type KeyPair = Awaited<ReturnType<typeof generateKeyPair>>;
 import { removeDir, startHeard, tempDataDir, type RunningHeard } from '../support/heard-app';
 
 // What an attacker or a careless client tried, and what they must now find.
@@ -8,7 +10,7 @@ describe('callers, credentials and answers that cannot be confused', () => {
   const ISSUER = 'https://idp.example.com/';
   let dir: string;
   let heard: RunningHeard;
-  let signer: { privateKey: KeyLike; publicKey: KeyLike };
+  let signer: KeyPair;
 
   const jwt = (subject: string, groups: string[], alg = 'RS256', key = signer.privateKey) =>
     new SignJWT({ groups })

@@ -1,5 +1,5 @@
-import { createPublicKey } from 'node:crypto';
-import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type KeyLike } from 'jose';
+import { createPublicKey, type KeyObject } from 'node:crypto';
+import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload } from 'jose';
 import type { JwtConfig } from '@heard/config';
 import { ACTOR_ID, ACTOR_ID_RULE, isAccessRole, type AccessRole, type Principal } from './access';
 
@@ -32,7 +32,7 @@ const claimAt = (payload: JWTPayload, path: string): unknown =>
 
 /** Bearer JWTs from the organisation's identity provider, checked with jose. */
 export class JwtVerifier {
-  private readonly key: KeyLike | ReturnType<typeof createRemoteJWKSet>;
+  private readonly key: KeyObject | ReturnType<typeof createRemoteJWKSet>;
 
   constructor(private readonly config: JwtConfig) {
     this.key = config.jwksUrl
@@ -43,12 +43,16 @@ export class JwtVerifier {
   async verify(token: string): Promise<Principal> {
     let payload: JWTPayload;
     try {
-      ({ payload } = await jwtVerify(token, this.key as KeyLike, {
+      const options = {
         issuer: this.config.issuer,
         audience: this.config.audience,
         algorithms: ALGORITHMS,
         requiredClaims: ['sub', 'exp'],
-      }));
+      };
+      ({ payload } =
+        typeof this.key === 'function'
+          ? await jwtVerify(token, this.key, options)
+          : await jwtVerify(token, this.key, options));
     } catch (error) {
       if (error instanceof errors.JWTExpired) throw new InvalidCredential('the token has expired');
       if (error instanceof errors.JWTClaimValidationFailed)

@@ -44,10 +44,6 @@ export const toErrorBody = (error: unknown): ErrorBody => {
       error: 'body_too_large',
       message: 'The body is larger than this route accepts (HEARD_BODY_LIMIT); nothing was written',
     };
-  // The static server refuses a path outside its folder (`..`, dotfiles) with 403: to a
-  // prober that is simply no such file.
-  if (fastifyError.statusCode === 403 && !(error instanceof HttpException))
-    return { statusCode: 404, error: 'not_found', message: 'No such file' };
   // The client went away mid-body: nobody reads the answer, and it is no fault of ours.
   if (fastifyError.code === 'ECONNRESET' || fastifyError.message === 'aborted')
     return { statusCode: 400, error: 'request_aborted', message: 'The client closed the request' };

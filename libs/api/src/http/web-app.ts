@@ -13,7 +13,17 @@ const webAppDir = (): string | undefined =>
     resolve(__dirname, '../../../../../apps/web/dist'), // dist/libs/api/src/http
   ].find((dir) => existsSync(join(dir, 'index.html')));
 
-const open = { config: { access: { kind: 'open' } satisfies Access } };
+/**
+ * A path @fastify/static refuses (`..`, dotfiles) is, to a prober, simply no such file: 404
+ * as for any other, not the 403 that says something is there.
+ */
+const open = {
+  config: { access: { kind: 'open' } satisfies Access },
+  errorHandler: (error: { statusCode?: number }, _request: unknown, reply: FastifyReply) =>
+    error.statusCode === 403
+      ? reply.code(404).send({ statusCode: 404, error: 'not_found', message: 'No such file' })
+      : reply.send(error),
+};
 
 /**
  * The screens at /app: static files anyone may load (they hold no data; every call they make
