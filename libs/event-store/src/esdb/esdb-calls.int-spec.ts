@@ -33,6 +33,19 @@ describe('the EventStoreDB adapter leaves no call open (local gRPC stand-in, not
     expect(wire.openCalls()).toBe(0);
   });
 
+  it('counts a reader’s lag from a live subscription, without reading events', async () => {
+    const head = await store.head();
+    // The first count starts the tally, from the head.
+    expect(await store.countAfter(head)).toBe(0);
+    const stream = `case-${randomUUID()}`;
+    for (let i = 0; i < 5; i++)
+      await store.append(stream, [newEvent('ContactLogged', { i })], { expectedRevision: 'any' });
+    await settle();
+    const reads = wire.forwardReadsOfAll();
+    expect(await store.countAfter(head)).toBe(5);
+    expect(wire.forwardReadsOfAll()).toBe(reads);
+  });
+
   it('an append reads its events back and cancels that read', async () => {
     const stream = `case-${randomUUID()}`;
     for (let i = 0; i < 20; i++)

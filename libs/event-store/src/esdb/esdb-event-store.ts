@@ -44,6 +44,7 @@ import {
   toEsdbMetadata,
   toWrongExpectedRevision,
 } from './esdb-mapping';
+import { PositionTally } from './position-tally';
 
 /** The type of the events of a command-record stream. */
 const COMMAND_RECORDED = 'heard.CommandRecorded';
@@ -178,6 +179,8 @@ export class EsdbEventStore implements EventStore {
   private newestKnown?: Checkpoint;
   /** Where head()'s last look at $all began: records below it were looked at then. */
   private lookedDownTo?: Checkpoint;
+  /** heard's positions from a live subscription, for lag (see countAfter); started when first asked. */
+  private tally?: { positions: PositionTally; stop: () => Promise<void> };
   /** Appends of a command under way in this process: a concurrent retry waits for the first. */
   private readonly appending = new Map<string, Promise<AppendResult>>();
 
@@ -442,17 +445,42 @@ export class EsdbEventStore implements EventStore {
   }
 
   /**
-   * Counted by reading the events after `after` (EventStoreDB keeps no count of $all): it is
-   * heard's lag, so usually small, and nothing is read when `after` is the head.
+   * heard's lag: how many of its events follow `after`. Counted from the positions a live
+   * subscription delivered since this store first counted (PositionTally), without reading an
+   * event; only a reader behind where that began (a catch-up after a start) is counted by
+   * reading the events after it, as EventStoreDB keeps no count of $all.
    */
   async countAfter(after: Checkpoint): Promise<number> {
-    if (after !== START && after >= (await this.head())) return 0;
+    const head = await this.head();
+    const tally = this.tallyFrom(head);
+    if (after !== START && after >= head) return 0;
+    const tallied = tally.countAfter(after);
+    if (tallied !== undefined) return tallied;
     let count = 0;
     for (let page = await this.readAll({ after, limit: 1000 }); page.length > 0;) {
       count += page.length;
       page = await this.readAll({ after: page[page.length - 1]!.position, limit: 1000 });
     }
     return count;
+  }
+
+  /**
+   * The tally of heard's positions after `from`, fed by a subscription filtered on the server
+   * to heard's streams; when it breaks it resumes after the last position it delivered, so
+   * that the tally has no gap.
+   */
+  private tallyFrom(from: Checkpoint): PositionTally {
+    if (this.tally) return this.tally.positions;
+    const positions = new PositionTally(from);
+    const stop = this.followLive(
+      () => fromEsdbCheckpoint(positions.newest) ?? ESDB_START,
+      (resolved) => {
+        const recorded = toRecorded(resolved, this.streams);
+        if (recorded) positions.add(recorded.position);
+      },
+    );
+    this.tally = { positions, stop };
+    return positions;
   }
 
   parsePosition(raw: string | number): Checkpoint | undefined {
@@ -470,29 +498,35 @@ export class EsdbEventStore implements EventStore {
     );
   }
 
-  /**
-   * A live subscription to $all, only to be woken; when it breaks, it reconnects with backoff
-   * (reading goes on by polling meanwhile: nothing is missed, only noticed later).
-   */
+  /** A live subscription to $all, only to be woken: polling reads what it may miss. */
   private listenForAppends(wake: () => void): () => Promise<void> {
+    return this.followLive(() => END, wake);
+  }
+
+  /**
+   * A subscription to $all filtered on the server to heard's streams (not other
+   * applications', the server's own or heard's command records). When it breaks, or the
+   * server ends it, it subscribes again with backoff from where `from` says, until stopped.
+   */
+  private followLive(
+    from: () => typeof END | typeof ESDB_START | { commit: bigint; prepare: bigint },
+    onData: (resolved: AllStreamResolvedEvent) => void,
+  ): () => Promise<void> {
     let live: AllStreamSubscription | undefined;
     let stopped = false;
     let attempt = 0;
     let retry: NodeJS.Timeout | undefined;
     const listen = () => {
       if (stopped || this.closed) return;
-      // Filtered on the server: woken by heard's streams only, not by other applications',
-      // the server's own or heard's command records.
       const subscription = this.client.subscribeToAll({
-        fromPosition: END,
+        fromPosition: from(),
         filter: streamNameFilter({ prefixes: this.streams.eventPrefixes() }),
       });
       live = subscription;
-      subscription.on('data', () => {
+      subscription.on('data', (resolved: AllStreamResolvedEvent) => {
         attempt = 0;
-        wake();
+        onData(resolved);
       });
-      // An error, or the server ending it gracefully: listen again, unless this store stopped.
       let again = false;
       const reconnect = () => {
         if (again || stopped || this.closed || live !== subscription) return;
@@ -516,6 +550,7 @@ export class EsdbEventStore implements EventStore {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.tally?.stop();
     await this.client.dispose();
   }
 }

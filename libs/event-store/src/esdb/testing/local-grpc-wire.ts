@@ -28,6 +28,8 @@ export interface LocalGrpcWire {
   dropNextAppendTo(stream: string): void;
   /** Ends every open subscription, as a server ends one gracefully. */
   endSubscriptions(): void;
+  /** Reads of $all forwards (what counting by reading costs). */
+  forwardReadsOfAll(): number;
   close(): Promise<void>;
 }
 
@@ -65,6 +67,7 @@ const recordOf = (
 export const startLocalGrpcWire = async (): Promise<LocalGrpcWire> => {
   const open = new Set<grpc.ServerWritableStream<ReadReq, ReadResp>>();
   let started = 0;
+  let forwardReads = 0;
   let position = 1000;
   /** What was appended, per stream: the ids the client chose and the data, in order. */
   const streams = new Map<string, Array<{ id: string; type: string; data: Uint8Array }>>();
@@ -124,6 +127,7 @@ export const startLocalGrpcWire = async (): Promise<LocalGrpcWire> => {
       // $all backwards (head): a server record, then one of heard's, then more that never
       // come before the client cancels. Forwards: the end of $all, at once.
       if (options.getReadDirection() === ReadReq.Options.ReadDirection.FORWARDS) {
+        forwardReads += 1;
         call.end();
         done();
         return;
@@ -171,6 +175,15 @@ export const startLocalGrpcWire = async (): Promise<LocalGrpcWire> => {
         const all = [...(existing ?? []), ...ids];
         streams.set(stream, all);
         position += 10;
+        // Live subscriptions get heard's new events (a rough stand-in for the server's filter).
+        if (stream.startsWith('heard-') && !stream.startsWith('heard-command-'))
+          for (const subscriber of open)
+            if (subscriber.request.getOptions()!.hasSubscription())
+              ids.forEach((m, i) =>
+                subscriber.write(
+                  recordOf(stream, all.length - ids.length + i, position + i, m.type, m.id, m.data),
+                ),
+              );
         const success = new AppendResp.Success()
           .setCurrentRevision(String(all.length - 1))
           .setPosition(
@@ -196,6 +209,7 @@ export const startLocalGrpcWire = async (): Promise<LocalGrpcWire> => {
     openCalls: () => open.size,
     callsStarted: () => started,
     appendsTo: (stream) => appends.get(stream) ?? 0,
+    forwardReadsOfAll: () => forwardReads,
     dropNextAppendTo: (stream) => void toDrop.add(stream),
     endSubscriptions: () => {
       for (const call of open)
