@@ -59,9 +59,10 @@ export class JwtVerifier {
         throw new InvalidCredential(`the token's ${error.claim} claim is not accepted`);
       if (error instanceof errors.JOSEError)
         throw new InvalidCredential('the token is not signed by the configured identity provider');
-      // jose throws a TypeError when the token's algorithm does not fit the key's family
-      // (ES256 or EdDSA against an RSA key): a token that proves nothing, not a fault of ours.
-      if (error instanceof TypeError)
+      // When the token's algorithm does not fit the key's family (ES256 or EdDSA against an
+      // RSA key), jose throws a TypeError, or on Node 24 WebCrypto's DOMException (DataError):
+      // a token that proves nothing, not a fault of ours.
+      if (error instanceof TypeError || error instanceof DOMException)
         throw new InvalidCredential(
           "the token's algorithm does not fit the configured identity provider's key",
         );
