@@ -46,6 +46,18 @@ describe('the EventStoreDB adapter leaves no call open (local gRPC stand-in, not
     expect(wire.forwardReadsOfAll()).toBe(reads);
   });
 
+  it('counts what a lag subscription that stopped delivering missed, by reading it', async () => {
+    const head = await store.head();
+    expect(await store.countAfter(head)).toBe(0);
+    // The subscription hangs: open, and silent. The lag must still show what was appended.
+    wire.holdSubscriptions();
+    const stream = `case-${randomUUID()}`;
+    for (let i = 0; i < 3; i++)
+      await store.append(stream, [newEvent('ContactLogged', { i })], { expectedRevision: 'any' });
+    await settle();
+    expect(await store.countAfter(head)).toBe(3);
+  });
+
   it('an append reads its events back and cancels that read', async () => {
     const stream = `case-${randomUUID()}`;
     for (let i = 0; i < 20; i++)

@@ -14,6 +14,7 @@ import {
   WrongExpectedVersionError,
   type AllStreamResolvedEvent,
   type AllStreamSubscription,
+  type ReadPosition,
   type ResolvedEvent,
 } from '@eventstore/db-client';
 import { followByReading } from '../catch-up-subscription';
@@ -447,15 +448,22 @@ export class EsdbEventStore implements EventStore {
   /**
    * heard's lag: how many of its events follow `after`. Counted from the positions a live
    * subscription delivered since this store first counted (PositionTally), without reading an
-   * event; only a reader behind where that began (a catch-up after a start) is counted by
-   * reading the events after it, as EventStoreDB keeps no count of $all.
+   * event. What the tally has not reached yet (the head is past its newest: the subscription
+   * is behind, or broken and reconnecting) is counted by reading, so a tally that stopped
+   * never hides a lag; so is a reader behind where the tally began (a catch-up after a
+   * start), as EventStoreDB keeps no count of $all.
    */
   async countAfter(after: Checkpoint): Promise<number> {
     const head = await this.head();
     const tally = this.tallyFrom(head);
     if (after !== START && after >= head) return 0;
     const tallied = tally.countAfter(after);
-    if (tallied !== undefined) return tallied;
+    if (tallied === undefined) return this.countByReading(after);
+    if (tally.newest >= head) return tallied;
+    return tallied + (await this.countByReading(after > tally.newest ? after : tally.newest));
+  }
+
+  private async countByReading(after: Checkpoint): Promise<number> {
     let count = 0;
     for (let page = await this.readAll({ after, limit: 1000 }); page.length > 0;) {
       count += page.length;
@@ -509,7 +517,7 @@ export class EsdbEventStore implements EventStore {
    * server ends it, it subscribes again with backoff from where `from` says, until stopped.
    */
   private followLive(
-    from: () => typeof END | typeof ESDB_START | { commit: bigint; prepare: bigint },
+    from: () => ReadPosition,
     onData: (resolved: AllStreamResolvedEvent) => void,
   ): () => Promise<void> {
     let live: AllStreamSubscription | undefined;

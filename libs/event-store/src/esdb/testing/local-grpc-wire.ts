@@ -28,6 +28,8 @@ export interface LocalGrpcWire {
   dropNextAppendTo(stream: string): void;
   /** Ends every open subscription, as a server ends one gracefully. */
   endSubscriptions(): void;
+  /** Keeps subscriptions open but sends them nothing more, as a stream that hangs. */
+  holdSubscriptions(): void;
   /** Reads of $all forwards (what counting by reading costs). */
   forwardReadsOfAll(): number;
   close(): Promise<void>;
@@ -68,6 +70,16 @@ export const startLocalGrpcWire = async (): Promise<LocalGrpcWire> => {
   const open = new Set<grpc.ServerWritableStream<ReadReq, ReadResp>>();
   let started = 0;
   let forwardReads = 0;
+  let holding = false;
+  /** heard's events as $all holds them, in order (command records and others aside). */
+  const heardLog: Array<{
+    stream: string;
+    revision: number;
+    commit: number;
+    type: string;
+    id: string;
+    data: Uint8Array;
+  }> = [];
   let position = 1000;
   /** What was appended, per stream: the ids the client chose and the data, in order. */
   const streams = new Map<string, Array<{ id: string; type: string; data: Uint8Array }>>();
@@ -126,14 +138,27 @@ export const startLocalGrpcWire = async (): Promise<LocalGrpcWire> => {
       }
       // $all backwards (head): a server record, then one of heard's, then more that never
       // come before the client cancels. Forwards: the end of $all, at once.
+      const toRecord = (e: (typeof heardLog)[number]) =>
+        recordOf(e.stream, e.revision, e.commit, e.type, e.id, e.data);
+      // Forwards: heard's events after the position asked, then the end of $all.
       if (options.getReadDirection() === ReadReq.Options.ReadDirection.FORWARDS) {
         forwardReads += 1;
+        const from = Number(options.getAll()?.getPosition()?.getCommitPosition() ?? -1);
+        heardLog
+          .filter((e) => e.commit > from)
+          .slice(0, Number(options.getCount()))
+          .forEach((e) => call.write(toRecord(e)));
         call.end();
         done();
         return;
       }
       call.write(recordOf('$stats-127.0.0.1:2113', 0, position + 2, '$statsCollected'));
-      call.write(recordOf('heard-case-on-the-wire', 0, position + 1, 'CaseOpened'));
+      const newest = heardLog.at(-1);
+      call.write(
+        newest
+          ? toRecord(newest)
+          : recordOf('heard-case-on-the-wire', 0, position + 1, 'CaseOpened'),
+      );
     },
     append: (
       call: grpc.ServerReadableStream<AppendReq, AppendResp>,
@@ -175,15 +200,23 @@ export const startLocalGrpcWire = async (): Promise<LocalGrpcWire> => {
         const all = [...(existing ?? []), ...ids];
         streams.set(stream, all);
         position += 10;
-        // Live subscriptions get heard's new events (a rough stand-in for the server's filter).
+        // heard's events go into $all, and to live subscriptions (a rough stand-in for the
+        // server's filter; a subscription gets only what is appended while it is open).
         if (stream.startsWith('heard-') && !stream.startsWith('heard-command-'))
-          for (const subscriber of open)
-            if (subscriber.request.getOptions()!.hasSubscription())
-              ids.forEach((m, i) =>
+          ids.forEach((m, i) => {
+            const event = {
+              stream,
+              revision: all.length - ids.length + i,
+              commit: position + i,
+              ...m,
+            };
+            heardLog.push(event);
+            for (const subscriber of open)
+              if (!holding && subscriber.request.getOptions()!.hasSubscription())
                 subscriber.write(
-                  recordOf(stream, all.length - ids.length + i, position + i, m.type, m.id, m.data),
-                ),
-              );
+                  recordOf(event.stream, event.revision, event.commit, m.type, m.id, m.data),
+                );
+          });
         const success = new AppendResp.Success()
           .setCurrentRevision(String(all.length - 1))
           .setPosition(
@@ -210,6 +243,7 @@ export const startLocalGrpcWire = async (): Promise<LocalGrpcWire> => {
     callsStarted: () => started,
     appendsTo: (stream) => appends.get(stream) ?? 0,
     forwardReadsOfAll: () => forwardReads,
+    holdSubscriptions: () => void (holding = true),
     dropNextAppendTo: (stream) => void toDrop.add(stream),
     endSubscriptions: () => {
       for (const call of open)
