@@ -19,7 +19,12 @@ import {
 } from '@heard/security';
 import { copyEvents, openEventStore, START, type Checkpoint } from '@heard/event-store';
 import { defaultProjections, ProjectionRunner, projectionRules } from '@heard/projections';
-import { openReadStore, type ReadStore } from '@heard/read-store';
+import {
+  enqueueOutbound,
+  openReadStore,
+  type OutboundTopic,
+  type ReadStore,
+} from '@heard/read-store';
 
 const storeLocation = (raw: string): StoreLocation =>
   /^postgres(ql)?:\/\//.test(raw)
@@ -212,8 +217,9 @@ export const registerStoreCopy = (program: Command): void => {
 
 /**
  * What the source's relay and publisher already sent stays sent on the target: the
- * messages the rebuild put back in the outbox, by id, and the publisher's checkpoint, at the
- * same event's position in the target.
+ * messages the rebuild put back in the outbox, by id; those only the scheduler makes (due
+ * follow-ups), whole, since no rebuild makes them again; and the publisher's checkpoint, at
+ * the same event's position in the target.
  */
 const carryOverOutbound = async (
   from: ReadStore | undefined,
@@ -223,18 +229,36 @@ const carryOverOutbound = async (
 ): Promise<{ sent: number; publisher: boolean }> => {
   if (!from) return { sent: 0, publisher: false };
   const sent = await from
-    .query<{ message_id: string; sent_at: string }>(
-      'SELECT message_id, sent_at FROM outbound_messages WHERE sent_at IS NOT NULL',
+    .query<Record<string, unknown>>(
+      `SELECT message_id, topic, type, msg_key, subject, occurred_at, data, created_at, sent_at
+       FROM outbound_messages WHERE sent_at IS NOT NULL ORDER BY seq`,
     )
     .catch(() => []);
   for (let i = 0; i < sent.length; i += 500) {
     const chunk = sent.slice(i, i + 500);
     await to.transaction(async (tx) => {
-      for (const m of chunk)
+      for (const m of chunk) {
+        // A message the rebuild did not make is appended after its messages, in the source's order.
+        await enqueueOutbound(
+          tx,
+          [
+            {
+              id: String(m.message_id),
+              topic: m.topic as OutboundTopic,
+              type: String(m.type),
+              key: String(m.msg_key),
+              subject: String(m.subject),
+              time: String(m.occurred_at),
+              data: JSON.parse(String(m.data)) as Record<string, unknown>,
+            },
+          ],
+          String(m.created_at),
+        );
         await tx.execute(
           'UPDATE outbound_messages SET sent_at = ? WHERE message_id = ? AND sent_at IS NULL',
           [m.sent_at, m.message_id],
         );
+      }
     });
   }
   let publisher = false;
