@@ -41,7 +41,7 @@ describeWithBrowser(
       const report = await loadOverHttp(heard.url, demoHistory(demo), { apiKey: TEST_ADMIN_KEY });
       expect(report.refused).toBe(0);
       expect(await heard.app.get(ProjectionRunner).waitFor(report.lastPosition, 60_000)).toBe(true);
-      for (const role of ['agent', 'product', 'analyst']) {
+      for (const role of ['agent', 'product', 'analyst', 'supervisor']) {
         const made = await heard.post('/admin/api-keys', { name: `screen-${role}`, role });
         keys[role] = made.body.secret;
       }
@@ -279,6 +279,56 @@ describeWithBrowser(
       await page.close();
     });
 
+    it("shows the supervisors' SLA queue, and a case's clocks and open promises on the customer screen", async () => {
+      const policy = await heard.put('/sla-policies/screen-fast', {
+        name: 'Screen fast',
+        match: { categories: ['sla-screen'] },
+        calendar: { timeZone: 'Europe/Berlin', hours: '24x7' },
+        targets: { firstResponse: 'PT1S', resolution: 'PT8H' },
+        escalation: [{ level: 'team', after: 'PT0S' }],
+      });
+      expect(policy.status).toBe(201);
+      await heard.post('/cases', {
+        caseId: 'sla-screen-1',
+        customerId: 'cust-sla-screen',
+        channel: 'email',
+        category: 'sla-screen',
+        summary: 'Still waiting for an answer',
+      });
+      const promise = 'We will call you back before noon';
+      await heard.post('/cases/sla-screen-1/promises', {
+        agentId: 'ana',
+        promise,
+        dueAt: new Date(Date.now() + 3_600_000).toISOString(),
+        keptBy: 'outbound_contact',
+      });
+      for (let i = 0; i < 100; i++) {
+        const events = (await heard.get('/cases/sla-screen-1/events')).body.events;
+        if (events.some((e: { type: string }) => e.type === 'CaseEscalated')) break;
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+
+      const page = await signedIn('supervisor');
+      await page.goto(`${heard.url}/app/sla`);
+      const queue = page.getByRole('table', { name: /^Clocks at risk or breached/ });
+      await queue.waitFor();
+      const row = queue.locator('tbody tr', { hasText: 'sla-screen-1' });
+      expect(await row.innerText()).toMatch(/first response\s+breached/);
+      await screenshot(page, 'supervisor-sla');
+      await page.close();
+
+      const agent = await signedIn('agent');
+      await agent.goto(`${heard.url}/app/customers/cust-sla-screen`);
+      const promised = agent.getByRole('note', { name: 'What we promised' });
+      await promised.waitFor();
+      expect(await promised.innerText()).toContain(`We promised you “${promise}” by`);
+      const clocks = agent.getByRole('list', { name: 'SLA Screen fast' });
+      await clocks.waitFor();
+      expect(await clocks.innerText()).toMatch(/First response: breached/);
+      expect(await clocks.innerText()).toMatch(/Resolution: running/);
+      await agent.close();
+    });
+
     it('tells a role that may not see a screen so, and which roles may', async () => {
       const page = await signedIn('product');
       await page.goto(`${heard.url}/app/kpis`);
@@ -294,13 +344,14 @@ describeWithBrowser(
       await page.close();
     });
 
-    it('has no serious accessibility violations (axe-core) on the three screens, and fits a tablet', async () => {
+    it('has no serious accessibility violations (axe-core) on the four screens, and fits a tablet', async () => {
       const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
       const story = await storiedCustomer();
       const screens: Array<[string, string]> = [
         ['agent', `/app/customers/${story.customerId}`],
         ['product', '/app/issues'],
         ['analyst', '/app/kpis'],
+        ['supervisor', '/app/sla'],
       ];
       for (const viewport of [DESKTOP, TABLET])
         for (const [role, path] of screens) {

@@ -215,3 +215,66 @@ describeWithKafka('heard on the outbound topics', (brokers) => {
     }
   });
 });
+
+describeWithKafka('heard.sla-alerts on the broker', (brokers) => {
+  jest.setTimeout(60_000);
+
+  it('carries the warning, the breach, the escalation and the broken promise heard recorded on its own, keyed by case', async () => {
+    const prefix = uniquePrefix();
+    const topics = topicNames(prefix);
+    const dir = tempDataDir();
+    const heard = await startHeard(dir, {
+      HEARD_KAFKA_BROKERS: brokers.join(','),
+      HEARD_KAFKA_TOPIC_PREFIX: prefix,
+      HEARD_SCHEDULER_INTERVAL: '200ms',
+    });
+    try {
+      const policy = await heard.put('/sla-policies/fast', {
+        name: 'Fast',
+        calendar: { timeZone: 'UTC', hours: '24x7' },
+        targets: { firstResponse: 'PT2S' },
+        escalation: [{ level: 'team', after: 'PT0S' }],
+      });
+      expect(policy.status).toBe(201);
+      expect(
+        (
+          await heard.post('/cases', {
+            caseId: 'late-1',
+            customerId: 'cust-late',
+            channel: 'email',
+            category: 'billing',
+            summary: 'No answer yet',
+          })
+        ).body.events,
+      ).toEqual(['CaseOpened', 'SlaPolicyApplied']);
+      await heard.post('/cases/late-1/promises', {
+        agentId: 'ana',
+        promise: 'I will call you back',
+        dueAt: new Date(Date.now() + 1000).toISOString(),
+        keptBy: 'manual',
+      });
+      const alerts = await readTopic(brokers, topics.slaAlerts, (m) => m.length >= 4, 30_000);
+      expect(alerts.map((m) => `${m.headers.ce_type} ${m.key}`).sort()).toEqual([
+        'heard.sla-alert.breach late-1',
+        'heard.sla-alert.escalation late-1',
+        'heard.sla-alert.promise-broken late-1',
+        'heard.sla-alert.warning late-1',
+      ]);
+      const breach = alerts.find((m) => m.headers.ce_type === 'heard.sla-alert.breach')!;
+      expect(breach.headers).toMatchObject({
+        ce_source: 'heard/sla-alerts',
+        ce_subject: 'case-late-1',
+      });
+      expect(JSON.parse(breach.value)).toMatchObject({
+        caseId: 'late-1',
+        customerId: 'cust-late',
+        target: 'firstResponse',
+        policyId: 'fast',
+        policyVersion: 1,
+      });
+    } finally {
+      await heard.stop();
+      removeDir(dir);
+    }
+  });
+});

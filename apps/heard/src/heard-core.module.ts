@@ -1,5 +1,5 @@
 import { Logger, Module, type DynamicModule, type Provider } from '@nestjs/common';
-import { CqrsModule } from '@nestjs/cqrs';
+import { CommandBus, CqrsModule } from '@nestjs/cqrs';
 import { inspect } from 'node:util';
 import {
   ApiKeys,
@@ -14,9 +14,11 @@ import { HEARD_CONFIG, type DataFolderLock, type HeardConfig } from '@heard/conf
 import { EVENT_STORE, openEventStore, SqliteEventStore, type EventStore } from '@heard/event-store';
 import {
   defaultProjections,
+  dueDeadlines,
   FollowUpScheduler,
   ProjectionRunner,
   projectionRules,
+  SlaPolicyCatalog,
 } from '@heard/projections';
 import {
   LEASES,
@@ -46,6 +48,8 @@ import {
   COMMAND_METRICS,
   CommandGateway,
   ExecuteDomainCommandHandler,
+  SLA_POLICIES,
+  SlaScheduler,
 } from '@heard/commands';
 import { HealthWatch, Metrics } from '@heard/ops';
 import { OpsListener } from '@heard/api';
@@ -223,6 +227,25 @@ export class HeardCoreModule {
             },
           });
         },
+      },
+      {
+        provide: SlaScheduler,
+        inject: [CommandBus, READ_STORE],
+        useFactory: (bus: CommandBus, reads: ReadStore) => {
+          const logger = new Logger('sla');
+          return new SlaScheduler(bus, (now) => dueDeadlines(reads, now), {
+            intervalMs: config.schedulerIntervalMs,
+            logger: {
+              error: (m, e) => logger.error(m, e instanceof Error ? e.stack : String(e)),
+              debug: (m) => logger.debug(m),
+            },
+          });
+        },
+      },
+      {
+        provide: SLA_POLICIES,
+        inject: [READ_STORE],
+        useFactory: (reads: ReadStore) => new SlaPolicyCatalog(reads),
       },
       {
         provide: LEASES,

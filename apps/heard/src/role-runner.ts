@@ -18,6 +18,7 @@ import {
 } from '@heard/messaging';
 import { ThreadedOutboxRelay, ThreadedProjectionRunner } from '@heard/projections-thread';
 import { CommandIntake } from '@heard/intake';
+import { SlaScheduler } from '@heard/commands';
 import { HealthWatch, Metrics } from '@heard/ops';
 
 /** The data folder's lock, taken before any store opened: let go of last, when heard stops. */
@@ -42,6 +43,7 @@ export class RoleRunner implements OnApplicationBootstrap, OnApplicationShutdown
     private readonly intake: CommandIntake,
     private readonly relay: OutboxRelay,
     private readonly scheduler: FollowUpScheduler,
+    private readonly slaScheduler: SlaScheduler,
     private readonly watch: HealthWatch,
     @Inject(LEASES) private readonly leases: Leases,
     @Inject(DATA_FOLDER_LOCK) private readonly lock: DataFolderLock | null,
@@ -165,7 +167,18 @@ export class RoleRunner implements OnApplicationBootstrap, OnApplicationShutdown
     if (!(this.relay instanceof ThreadedOutboxRelay))
       this.stopPoking = this.runner.onApplied(() => this.relay.poke());
     if (roles.has('relay')) await this.leases.run('relay', this.relay);
-    if (roles.has('scheduler')) await this.leases.run('scheduler', this.scheduler);
+    // One lease for the scheduler's two kinds of work: due follow-ups and SLA deadlines.
+    if (roles.has('scheduler'))
+      await this.leases.run('scheduler', {
+        start: async () => {
+          await this.scheduler.start();
+          await this.slaScheduler.start();
+        },
+        stop: async () => {
+          await this.slaScheduler.stop();
+          await this.scheduler.stop();
+        },
+      });
     if (kafka && roles.has('publisher')) await this.leases.run('publisher', this.publisher);
     if (kafka && roles.has('intake') && this.config.kafkaIntakeConsumers > 0)
       await this.intake.start();

@@ -110,6 +110,7 @@ export const SCREENS = {
   announceFix: ROUTE_ROLES['POST /issues/:issueId/fix-shipped'],
   kpis: ROUTE_ROLES['GET /reports/kpis'],
   messages: ROUTE_ROLES['GET /messages'],
+  sla: ROUTE_ROLES['GET /reports/sla'],
 } satisfies Record<string, readonly Role[]>;
 
 export const may = (me: Me, roles: readonly Role[]) =>

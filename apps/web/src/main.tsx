@@ -17,6 +17,7 @@ import { CustomerScreen } from './screens/customer';
 import { CaseScreen } from './screens/case';
 import { IssuesScreen } from './screens/issues';
 import { KpisScreen } from './screens/kpis';
+import { SlaScreen } from './screens/sla';
 import { NotForYou } from './ui';
 import './styles.css';
 
@@ -24,6 +25,7 @@ const NAV = [
   { href: '/app/customers', label: 'Customers', roles: SCREENS.customers },
   { href: '/app/issues', label: 'Issues', roles: SCREENS.issues },
   { href: '/app/kpis', label: 'KPIs and impact', roles: SCREENS.kpis },
+  { href: '/app/sla', label: 'SLA queue', roles: SCREENS.sla },
 ] as const;
 
 const Home = ({ me }: { me: Me }) => {
@@ -92,6 +94,7 @@ const Shell = ({ me, signOut }: { me: Me; signOut: () => void }) => {
           />
           <Route path="/app/issues" component={() => <IssuesScreen me={me} />} />
           <Route path="/app/kpis" component={() => <KpisScreen me={me} />} />
+          <Route path="/app/sla" component={() => <SlaScreen me={me} />} />
           <Route default component={() => <Home me={me} />} />
         </Router>
       </main>

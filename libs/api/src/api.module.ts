@@ -14,6 +14,7 @@ import { CandidateAcceptanceController } from './reports/candidate-acceptance.co
 import { FollowUpsController } from './reports/follow-ups.controller';
 import { ReportThread } from './reports/report-thread';
 import { ReportsController } from './reports/reports.controller';
+import { SlaController } from './reports/sla.controller';
 
 /**
  * heard's HTTP API: its routes, over the stores, the write path and the health of the
@@ -31,6 +32,7 @@ export class ApiModule {
         QueriesController,
         ReportsController,
         KpiDefinitionsController,
+        SlaController,
         FollowUpsController,
         CandidateAcceptanceController,
         OpsController,

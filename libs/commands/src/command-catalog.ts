@@ -4,6 +4,7 @@ import type { DomainCommand } from '@heard/domain';
 import type { CommandDescription, CommandSpec } from './command-spec';
 import { ISSUE_COMMANDS } from './issues/issue.commands';
 import { KPI_COMMANDS } from './kpis/kpi.commands';
+import { SLA_POLICY_COMMANDS } from './sla/sla-policy.commands';
 
 /**
  * Every command heard accepts, one entry each, described beside its aggregate: body (DTO),
@@ -20,6 +21,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   ...typed(ISSUE_COMMANDS),
   ...typed(ANNOUNCEMENT_COMMANDS),
   ...typed(KPI_COMMANDS),
+  ...typed(SLA_POLICY_COMMANDS),
 ];
 
 export const COMMAND_TYPES = COMMANDS.map((c) => c.type);

@@ -62,6 +62,8 @@ const ID_FIELDS = [
   'fixId',
   'followUpId',
   'contactId',
+  'promiseId',
+  'policyId',
 ] as const;
 
 /** Ids derived from the idempotency key: a retried command names the same case, fix or follow-up. */

@@ -22,7 +22,7 @@ export interface CommandSpec<D extends CommandDto = CommandDto> {
   /** What the body's fields do not say (the docs' command table shows it). */
   note?: string;
   /** Its group in the OpenAPI document. */
-  tag: 'cases' | 'issues' | 'changes and incidents' | 'kpi definitions';
+  tag: 'cases' | 'issues' | 'changes and incidents' | 'kpi definitions' | 'sla policies';
   /** The route's path parameters, in order. */
   params: readonly string[];
   build(body: D, params: Record<string, string>, ctx: BuildContext): DomainCommand;
@@ -49,7 +49,9 @@ export const spec = <D extends CommandDto>(
         ? 'issues'
         : s.route.startsWith('kpi-definitions')
           ? 'kpi definitions'
-          : 'changes and incidents',
+          : s.route.startsWith('sla-policies')
+            ? 'sla policies'
+            : 'changes and incidents',
   }) as unknown as CommandDescription;
 
 /** Who works a case: agents, their supervisors, and the upstream apps acting for agents. */

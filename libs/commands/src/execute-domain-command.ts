@@ -1,4 +1,4 @@
-import { Inject } from '@nestjs/common';
+import { Inject, Optional } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { randomUUID } from 'node:crypto';
 import {
@@ -10,6 +10,9 @@ import {
   targetOf,
   type DomainCommand,
   type EventMetadata,
+  type SlaCaseFacts,
+  type SlaPolicyDefined,
+  type SlaPolicyVersion,
 } from '@heard/domain';
 import {
   EVENT_STORE,
@@ -25,6 +28,14 @@ import { ConcurrencyConflict } from './errors';
 import { AggregateStateCache } from './aggregate-state-cache';
 
 type CommandMetadata = Omit<EventMetadata, 'eventId' | 'recordedAt' | 'schemaVersion'>;
+
+/** The SLA policies a new case is matched against (the SLA read model's catalog). */
+export interface SlaPolicyLookup {
+  forCase(facts: SlaCaseFacts): Promise<SlaPolicyVersion | undefined>;
+  /** A version this process just defined: it holds the next case opened here. */
+  remember(policy: SlaPolicyVersion): void;
+}
+export const SLA_POLICIES = Symbol('SlaPolicies');
 
 /** The one bus command: a domain command with its metadata, for whichever aggregate it addresses. */
 export class ExecuteDomainCommand extends Command<AppendResult> {
@@ -87,6 +98,7 @@ export class ExecuteDomainCommandHandler implements ICommandHandler<ExecuteDomai
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly states: AggregateStateCache,
     @Inject(HEARD_CONFIG) private readonly config: HeardConfig,
+    @Optional() @Inject(SLA_POLICIES) private readonly slaPolicies?: SlaPolicyLookup,
   ) {}
 
   async execute({
@@ -139,7 +151,7 @@ export class ExecuteDomainCommandHandler implements ICommandHandler<ExecuteDomai
         throw new IdempotencyKeyReused(metadata.commandId, seen.streamId);
       return { committed: Promise.resolve(seen) };
     }
-    await this.checkReferences(command);
+    command = await this.prepare(command);
     const decider = deciders[target.aggregate];
     const base =
       this.heads.get(target.streamId) ?? (await this.states.load(target.streamId, decider));
@@ -178,6 +190,8 @@ export class ExecuteDomainCommandHandler implements ICommandHandler<ExecuteDomai
       (result) => {
         if (!result.duplicate)
           this.states.remember(streamId, { state: head.state, revision: result.revision });
+        if (!result.duplicate && command.type === 'DefineSlaPolicy')
+          this.slaPolicies?.remember((events[0] as SlaPolicyDefined).data);
         settle(!result.duplicate && result.revision === head.revision);
         return result;
       },
@@ -212,9 +226,21 @@ export class ExecuteDomainCommandHandler implements ICommandHandler<ExecuteDomai
     if (bytes > this.config.maxEventBytes)
       throw new EventTooLarge(event.type, bytes, this.config.maxEventBytes);
   }
-  /** Rules that span aggregates: a link must name an issue that exists. */
-  private async checkReferences(command: DomainCommand): Promise<void> {
-    if (command.type !== 'LinkCaseToIssue') return;
+  /**
+   * What a command needs from beyond its stream: a new case gets the SLA policy that
+   * matches it; a link must name an issue that exists.
+   */
+  private async prepare(command: DomainCommand): Promise<DomainCommand> {
+    if (command.type === 'OpenCase' && this.slaPolicies) {
+      // Account tiers come with accounts; until then a policy matching on tiers holds no case.
+      const sla = await this.slaPolicies.forCase({
+        channel: command.channel,
+        category: command.category,
+        product: command.product,
+      });
+      return sla ? { ...command, sla } : command;
+    }
+    if (command.type !== 'LinkCaseToIssue') return command;
     const { revision } = await this.states.load(streamIds.issue(command.issueId), deciders.issue);
     if (revision < 0)
       throw new DomainRuleViolation(
@@ -222,5 +248,6 @@ export class ExecuteDomainCommandHandler implements ICommandHandler<ExecuteDomai
         'not_found',
         `Issue ${command.issueId} does not exist`,
       );
+    return command;
   }
 }

@@ -20,3 +20,6 @@ export {
   HEADER_TOKEN_RULE,
 } from './input-rules';
 export { validateBody } from './validate-body';
+export { SLA_POLICIES } from './execute-domain-command';
+export type { SlaPolicyLookup } from './execute-domain-command';
+export { SlaScheduler } from './sla/sla-scheduler';

@@ -533,7 +533,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): HeardConfig =>
     kafkaProducerRoles,
     kafkaPublishBatch: integer('HEARD_KAFKA_PUBLISH_BATCH', 500, 1, 10_000),
     followUpDelayMs: duration('HEARD_FOLLOW_UP_DELAY', '3d'),
-    schedulerIntervalMs: duration('HEARD_SCHEDULER_INTERVAL', '5s'),
+    schedulerIntervalMs: duration('HEARD_SCHEDULER_INTERVAL', '1s'),
     spikeRule: {
       windowDays: integer('HEARD_SPIKE_WINDOW_DAYS', 7, 1, 90),
       baselineDays: integer('HEARD_SPIKE_BASELINE_DAYS', 28, 1, 365),

@@ -141,7 +141,7 @@ export const SETTINGS: readonly Setting[] = [
   {
     names: ['HEARD_KAFKA_TOPIC_PREFIX'],
     default: '`heard`',
-    what: 'topic names: `PREFIX.case-events`, `PREFIX.commands`, `PREFIX.commands.dlq`, `PREFIX.issue-trends`, `PREFIX.follow-ups`, `PREFIX.account-alerts`',
+    what: 'topic names: `PREFIX.case-events`, `PREFIX.commands`, `PREFIX.commands.dlq`, `PREFIX.issue-trends`, `PREFIX.follow-ups`, `PREFIX.account-alerts`, `PREFIX.sla-alerts`',
   },
   {
     names: ['HEARD_KAFKA_PARTITIONS'],
@@ -180,8 +180,8 @@ export const SETTINGS: readonly Setting[] = [
   },
   {
     names: ['HEARD_SCHEDULER_INTERVAL'],
-    default: '`5s`',
-    what: 'how often due follow-ups are queued and the outbox is sent (at least `100ms`); the outbox is also sent after every projection batch',
+    default: '`1s`',
+    what: 'how often the scheduler records what came due (SLA warnings, breaches, escalations, broken promises; follow-ups) and the outbox is sent (at least `100ms`); the outbox is also sent after every projection batch',
   },
   {
     names: ['HEARD_SPIKE_WINDOW_DAYS'],

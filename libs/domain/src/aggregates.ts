@@ -6,12 +6,14 @@ import { incidentDecider, type IncidentCommand, type IncidentEvent } from './inc
 import { issueDecider, type IssueCommand, type IssueEvent } from './issue/issue';
 import { kpiDefinitionDecider, type KpiCommand, type KpiEvent } from './kpi/kpi-definition';
 import type { Decider } from './shared/decider';
+import { slaPolicyDecider, type SlaPolicyCommand, type SlaPolicyEvent } from './sla/sla-policy';
 import { streamIds } from './shared/vocabulary';
 
 export type DomainCommand =
-  CaseCommand | IssueCommand | ChangeCommand | IncidentCommand | KpiCommand;
-export type DomainEvent = CaseEvent | IssueEvent | ChangeEvent | IncidentEvent | KpiEvent;
-type AggregateName = 'case' | 'issue' | 'change' | 'incident' | 'kpi';
+  CaseCommand | IssueCommand | ChangeCommand | IncidentCommand | KpiCommand | SlaPolicyCommand;
+export type DomainEvent =
+  CaseEvent | IssueEvent | ChangeEvent | IncidentEvent | KpiEvent | SlaPolicyEvent;
+type AggregateName = 'case' | 'issue' | 'change' | 'incident' | 'kpi' | 'slaPolicy';
 
 /** Which aggregate, and so which stream, a command addresses. */
 export const targetOf = (
@@ -26,6 +28,12 @@ export const targetOf = (
       aggregate: 'change',
       id: command.changeId,
       streamId: streamIds.change(command.changeId),
+    };
+  if ('policyId' in command)
+    return {
+      aggregate: 'slaPolicy',
+      id: command.policyId,
+      streamId: streamIds.slaPolicy(command.policyId),
     };
   if ('kpi' in command)
     return { aggregate: 'kpi', id: command.kpi, streamId: streamIds.kpi(command.kpi) };
@@ -43,4 +51,5 @@ export const deciders: Record<AggregateName, Decider<DomainCommand, DomainEvent,
   change: changeDecider,
   incident: incidentDecider,
   kpi: kpiDefinitionDecider,
+  slaPolicy: slaPolicyDecider,
 };

@@ -22,10 +22,48 @@ export type {
   FollowUpOutcome,
   ChangeKind,
 } from './shared/vocabulary';
-export type { CaseCommand } from './case/case.commands';
+export type { CaseCommand, SchedulerCommand } from './case/case.commands';
+export { SCHEDULER_COMMANDS } from './case/case.commands';
 export type { CaseEvent } from './case/case.events';
-export type { CaseStatus, CaseHolder, CaseState } from './case/case.state';
-export { caseRules, caseDecider } from './case/case.decider';
+export type {
+  CaseStatus,
+  CaseHolder,
+  CaseState,
+  CasePromise,
+  PromiseKeptBy,
+  WaitingOn,
+} from './case/case.state';
+export { PROMISE_KEPT_BY, WAITING_ON } from './case/case.state';
+export { caseRules, caseDecider, HEARD_ITSELF } from './case/case.decider';
+export {
+  WEEKDAYS,
+  calendarProblems,
+  durationMs,
+  addBusinessTime,
+  businessTimeBetween,
+} from './sla/calendar';
+export type { SlaCalendar, Weekday, FieldProblem } from './sla/calendar';
+export {
+  SLA_TARGETS,
+  DEFAULT_WARN_AT,
+  slaPolicyProblems,
+  slaPolicyRules,
+  choosePolicy,
+  policyMatches,
+} from './sla/sla-policy';
+export type {
+  SlaTarget,
+  SlaMatch,
+  SlaEscalationStep,
+  SlaPolicyTerms,
+  SlaPolicyVersion,
+  SlaPolicyDefined,
+  SlaCaseFacts,
+  SlaPolicyCommand,
+} from './sla/sla-policy';
+export type { CaseSla, SlaClock, ClockStatus } from './sla/clocks';
+export { deadlinesOf, deadlineKey, deadlineCommand } from './sla/deadlines';
+export type { Deadline } from './sla/deadlines';
 export { issueRules } from './issue/issue';
 export type { IssueCommand } from './issue/issue';
 export type { ChangeCommand } from './change/change';

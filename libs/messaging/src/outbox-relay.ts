@@ -23,6 +23,7 @@ const topicOf = (topics: Topics, topic: OutboundTopic) =>
     'issue-trends': topics.issueTrends,
     'follow-ups': topics.followUps,
     'account-alerts': topics.accountAlerts,
+    'sla-alerts': topics.slaAlerts,
   })[topic];
 
 const toOutboundMessage = (m: StoredOutboundMessage): Message => {

@@ -7,6 +7,7 @@ export const topicNames = (prefix = 'heard') =>
     issueTrends: `${prefix}.issue-trends`,
     followUps: `${prefix}.follow-ups`,
     accountAlerts: `${prefix}.account-alerts`,
+    slaAlerts: `${prefix}.sla-alerts`,
   }) as const;
 export type Topics = ReturnType<typeof topicNames>;
 export type TopicName = string;
@@ -18,4 +19,5 @@ export const outboundTopics = (topics: Topics) => [
   topics.issueTrends,
   topics.followUps,
   topics.accountAlerts,
+  topics.slaAlerts,
 ];

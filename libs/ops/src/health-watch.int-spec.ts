@@ -92,6 +92,7 @@ describe('/health while a projection is rebuilt beside its live tables', () => {
       idle.publisher as never,
       idle.relay as never,
       idle.scheduler as never,
+      idle.scheduler as never,
       idle.leases as never,
     );
     try {

@@ -3,6 +3,7 @@ import { answersWithin, HEARD_CONFIG, type HeardConfig } from '@heard/config';
 import { EVENT_STORE, type Checkpoint, type EventStore } from '@heard/event-store';
 import { FollowUpScheduler, ProjectionRunner, type RebuildProgress } from '@heard/projections';
 import { LEASES, READ_STORE, type Leases, type ReadStore } from '@heard/read-store';
+import { SlaScheduler } from '@heard/commands';
 import {
   EventPublisher,
   MESSAGE_TRANSPORT,
@@ -67,6 +68,7 @@ export class HealthWatch implements OnModuleDestroy {
     private readonly publisher: EventPublisher,
     private readonly relay: OutboxRelay,
     private readonly scheduler: FollowUpScheduler,
+    private readonly slaScheduler: SlaScheduler,
     @Inject(LEASES) private readonly leases: Leases,
   ) {
     this.sampler = setInterval(() => this.sample(Date.now()), 1000);
@@ -150,16 +152,22 @@ export class HealthWatch implements OnModuleDestroy {
     return { status: 'up', standby: true, ...(lease.holder ? { runBy: lease.holder } : {}) };
   }
 
-  /** Its passes fail (the read store refuses them): no pass succeeded for HEARD_STALL_AFTER. */
+  /**
+   * Its passes fail (the read store refuses them): no pass of the follow-ups or of the SLA
+   * deadlines succeeded for HEARD_STALL_AFTER.
+   */
   private schedulerHealth(now: number): PartHealth {
     const { lastPassAt, queued } = this.scheduler.status();
-    const since = lastPassAt || this.startedAt;
+    const sla = this.slaScheduler.status();
+    const since = Math.min(lastPassAt || this.startedAt, sla.lastPassAt || this.startedAt);
     const stalled =
       now - since >= Math.max(this.config.stallAfterMs, 2 * this.config.schedulerIntervalMs);
     return {
       status: stalled ? 'stalled' : 'up',
       queued,
       lastPassAt: lastPassAt ? new Date(lastPassAt).toISOString() : undefined,
+      slaRecorded: sla.recorded,
+      slaLastPassAt: sla.lastPassAt ? new Date(sla.lastPassAt).toISOString() : undefined,
     };
   }
 

@@ -11,6 +11,17 @@ import type { Projection } from './projection';
 import { recurringIssuesProjection } from './recurring-issues/recurring-issues.projection';
 import { DEFAULT_SPIKE_RULE, type SpikeRule } from './recurring-issues/spike-rule';
 import { timelineProjection } from './timeline/timeline.projection';
+import { slaProjection } from './sla/sla.projection';
+export { slaProjection } from './sla/sla.projection';
+export {
+  dueDeadlines,
+  listSlaPolicies,
+  SlaPolicyCatalog,
+  slaFigures,
+  slaReport,
+  SLA_REPORT_STATES,
+} from './sla/sla.queries';
+export type { SlaFigures, SlaPolicyList, SlaReport, DueDeadline } from './sla/sla.queries';
 export type { Projection } from './projection';
 export { ProjectionRunner } from './projection-runner';
 export { BuildTables } from './blue-green';
@@ -82,6 +93,7 @@ export const defaultProjections = (
   changeImpactProjection,
   kpisProjection,
   accountAlertsProjection(rules.accountAlerts),
+  slaProjection,
 ];
 /** What the query routes answer (their OpenAPI schemas are generated from these). */
 export type { CaseView, CustomerMatch } from './case-view/case-view.projection';

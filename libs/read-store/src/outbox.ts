@@ -1,7 +1,12 @@
 import { chunks, placeholders, SqlFilter, type ReadStore, type ReadTx } from './read-store.port';
 
 /** The outbound topics, by their name under the topic prefix. */
-export const OUTBOUND_TOPICS = ['issue-trends', 'follow-ups', 'account-alerts'] as const;
+export const OUTBOUND_TOPICS = [
+  'issue-trends',
+  'follow-ups',
+  'account-alerts',
+  'sla-alerts',
+] as const;
 export type OutboundTopic = (typeof OUTBOUND_TOPICS)[number];
 
 /** A message heard owes the outside world: a trend change, a notice, an alert. */

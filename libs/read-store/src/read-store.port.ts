@@ -97,4 +97,9 @@ export class SqlFilter {
   get where(): string {
     return this.clauses.length ? `WHERE ${this.clauses.join(' AND ')}` : '';
   }
+
+  /** The clauses after a WHERE of the query's own: `AND …` each. */
+  and(): string {
+    return this.clauses.map((c) => `AND ${c}`).join(' ');
+  }
 }

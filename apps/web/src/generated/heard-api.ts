@@ -327,6 +327,46 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/cases/{caseId}/promises': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * MakePromise
+     * @description Roles: agent, supervisor, integration, admin
+     */
+    post: operations['CommandsController_makePromise'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/cases/{caseId}/promises/{promiseId}/kept': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * KeepPromise
+     * @description Roles: agent, supervisor, integration, admin
+     */
+    post: operations['CommandsController_keepPromise'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/cases/{caseId}/reopen': {
     parameters: {
       query?: never;
@@ -401,6 +441,46 @@ export interface paths {
      * @description Roles: agent, supervisor, integration, admin
      */
     post: operations['CommandsController_rejectResolution'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/cases/{caseId}/waiting': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * StartWaiting
+     * @description Roles: agent, supervisor, integration, admin
+     */
+    post: operations['CommandsController_startWaiting'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/cases/{caseId}/waiting/end': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * EndWaiting
+     * @description Roles: agent, supervisor, integration, admin
+     */
+    post: operations['CommandsController_endWaiting'];
     delete?: never;
     options?: never;
     head?: never;
@@ -855,6 +935,58 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/reports/sla': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['SlaController_report'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/sla-policies': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['SlaController_policies'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/sla-policies/{policyId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /**
+     * DefineSlaPolicy
+     * @description Roles: supervisor, admin
+     */
+    put: operations['CommandsController_defineSlaPolicy'];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1049,6 +1181,9 @@ export interface components {
       };
       openedAt?: string;
       product?: string;
+      promises: {
+        [key: string]: components['schemas']['CasePromise'];
+      };
       reopenCount: number;
       resolution?: {
         agentId: string;
@@ -1058,8 +1193,16 @@ export interface components {
         status: 'pending' | 'confirmed' | 'rejected';
       };
       revision: number;
+      /** @description The SLA the case is held to and its clocks; absent when no policy matched. */
+      sla?: components['schemas']['CaseSla'];
       status: components['schemas']['CaseStatus'];
       summary: string;
+      /** @description Set while the case waits on the customer or a third party: the clocks are paused. */
+      waiting?: {
+        on: components['schemas']['WaitingOn'];
+        reason: string;
+        since: string;
+      };
     };
     CaseApology: {
       agentId: string;
@@ -1096,6 +1239,38 @@ export interface components {
     CaseHolder: {
       agentId?: string;
       team?: string;
+    };
+    CasePromise: {
+      agentId: string;
+      brokenAt?: string;
+      dueAt: string;
+      keptAt?: string;
+      keptBy: components['schemas']['PromiseKeptBy'];
+      madeAt: string;
+      promise: string;
+      promiseId: string;
+      /** @enum {string} */
+      status: 'open' | 'kept' | 'broken';
+    };
+    /** @description The policy a case is held to (the version that matched when it opened) and its clocks. */
+    CaseSla: {
+      calendar: components['schemas']['SlaCalendar'];
+      /** @description Each target's business time in ms (numbers: `resolution` alone names personal text). */
+      durations: {
+        firstResponse?: number;
+        nextResponse?: number;
+        resolution?: number;
+      };
+      escalation: components['schemas']['SlaEscalationStep'][];
+      name: string;
+      policyId: string;
+      targets: {
+        firstResponse?: components['schemas']['SlaClock'];
+        nextResponse?: components['schemas']['SlaClock'];
+        resolution?: components['schemas']['SlaClock'];
+      };
+      version: number;
+      warnAt: number;
     };
     /** @enum {string} */
     CaseStatus: 'none' | 'open' | 'resolved' | 'closed';
@@ -1156,6 +1331,8 @@ export interface components {
     Channel: 'phone' | 'email' | 'chat' | 'social' | 'web' | 'in_person' | 'ivr';
     /** @description Where an event is in the whole store, and where a reader resumes: opaque, made by the adapter, and ordered as strings (each adapter writes them at a fixed width), so that `a < b` means `a` comes first. Nothing outside an adapter takes one apart or does arithmetic on it. `START` is before the first event. */
     Checkpoint: string;
+    /** @enum {string} */
+    ClockStatus: 'running' | 'paused' | 'met' | 'breached' | 'stopped';
     CloseCaseDto: {
       agentId: string;
       /** @description Idempotency key; same as the Idempotency-Key header */
@@ -1226,7 +1403,7 @@ export interface components {
       customers: components['schemas']['CustomerMatch'][];
       search: string;
     };
-    /** @description The summary as the API shows it at the top of the timeline. */
+    /** @description The summary as the API shows it at the top of the timeline: what we promised first. */
     CustomerSummary: {
       accountIds: string[];
       apologies: {
@@ -1287,6 +1464,15 @@ export interface components {
         status: components['schemas']['CaseStatus'];
         summary: string;
       }[];
+      /** @description Promises not yet kept or broken, the soonest due first: "we promised you … by …". */
+      openPromises: {
+        agentId: string;
+        caseId: string;
+        dueAt: string;
+        /** @description The words said to the customer. */
+        promise: string;
+        promiseId: string;
+      }[];
       products: string[];
       whoHasItNow: {
         agentId?: string;
@@ -1327,6 +1513,26 @@ export interface components {
       until?: 'first_resolution' | 'ever';
       /** @description reopen_rate: only reopens within this many days of the resolution (default any) */
       withinDays?: number;
+    };
+    DefineSlaPolicyDto: {
+      calendar: components['schemas']['SlaCalendarDto'];
+      /** @description Idempotency key; same as the Idempotency-Key header */
+      commandId?: string;
+      /** @description levels rising team, manager, executive */
+      escalation?: components['schemas']['SlaEscalationStepDto'][];
+      /** @description every list given must contain the case’s value; none: every case */
+      match?: components['schemas']['SlaMatchDto'];
+      name: string;
+      /** @description lower first: the first matching policy by priority holds a new case (default 100) */
+      priority?: number;
+      targets: components['schemas']['SlaTargetsDto'];
+      /** @description share of a target at which a warning is recorded (default 0.8) */
+      warnAt?: number;
+    };
+    EndWaitingDto: {
+      agentId: string;
+      /** @description Idempotency key; same as the Idempotency-Key header */
+      commandId?: string;
     };
     Erasure: components['schemas']['ErasureReport'];
     ErasureReport: {
@@ -1470,6 +1676,11 @@ export interface components {
       /** @description Required when fault is third_party */
       thirdParty?: string;
     };
+    KeepPromiseDto: {
+      agentId: string;
+      /** @description Idempotency key; same as the Idempotency-Key header */
+      commandId?: string;
+    };
     /** @description Every version of every KPI's definition; `current` marks those the report reads by default. */
     KpiDefinitions: {
       definitions: {
@@ -1504,17 +1715,6 @@ export interface components {
       | 'reopen_rate'
       | 'satisfied_share'
       | 'hours_to_confirmed_fix';
-    KpiReport: {
-      by: components['schemas']['KpiDimension'];
-      /** @description The definition (and version) each KPI was computed with. */
-      definitions: components['schemas']['KpiDefinitionVersion'][];
-      overall: components['schemas']['KpiRow'];
-      period: {
-        from: string | null;
-        to: string | null;
-      };
-      rows: components['schemas']['KpiRow'][];
-    };
     KpiRow: {
       cases: number;
       /** @description Share of resolved cases solved without another inbound contact, handover or reopen. */
@@ -1538,7 +1738,19 @@ export interface components {
       /** @description Share of apologies that named a third party's fault. */
       thirdPartyApologyShare: number | null;
     };
-    Kpis: components['schemas']['KpiReport'];
+    /** @description The outcome KPIs, and the SLA's: attainment and promises kept per team, agent and policy version. */
+    Kpis: {
+      by: components['schemas']['KpiDimension'];
+      /** @description The definition (and version) each KPI was computed with. */
+      definitions: components['schemas']['KpiDefinitionVersion'][];
+      overall: components['schemas']['KpiRow'];
+      period: {
+        from: string | null;
+        to: string | null;
+      };
+      rows: components['schemas']['KpiRow'][];
+      sla: components['schemas']['SlaFigures'];
+    };
     LinkCaseToIssueDto: {
       /** @description Idempotency key; same as the Idempotency-Key header */
       commandId?: string;
@@ -1556,6 +1768,19 @@ export interface components {
       /** @description When the contact happened (ISO 8601); now when absent */
       occurredAt?: string;
       reason?: string;
+    };
+    MakePromiseDto: {
+      agentId: string;
+      /** @description Idempotency key; same as the Idempotency-Key header */
+      commandId?: string;
+      /** @description ISO 8601 instant by which it is kept */
+      dueAt: string;
+      /** @enum {string} */
+      keptBy: 'outbound_contact' | 'fix_applied' | 'resolution' | 'manual';
+      /** @description The words said to the customer (personal data: sealed, erasable) */
+      promise: string;
+      /** @description Generated when absent */
+      promiseId?: string;
     };
     Me: {
       credential: components['schemas']['CredentialKind'];
@@ -1591,7 +1816,7 @@ export interface components {
       summary: string;
     };
     /** @enum {string} */
-    OutboundTopic: 'issue-trends' | 'follow-ups' | 'account-alerts';
+    OutboundTopic: 'issue-trends' | 'follow-ups' | 'account-alerts' | 'sla-alerts';
     PartHealth: {
       status: components['schemas']['PartState'];
     } & {
@@ -1602,6 +1827,14 @@ export interface components {
      * @enum {string}
      */
     PartState: 'up' | 'stalled' | 'down';
+    PromiseCounts: {
+      broken: number;
+      kept: number;
+      key: string | null;
+      open: number;
+    };
+    /** @enum {string} */
+    PromiseKeptBy: 'outbound_contact' | 'fix_applied' | 'resolution' | 'manual';
     ProposeFixDto: {
       agentId: string;
       /** @description Idempotency key; same as the Idempotency-Key header */
@@ -1721,6 +1954,215 @@ export interface components {
       description: string;
       release: string;
     };
+    SlaAttainment: {
+      /** @description met / (met + breached); null before any target settled. */
+      attainment: number | null;
+      breached: number;
+      /** @description The team, agent or `policyId v<version>` the counts are of (null: nobody named). */
+      key: string | null;
+      met: number;
+    };
+    /** @description When an SLA's clocks run: business hours per weekday in one time zone (local wall-clock times, so a DST change moves them with the office), minus whole-day holidays. */
+    SlaCalendar: {
+      /** @description Local dates (YYYY-MM-DD) on which the clocks stand still all day. */
+      holidays: string[];
+      /** @description `24x7`, or per weekday a list of `HH:MM-HH:MM` ranges (end up to 24:00); a day left out is closed. */
+      hours:
+        | '24x7'
+        | {
+            fri?: string[];
+            mon?: string[];
+            sat?: string[];
+            sun?: string[];
+            thu?: string[];
+            tue?: string[];
+            wed?: string[];
+          };
+      /** @description An IANA name such as Europe/Berlin. */
+      timeZone: string;
+    };
+    SlaCalendarDto: {
+      /** @description local dates (YYYY-MM-DD) the clocks stand still */
+      holidays?: string[];
+      /**
+       * @description "24x7", or per weekday (mon, tue, wed, thu, fri, sat, sun) a list of "HH:MM-HH:MM" ranges in local time; a day left out is closed
+       * @example {
+       *       "mon": [
+       *         "09:00-17:00"
+       *       ],
+       *       "fri": [
+       *         "09:00-12:00",
+       *         "13:00-16:00"
+       *       ]
+       *     }
+       */
+      hours:
+        | '24x7'
+        | {
+            [key: string]: string[];
+          };
+      /**
+       * @description IANA time zone
+       * @example Europe/Berlin
+       */
+      timeZone: string;
+    };
+    /** @description One cycle of one target's clock. Business time used is kept while it runs from `runningSince`; a pause banks it in `consumedMs`, so a resume moves the due time on. */
+    SlaClock: {
+      breachedAt?: string;
+      consumedMs: number;
+      /** @description 1 for the first; next response and a reopened resolution start new cycles. */
+      cycle: number;
+      /** @description When it falls due while running (absent while paused or once settled). */
+      dueAt?: string;
+      metAt?: string;
+      runningSince?: string;
+      startedAt: string;
+      status: components['schemas']['ClockStatus'];
+      /** @description Closed before it was met (the case closed unresolved). */
+      stoppedAt?: string;
+      target: components['schemas']['SlaTarget'];
+      /** @description When its warning falls due, while running and not yet warned. */
+      warnAt?: string;
+      warned: boolean;
+    };
+    /** @description One level of escalation: how long after the breach, and whether the account's sales team is told. */
+    SlaEscalationStep: {
+      /** @description ISO 8601 duration after the breach (wall-clock time); PT0S escalates at the breach. */
+      after: string;
+      level: components['schemas']['EscalationLevel'];
+      notifySales: boolean;
+    };
+    SlaEscalationStepDto: {
+      /** @description ISO 8601 duration after the breach (wall-clock); PT0S at the breach */
+      after: string;
+      /** @enum {string} */
+      level: 'team' | 'manager' | 'executive';
+      /** @description tell the account's sales team (default false) */
+      notifySales?: boolean;
+    };
+    /** @description The SLA's figures in the KPIs: attainment and promises kept per team, agent and policy version. */
+    SlaFigures: {
+      attainment: {
+        byAgent: components['schemas']['SlaAttainment'][];
+        byPolicyVersion: components['schemas']['SlaAttainment'][];
+        byTeam: components['schemas']['SlaAttainment'][];
+      };
+      promises: {
+        byAgent: components['schemas']['PromiseCounts'][];
+        byTeam: components['schemas']['PromiseCounts'][];
+      };
+    };
+    /** @description Which cases a policy holds: every list given must contain the case's value. */
+    SlaMatch: {
+      accountTiers?: string[];
+      categories?: string[];
+      channels?: components['schemas']['Channel'][];
+      products?: string[];
+    };
+    SlaMatchDto: {
+      /** @description the account's tier (see accounts) */
+      accountTiers?: string[];
+      categories?: string[];
+      channels?: ('phone' | 'email' | 'chat' | 'social' | 'web' | 'in_person' | 'ivr')[];
+      products?: string[];
+    };
+    /** @description Every SLA policy at its latest version, with the versions before it. */
+    SlaPolicies: components['schemas']['SlaPolicyList'];
+    /** @description Every policy at its latest version, each with the versions before it (newest first). */
+    SlaPolicyList: {
+      policies: {
+        calendar: components['schemas']['SlaCalendar'];
+        definedAt: string;
+        escalation: components['schemas']['SlaEscalationStep'][];
+        match: components['schemas']['SlaMatch'];
+        name: string;
+        policyId: string;
+        /** @description Lower first: the first policy by priority that matches a case holds it. */
+        priority: number;
+        targets: {
+          firstResponse?: string;
+          nextResponse?: string;
+          resolution?: string;
+        };
+        version: number;
+        versions: components['schemas']['SlaPolicyVersion'][];
+        /** @description Share of a target at which a warning is recorded (0 < warnAt < 1). */
+        warnAt: number;
+      }[];
+    };
+    /** @description A policy's latest version, as the catalog holds it. */
+    SlaPolicyVersion: {
+      calendar: components['schemas']['SlaCalendar'];
+      definedAt: string;
+      escalation: components['schemas']['SlaEscalationStep'][];
+      match: components['schemas']['SlaMatch'];
+      name: string;
+      policyId: string;
+      /** @description Lower first: the first policy by priority that matches a case holds it. */
+      priority: number;
+      targets: {
+        firstResponse?: string;
+        nextResponse?: string;
+        resolution?: string;
+      };
+      version: number;
+      /** @description Share of a target at which a warning is recorded (0 < warnAt < 1). */
+      warnAt: number;
+    };
+    SlaReport: {
+      asOf: string;
+      attainment: {
+        byAgent: components['schemas']['SlaAttainment'][];
+        byPolicyVersion: components['schemas']['SlaAttainment'][];
+        byTeam: components['schemas']['SlaAttainment'][];
+      };
+      cases: components['schemas']['SlaReportRow'][];
+      filter: {
+        agentId?: string;
+        policyId?: string;
+        team?: string;
+      };
+      promises: {
+        byAgent: components['schemas']['PromiseCounts'][];
+        byTeam: components['schemas']['PromiseCounts'][];
+      };
+    };
+    SlaReportRow: {
+      agentId: string | null;
+      breachedAt: string | null;
+      caseId: string;
+      customerId: string;
+      cycle: number;
+      dueAt: string | null;
+      policyId: string;
+      policyVersion: number;
+      /**
+       * @description at_risk: running and past its warning; breached: its due time passed while the case is open.
+       * @enum {string}
+       */
+      state: 'at_risk' | 'breached';
+      target: components['schemas']['SlaTarget'];
+      team: string | null;
+    };
+    /** @enum {string} */
+    SlaTarget: 'firstResponse' | 'nextResponse' | 'resolution';
+    SlaTargetsDto: {
+      /** @description until the first outbound contact: ISO 8601 duration of business time (PT1M, PT4H, P2D) */
+      firstResponse?: string;
+      /** @description from each inbound contact to the next outbound one: ISO 8601 duration of business time (PT1M, PT4H, P2D) */
+      nextResponse?: string;
+      /** @description until the resolution: ISO 8601 duration of business time (PT1M, PT4H, P2D) */
+      resolution?: string;
+    };
+    StartWaitingDto: {
+      agentId: string;
+      /** @description Idempotency key; same as the Idempotency-Key header */
+      commandId?: string;
+      /** @enum {string} */
+      on: 'customer' | 'third_party';
+      reason: string;
+    };
     StoredOutboundMessage: {
       createdAt: string;
       data: {
@@ -1773,6 +2215,8 @@ export interface components {
       windowCases: number;
       windowPerDay: number;
     };
+    /** @enum {string} */
+    WaitingOn: 'customer' | 'third_party';
   };
   responses: never;
   parameters: never;
@@ -3718,6 +4162,243 @@ export interface operations {
       };
     };
   };
+  CommandsController_makePromise: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description A retried command with the same key (the same caller's) appends nothing and answers the same */
+        'Idempotency-Key'?: string;
+      };
+      path: {
+        caseId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['MakePromiseDto'];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CommandAnswer'];
+        };
+      };
+      /** @description Invalid input (`validation_failed`): `fields` names each field and its rule; nothing was written */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description No credential, or not a valid one (`unauthenticated`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description The credential does not admit this route; `requiredRoles` says which would */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Nothing under that id (`error` names what, such as `case.not_found`) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description The case changed meanwhile (`concurrency_conflict`, retry) or a rule refused it (`error` names it) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description A body over HEARD_BODY_LIMIT, or an event over HEARD_MAX_EVENT_BYTES */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description A body not sent as `content-type: application/json` */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description A rule of the domain refused the command (`error` names it); nothing was written */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Over HEARD_RATE_LIMIT requests a minute (`rate_limited`); `Retry-After` says when */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description At the limit of work in flight (`overloaded`); `Retry-After` says when; nothing was done */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+    };
+  };
+  CommandsController_keepPromise: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description A retried command with the same key (the same caller's) appends nothing and answers the same */
+        'Idempotency-Key'?: string;
+      };
+      path: {
+        caseId: string;
+        promiseId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['KeepPromiseDto'];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CommandAnswer'];
+        };
+      };
+      /** @description Invalid input (`validation_failed`): `fields` names each field and its rule; nothing was written */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description No credential, or not a valid one (`unauthenticated`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description The credential does not admit this route; `requiredRoles` says which would */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Nothing under that id (`error` names what, such as `case.not_found`) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description The case changed meanwhile (`concurrency_conflict`, retry) or a rule refused it (`error` names it) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description A body over HEARD_BODY_LIMIT, or an event over HEARD_MAX_EVENT_BYTES */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description A body not sent as `content-type: application/json` */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description A rule of the domain refused the command (`error` names it); nothing was written */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Over HEARD_RATE_LIMIT requests a minute (`rate_limited`); `Retry-After` says when */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description At the limit of work in flight (`overloaded`); `Retry-After` says when; nothing was done */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+    };
+  };
   CommandsController_reopenCase: {
     parameters: {
       query?: never;
@@ -4190,6 +4871,242 @@ export interface operations {
       };
     };
   };
+  CommandsController_startWaiting: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description A retried command with the same key (the same caller's) appends nothing and answers the same */
+        'Idempotency-Key'?: string;
+      };
+      path: {
+        caseId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['StartWaitingDto'];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CommandAnswer'];
+        };
+      };
+      /** @description Invalid input (`validation_failed`): `fields` names each field and its rule; nothing was written */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description No credential, or not a valid one (`unauthenticated`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description The credential does not admit this route; `requiredRoles` says which would */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Nothing under that id (`error` names what, such as `case.not_found`) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description The case changed meanwhile (`concurrency_conflict`, retry) or a rule refused it (`error` names it) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description A body over HEARD_BODY_LIMIT, or an event over HEARD_MAX_EVENT_BYTES */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description A body not sent as `content-type: application/json` */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description A rule of the domain refused the command (`error` names it); nothing was written */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Over HEARD_RATE_LIMIT requests a minute (`rate_limited`); `Retry-After` says when */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description At the limit of work in flight (`overloaded`); `Retry-After` says when; nothing was done */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+    };
+  };
+  CommandsController_endWaiting: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description A retried command with the same key (the same caller's) appends nothing and answers the same */
+        'Idempotency-Key'?: string;
+      };
+      path: {
+        caseId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['EndWaitingDto'];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CommandAnswer'];
+        };
+      };
+      /** @description Invalid input (`validation_failed`): `fields` names each field and its rule; nothing was written */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description No credential, or not a valid one (`unauthenticated`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description The credential does not admit this route; `requiredRoles` says which would */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Nothing under that id (`error` names what, such as `case.not_found`) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description The case changed meanwhile (`concurrency_conflict`, retry) or a rule refused it (`error` names it) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description A body over HEARD_BODY_LIMIT, or an event over HEARD_MAX_EVENT_BYTES */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description A body not sent as `content-type: application/json` */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description A rule of the domain refused the command (`error` names it); nothing was written */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Over HEARD_RATE_LIMIT requests a minute (`rate_limited`); `Retry-After` says when */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description At the limit of work in flight (`overloaded`); `Retry-After` says when; nothing was done */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+    };
+  };
   CommandsController_announceChange: {
     parameters: {
       query?: never;
@@ -4334,6 +5251,10 @@ export interface operations {
               | 'LinkCaseToIssue'
               | 'NoteCase'
               | 'CompleteFollowUp'
+              | 'StartWaiting'
+              | 'EndWaiting'
+              | 'MakePromise'
+              | 'KeepPromise'
               | 'IdentifyIssue'
               | 'AcknowledgeIssue'
               | 'ShipFix'
@@ -4341,7 +5262,8 @@ export interface operations {
               | 'AnnounceChange'
               | 'DeclareIncident'
               | 'ResolveIncident'
-              | 'DefineKpi';
+              | 'DefineKpi'
+              | 'DefineSlaPolicy';
           }[];
         };
       };
@@ -5870,7 +6792,7 @@ export interface operations {
         status?: 'pending' | 'sent';
         /** @description e.g. issue-<issueId>, case-<caseId> */
         subject?: unknown;
-        topic?: 'issue-trends' | 'follow-ups' | 'account-alerts';
+        topic?: 'issue-trends' | 'follow-ups' | 'account-alerts' | 'sla-alerts';
         /** @description e.g. heard.notice.fix-shipped */
         type?: unknown;
       };
@@ -6362,6 +7284,264 @@ export interface operations {
       };
       /** @description The credential does not admit this route; `requiredRoles` says which would */
       403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Over HEARD_RATE_LIMIT requests a minute (`rate_limited`); `Retry-After` says when */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description At the limit of work in flight (`overloaded`); `Retry-After` says when; nothing was done */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+    };
+  };
+  SlaController_report: {
+    parameters: {
+      query?: {
+        /** @description the agent holding the case */
+        agentId?: unknown;
+        /** @description 1 to 1000, default 200 */
+        limit?: unknown;
+        minPosition?: unknown;
+        policyId?: unknown;
+        /** @description the team holding the case */
+        team?: unknown;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SlaReport'];
+          'text/csv': components['schemas']['SlaReport'];
+        };
+      };
+      /** @description An invalid query parameter: `fields` names it and its rule */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description No credential, or not a valid one (`unauthenticated`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description The credential does not admit this route; `requiredRoles` says which would */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Over HEARD_RATE_LIMIT requests a minute (`rate_limited`); `Retry-After` says when */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description At the limit of work in flight (`overloaded`); `Retry-After` says when; nothing was done */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+    };
+  };
+  SlaController_policies: {
+    parameters: {
+      query?: {
+        minPosition?: unknown;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SlaPolicies'];
+        };
+      };
+      /** @description An invalid query parameter: `fields` names it and its rule */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description No credential, or not a valid one (`unauthenticated`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description The credential does not admit this route; `requiredRoles` says which would */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Over HEARD_RATE_LIMIT requests a minute (`rate_limited`); `Retry-After` says when */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description At the limit of work in flight (`overloaded`); `Retry-After` says when; nothing was done */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+    };
+  };
+  CommandsController_defineSlaPolicy: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description A retried command with the same key (the same caller's) appends nothing and answers the same */
+        'Idempotency-Key'?: string;
+      };
+      path: {
+        policyId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['DefineSlaPolicyDto'];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CommandAnswer'];
+        };
+      };
+      /** @description Invalid input (`validation_failed`): `fields` names each field and its rule; nothing was written */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description No credential, or not a valid one (`unauthenticated`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description The credential does not admit this route; `requiredRoles` says which would */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Nothing under that id (`error` names what, such as `case.not_found`) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description The case changed meanwhile (`concurrency_conflict`, retry) or a rule refused it (`error` names it) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description A body over HEARD_BODY_LIMIT, or an event over HEARD_MAX_EVENT_BYTES */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description A body not sent as `content-type: application/json` */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description A rule of the domain refused the command (`error` names it); nothing was written */
+      422: {
         headers: {
           [name: string]: unknown;
         };

@@ -3,6 +3,36 @@ import { get, may, query, SCREENS, type Answer, type Me } from '../api';
 import { NotForYou, Show, Table, useLoad, when } from '../ui';
 
 type CaseState = Answer<'Case'>;
+
+const TARGET_WORDS: Record<string, string> = {
+  firstResponse: 'First response',
+  nextResponse: 'Next response',
+  resolution: 'Resolution',
+};
+
+/** Each clock of the case's SLA: its state and the time that matters for it. */
+export const Clocks = ({ sla }: { sla: NonNullable<CaseState['sla']> }) => (
+  <ul class="clocks" aria-label={`SLA ${sla.name}`}>
+    {Object.values(sla.targets).map((clock) => (
+      <li>
+        {TARGET_WORDS[clock.target] ?? clock.target}
+        {clock.cycle > 1 ? ` (${clock.cycle})` : ''}:{' '}
+        <span class={`badge clock-${clock.status}`}>{clock.status}</span>{' '}
+        <span class="muted">
+          {clock.status === 'met'
+            ? when(clock.metAt)
+            : clock.status === 'breached'
+              ? `due ${when(clock.breachedAt)}`
+              : clock.status === 'stopped'
+                ? when(clock.stoppedAt)
+                : clock.dueAt
+                  ? `due ${when(clock.dueAt)}`
+                  : 'paused'}
+        </span>
+      </li>
+    ))}
+  </ul>
+);
 type AuditEvent = Answer<'AuditedEvent'>;
 
 const actorOf = (actor: AuditEvent['actor']) =>
@@ -51,6 +81,43 @@ const State = ({ state }: { state: CaseState }) => (
         : Object.values(state.fixes)
             .map((f) => `${f.description} (${f.kind}, ${f.status})`)
             .join('; ')}
+    </dd>
+    <dt>SLA</dt>
+    <dd>
+      {state.sla ? (
+        <>
+          {state.sla.name}{' '}
+          <span class="muted">
+            ({state.sla.policyId} v{state.sla.version})
+          </span>
+          {state.waiting && (
+            <span class="badge">
+              waiting on the {state.waiting.on.replace('_', ' ')}: {state.waiting.reason}
+            </span>
+          )}
+          <Clocks sla={state.sla} />
+        </>
+      ) : (
+        '–'
+      )}
+    </dd>
+    <dt>Promises</dt>
+    <dd>
+      {Object.values(state.promises ?? {}).length === 0 ? (
+        '–'
+      ) : (
+        <ul>
+          {Object.values(state.promises).map((p) => (
+            <li>
+              “{p.promise}”{' '}
+              <span class="muted">
+                ({p.agentId}, due {when(p.dueAt)})
+              </span>{' '}
+              <span class={`badge promise-${p.status}`}>{p.status}</span>
+            </li>
+          ))}
+        </ul>
+      )}
     </dd>
     <dt>Resolution</dt>
     <dd>

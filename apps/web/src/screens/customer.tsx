@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
 import { get, may, query, SCREENS, type Answer, type Me } from '../api';
 import { NotForYou, Problem, readable, Show, useLoad, when } from '../ui';
+import { Clocks } from './case';
 
 type TimelinePage = Answer<'Timeline'>;
 type Summary = TimelinePage['summary'];
@@ -70,9 +71,33 @@ const Search = ({ initial }: { initial?: string }) => {
   );
 };
 
+/** The running clocks of an open case, read again when the case moves. */
+const CaseClocks = ({ caseId, changedAt }: { caseId: string; changedAt: string }) => {
+  const [loaded] = useLoad(
+    () => get<Answer<'Case'>>(`/cases/${encodeURIComponent(caseId)}`),
+    [caseId, changedAt],
+  );
+  return loaded.state === 'done' && loaded.value.sla ? <Clocks sla={loaded.value.sla} /> : null;
+};
+
 const WhatWeKnow = ({ summary, followUps }: { summary: Summary; followUps: FollowUp[] }) => (
   <section class="panel" aria-labelledby="known">
     <h2 id="known">What we already know</h2>
+    {summary.openPromises.length > 0 && (
+      <div class="promises" role="note" aria-label="What we promised">
+        <h3>What we promised</h3>
+        <ul>
+          {summary.openPromises.map((p) => (
+            <li>
+              We promised you “{p.promise}” by <strong>{when(p.dueAt)}</strong>{' '}
+              <span class="muted">
+                ({p.agentId}, {p.caseId})
+              </span>
+            </li>
+          ))}
+        </ul>
+      </div>
+    )}
     <p>
       {summary.cases.total} cases ({summary.cases.active} active, {summary.cases.closed} closed) ·{' '}
       {summary.contacts} contacts, the last {when(summary.lastContactAt)}
@@ -95,6 +120,9 @@ const WhatWeKnow = ({ summary, followUps }: { summary: Summary; followUps: Follo
                   {c.product ?? c.category} · with <strong>{holderOf(c.holder)}</strong> · last
                   activity {when(c.lastActivityAt)}
                 </div>
+                {c.status === 'open' && (
+                  <CaseClocks caseId={c.caseId} changedAt={c.lastActivityAt} />
+                )}
               </li>
             ))}
           </ul>

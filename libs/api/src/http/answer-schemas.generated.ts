@@ -282,6 +282,26 @@ export const ANSWER_SCHEMAS: Record<string, SchemaObject | ReferenceObject> = {
       },
       reopenCount: { type: 'number' },
       closedAt: { type: 'string' },
+      sla: {
+        $ref: '#/components/schemas/CaseSla',
+        description: 'The SLA the case is held to and its clocks; absent when no policy matched.',
+      },
+      waiting: {
+        type: 'object',
+        properties: {
+          on: { $ref: '#/components/schemas/WaitingOn' },
+          reason: { type: 'string' },
+          since: { type: 'string' },
+        },
+        required: ['on', 'reason', 'since'],
+        additionalProperties: false,
+        description:
+          'Set while the case waits on the customer or a third party: the clocks are paused.',
+      },
+      promises: {
+        type: 'object',
+        additionalProperties: { $ref: '#/components/schemas/CasePromise' },
+      },
       revision: { type: 'number' },
       asOf: {
         type: 'string',
@@ -300,6 +320,7 @@ export const ANSWER_SCHEMAS: Record<string, SchemaObject | ReferenceObject> = {
       'handovers',
       'holder',
       'issueIds',
+      'promises',
       'reopenCount',
       'revision',
       'status',
@@ -360,6 +381,66 @@ export const ANSWER_SCHEMAS: Record<string, SchemaObject | ReferenceObject> = {
     properties: { agentId: { type: 'string' }, team: { type: 'string' } },
     additionalProperties: false,
     description: 'Who holds the case now: the agent or team that the customer is talking to.',
+  },
+  CasePromise: {
+    type: 'object',
+    properties: {
+      promiseId: { type: 'string' },
+      agentId: { type: 'string' },
+      promise: { type: 'string' },
+      dueAt: { type: 'string' },
+      keptBy: { $ref: '#/components/schemas/PromiseKeptBy' },
+      status: { type: 'string', enum: ['open', 'kept', 'broken'] },
+      madeAt: { type: 'string' },
+      keptAt: { type: 'string' },
+      brokenAt: { type: 'string' },
+    },
+    required: ['promiseId', 'agentId', 'promise', 'dueAt', 'keptBy', 'status', 'madeAt'],
+    additionalProperties: false,
+  },
+  CaseSla: {
+    type: 'object',
+    properties: {
+      policyId: { type: 'string' },
+      version: { type: 'number' },
+      name: { type: 'string' },
+      calendar: { $ref: '#/components/schemas/SlaCalendar' },
+      durations: {
+        type: 'object',
+        properties: {
+          firstResponse: { type: 'number' },
+          nextResponse: { type: 'number' },
+          resolution: { type: 'number' },
+        },
+        additionalProperties: false,
+        description:
+          "Each target's business time in ms (numbers: `resolution` alone names personal text).",
+      },
+      warnAt: { type: 'number' },
+      escalation: { type: 'array', items: { $ref: '#/components/schemas/SlaEscalationStep' } },
+      targets: {
+        type: 'object',
+        properties: {
+          firstResponse: { $ref: '#/components/schemas/SlaClock' },
+          nextResponse: { $ref: '#/components/schemas/SlaClock' },
+          resolution: { $ref: '#/components/schemas/SlaClock' },
+        },
+        additionalProperties: false,
+      },
+    },
+    required: [
+      'policyId',
+      'version',
+      'name',
+      'calendar',
+      'durations',
+      'warnAt',
+      'escalation',
+      'targets',
+    ],
+    additionalProperties: false,
+    description:
+      'The policy a case is held to (the version that matched when it opened) and its clocks.',
   },
   CaseStatus: { type: 'string', enum: ['none', 'open', 'resolved', 'closed'] },
   ChangeImpact: {
@@ -497,6 +578,7 @@ export const ANSWER_SCHEMAS: Record<string, SchemaObject | ReferenceObject> = {
     description:
       'Where an event is in the whole store, and where a reader resumes: opaque, made by the adapter, and ordered as strings (each adapter writes them at a fixed width), so that `a < b` means `a` comes first. Nothing outside an adapter takes one apart or does arithmetic on it. `START` is before the first event.',
   },
+  ClockStatus: { type: 'string', enum: ['running', 'paused', 'met', 'breached', 'stopped'] },
   CommandAnswer: {
     type: 'object',
     properties: {
@@ -664,6 +746,23 @@ export const ANSWER_SCHEMAS: Record<string, SchemaObject | ReferenceObject> = {
           additionalProperties: false,
         },
       },
+      openPromises: {
+        type: 'array',
+        items: {
+          type: 'object',
+          properties: {
+            caseId: { type: 'string' },
+            promiseId: { type: 'string' },
+            agentId: { type: 'string' },
+            promise: { type: 'string', description: 'The words said to the customer.' },
+            dueAt: { type: 'string' },
+          },
+          required: ['caseId', 'promiseId', 'agentId', 'promise', 'dueAt'],
+          additionalProperties: false,
+        },
+        description:
+          'Promises not yet kept or broken, the soonest due first: "we promised you … by …".',
+      },
       accountIds: { type: 'array', items: { type: 'string' } },
       cases: {
         type: 'object',
@@ -728,11 +827,13 @@ export const ANSWER_SCHEMAS: Record<string, SchemaObject | ReferenceObject> = {
       'fixesApplied',
       'incidents',
       'openCases',
+      'openPromises',
       'products',
       'whoHasItNow',
     ],
     additionalProperties: false,
-    description: 'The summary as the API shows it at the top of the timeline.',
+    description:
+      'The summary as the API shows it at the top of the timeline: what we promised first.',
   },
   Erasure: { $ref: '#/components/schemas/ErasureReport' },
   ErasureReport: {
@@ -970,30 +1071,6 @@ export const ANSWER_SCHEMAS: Record<string, SchemaObject | ReferenceObject> = {
       'hours_to_confirmed_fix',
     ],
   },
-  KpiReport: {
-    type: 'object',
-    properties: {
-      by: { $ref: '#/components/schemas/KpiDimension' },
-      period: {
-        type: 'object',
-        properties: {
-          from: { type: 'string', nullable: true },
-          to: { type: 'string', nullable: true },
-        },
-        required: ['from', 'to'],
-        additionalProperties: false,
-      },
-      definitions: {
-        type: 'array',
-        items: { $ref: '#/components/schemas/KpiDefinitionVersion' },
-        description: 'The definition (and version) each KPI was computed with.',
-      },
-      overall: { $ref: '#/components/schemas/KpiRow' },
-      rows: { type: 'array', items: { $ref: '#/components/schemas/KpiRow' } },
-    },
-    required: ['by', 'period', 'definitions', 'overall', 'rows'],
-    additionalProperties: false,
-  },
   KpiRow: {
     type: 'object',
     properties: {
@@ -1065,7 +1142,33 @@ export const ANSWER_SCHEMAS: Record<string, SchemaObject | ReferenceObject> = {
     ],
     additionalProperties: false,
   },
-  Kpis: { $ref: '#/components/schemas/KpiReport' },
+  Kpis: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      sla: { $ref: '#/components/schemas/SlaFigures' },
+      by: { $ref: '#/components/schemas/KpiDimension' },
+      period: {
+        type: 'object',
+        properties: {
+          from: { type: 'string', nullable: true },
+          to: { type: 'string', nullable: true },
+        },
+        required: ['from', 'to'],
+        additionalProperties: false,
+      },
+      definitions: {
+        type: 'array',
+        items: { $ref: '#/components/schemas/KpiDefinitionVersion' },
+        description: 'The definition (and version) each KPI was computed with.',
+      },
+      overall: { $ref: '#/components/schemas/KpiRow' },
+      rows: { type: 'array', items: { $ref: '#/components/schemas/KpiRow' } },
+    },
+    required: ['by', 'definitions', 'overall', 'period', 'rows', 'sla'],
+    description:
+      "The outcome KPIs, and the SLA's: attainment and promises kept per team, agent and policy version.",
+  },
   Me: {
     type: 'object',
     properties: {
@@ -1091,7 +1194,10 @@ export const ANSWER_SCHEMAS: Record<string, SchemaObject | ReferenceObject> = {
     required: ['messages', 'next'],
     additionalProperties: false,
   },
-  OutboundTopic: { type: 'string', enum: ['issue-trends', 'follow-ups', 'account-alerts'] },
+  OutboundTopic: {
+    type: 'string',
+    enum: ['issue-trends', 'follow-ups', 'account-alerts', 'sla-alerts'],
+  },
   PartHealth: {
     type: 'object',
     properties: { status: { $ref: '#/components/schemas/PartState' } },
@@ -1103,6 +1209,21 @@ export const ANSWER_SCHEMAS: Record<string, SchemaObject | ReferenceObject> = {
     enum: ['up', 'stalled', 'down'],
     description:
       '`up`: working or idle; `stalled`: has work and made no progress for HEARD_STALL_AFTER; `down`: not answering.',
+  },
+  PromiseCounts: {
+    type: 'object',
+    properties: {
+      key: { type: 'string', nullable: true },
+      kept: { type: 'number' },
+      broken: { type: 'number' },
+      open: { type: 'number' },
+    },
+    required: ['key', 'kept', 'broken', 'open'],
+    additionalProperties: false,
+  },
+  PromiseKeptBy: {
+    type: 'string',
+    enum: ['outbound_contact', 'fix_applied', 'resolution', 'manual'],
   },
   RecurringIssue: {
     type: 'object',
@@ -1246,6 +1367,329 @@ export const ANSWER_SCHEMAS: Record<string, SchemaObject | ReferenceObject> = {
     required: ['period', 'rule', 'groups'],
     additionalProperties: false,
   },
+  SlaAttainment: {
+    type: 'object',
+    properties: {
+      key: {
+        type: 'string',
+        nullable: true,
+        description:
+          'The team, agent or `policyId v<version>` the counts are of (null: nobody named).',
+      },
+      met: { type: 'number' },
+      breached: { type: 'number' },
+      attainment: {
+        type: 'number',
+        nullable: true,
+        description: 'met / (met + breached); null before any target settled.',
+      },
+    },
+    required: ['key', 'met', 'breached', 'attainment'],
+    additionalProperties: false,
+  },
+  SlaCalendar: {
+    type: 'object',
+    properties: {
+      timeZone: { type: 'string', description: 'An IANA name such as Europe/Berlin.' },
+      hours: {
+        anyOf: [
+          { type: 'string', enum: ['24x7'] },
+          {
+            type: 'object',
+            properties: {
+              mon: { type: 'array', items: { type: 'string' } },
+              tue: { type: 'array', items: { type: 'string' } },
+              wed: { type: 'array', items: { type: 'string' } },
+              thu: { type: 'array', items: { type: 'string' } },
+              fri: { type: 'array', items: { type: 'string' } },
+              sat: { type: 'array', items: { type: 'string' } },
+              sun: { type: 'array', items: { type: 'string' } },
+            },
+            additionalProperties: false,
+          },
+        ],
+        description:
+          '`24x7`, or per weekday a list of `HH:MM-HH:MM` ranges (end up to 24:00); a day left out is closed.',
+      },
+      holidays: {
+        type: 'array',
+        items: { type: 'string' },
+        description: 'Local dates (YYYY-MM-DD) on which the clocks stand still all day.',
+      },
+    },
+    required: ['timeZone', 'hours', 'holidays'],
+    additionalProperties: false,
+    description:
+      "When an SLA's clocks run: business hours per weekday in one time zone (local wall-clock times, so a DST change moves them with the office), minus whole-day holidays.",
+  },
+  SlaClock: {
+    type: 'object',
+    properties: {
+      target: { $ref: '#/components/schemas/SlaTarget' },
+      cycle: {
+        type: 'number',
+        description: '1 for the first; next response and a reopened resolution start new cycles.',
+      },
+      status: { $ref: '#/components/schemas/ClockStatus' },
+      startedAt: { type: 'string' },
+      dueAt: {
+        type: 'string',
+        description: 'When it falls due while running (absent while paused or once settled).',
+      },
+      warnAt: {
+        type: 'string',
+        description: 'When its warning falls due, while running and not yet warned.',
+      },
+      warned: { type: 'boolean' },
+      metAt: { type: 'string' },
+      breachedAt: { type: 'string' },
+      stoppedAt: {
+        type: 'string',
+        description: 'Closed before it was met (the case closed unresolved).',
+      },
+      consumedMs: { type: 'number' },
+      runningSince: { type: 'string' },
+    },
+    required: ['target', 'cycle', 'status', 'startedAt', 'warned', 'consumedMs'],
+    additionalProperties: false,
+    description:
+      "One cycle of one target's clock. Business time used is kept while it runs from `runningSince`; a pause banks it in `consumedMs`, so a resume moves the due time on.",
+  },
+  SlaEscalationStep: {
+    type: 'object',
+    properties: {
+      level: { $ref: '#/components/schemas/EscalationLevel' },
+      after: {
+        type: 'string',
+        description:
+          'ISO 8601 duration after the breach (wall-clock time); PT0S escalates at the breach.',
+      },
+      notifySales: { type: 'boolean' },
+    },
+    required: ['level', 'after', 'notifySales'],
+    additionalProperties: false,
+    description:
+      "One level of escalation: how long after the breach, and whether the account's sales team is told.",
+  },
+  SlaFigures: {
+    type: 'object',
+    properties: {
+      attainment: {
+        type: 'object',
+        properties: {
+          byTeam: { type: 'array', items: { $ref: '#/components/schemas/SlaAttainment' } },
+          byAgent: { type: 'array', items: { $ref: '#/components/schemas/SlaAttainment' } },
+          byPolicyVersion: { type: 'array', items: { $ref: '#/components/schemas/SlaAttainment' } },
+        },
+        required: ['byTeam', 'byAgent', 'byPolicyVersion'],
+        additionalProperties: false,
+      },
+      promises: {
+        type: 'object',
+        properties: {
+          byTeam: { type: 'array', items: { $ref: '#/components/schemas/PromiseCounts' } },
+          byAgent: { type: 'array', items: { $ref: '#/components/schemas/PromiseCounts' } },
+        },
+        required: ['byTeam', 'byAgent'],
+        additionalProperties: false,
+      },
+    },
+    required: ['attainment', 'promises'],
+    additionalProperties: false,
+    description:
+      "The SLA's figures in the KPIs: attainment and promises kept per team, agent and policy version.",
+  },
+  SlaMatch: {
+    type: 'object',
+    properties: {
+      channels: { type: 'array', items: { $ref: '#/components/schemas/Channel' } },
+      categories: { type: 'array', items: { type: 'string' } },
+      products: { type: 'array', items: { type: 'string' } },
+      accountTiers: { type: 'array', items: { type: 'string' } },
+    },
+    additionalProperties: false,
+    description: "Which cases a policy holds: every list given must contain the case's value.",
+  },
+  SlaPolicies: {
+    $ref: '#/components/schemas/SlaPolicyList',
+    description: 'Every SLA policy at its latest version, with the versions before it.',
+  },
+  SlaPolicyList: {
+    type: 'object',
+    properties: {
+      policies: {
+        type: 'array',
+        items: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            versions: { type: 'array', items: { $ref: '#/components/schemas/SlaPolicyVersion' } },
+            policyId: { type: 'string' },
+            version: { type: 'number' },
+            definedAt: { type: 'string' },
+            name: { type: 'string' },
+            priority: {
+              type: 'number',
+              description:
+                'Lower first: the first policy by priority that matches a case holds it.',
+            },
+            match: { $ref: '#/components/schemas/SlaMatch' },
+            calendar: { $ref: '#/components/schemas/SlaCalendar' },
+            targets: {
+              type: 'object',
+              properties: {
+                firstResponse: { type: 'string' },
+                nextResponse: { type: 'string' },
+                resolution: { type: 'string' },
+              },
+              additionalProperties: false,
+            },
+            warnAt: {
+              type: 'number',
+              description: 'Share of a target at which a warning is recorded (0 < warnAt < 1).',
+            },
+            escalation: {
+              type: 'array',
+              items: { $ref: '#/components/schemas/SlaEscalationStep' },
+            },
+          },
+          required: [
+            'calendar',
+            'definedAt',
+            'escalation',
+            'match',
+            'name',
+            'policyId',
+            'priority',
+            'targets',
+            'version',
+            'versions',
+            'warnAt',
+          ],
+        },
+      },
+    },
+    required: ['policies'],
+    additionalProperties: false,
+    description:
+      'Every policy at its latest version, each with the versions before it (newest first).',
+  },
+  SlaPolicyVersion: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      policyId: { type: 'string' },
+      version: { type: 'number' },
+      definedAt: { type: 'string' },
+      name: { type: 'string' },
+      priority: {
+        type: 'number',
+        description: 'Lower first: the first policy by priority that matches a case holds it.',
+      },
+      match: { $ref: '#/components/schemas/SlaMatch' },
+      calendar: { $ref: '#/components/schemas/SlaCalendar' },
+      targets: {
+        type: 'object',
+        properties: {
+          firstResponse: { type: 'string' },
+          nextResponse: { type: 'string' },
+          resolution: { type: 'string' },
+        },
+        additionalProperties: false,
+      },
+      warnAt: {
+        type: 'number',
+        description: 'Share of a target at which a warning is recorded (0 < warnAt < 1).',
+      },
+      escalation: { type: 'array', items: { $ref: '#/components/schemas/SlaEscalationStep' } },
+    },
+    required: [
+      'calendar',
+      'definedAt',
+      'escalation',
+      'match',
+      'name',
+      'policyId',
+      'priority',
+      'targets',
+      'version',
+      'warnAt',
+    ],
+    description: "A policy's latest version, as the catalog holds it.",
+  },
+  SlaReport: {
+    type: 'object',
+    properties: {
+      asOf: { type: 'string' },
+      filter: {
+        type: 'object',
+        properties: {
+          team: { type: 'string' },
+          agentId: { type: 'string' },
+          policyId: { type: 'string' },
+        },
+        additionalProperties: false,
+      },
+      cases: { type: 'array', items: { $ref: '#/components/schemas/SlaReportRow' } },
+      attainment: {
+        type: 'object',
+        properties: {
+          byTeam: { type: 'array', items: { $ref: '#/components/schemas/SlaAttainment' } },
+          byAgent: { type: 'array', items: { $ref: '#/components/schemas/SlaAttainment' } },
+          byPolicyVersion: { type: 'array', items: { $ref: '#/components/schemas/SlaAttainment' } },
+        },
+        required: ['byTeam', 'byAgent', 'byPolicyVersion'],
+        additionalProperties: false,
+      },
+      promises: {
+        type: 'object',
+        properties: {
+          byTeam: { type: 'array', items: { $ref: '#/components/schemas/PromiseCounts' } },
+          byAgent: { type: 'array', items: { $ref: '#/components/schemas/PromiseCounts' } },
+        },
+        required: ['byTeam', 'byAgent'],
+        additionalProperties: false,
+      },
+    },
+    required: ['asOf', 'filter', 'cases', 'attainment', 'promises'],
+    additionalProperties: false,
+  },
+  SlaReportRow: {
+    type: 'object',
+    properties: {
+      caseId: { type: 'string' },
+      customerId: { type: 'string' },
+      target: { $ref: '#/components/schemas/SlaTarget' },
+      cycle: { type: 'number' },
+      state: {
+        type: 'string',
+        enum: ['at_risk', 'breached'],
+        description:
+          'at_risk: running and past its warning; breached: its due time passed while the case is open.',
+      },
+      dueAt: { type: 'string', nullable: true },
+      breachedAt: { type: 'string', nullable: true },
+      policyId: { type: 'string' },
+      policyVersion: { type: 'number' },
+      agentId: { type: 'string', nullable: true },
+      team: { type: 'string', nullable: true },
+    },
+    required: [
+      'caseId',
+      'customerId',
+      'target',
+      'cycle',
+      'state',
+      'dueAt',
+      'breachedAt',
+      'policyId',
+      'policyVersion',
+      'agentId',
+      'team',
+    ],
+    additionalProperties: false,
+  },
+  SlaTarget: { type: 'string', enum: ['firstResponse', 'nextResponse', 'resolution'] },
   StoredOutboundMessage: {
     type: 'object',
     properties: {
@@ -1348,4 +1792,5 @@ export const ANSWER_SCHEMAS: Record<string, SchemaObject | ReferenceObject> = {
     ],
     additionalProperties: false,
   },
+  WaitingOn: { type: 'string', enum: ['customer', 'third_party'] },
 };

@@ -12,6 +12,9 @@ import type {
   KpiDefinitionVersion,
   KpiReport,
   RecurringIssuesReport,
+  SlaFigures,
+  SlaPolicyList,
+  SlaReport,
   TimelinePage,
 } from '@heard/projections';
 import type { StoredOutboundMessage } from '@heard/read-store';
@@ -42,9 +45,14 @@ export interface HeardAnswers {
   CandidateAcceptance: CandidateAcceptance;
   Changes: ChangesList;
   ChangeImpact: ChangeImpact;
-  Kpis: KpiReport;
+  /** The outcome KPIs, and the SLA's: attainment and promises kept per team, agent and policy version. */
+  Kpis: KpiReport & { sla: SlaFigures };
   /** Every version of every KPI's definition; `current` marks those the report reads by default. */
   KpiDefinitions: { definitions: Array<KpiDefinitionVersion & { current: boolean }> };
+  /** Every SLA policy at its latest version, with the versions before it. */
+  SlaPolicies: SlaPolicyList;
+  /** Clocks at risk or breached on open cases, soonest first; attainment and promises kept. */
+  SlaReport: SlaReport;
   ApiKey: ApiKeyShown;
   ApiKeyMade: ApiKeyShown & { secret: string };
   ApiKeys: { keys: ApiKeyShown[] };

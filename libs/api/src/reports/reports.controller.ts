@@ -16,6 +16,7 @@ import {
   kpiDefinitionsFor,
   readKpis,
   readRecurringIssues,
+  slaFigures,
   UnknownKpiDefinition,
   RECURRING_SORTS,
   RECURRING_STATUSES,
@@ -228,7 +229,11 @@ export class ReportsController {
         'query',
       );
     });
-    return readKpis(this.reads, { ...options, definitions });
+    return {
+      ...(await readKpis(this.reads, { ...options, definitions })),
+      // Targets and promises of the period (clocks started, promises due), whatever the product.
+      sla: await slaFigures(this.reads, { from: options.from, to: options.to }),
+    };
   }
 }
 

@@ -7,6 +7,11 @@ import {
   FAULTS,
   FIX_KINDS,
   FOLLOW_UP_OUTCOMES,
+  PROMISE_KEPT_BY,
+  WAITING_ON,
+  type PromiseKeptBy,
+  type SchedulerCommand,
+  type WaitingOn,
   type Channel,
   type Direction,
   type EscalationLevel,
@@ -153,8 +158,42 @@ class CompleteFollowUpDto extends CommandDto {
   @ApiPropertyOptional() @OptionalText(LONG) note?: string;
 }
 
-/** The commands of a case, from its opening to its closure: body, route, roles, domain command. */
-export const CASE_COMMANDS: { readonly [T in CaseCommand['type']]: CommandDescription } = {
+class StartWaitingDto extends CommandDto {
+  @ApiProperty() @IsId() agentId!: string;
+  @ApiProperty({ enum: WAITING_ON }) @IsIn(WAITING_ON) on!: WaitingOn;
+  @ApiProperty() @Text(LONG) reason!: string;
+}
+
+class EndWaitingDto extends CommandDto {
+  @ApiProperty() @IsId() agentId!: string;
+}
+
+class MakePromiseDto extends CommandDto {
+  @ApiPropertyOptional({ description: 'Generated when absent' })
+  @IsOptional()
+  @IsId()
+  promiseId?: string;
+  @ApiProperty() @IsId() agentId!: string;
+  @ApiProperty({ description: 'The words said to the customer (personal data: sealed, erasable)' })
+  @Text(LONG)
+  promise!: string;
+  @ApiProperty({ description: 'ISO 8601 instant by which it is kept' })
+  @IsISO8601({ strict: true })
+  dueAt!: string;
+  @ApiProperty({ enum: PROMISE_KEPT_BY }) @IsIn(PROMISE_KEPT_BY) keptBy!: PromiseKeptBy;
+}
+
+class KeepPromiseDto extends CommandDto {
+  @ApiProperty() @IsId() agentId!: string;
+}
+
+/**
+ * The commands of a case, from its opening to its closure: body, route, roles, domain command.
+ * The scheduler's own commands (breaches, warnings, escalations, broken promises) have no route.
+ */
+export const CASE_COMMANDS: {
+  readonly [T in Exclude<CaseCommand['type'], SchedulerCommand['type']>]: CommandDescription;
+} = {
   OpenCase: spec<OpenCaseDto>({
     dto: OpenCaseDto,
     route: 'cases',
@@ -360,5 +399,59 @@ export const CASE_COMMANDS: { readonly [T in CaseCommand['type']]: CommandDescri
       followUpId: p(params, 'followUpId'),
       at: ctx.at,
     }),
+  }),
+  StartWaiting: spec<StartWaitingDto>({
+    dto: StartWaitingDto,
+    route: 'cases/:caseId/waiting',
+    note: "pauses the SLA clocks until the customer's next inbound contact or waiting/end",
+    allow: CASE_WORK,
+    build: (b, params, ctx) => ({
+      type: 'StartWaiting',
+      ...bodyOf(b),
+      caseId: p(params, 'caseId'),
+      at: ctx.at,
+    }),
+    actorOf: (b) => b.agentId,
+  }),
+  EndWaiting: spec<EndWaitingDto>({
+    dto: EndWaitingDto,
+    route: 'cases/:caseId/waiting/end',
+    note: 'resumes the SLA clocks',
+    allow: CASE_WORK,
+    build: (b, params, ctx) => ({
+      type: 'EndWaiting',
+      ...bodyOf(b),
+      caseId: p(params, 'caseId'),
+      at: ctx.at,
+    }),
+    actorOf: (b) => b.agentId,
+  }),
+  MakePromise: spec<MakePromiseDto>({
+    dto: MakePromiseDto,
+    route: 'cases/:caseId/promises',
+    note: 'kept when its keptBy event happens before dueAt (manual: the kept route); broken when dueAt passes first',
+    allow: CASE_WORK,
+    build: (b, params, ctx) => ({
+      type: 'MakePromise',
+      ...bodyOf(b),
+      caseId: p(params, 'caseId'),
+      promiseId: b.promiseId ?? ctx.newId('promise'),
+      at: ctx.at,
+    }),
+    actorOf: (b) => b.agentId,
+  }),
+  KeepPromise: spec<KeepPromiseDto>({
+    dto: KeepPromiseDto,
+    route: 'cases/:caseId/promises/:promiseId/kept',
+    note: 'before its dueAt',
+    allow: CASE_WORK,
+    build: (b, params, ctx) => ({
+      type: 'KeepPromise',
+      ...bodyOf(b),
+      caseId: p(params, 'caseId'),
+      promiseId: p(params, 'promiseId'),
+      at: ctx.at,
+    }),
+    actorOf: (b) => b.agentId,
   }),
 };

@@ -6,6 +6,8 @@ import type {
   FixKind,
   FollowUpOutcome,
 } from '../shared/vocabulary';
+import type { SlaPolicyVersion, SlaTarget } from '../sla/sla-policy';
+import type { PromiseKeptBy, WaitingOn } from './case.state';
 
 /** `at` is the business time of the command, given from outside (never read from a clock here). */
 type Cmd<T extends string, D> = { type: T; caseId: string; at: string } & D;
@@ -21,6 +23,8 @@ export type OpenCase = Cmd<
     summary: string;
     desiredOutcome?: string;
     openedBy?: string;
+    /** The SLA policy that matched (the write path looks it up): the case is held to it. */
+    sla?: SlaPolicyVersion;
   }
 >;
 export type LogContact = Cmd<
@@ -72,6 +76,31 @@ export type CompleteFollowUp = Cmd<
   { followUpId: string; outcome: FollowUpOutcome; csat?: number; note?: string }
 >;
 
+export type StartWaiting = Cmd<'StartWaiting', { agentId: string; on: WaitingOn; reason: string }>;
+export type EndWaiting = Cmd<'EndWaiting', { agentId: string }>;
+export type MakePromise = Cmd<
+  'MakePromise',
+  { promiseId: string; agentId: string; promise: string; dueAt: string; keptBy: PromiseKeptBy }
+>;
+export type KeepPromise = Cmd<'KeepPromise', { promiseId: string; agentId: string }>;
+
+/** What heard's scheduler sends when a due time passes: checked again against the case here. */
+export type RecordSlaWarning = Cmd<'RecordSlaWarning', { target: SlaTarget; cycle: number }>;
+export type RecordSlaBreach = Cmd<'RecordSlaBreach', { target: SlaTarget; cycle: number }>;
+export type EscalateForSla = Cmd<
+  'EscalateForSla',
+  { target: SlaTarget; cycle: number; level: EscalationLevel }
+>;
+export type RecordPromiseBroken = Cmd<'RecordPromiseBroken', { promiseId: string }>;
+export type SchedulerCommand =
+  RecordSlaWarning | RecordSlaBreach | EscalateForSla | RecordPromiseBroken;
+export const SCHEDULER_COMMANDS = [
+  'RecordSlaWarning',
+  'RecordSlaBreach',
+  'EscalateForSla',
+  'RecordPromiseBroken',
+] as const satisfies readonly SchedulerCommand['type'][];
+
 export type CaseCommand =
   | OpenCase
   | LogContact
@@ -88,4 +117,9 @@ export type CaseCommand =
   | CloseCase
   | LinkCaseToIssue
   | NoteCase
-  | CompleteFollowUp;
+  | CompleteFollowUp
+  | StartWaiting
+  | EndWaiting
+  | MakePromise
+  | KeepPromise
+  | SchedulerCommand;

@@ -3,7 +3,29 @@ import { refuse } from '../shared/domain-error';
 import { ESCALATION_LEVELS } from '../shared/vocabulary';
 import type { CaseCommand } from './case.commands';
 import type { CaseEvent } from './case.events';
-import { initialCaseState, type CaseState } from './case.state';
+import {
+  initialCaseState,
+  type CasePromise,
+  type CaseState,
+  type PromiseKeptBy,
+} from './case.state';
+import {
+  isCounting,
+  markBreached,
+  markMet,
+  markWarned,
+  nextEscalation,
+  pauseClocks,
+  resumeClocks,
+  settlement,
+  startClock,
+  stopClocks,
+} from '../sla/clocks';
+import { SLA_TARGETS, type SlaTarget } from '../sla/sla-policy';
+import { durationMs } from '../sla/calendar';
+
+/** The actor id of what heard does on its own (the scheduler's breaches and escalations). */
+export const HEARD_ITSELF = 'heard';
 
 /** The shortest executive summary a handover may carry: enough for a sentence of context. */
 const MIN_HANDOVER_SUMMARY_LENGTH = 20;
@@ -29,7 +51,59 @@ export const caseRules = {
   alreadyLinked: 'issue_link.already_linked',
   followUpNotScheduled: 'follow_up.not_scheduled',
   followUpAlreadyCompleted: 'follow_up.already_completed',
+  alreadyWaiting: 'waiting.already_waiting',
+  notWaiting: 'waiting.not_waiting',
+  waitingNeedsOpenCase: 'waiting.case_not_open',
+  promiseAlreadyMade: 'promise.already_made',
+  promiseNotMade: 'promise.not_made',
+  promiseNotOpen: 'promise.not_open',
+  promiseDueNotAhead: 'promise.due_not_ahead',
+  promisePastDue: 'promise.past_due',
+  nothingDue: 'sla.nothing_due',
 } as const;
+
+/** The events that settle the counting clocks among `targets`: met, or breached if overdue. */
+const settleClocks = (state: CaseState, targets: readonly SlaTarget[], at: string): CaseEvent[] =>
+  targets.flatMap((target): CaseEvent[] => {
+    const clock = state.sla?.targets[target];
+    if (!isCounting(clock)) return [];
+    const base = { caseId: state.caseId, target, cycle: clock.cycle, dueAt: clock.dueAt ?? at };
+    const settled = settlement(clock, at);
+    return settled.outcome === 'met'
+      ? [{ type: 'SlaTargetMet', data: { ...base, metAt: settled.at } }]
+      : [{ type: 'SlaTargetBreached', data: { ...base, breachedAt: settled.at } }];
+  });
+
+/** Open promises of a kind that an event at `at` keeps (or finds already broken). */
+const settlePromises = (
+  state: CaseState,
+  by: PromiseKeptBy,
+  at: string,
+  agentId?: string,
+): CaseEvent[] =>
+  Object.values(state.promises)
+    .filter((p) => p.status === 'open' && p.keptBy === by)
+    .map((p): CaseEvent =>
+      Date.parse(p.dueAt) < Date.parse(at)
+        ? { type: 'PromiseBroken', data: brokenData(state.caseId, p) }
+        : {
+            type: 'PromiseKept',
+            data: { caseId: state.caseId, promiseId: p.promiseId, by, agentId, keptAt: at },
+          },
+    );
+
+const brokenData = (caseId: string, p: CasePromise) => ({
+  caseId,
+  promiseId: p.promiseId,
+  agentId: p.agentId,
+  dueAt: p.dueAt,
+  brokenAt: p.dueAt,
+});
+
+const nothingDue = (message: string): never => refuse(caseRules.nothingDue, 'conflict', message);
+
+const isDue = (dueAt: string | undefined, at: string) =>
+  dueAt !== undefined && Date.parse(dueAt) <= Date.parse(at);
 
 const requireExisting = (state: CaseState, caseId: string): void => {
   if (state.status === 'none')
@@ -71,11 +145,47 @@ const decide = (command: CaseCommand, state: CaseState): CaseEvent[] => {
             openedAt: at,
           },
         },
+        ...(command.sla
+          ? [
+              {
+                type: 'SlaPolicyApplied' as const,
+                data: {
+                  caseId,
+                  policyId: command.sla.policyId,
+                  version: command.sla.version,
+                  name: command.sla.name,
+                  calendar: command.sla.calendar,
+                  targets: Object.fromEntries(
+                    Object.entries(command.sla.targets).map(([name, duration]) => [
+                      name,
+                      { duration },
+                    ]),
+                  ),
+                  warnAt: command.sla.warnAt,
+                  escalation: command.sla.escalation,
+                  appliedAt: at,
+                },
+              },
+            ]
+          : []),
       ];
     }
-    case 'LogContact':
+    case 'LogContact': {
       requireNotClosed(state);
+      const inbound = command.direction === 'inbound';
+      // The customer's answer ends a wait on them, before the contact starts a new clock.
+      const ended: CaseEvent[] =
+        inbound && state.waiting
+          ? [{ type: 'WaitingEnded', data: { caseId, by: 'inbound_contact', endedAt: at } }]
+          : [];
+      const answered: CaseEvent[] = inbound
+        ? []
+        : [
+            ...settleClocks(state, ['firstResponse', 'nextResponse'], at),
+            ...settlePromises(state, 'outbound_contact', at, command.agentId),
+          ];
       return [
+        ...ended,
         {
           type: 'ContactLogged',
           data: {
@@ -89,7 +199,9 @@ const decide = (command: CaseCommand, state: CaseState): CaseEvent[] => {
             contactedAt: at,
           },
         },
+        ...answered,
       ];
+    }
     case 'IssueApology':
       requireNotClosed(state);
       if (command.fault === 'third_party' && !command.thirdParty?.trim())
@@ -206,6 +318,7 @@ const decide = (command: CaseCommand, state: CaseState): CaseEvent[] => {
             appliedAt: at,
           },
         },
+        ...settlePromises(state, 'fix_applied', at, command.agentId),
       ];
     }
     case 'EscalateCase': {
@@ -263,6 +376,9 @@ const decide = (command: CaseCommand, state: CaseState): CaseEvent[] => {
             scheduledAt: at,
           },
         },
+        // A resolution answers the customer too: it settles every clock still counting.
+        ...settleClocks(state, SLA_TARGETS, at),
+        ...settlePromises(state, 'resolution', at, command.agentId),
       ];
     case 'ConfirmResolution':
       requireNotClosed(state);
@@ -377,9 +493,192 @@ const decide = (command: CaseCommand, state: CaseState): CaseEvent[] => {
         ];
       return [completed];
     }
+    case 'StartWaiting':
+      if (state.status !== 'open')
+        refuse(
+          caseRules.waitingNeedsOpenCase,
+          'conflict',
+          `Case ${caseId} is ${state.status}; only an open case waits on someone`,
+        );
+      if (state.waiting)
+        refuse(
+          caseRules.alreadyWaiting,
+          'conflict',
+          `Case ${caseId} already waits on the ${state.waiting.on.replace('_', ' ')} since ${state.waiting.since}`,
+        );
+      return [
+        {
+          type: 'WaitingStarted',
+          data: {
+            caseId,
+            agentId: command.agentId,
+            on: command.on,
+            reason: command.reason,
+            startedAt: at,
+          },
+        },
+      ];
+    case 'EndWaiting':
+      if (!state.waiting)
+        refuse(caseRules.notWaiting, 'conflict', `Case ${caseId} is not waiting on anyone`);
+      return [
+        {
+          type: 'WaitingEnded',
+          data: { caseId, by: 'request', agentId: command.agentId, endedAt: at },
+        },
+      ];
+    case 'MakePromise':
+      requireNotClosed(state);
+      if (state.promises[command.promiseId])
+        refuse(
+          caseRules.promiseAlreadyMade,
+          'conflict',
+          `Promise ${command.promiseId} was already made on case ${caseId}`,
+        );
+      if (Date.parse(command.dueAt) <= Date.parse(at))
+        refuse(
+          caseRules.promiseDueNotAhead,
+          'invalid',
+          `dueAt (${command.dueAt}) must be after the promise is made (${at})`,
+        );
+      return [
+        {
+          type: 'PromiseMade',
+          data: {
+            caseId,
+            promiseId: command.promiseId,
+            agentId: command.agentId,
+            promise: command.promise,
+            dueAt: new Date(command.dueAt).toISOString(),
+            keptBy: command.keptBy,
+            madeAt: at,
+          },
+        },
+      ];
+    case 'KeepPromise': {
+      const promise = state.promises[command.promiseId];
+      if (!promise)
+        refuse(
+          caseRules.promiseNotMade,
+          'not_found',
+          `Promise ${command.promiseId} was never made on case ${caseId}`,
+        );
+      if (promise!.status !== 'open')
+        refuse(
+          caseRules.promiseNotOpen,
+          'conflict',
+          `Promise ${command.promiseId} is already ${promise!.status}`,
+        );
+      if (Date.parse(promise!.dueAt) < Date.parse(at))
+        refuse(
+          caseRules.promisePastDue,
+          'conflict',
+          `Promise ${command.promiseId} was due at ${promise!.dueAt}: it is broken, not kept`,
+        );
+      return [
+        {
+          type: 'PromiseKept',
+          data: {
+            caseId,
+            promiseId: command.promiseId,
+            by: 'manual',
+            agentId: command.agentId,
+            keptAt: at,
+          },
+        },
+      ];
+    }
+    case 'RecordSlaWarning': {
+      const clock = state.sla?.targets[command.target];
+      if (clock?.cycle !== command.cycle || clock.status !== 'running' || clock.warned)
+        return nothingDue(
+          `No ${command.target} clock of cycle ${command.cycle} is running unwarned`,
+        );
+      if (!isDue(clock.warnAt, at)) return nothingDue(`The warning is due at ${clock.warnAt}`);
+      // Too late to warn: the breach is due, and it is what gets recorded.
+      if (isDue(clock.dueAt, at)) return nothingDue(`The target itself is due (${clock.dueAt})`);
+      return [
+        {
+          type: 'SlaWarningReached',
+          data: {
+            caseId,
+            target: command.target,
+            cycle: clock.cycle,
+            dueAt: clock.dueAt!,
+            warnedAt: clock.warnAt!,
+          },
+        },
+      ];
+    }
+    case 'RecordSlaBreach': {
+      const clock = state.sla?.targets[command.target];
+      if (clock?.cycle !== command.cycle || clock.status !== 'running')
+        return nothingDue(`No ${command.target} clock of cycle ${command.cycle} is running`);
+      if (!isDue(clock.dueAt, at)) return nothingDue(`It is due at ${clock.dueAt}`);
+      return [
+        {
+          type: 'SlaTargetBreached',
+          data: {
+            caseId,
+            target: command.target,
+            cycle: clock.cycle,
+            dueAt: clock.dueAt!,
+            breachedAt: clock.dueAt!,
+          },
+        },
+      ];
+    }
+    case 'EscalateForSla': {
+      const sla = state.sla;
+      const clock = sla?.targets[command.target];
+      if (!sla || clock?.cycle !== command.cycle || state.status !== 'open' || state.waiting)
+        return nothingDue(
+          `Case ${caseId} has no breached ${command.target} clock of cycle ${command.cycle} to escalate while open and not waiting`,
+        );
+      const next = nextEscalation(sla, clock, state.escalation?.level);
+      if (!next || next.step.level !== command.level || !isDue(next.dueAt, at))
+        return nothingDue(`No escalation to ${command.level} is due on case ${caseId}`);
+      return [
+        {
+          type: 'CaseEscalated',
+          data: {
+            caseId,
+            agentId: HEARD_ITSELF,
+            level: command.level,
+            reason: `${command.target} breached at ${clock.breachedAt} under SLA policy ${sla.name} (${sla.policyId} v${sla.version})`,
+            notifySales: next.step.notifySales && !!state.accountId,
+            accountId: state.accountId,
+            escalatedAt: at,
+            sla: {
+              target: command.target,
+              cycle: command.cycle,
+              policyId: sla.policyId,
+              version: sla.version,
+            },
+          },
+        },
+      ];
+    }
+    case 'RecordPromiseBroken': {
+      const promise = state.promises[command.promiseId];
+      if (promise?.status !== 'open' || !isDue(promise.dueAt, at))
+        return nothingDue(`Promise ${command.promiseId} is not open and due`);
+      return [{ type: 'PromiseBroken', data: brokenData(caseId, promise) }];
+    }
     default:
       return assertNever(command);
   }
+};
+
+const settlePromise = (
+  s: CaseState,
+  promiseId: string,
+  settled: Pick<CasePromise, 'status' | 'keptAt' | 'brokenAt'>,
+): CaseState => {
+  const promise = s.promises[promiseId];
+  return promise
+    ? { ...s, promises: { ...s.promises, [promiseId]: { ...promise, ...settled } } }
+    : s;
 };
 
 const evolve = (state: CaseState, event: CaseEvent): CaseState => {
@@ -406,7 +705,20 @@ const evolve = (state: CaseState, event: CaseEvent): CaseState => {
     case 'ContactLogged': {
       const d = event.data;
       const holder = s.holder.agentId || s.holder.team ? s.holder : { agentId: d.agentId };
-      return { ...s, contacts: s.contacts + 1, holder, lastActivityAt: d.contactedAt };
+      // Each inbound contact after the first answer starts the next-response clock.
+      const startsNext =
+        d.direction === 'inbound' &&
+        s.status === 'open' &&
+        s.sla &&
+        !isCounting(s.sla.targets.firstResponse) &&
+        !isCounting(s.sla.targets.nextResponse);
+      return {
+        ...s,
+        contacts: s.contacts + 1,
+        holder,
+        lastActivityAt: d.contactedAt,
+        sla: startsNext ? startClock(s.sla!, 'nextResponse', d.contactedAt, !!s.waiting) : s.sla,
+      };
     }
     case 'ApologyIssued': {
       const { caseId: _caseId, ...apology } = event.data;
@@ -488,6 +800,7 @@ const evolve = (state: CaseState, event: CaseEvent): CaseState => {
           resolvedAt: d.resolvedAt,
           status: 'pending',
         },
+        waiting: undefined,
         lastActivityAt: d.resolvedAt,
       };
     }
@@ -506,6 +819,7 @@ const evolve = (state: CaseState, event: CaseEvent): CaseState => {
     case 'CaseReopened':
       return {
         ...s,
+        sla: s.sla && startClock(s.sla, 'resolution', event.data.reopenedAt, false),
         status: 'open',
         reopenCount: s.reopenCount + 1,
         closedAt: undefined,
@@ -545,10 +859,75 @@ const evolve = (state: CaseState, event: CaseEvent): CaseState => {
     case 'CaseClosed':
       return {
         ...s,
+        sla: s.sla && stopClocks(s.sla, event.data.closedAt),
+        waiting: undefined,
         status: 'closed',
         closedAt: event.data.closedAt,
         lastActivityAt: event.data.closedAt,
       };
+    case 'SlaPolicyApplied': {
+      const d = event.data;
+      const sla = {
+        policyId: d.policyId,
+        version: d.version,
+        name: d.name,
+        calendar: d.calendar,
+        durations: Object.fromEntries(
+          Object.entries(d.targets).map(([name, t]) => [name, durationMs(t.duration) ?? 0]),
+        ),
+        warnAt: d.warnAt,
+        escalation: d.escalation,
+        targets: {},
+      };
+      return {
+        ...s,
+        sla: startClock(
+          startClock(sla, 'firstResponse', d.appliedAt, false),
+          'resolution',
+          d.appliedAt,
+          false,
+        ),
+      };
+    }
+    case 'SlaWarningReached':
+      return { ...s, sla: s.sla && markWarned(s.sla, event.data.target) };
+    case 'SlaTargetMet':
+      return { ...s, sla: s.sla && markMet(s.sla, event.data.target, event.data.metAt) };
+    case 'SlaTargetBreached':
+      return {
+        ...s,
+        sla: s.sla && markBreached(s.sla, event.data.target, event.data.breachedAt),
+      };
+    case 'WaitingStarted': {
+      const d = event.data;
+      return {
+        ...s,
+        waiting: { on: d.on, reason: d.reason, since: d.startedAt },
+        sla: s.sla && pauseClocks(s.sla, d.startedAt),
+        lastActivityAt: d.startedAt,
+      };
+    }
+    case 'WaitingEnded':
+      return {
+        ...s,
+        waiting: undefined,
+        sla: s.sla && resumeClocks(s.sla, event.data.endedAt),
+      };
+    case 'PromiseMade': {
+      const { caseId: _caseId, madeAt, ...made } = event.data;
+      return {
+        ...s,
+        promises: { ...s.promises, [made.promiseId]: { ...made, madeAt, status: 'open' } },
+        lastActivityAt: madeAt,
+      };
+    }
+    case 'PromiseKept':
+      return settlePromise(s, event.data.promiseId, { status: 'kept', keptAt: event.data.keptAt });
+    case 'PromiseBroken':
+      return settlePromise(s, event.data.promiseId, {
+        status: 'broken',
+        brokenAt: event.data.brokenAt,
+      });
     default:
       return assertNever(event);
   }

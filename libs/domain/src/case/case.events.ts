@@ -6,6 +6,9 @@ import type {
   FixKind,
   FollowUpOutcome,
 } from '../shared/vocabulary';
+import type { SlaCalendar } from '../sla/calendar';
+import type { SlaEscalationStep, SlaTarget } from '../sla/sla-policy';
+import type { PromiseKeptBy, WaitingOn } from './case.state';
 
 type Ev<T extends string, D> = { type: T; data: D };
 
@@ -100,6 +103,8 @@ export type CaseEscalated = Ev<
     notifySales: boolean;
     accountId?: string;
     escalatedAt: string;
+    /** Set when heard escalated on its own: the breached target and the policy's version. */
+    sla?: { target: SlaTarget; cycle: number; policyId: string; version: number };
   }
 >;
 export type CaseResolved = Ev<
@@ -143,6 +148,70 @@ export type CaseNoted = Ev<
   { caseId: string; agentId: string; note: string; notedAt: string }
 >;
 
+/** The SLA policy version that matched when the case opened: its clocks start with it. */
+export type SlaPolicyApplied = Ev<
+  'SlaPolicyApplied',
+  {
+    caseId: string;
+    policyId: string;
+    version: number;
+    name: string;
+    calendar: SlaCalendar;
+    /** Each an ISO 8601 duration of business time (an object: `resolution` alone names personal text). */
+    targets: Partial<Record<SlaTarget, { duration: string }>>;
+    warnAt: number;
+    escalation: SlaEscalationStep[];
+    appliedAt: string;
+  }
+>;
+type ClockData<At extends string> = {
+  caseId: string;
+  target: SlaTarget;
+  cycle: number;
+  dueAt: string;
+} & {
+  [K in At]: string;
+};
+export type SlaWarningReached = Ev<'SlaWarningReached', ClockData<'warnedAt'>>;
+export type SlaTargetMet = Ev<'SlaTargetMet', ClockData<'metAt'>>;
+/** `breachedAt` is the due time that passed, whenever it was recorded. */
+export type SlaTargetBreached = Ev<'SlaTargetBreached', ClockData<'breachedAt'>>;
+export type WaitingStarted = Ev<
+  'WaitingStarted',
+  { caseId: string; agentId: string; on: WaitingOn; reason: string; startedAt: string }
+>;
+export type WaitingEnded = Ev<
+  'WaitingEnded',
+  {
+    caseId: string;
+    by: 'inbound_contact' | 'request';
+    agentId?: string;
+    endedAt: string;
+  }
+>;
+export type PromiseMade = Ev<
+  'PromiseMade',
+  {
+    caseId: string;
+    promiseId: string;
+    agentId: string;
+    /** The words said to the customer: personal data, sealed. */
+    promise: string;
+    dueAt: string;
+    keptBy: PromiseKeptBy;
+    madeAt: string;
+  }
+>;
+export type PromiseKept = Ev<
+  'PromiseKept',
+  { caseId: string; promiseId: string; by: PromiseKeptBy; agentId?: string; keptAt: string }
+>;
+/** `brokenAt` is the due time that passed first. */
+export type PromiseBroken = Ev<
+  'PromiseBroken',
+  { caseId: string; promiseId: string; agentId: string; dueAt: string; brokenAt: string }
+>;
+
 export type CaseEvent =
   | CaseOpened
   | ContactLogged
@@ -160,4 +229,13 @@ export type CaseEvent =
   | FollowUpScheduled
   | FollowUpCompleted
   | CaseNoted
-  | CaseClosed;
+  | CaseClosed
+  | SlaPolicyApplied
+  | SlaWarningReached
+  | SlaTargetMet
+  | SlaTargetBreached
+  | WaitingStarted
+  | WaitingEnded
+  | PromiseMade
+  | PromiseKept
+  | PromiseBroken;

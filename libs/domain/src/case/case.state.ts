@@ -5,6 +5,7 @@ import type {
   FixKind,
   FollowUpOutcome,
 } from '../shared/vocabulary';
+import type { CaseSla } from '../sla/clocks';
 
 export type CaseStatus = 'none' | 'open' | 'resolved' | 'closed';
 
@@ -40,6 +41,25 @@ export interface CaseApology {
 export interface CaseHolder {
   agentId?: string;
   team?: string;
+}
+
+export const WAITING_ON = ['customer', 'third_party'] as const;
+export type WaitingOn = (typeof WAITING_ON)[number];
+
+/** What keeps a promise: the kind of event that happens before its due time, or a word that it was. */
+export const PROMISE_KEPT_BY = ['outbound_contact', 'fix_applied', 'resolution', 'manual'] as const;
+export type PromiseKeptBy = (typeof PROMISE_KEPT_BY)[number];
+
+export interface CasePromise {
+  promiseId: string;
+  agentId: string;
+  promise: string;
+  dueAt: string;
+  keptBy: PromiseKeptBy;
+  status: 'open' | 'kept' | 'broken';
+  madeAt: string;
+  keptAt?: string;
+  brokenAt?: string;
 }
 
 export interface CaseState {
@@ -84,6 +104,11 @@ export interface CaseState {
   followUps: Record<string, CaseFollowUp>;
   reopenCount: number;
   closedAt?: string;
+  /** The SLA the case is held to and its clocks; absent when no policy matched. */
+  sla?: CaseSla;
+  /** Set while the case waits on the customer or a third party: the clocks are paused. */
+  waiting?: { on: WaitingOn; reason: string; since: string };
+  promises: Record<string, CasePromise>;
 }
 
 export const initialCaseState = (): CaseState => ({
@@ -100,4 +125,5 @@ export const initialCaseState = (): CaseState => ({
   issueIds: [],
   followUps: {},
   reopenCount: 0,
+  promises: {},
 });

@@ -48,6 +48,15 @@ export const PERSONAL_FIELDS: {
   FollowUpCompleted: ['note'],
   CaseNoted: ['note'],
   CaseClosed: ['reason'],
+  SlaPolicyApplied: [],
+  SlaWarningReached: [],
+  SlaTargetMet: [],
+  SlaTargetBreached: [],
+  WaitingStarted: ['reason'],
+  WaitingEnded: [],
+  PromiseMade: ['promise'],
+  PromiseKept: [],
+  PromiseBroken: [],
   // The product team's, the company's and the customer record's own words: none a customer's.
   IssueIdentified: [],
   IssueAcknowledged: [],
@@ -57,6 +66,7 @@ export const PERSONAL_FIELDS: {
   IncidentDeclared: [],
   IncidentResolved: [],
   KpiDefined: [],
+  SlaPolicyDefined: [],
   CustomerErased: [],
 };
 

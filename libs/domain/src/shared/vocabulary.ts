@@ -36,6 +36,8 @@ export const streamIds = {
   incident: (incidentId: string) => `incident-${incidentId}`,
   /** The versions of an outcome KPI's definition. */
   kpi: (kpi: string) => `kpi-${kpi}`,
+  /** The versions of an SLA policy. */
+  slaPolicy: (policyId: string) => `sla_policy-${policyId}`,
   /** Where a customer's erasure is recorded. */
   customer: (customerId: string) => `customer-${customerId}`,
 };

@@ -28,7 +28,8 @@ export const isCaseEvent = (event: RecordedEvent): event is RecordedEvent<CaseEv
 
 export const caseViewProjection: Projection = {
   name: 'case_view',
-  version: 1,
+  // 2: the state has promises, waiting and the SLA clocks
+  version: 2,
   tables: ['case_view'],
   schema: () => `
     CREATE TABLE IF NOT EXISTS case_view (

@@ -55,6 +55,19 @@ export interface CustomerSummaryDoc {
     appliedAt: string;
   }>;
   incidents: Array<{ incidentId: string; title: string; declaredAt: string }>;
+  /** Promises made to the customer, by case and promise id (absent in summaries written before). */
+  promises?: Record<string, CustomerPromise>;
+}
+
+export interface CustomerPromise {
+  caseId: string;
+  promiseId: string;
+  agentId: string;
+  /** The words said to the customer. */
+  promise: string;
+  dueAt: string;
+  status: 'open' | 'kept' | 'broken';
+  settledAt?: string;
 }
 
 const KEEP_LATEST = 5;
@@ -156,13 +169,33 @@ export const summarizeCaseEvent = (
       digest.status = 'closed';
       digest.proposedFixes = {};
       break;
+    case 'PromiseMade': {
+      const d = event.data;
+      (doc.promises ??= {})[`${caseId}:${d.promiseId}`] = {
+        caseId,
+        promiseId: d.promiseId,
+        agentId: d.agentId,
+        promise: d.promise,
+        dueAt: d.dueAt,
+        status: 'open',
+      };
+      break;
+    }
+    case 'PromiseKept':
+    case 'PromiseBroken': {
+      const promise = doc.promises?.[`${caseId}:${event.data.promiseId}`];
+      if (!promise) break;
+      promise.status = event.type === 'PromiseKept' ? 'kept' : 'broken';
+      promise.settledAt = event.type === 'PromiseKept' ? event.data.keptAt : event.data.brokenAt;
+      break;
+    }
     default:
       break;
   }
   if (occurredAt > digest.lastActivityAt) digest.lastActivityAt = occurredAt;
 };
 
-/** The summary as the API shows it at the top of the timeline. */
+/** The summary as the API shows it at the top of the timeline: what we promised first. */
 export interface CustomerSummary extends Pick<
   CustomerSummaryDoc,
   | 'customerId'
@@ -173,6 +206,8 @@ export interface CustomerSummary extends Pick<
   | 'fixesApplied'
   | 'incidents'
 > {
+  /** Promises not yet kept or broken, the soonest due first: "we promised you … by …". */
+  openPromises: Array<Omit<CustomerPromise, 'status' | 'settledAt'>>;
   accountIds: string[];
   cases: { total: number; active: number; closed: number };
   /** The cases not closed, the most recently active first. */
@@ -188,6 +223,10 @@ export const presentSummary = (doc: CustomerSummaryDoc): CustomerSummary => {
     .sort((a, b) => b.lastActivityAt.localeCompare(a.lastActivityAt));
   return {
     customerId: doc.customerId,
+    openPromises: Object.values(doc.promises ?? {})
+      .filter((p) => p.status === 'open')
+      .sort((a, b) => a.dueAt.localeCompare(b.dueAt))
+      .map(({ status: _s, settledAt: _t, ...p }) => p),
     accountIds: [...new Set(cases.map((c) => c.accountId).filter((a): a is string => !!a))],
     cases: { total: cases.length, active: active.length, closed: cases.length - active.length },
     openCases: active.map(({ proposedFixes: _p, ...c }) => c),

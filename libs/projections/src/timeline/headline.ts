@@ -1,4 +1,14 @@
-import { assertNever, type CaseEvent } from '@heard/domain';
+import { assertNever, type CaseEvent, type SlaTarget } from '@heard/domain';
+
+const TARGET_WORDS: Record<SlaTarget, string> = {
+  firstResponse: 'first response',
+  nextResponse: 'next response',
+  resolution: 'resolution',
+};
+const targetList = (targets: Partial<Record<SlaTarget, { duration: string }>>) =>
+  Object.entries(targets)
+    .map(([name, t]) => `${TARGET_WORDS[name as SlaTarget]} ${t.duration}`)
+    .join(', ');
 
 /** One line an agent reads on the timeline, in plain words. */
 export const headlineOf = (event: CaseEvent): string => {
@@ -51,6 +61,24 @@ export const headlineOf = (event: CaseEvent): string => {
       return `Note by ${event.data.agentId}: ${event.data.note}`;
     case 'CaseClosed':
       return `Case closed by ${event.data.agentId}${event.data.reason ? `: ${event.data.reason}` : ''}`;
+    case 'SlaPolicyApplied':
+      return `Held to SLA policy ${event.data.name} (${event.data.policyId} v${event.data.version}): ${targetList(event.data.targets)}`;
+    case 'SlaWarningReached':
+      return `SLA warning: ${TARGET_WORDS[event.data.target]} due at ${event.data.dueAt}`;
+    case 'SlaTargetMet':
+      return `SLA met: ${TARGET_WORDS[event.data.target]} (due ${event.data.dueAt})`;
+    case 'SlaTargetBreached':
+      return `SLA breached: ${TARGET_WORDS[event.data.target]} was due at ${event.data.dueAt}`;
+    case 'WaitingStarted':
+      return `Waiting on the ${event.data.on.replace('_', ' ')} (${event.data.agentId}): ${event.data.reason}; SLA clocks paused`;
+    case 'WaitingEnded':
+      return `No longer waiting (${event.data.by === 'inbound_contact' ? 'the customer got back to us' : `ended by ${event.data.agentId ?? 'an agent'}`}); SLA clocks running`;
+    case 'PromiseMade':
+      return `Promise by ${event.data.agentId}, due ${event.data.dueAt}: ${event.data.promise}`;
+    case 'PromiseKept':
+      return `Promise ${event.data.promiseId} kept (${event.data.by.replace('_', ' ')})`;
+    case 'PromiseBroken':
+      return `Promise ${event.data.promiseId} by ${event.data.agentId} broken: it was due at ${event.data.dueAt}`;
     default:
       return assertNever(event);
   }
