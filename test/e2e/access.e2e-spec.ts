@@ -75,6 +75,8 @@ const EXPECTED: Record<string, Caller[]> = {
   'PUT /sla-policies/:policyId': ['supervisor', 'admin'],
   'GET /sla-policies': ['supervisor', 'analyst', 'agent', 'admin'],
   'GET /reports/sla': ['supervisor', 'agent', 'analyst', 'admin'],
+  'PUT /accounts/:accountId': ['integration', 'supervisor', 'admin'],
+  'GET /accounts/:accountId': ['agent', 'supervisor', 'analyst', 'product', 'integration', 'admin'],
   'GET /reports/changes': ['analyst', 'supervisor', 'product', 'admin'],
   'GET /issues/:issueId/fix-notice-audience': ['product', 'supervisor', 'admin'],
   'POST /candidate-issues/:candidateId/acceptance': PRODUCT,

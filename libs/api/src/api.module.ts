@@ -15,6 +15,7 @@ import { FollowUpsController } from './reports/follow-ups.controller';
 import { ReportThread } from './reports/report-thread';
 import { ReportsController } from './reports/reports.controller';
 import { SlaController } from './reports/sla.controller';
+import { AccountsController } from './queries/accounts.controller';
 
 /**
  * heard's HTTP API: its routes, over the stores, the write path and the health of the
@@ -33,6 +34,7 @@ export class ApiModule {
         ReportsController,
         KpiDefinitionsController,
         SlaController,
+        AccountsController,
         FollowUpsController,
         CandidateAcceptanceController,
         OpsController,

@@ -5,6 +5,7 @@ import type { CommandDescription, CommandSpec } from './command-spec';
 import { ISSUE_COMMANDS } from './issues/issue.commands';
 import { KPI_COMMANDS } from './kpis/kpi.commands';
 import { SLA_POLICY_COMMANDS } from './sla/sla-policy.commands';
+import { ACCOUNT_COMMANDS } from './accounts/account.commands';
 
 /**
  * Every command heard accepts, one entry each, described beside its aggregate: body (DTO),
@@ -22,6 +23,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   ...typed(ANNOUNCEMENT_COMMANDS),
   ...typed(KPI_COMMANDS),
   ...typed(SLA_POLICY_COMMANDS),
+  ...typed(ACCOUNT_COMMANDS),
 ];
 
 export const COMMAND_TYPES = COMMANDS.map((c) => c.type);

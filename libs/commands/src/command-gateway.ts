@@ -189,6 +189,8 @@ export class CommandGateway {
       if (typeof value === 'string') ids[field] = value;
     }
     if (command.type === 'ResolveCase') ids.followUpId = command.followUp.followUpId;
+    // A case names its account too, but only an account's own command is about it.
+    if (command.type === 'DefineAccount') ids.accountId = command.accountId;
     return {
       ids,
       streamId: targetOf(command).streamId,

@@ -22,7 +22,8 @@ export interface CommandSpec<D extends CommandDto = CommandDto> {
   /** What the body's fields do not say (the docs' command table shows it). */
   note?: string;
   /** Its group in the OpenAPI document. */
-  tag: 'cases' | 'issues' | 'changes and incidents' | 'kpi definitions' | 'sla policies';
+  tag:
+    'cases' | 'issues' | 'changes and incidents' | 'kpi definitions' | 'sla policies' | 'accounts';
   /** The route's path parameters, in order. */
   params: readonly string[];
   build(body: D, params: Record<string, string>, ctx: BuildContext): DomainCommand;
@@ -51,7 +52,9 @@ export const spec = <D extends CommandDto>(
           ? 'kpi definitions'
           : s.route.startsWith('sla-policies')
             ? 'sla policies'
-            : 'changes and incidents',
+            : s.route.startsWith('accounts')
+              ? 'accounts'
+              : 'changes and incidents',
   }) as unknown as CommandDescription;
 
 /** Who works a case: agents, their supervisors, and the upstream apps acting for agents. */

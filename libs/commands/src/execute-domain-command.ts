@@ -8,6 +8,7 @@ import {
   issueRules,
   streamIds,
   targetOf,
+  type AccountState,
   type DomainCommand,
   type EventMetadata,
   type SlaCaseFacts,
@@ -232,11 +233,16 @@ export class ExecuteDomainCommandHandler implements ICommandHandler<ExecuteDomai
    */
   private async prepare(command: DomainCommand): Promise<DomainCommand> {
     if (command.type === 'OpenCase' && this.slaPolicies) {
-      // Account tiers come with accounts; until then a policy matching on tiers holds no case.
+      // The account's tier as its stream says now (PUT /accounts/:accountId).
+      const account = command.accountId
+        ? ((await this.states.load(streamIds.account(command.accountId), deciders.account))
+            .state as AccountState)
+        : undefined;
       const sla = await this.slaPolicies.forCase({
         channel: command.channel,
         category: command.category,
         product: command.product,
+        accountTier: account?.tier,
       });
       return sla ? { ...command, sla } : command;
     }

@@ -6,14 +6,21 @@ import { incidentDecider, type IncidentCommand, type IncidentEvent } from './inc
 import { issueDecider, type IssueCommand, type IssueEvent } from './issue/issue';
 import { kpiDefinitionDecider, type KpiCommand, type KpiEvent } from './kpi/kpi-definition';
 import type { Decider } from './shared/decider';
+import { accountDecider, type AccountCommand, type AccountEvent } from './account/account';
 import { slaPolicyDecider, type SlaPolicyCommand, type SlaPolicyEvent } from './sla/sla-policy';
 import { streamIds } from './shared/vocabulary';
 
 export type DomainCommand =
-  CaseCommand | IssueCommand | ChangeCommand | IncidentCommand | KpiCommand | SlaPolicyCommand;
+  | CaseCommand
+  | IssueCommand
+  | ChangeCommand
+  | IncidentCommand
+  | KpiCommand
+  | SlaPolicyCommand
+  | AccountCommand;
 export type DomainEvent =
-  CaseEvent | IssueEvent | ChangeEvent | IncidentEvent | KpiEvent | SlaPolicyEvent;
-type AggregateName = 'case' | 'issue' | 'change' | 'incident' | 'kpi' | 'slaPolicy';
+  CaseEvent | IssueEvent | ChangeEvent | IncidentEvent | KpiEvent | SlaPolicyEvent | AccountEvent;
+type AggregateName = 'case' | 'issue' | 'change' | 'incident' | 'kpi' | 'slaPolicy' | 'account';
 
 /** Which aggregate, and so which stream, a command addresses. */
 export const targetOf = (
@@ -35,6 +42,13 @@ export const targetOf = (
       id: command.policyId,
       streamId: streamIds.slaPolicy(command.policyId),
     };
+  // After the case: a case's commands name its account too.
+  if (command.type === 'DefineAccount')
+    return {
+      aggregate: 'account',
+      id: command.accountId,
+      streamId: streamIds.account(command.accountId),
+    };
   if ('kpi' in command)
     return { aggregate: 'kpi', id: command.kpi, streamId: streamIds.kpi(command.kpi) };
   return {
@@ -52,4 +66,5 @@ export const deciders: Record<AggregateName, Decider<DomainCommand, DomainEvent,
   incident: incidentDecider,
   kpi: kpiDefinitionDecider,
   slaPolicy: slaPolicyDecider,
+  account: accountDecider,
 };

@@ -84,3 +84,11 @@ export {
   erasePersonalFields,
 } from './customer/personal-data';
 export type { CustomerErased } from './customer/personal-data';
+export { accountDecider } from './account/account';
+export type {
+  AccountCommand,
+  AccountDefined,
+  AccountState,
+  AccountTerms,
+  AnnualRevenue,
+} from './account/account';

@@ -7,6 +7,26 @@
  */
 
 export interface paths {
+  '/accounts/{accountId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['AccountsController_get'];
+    /**
+     * DefineAccount
+     * @description Roles: integration, supervisor, admin
+     */
+    put: operations['CommandsController_defineAccount'];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/admin/api-keys': {
     parameters: {
       query?: never;
@@ -1004,6 +1024,20 @@ export interface components {
     };
     /** @enum {string} */
     AccessRole: 'agent' | 'supervisor' | 'analyst' | 'product' | 'integration' | 'admin';
+    /** @description An account's latest version (or the one in force at `asOf`), and how many versions there were. */
+    Account: {
+      accountId: string;
+      annualRevenue?: components['schemas']['AnnualRevenue'];
+      definedAt: string;
+      name: string;
+      /** @description The account's sales owner. */
+      ownerId: string;
+      successManagerId?: string;
+      /** @description A word the organisation chooses (enterprise, gold, smb): SLA policies match on it. */
+      tier: string;
+      version: number;
+      versions: number;
+    };
     AcknowledgeIssueDto: {
       /** @description Idempotency key; same as the Idempotency-Key header */
       commandId?: string;
@@ -1037,6 +1071,19 @@ export interface components {
       effectiveAt: string;
       kind: string;
       product: string | null;
+    };
+    /** @description A yearly amount in one currency (ISO 4217). */
+    AnnualRevenue: {
+      amount: number;
+      currency: string;
+    };
+    AnnualRevenueDto: {
+      amount: number;
+      /**
+       * @description ISO 4217 currency code
+       * @example EUR
+       */
+      currency: string;
     };
     ApiKey: components['schemas']['ApiKeyShown'];
     ApiKeyMade: {
@@ -1490,6 +1537,20 @@ export interface components {
       message: string;
       product?: string;
       title: string;
+    };
+    DefineAccountDto: {
+      annualRevenue?: components['schemas']['AnnualRevenueDto'];
+      /** @description Idempotency key; same as the Idempotency-Key header */
+      commandId?: string;
+      name: string;
+      /** @description the account's sales owner */
+      ownerId: string;
+      successManagerId?: string;
+      /**
+       * @description a word the organisation chooses
+       * @example enterprise
+       */
+      tier: string;
     };
     DefineKpiDto: {
       /** @description first_contact_resolution: a case handed over may count (default false) */
@@ -2226,6 +2287,202 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+  AccountsController_get: {
+    parameters: {
+      query?: {
+        /** @description ISO 8601: the account as it stood then (when each version was recorded) */
+        asOf?: unknown;
+      };
+      header?: never;
+      path: {
+        accountId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Account'];
+        };
+      };
+      /** @description An invalid query parameter: `fields` names it and its rule */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description No credential, or not a valid one (`unauthenticated`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description The credential does not admit this route; `requiredRoles` says which would */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Nothing under that id (`error` names what, such as `case.not_found`) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Over HEARD_RATE_LIMIT requests a minute (`rate_limited`); `Retry-After` says when */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description At the limit of work in flight (`overloaded`); `Retry-After` says when; nothing was done */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+    };
+  };
+  CommandsController_defineAccount: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description A retried command with the same key (the same caller's) appends nothing and answers the same */
+        'Idempotency-Key'?: string;
+      };
+      path: {
+        accountId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['DefineAccountDto'];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CommandAnswer'];
+        };
+      };
+      /** @description Invalid input (`validation_failed`): `fields` names each field and its rule; nothing was written */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description No credential, or not a valid one (`unauthenticated`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description The credential does not admit this route; `requiredRoles` says which would */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Nothing under that id (`error` names what, such as `case.not_found`) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description The case changed meanwhile (`concurrency_conflict`, retry) or a rule refused it (`error` names it) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description A body over HEARD_BODY_LIMIT, or an event over HEARD_MAX_EVENT_BYTES */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description A body not sent as `content-type: application/json` */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description A rule of the domain refused the command (`error` names it); nothing was written */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Over HEARD_RATE_LIMIT requests a minute (`rate_limited`); `Retry-After` says when */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description At the limit of work in flight (`overloaded`); `Retry-After` says when; nothing was done */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+    };
+  };
   ApiKeysController_list: {
     parameters: {
       query?: never;
@@ -5263,7 +5520,8 @@ export interface operations {
               | 'DeclareIncident'
               | 'ResolveIncident'
               | 'DefineKpi'
-              | 'DefineSlaPolicy';
+              | 'DefineSlaPolicy'
+              | 'DefineAccount';
           }[];
         };
       };

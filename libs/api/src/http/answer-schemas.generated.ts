@@ -8,6 +8,28 @@ export const ANSWER_SCHEMAS: Record<string, SchemaObject | ReferenceObject> = {
     type: 'string',
     enum: ['agent', 'supervisor', 'analyst', 'product', 'integration', 'admin'],
   },
+  Account: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      versions: { type: 'number' },
+      accountId: { type: 'string' },
+      version: { type: 'number' },
+      definedAt: { type: 'string' },
+      name: { type: 'string' },
+      tier: {
+        type: 'string',
+        description:
+          'A word the organisation chooses (enterprise, gold, smb): SLA policies match on it.',
+      },
+      annualRevenue: { $ref: '#/components/schemas/AnnualRevenue' },
+      ownerId: { type: 'string', description: "The account's sales owner." },
+      successManagerId: { type: 'string' },
+    },
+    required: ['accountId', 'definedAt', 'name', 'ownerId', 'tier', 'version', 'versions'],
+    description:
+      "An account's latest version (or the one in force at `asOf`), and how many versions there were.",
+  },
   Actor: {
     type: 'object',
     properties: {
@@ -34,6 +56,13 @@ export const ANSWER_SCHEMAS: Record<string, SchemaObject | ReferenceObject> = {
     },
     required: ['changeId', 'kind', 'description', 'product', 'effectiveAt'],
     additionalProperties: false,
+  },
+  AnnualRevenue: {
+    type: 'object',
+    properties: { amount: { type: 'number' }, currency: { type: 'string' } },
+    required: ['amount', 'currency'],
+    additionalProperties: false,
+    description: 'A yearly amount in one currency (ISO 4217).',
   },
   ApiKey: { $ref: '#/components/schemas/ApiKeyShown' },
   ApiKeyMade: {

@@ -1,5 +1,5 @@
 import type { CommandReceipt, ErrorBody } from '@heard/commands';
-import type { EventMetadata } from '@heard/domain';
+import type { AccountDefined, EventMetadata } from '@heard/domain';
 import type { HealthReport } from '@heard/ops';
 import type {
   AnnouncedChange,
@@ -53,6 +53,8 @@ export interface HeardAnswers {
   SlaPolicies: SlaPolicyList;
   /** Clocks at risk or breached on open cases, soonest first; attainment and promises kept. */
   SlaReport: SlaReport;
+  /** An account's latest version (or the one in force at `asOf`), and how many versions there were. */
+  Account: AccountDefined['data'] & { versions: number };
   ApiKey: ApiKeyShown;
   ApiKeyMade: ApiKeyShown & { secret: string };
   ApiKeys: { keys: ApiKeyShown[] };

@@ -67,6 +67,8 @@ export const PERSONAL_FIELDS: {
   IncidentResolved: [],
   KpiDefined: [],
   SlaPolicyDefined: [],
+  // A company's name and its people's ids: the account, not a customer's words.
+  AccountDefined: [],
   CustomerErased: [],
 };
 

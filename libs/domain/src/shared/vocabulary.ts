@@ -38,6 +38,8 @@ export const streamIds = {
   kpi: (kpi: string) => `kpi-${kpi}`,
   /** The versions of an SLA policy. */
   slaPolicy: (policyId: string) => `sla_policy-${policyId}`,
+  /** The versions of what heard knows of an account. */
+  account: (accountId: string) => `account-${accountId}`,
   /** Where a customer's erasure is recorded. */
   customer: (customerId: string) => `customer-${customerId}`,
 };

@@ -20,6 +20,9 @@ interface AccountRow {
   account_id: string;
   open_cases: number;
   alerting: number;
+  /** Who is told, from the account's latest version (PUT /accounts/:accountId). */
+  owner_id: string | null;
+  success_manager_id: string | null;
 }
 
 export const DEFAULT_ACCOUNT_ALERT_RULE: AccountAlertRule = { openCasesThreshold: 5 };
@@ -31,7 +34,8 @@ export const DEFAULT_ACCOUNT_ALERT_RULE: AccountAlertRule = { openCasesThreshold
  */
 export const accountAlertsProjection = (rule: AccountAlertRule): Projection => ({
   name: 'account_alerts',
-  version: 1,
+  // 2: accounts' owners, named in the alerts
+  version: 2,
   tables: ['aa_cases', 'aa_accounts'],
   schema: () => `
     CREATE TABLE IF NOT EXISTS aa_cases (
@@ -40,9 +44,11 @@ export const accountAlertsProjection = (rule: AccountAlertRule): Projection => (
       open       BIGINT NOT NULL
     );
     CREATE TABLE IF NOT EXISTS aa_accounts (
-      account_id TEXT    PRIMARY KEY,
-      open_cases BIGINT NOT NULL,
-      alerting   BIGINT NOT NULL
+      account_id         TEXT   PRIMARY KEY,
+      open_cases         BIGINT NOT NULL,
+      alerting           BIGINT NOT NULL,
+      owner_id           TEXT,
+      success_manager_id TEXT
     );`,
 
   async apply(events: RecordedEvent[], tx: ReadTx) {
@@ -64,10 +70,22 @@ export const accountAlertsProjection = (rule: AccountAlertRule): Projection => (
             ? [e.data.accountId].filter((id): id is string => !!id)
             : [],
         ),
+        ...known(events).flatMap((e) => (e.type === 'AccountDefined' ? [e.data.accountId] : [])),
       ],
     );
-    const openCases = (accountId: string) =>
-      accounts.get(accountId) ?? { account_id: accountId, open_cases: 0, alerting: 0 };
+    const openCases = (accountId: string): AccountRow =>
+      accounts.get(accountId) ?? {
+        account_id: accountId,
+        open_cases: 0,
+        alerting: 0,
+        owner_id: null,
+        success_manager_id: null,
+      };
+    /** Whom an alert of the account names: its owner and success manager, when known. */
+    const people = (accountId: string) => {
+      const a = openCases(accountId);
+      return { ownerId: a.owner_id, successManagerId: a.success_manager_id };
+    };
 
     /** Opens (+1) or settles (-1) a case of an account, and alerts on the way up. */
     const move = async (event: RecordedEvent, caseId: string, accountId: string, delta: 1 | -1) => {
@@ -96,15 +114,24 @@ export const accountAlertsProjection = (rule: AccountAlertRule): Projection => (
             openCases: open,
             threshold: rule.openCasesThreshold,
             caseIds: openIds,
+            ...people(accountId),
           },
         });
       } else if (open <= rule.openCasesThreshold) alerting = 0;
       const account = accounts.get(accountId);
       if (account) accounts.change(account, { open_cases: open, alerting });
-      else accounts.insert({ account_id: accountId, open_cases: open, alerting });
+      else accounts.insert({ ...openCases(accountId), open_cases: open, alerting });
     };
 
     for (const event of known(events)) {
+      if (event.type === 'AccountDefined') {
+        const d = event.data;
+        const account = accounts.get(d.accountId);
+        const named = { owner_id: d.ownerId, success_manager_id: d.successManagerId ?? null };
+        if (account) accounts.change(account, named);
+        else accounts.insert({ ...openCases(d.accountId), ...named });
+        continue;
+      }
       if (!event.streamId.startsWith('case-')) continue;
       const caseId = event.streamId.slice('case-'.length);
       switch (event.type) {
@@ -144,6 +171,7 @@ export const accountAlertsProjection = (rule: AccountAlertRule): Projection => (
               level: d.level,
               escalatedBy: d.agentId,
               openCases: open_cases,
+              ...people(d.accountId),
             },
           });
           break;
