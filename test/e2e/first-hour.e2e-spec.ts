@@ -34,6 +34,8 @@ const startHeard = (env: Record<string, string>) => {
 };
 
 describe('the first start', () => {
+  // Two starts of heard as processes: seconds each on a busy 2-core machine.
+  jest.setTimeout(60_000);
   it('says in a few lines where heard is, its screens, its docs and the admin key, and answers its health check', async () => {
     const dir = tempDataDir();
     const port = await freePort();

@@ -141,7 +141,7 @@ export const SETTINGS: readonly Setting[] = [
   {
     names: ['HEARD_KAFKA_TOPIC_PREFIX'],
     default: '`heard`',
-    what: 'topic names: `PREFIX.case-events`, `PREFIX.commands`, `PREFIX.commands.dlq`, `PREFIX.issue-trends`, `PREFIX.follow-ups`, `PREFIX.account-alerts`, `PREFIX.sla-alerts`',
+    what: 'topic names: `PREFIX.case-events`, `PREFIX.commands`, `PREFIX.commands.dlq`, `PREFIX.issue-trends`, `PREFIX.follow-ups`, `PREFIX.account-alerts`, `PREFIX.sla-alerts`, `PREFIX.accounts` (in) and `PREFIX.accounts.dlq`',
   },
   {
     names: ['HEARD_KAFKA_PARTITIONS'],

@@ -145,6 +145,15 @@ const producerOf = (
   };
 };
 
+/**
+ * The consumer group of an intake topic: the configured one for commands, and one of its own
+ * for accounts (a group whose members subscribe to different topics is not assigned well).
+ */
+export const intakeGroupOf = (config: HeardConfig, topic: string): string =>
+  topic === topicNames(config.kafkaTopicPrefix).accounts
+    ? `${config.kafkaIntakeGroup}.accounts`
+    : config.kafkaIntakeGroup;
+
 const backoff = (attempt: number) => Math.min(100 * 2 ** attempt, 30_000);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -169,14 +178,24 @@ export class CommandIntake {
 
   async start(): Promise<void> {
     this.stopping = false;
+    const topics = topicNames(this.config.kafkaTopicPrefix);
     for (let i = 0; i < this.config.kafkaIntakeConsumers; i++)
-      this.consumers.push(
-        await this.transport.consume(
-          topicNames(this.config.kafkaTopicPrefix).commands,
-          this.config.kafkaIntakeGroup,
-          (batch) => this.handleBatch(batch),
-        ),
-      );
+      for (const topic of [topics.commands, topics.accounts])
+        this.consumers.push(
+          await this.transport.consume(topic, intakeGroupOf(this.config, topic), (batch) =>
+            this.handleBatch(batch),
+          ),
+        );
+  }
+
+  /**
+   * What a message asks: on heard.commands, the envelope it is; on heard.accounts, the
+   * account it carries (keyed by its id), as PUT /accounts/:accountId would set it.
+   */
+  private envelopeOf(message: ReceivedMessage, value: unknown): unknown {
+    if (message.topic !== topicNames(this.config.kafkaTopicPrefix).accounts) return value;
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
+    return { type: 'DefineAccount', data: { accountId: message.key, ...value } };
   }
 
   /**
@@ -204,7 +223,7 @@ export class CommandIntake {
   async handle(message: ReceivedMessage): Promise<void> {
     let envelope: unknown;
     try {
-      envelope = JSON.parse(message.value);
+      envelope = this.envelopeOf(message, JSON.parse(message.value));
     } catch (error) {
       return this.deadLetter(message, toErrorBody(new SyntaxError((error as Error).message)), 1);
     }
@@ -258,7 +277,8 @@ export class CommandIntake {
       attempts,
       original: quoteOriginal(message),
     };
-    const dlq = topicNames(this.config.kafkaTopicPrefix).commandsDlq;
+    const topics = topicNames(this.config.kafkaTopicPrefix);
+    const dlq = message.topic === topics.accounts ? topics.accountsDlq : topics.commandsDlq;
     for (let attempt = 1; ; attempt++) {
       try {
         await this.transport.send(dlq, [

@@ -1,1 +1,1 @@
-export { INTAKE_METRICS, CommandIntake } from './command-intake';
+export { INTAKE_METRICS, CommandIntake, intakeGroupOf } from './command-intake';

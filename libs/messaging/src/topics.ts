@@ -8,6 +8,9 @@ export const topicNames = (prefix = 'heard') =>
     followUps: `${prefix}.follow-ups`,
     accountAlerts: `${prefix}.account-alerts`,
     slaAlerts: `${prefix}.sla-alerts`,
+    /** In: accounts from a CRM's feed, each message an account (PUT /accounts/:accountId's body). */
+    accounts: `${prefix}.accounts`,
+    accountsDlq: `${prefix}.accounts.dlq`,
   }) as const;
 export type Topics = ReturnType<typeof topicNames>;
 export type TopicName = string;

@@ -4,6 +4,7 @@ import { EVENT_STORE, type Checkpoint, type EventStore } from '@heard/event-stor
 import { FollowUpScheduler, ProjectionRunner, type RebuildProgress } from '@heard/projections';
 import { LEASES, READ_STORE, type Leases, type ReadStore } from '@heard/read-store';
 import { SlaScheduler } from '@heard/commands';
+import { intakeGroupOf } from '@heard/intake';
 import {
   EventPublisher,
   MESSAGE_TRANSPORT,
@@ -90,12 +91,12 @@ export class HealthWatch implements OnModuleDestroy {
 
   /** Progress of the intake: the newest batch any consumer of its group finished in this process. */
   private intakeProgressAt(): number {
-    const topic = topicNames(this.config.kafkaTopicPrefix).commands;
+    const topics = this.intakeTopics();
     return Math.max(
       0,
       ...this.transport
         .consumers()
-        .filter((c) => c.topic === topic)
+        .filter((c) => topics.includes(c.topic))
         .map((c) => c.progressAt),
     );
   }
@@ -246,10 +247,19 @@ export class HealthWatch implements OnModuleDestroy {
     };
   }
 
+  /** What the intake takes: commands, and accounts from a CRM's feed. */
+  private intakeTopics(): string[] {
+    const topics = topicNames(this.config.kafkaTopicPrefix);
+    return [topics.commands, topics.accounts];
+  }
+
   private async intake(now: number): Promise<PartHealth> {
-    const topic = topicNames(this.config.kafkaTopicPrefix).commands;
-    const consumers = this.transport.consumers().filter((c) => c.topic === topic);
-    const lag = await within(this.transport.lag(this.config.kafkaIntakeGroup, topic)).catch(
+    const topics = this.intakeTopics();
+    const consumers = this.transport.consumers().filter((c) => topics.includes(c.topic));
+    const lag = await within(
+      Promise.all(topics.map((t) => this.transport.lag(intakeGroupOf(this.config, t), t))),
+    ).then(
+      (lags) => lags.reduce((a, b) => a + b, 0),
       () => undefined,
     );
     const { stalled, since } = this.stalled('intake', this.intakeProgressAt(), (lag ?? 0) > 0, now);
