@@ -141,7 +141,6 @@ export const markMet = (sla: CaseSla, target: SlaTarget, at: string): CaseSla =>
         ...clock,
         status: 'met',
         metAt: at,
-        dueAt: clock.dueAt,
         warnAt: undefined,
         runningSince: undefined,
       })
