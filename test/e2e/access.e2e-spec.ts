@@ -18,7 +18,15 @@ import {
   type RunningHeard,
 } from '../support/heard-app';
 
-const CALLERS = ['agent', 'supervisor', 'analyst', 'product', 'integration', 'admin'] as const;
+const CALLERS = [
+  'agent',
+  'supervisor',
+  'analyst',
+  'product',
+  'integration',
+  'sales',
+  'admin',
+] as const;
 type Caller = (typeof CALLERS)[number] | 'none';
 
 const ALL: Caller[] = [...CALLERS, 'none'];
@@ -82,6 +90,8 @@ const EXPECTED: Record<string, Caller[]> = {
   'POST /candidate-issues/:candidateId/acceptance': PRODUCT,
   'GET /follow-ups': ['agent', 'supervisor', 'analyst', 'integration', 'admin'],
   'GET /messages': ['analyst', 'supervisor', 'product', 'admin'],
+  'POST /issues/:issueId/tracker-links': PRODUCT,
+  'GET /owners/:ownerId/alerts': ['sales', 'supervisor', 'admin'],
   'POST /admin/api-keys': ['admin'],
   'GET /admin/api-keys': ['admin'],
   'DELETE /admin/api-keys/:keyId': ['admin'],
@@ -104,7 +114,9 @@ const EXPECTED: Record<string, Caller[]> = {
 const makeKeys = async (heard: RunningHeard): Promise<Record<string, string>> => {
   const tokens: Record<string, string> = {};
   for (const role of CALLERS) {
-    const made = await heard.post('/admin/api-keys', { name: `${role}-key`, role });
+    // A sales key reads the alerts of the owner it names: the matrix's owner id.
+    const name = role === 'sales' ? 'matrix-ownerId' : `${role}-key`;
+    const made = await heard.post('/admin/api-keys', { name, role });
     expect(made.status).toBe(201);
     tokens[role] = made.body.secret;
   }

@@ -73,7 +73,7 @@ describe('the bootstrap key, the demo and heard keys, as processes', () => {
 
       expect(cli('keys', 'create', '--name', 'ana', '--role', 'agent').status).toBe(1);
       expect(cli('keys', 'create', '--name', 'bo', '--role', 'chief').stderr).toContain(
-        '--role must be one of agent, supervisor, analyst, product, integration, admin',
+        '--role must be one of agent, supervisor, analyst, product, integration, sales, admin',
       );
       expect(cli('keys', 'revoke', keyId).status).toBe(0);
       // Revoked by another process: refused at once.

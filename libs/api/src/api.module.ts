@@ -16,6 +16,7 @@ import { ReportThread } from './reports/report-thread';
 import { ReportsController } from './reports/reports.controller';
 import { SlaController } from './reports/sla.controller';
 import { AccountsController } from './queries/accounts.controller';
+import { OwnersController } from './queries/owners.controller';
 
 /**
  * heard's HTTP API: its routes, over the stores, the write path and the health of the
@@ -35,6 +36,7 @@ export class ApiModule {
         KpiDefinitionsController,
         SlaController,
         AccountsController,
+        OwnersController,
         FollowUpsController,
         CandidateAcceptanceController,
         OpsController,

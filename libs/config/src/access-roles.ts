@@ -8,6 +8,7 @@ export const ACCESS_ROLES = [
   'analyst',
   'product',
   'integration',
+  'sales',
   'admin',
 ] as const;
 export type AccessRole = (typeof ACCESS_ROLES)[number];

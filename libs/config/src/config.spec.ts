@@ -258,10 +258,10 @@ describe('loadConfig', () => {
       'HEARD_ADMIN_KEY: must be at least 32 characters (for example: openssl rand -base64 32)',
       'HEARD_JWT_ISSUER: required with JWTs (the iss your provider sets)',
       'HEARD_JWT_AUDIENCE: required with JWTs (the aud your provider sets for heard)',
-      'HEARD_KAFKA_PRODUCER_ROLES: "pm-app=root" must be app=role (role one of agent, supervisor, analyst, product, integration), comma-separated',
+      'HEARD_KAFKA_PRODUCER_ROLES: "pm-app=root" must be app=role (role one of agent, supervisor, analyst, product, integration, sales), comma-separated',
       'HEARD_TRUST_PROXY: "proxy.local" must be a proxy\'s IP address or CIDR range (10.0.0.0/8); several are separated by commas',
       'HEARD_CORS_ORIGINS: "https://a.example.com/path" must be an origin such as https://agents.example.com (no path)',
-      'HEARD_METRICS_ACCESS=everyone: must be loopback, open, or roles from agent, supervisor, analyst, product, integration, admin (comma-separated)',
+      'HEARD_METRICS_ACCESS=everyone: must be loopback, open, or roles from agent, supervisor, analyst, product, integration, sales, admin (comma-separated)',
     ]);
     expect(
       problems({

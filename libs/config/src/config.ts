@@ -59,6 +59,8 @@ export interface HeardConfig {
   spikeRule: { windowDays: number; baselineDays: number; minCases: number; ratio: number };
   /** An account alert when an account has more open cases than this. */
   accountAlertOpenCases: number;
+  /** Account tiers whose escalations and SLA breaches alert the account's owner at once. */
+  keyAccountTiers: string[];
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Log every HTTP request (off by default: /metrics counts them). */
   httpLog: boolean;
@@ -509,6 +511,15 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): HeardConfig =>
       problems.push(`HEARD_ROLES: "${role}" is not a role; roles are ${ROLES.join(', ')}`);
   if (roles.length === 0) problems.push(`HEARD_ROLES: name at least one of ${ROLES.join(', ')}`);
 
+  const keyAccountTiers = (read('HEARD_KEY_ACCOUNT_TIERS') ?? '')
+    .split(',')
+    .map((t) => t.trim())
+    .filter(Boolean);
+  for (const tier of keyAccountTiers)
+    if (!/^[A-Za-z0-9][A-Za-z0-9_-]{0,49}$/.test(tier))
+      problems.push(
+        `HEARD_KEY_ACCOUNT_TIERS: "${tier}" must be a tier word (letters, digits, "_" or "-"); several are separated by commas`,
+      );
   const config: HeardConfig = {
     roles: ROLES.filter((r) => roles.includes(r)),
     port: integer('PORT', 3000, 0, 65535),
@@ -541,6 +552,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): HeardConfig =>
       ratio: decimal('HEARD_SPIKE_RATIO', 2, 1, 100),
     },
     accountAlertOpenCases: integer('HEARD_ACCOUNT_ALERT_OPEN_CASES', 5, 1, 100_000),
+    keyAccountTiers,
     logLevel,
     httpLog: bool('HEARD_HTTP_LOG', false),
     bodyLimitBytes: size('HEARD_BODY_LIMIT', '64kb'),

@@ -209,6 +209,11 @@ export const SETTINGS: readonly Setting[] = [
     what: 'an account alert when an account has more open cases than this',
   },
   {
+    names: ['HEARD_KEY_ACCOUNT_TIERS'],
+    default: 'none',
+    what: 'account tiers (comma-separated, such as `enterprise,strategic`) whose escalations and SLA breaches alert the account owner at once',
+  },
+  {
     names: ['HEARD_BODY_LIMIT'],
     default: '`64kb`',
     what: 'largest body of a single command route (`POST /commands` takes 16 times more, at least 16 MB)',

@@ -65,7 +65,23 @@ export type { CaseSla, SlaClock, ClockStatus } from './sla/clocks';
 export { deadlinesOf, deadlineKey, deadlineCommand } from './sla/deadlines';
 export type { Deadline } from './sla/deadlines';
 export { issueRules } from './issue/issue';
-export type { IssueCommand } from './issue/issue';
+export type {
+  IssueCommand,
+  TrackerFeedCommand,
+  TrackerLink,
+  TrackerLinked,
+  TrackerStateChanged,
+} from './issue/issue';
+export {
+  parseTrackerUrl,
+  ON_TRACKER_DONE,
+  TRACKER_NAMES,
+  TRACKER_URL_RULE,
+  TRACKERS,
+  type OnTrackerDone,
+  type Tracker,
+  type TrackerIssue,
+} from './issue/tracker';
 export type { ChangeCommand } from './change/change';
 export type { IncidentCommand } from './incident/incident';
 export {

@@ -45,6 +45,9 @@ export {
   RECURRING_STATUSES,
   readRecurringIssues,
   readGroupCustomers,
+  fixAwaitingOf,
+  readIssueDemand,
+  readTrackerLinks,
 } from './recurring-issues/recurring-issues.queries';
 export { DEFAULT_CANDIDATE_OPTIONS, findCandidateIssues } from './recurring-issues/candidates';
 export type {
@@ -66,6 +69,7 @@ export {
   UnknownKpiDefinition,
 } from './kpis/kpis.projection';
 export { accountAlertsProjection } from './account-alerts/account-alerts.projection';
+export { readOwnerAlerts, type OwnerAlerts } from './account-alerts/account-alerts.queries';
 /** The rules some projections decide by; they come from config. */
 export interface ProjectionRules {
   spike: SpikeRule;
@@ -75,13 +79,17 @@ export const DEFAULT_PROJECTION_RULES: ProjectionRules = {
   spike: DEFAULT_SPIKE_RULE,
   accountAlerts: DEFAULT_ACCOUNT_ALERT_RULE,
 };
-/** The rules from heard's config (HEARD_SPIKE_*, HEARD_ACCOUNT_ALERT_OPEN_CASES). */
+/** The rules from heard's config (HEARD_SPIKE_*, HEARD_ACCOUNT_ALERT_OPEN_CASES, HEARD_KEY_ACCOUNT_TIERS). */
 export const projectionRules = (config: {
   spikeRule: SpikeRule;
   accountAlertOpenCases: number;
+  keyAccountTiers?: readonly string[];
 }): ProjectionRules => ({
   spike: config.spikeRule,
-  accountAlerts: { openCasesThreshold: config.accountAlertOpenCases },
+  accountAlerts: {
+    openCasesThreshold: config.accountAlertOpenCases,
+    keyTiers: config.keyAccountTiers ?? [],
+  },
 });
 export const defaultProjections = (
   rules: ProjectionRules = DEFAULT_PROJECTION_RULES,
@@ -102,6 +110,8 @@ export type { FollowUpPage } from './follow-ups/follow-ups.queries';
 export type {
   RecurringIssuesReport,
   GroupCustomer,
+  RevenueAtStake,
+  TrackerLinkView,
 } from './recurring-issues/recurring-issues.queries';
 export type { ChangeImpact, AnnouncedChange } from './change-impact/change-impact.projection';
 export type { KpiDefinitionVersion, KpiReport } from './kpis/kpis.projection';

@@ -791,6 +791,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/issues/{issueId}/tracker-links': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * LinkTracker
+     * @description Roles: product, admin
+     */
+    post: operations['CommandsController_linkTracker'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/kpi-definitions': {
     parameters: {
       query?: never;
@@ -851,6 +871,22 @@ export interface paths {
       cookie?: never;
     };
     get: operations['FollowUpsController_messages'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/owners/{ownerId}/alerts': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['OwnersController_alerts'];
     put?: never;
     post?: never;
     delete?: never;
@@ -1023,7 +1059,7 @@ export interface components {
       title?: string;
     };
     /** @enum {string} */
-    AccessRole: 'agent' | 'supervisor' | 'analyst' | 'product' | 'integration' | 'admin';
+    AccessRole: 'agent' | 'supervisor' | 'analyst' | 'product' | 'integration' | 'sales' | 'admin';
     /** @description An account's latest version (or the one in force at `asOf`), and how many versions there were. */
     Account: {
       accountId: string;
@@ -1158,6 +1194,8 @@ export interface components {
       position?: string;
     };
     CandidateIssue: {
+      /** @description Its cases' accounts, their tiers now, and their annual revenue per currency. */
+      accounts: string[];
       /** @description Stable while its first case stays in it: derived from the product and that case. */
       candidateId: string;
       caseIds: string[];
@@ -1173,6 +1211,8 @@ export interface components {
       keywords: string[];
       lastOpenedAt: string;
       product: string | null;
+      revenueAtStake: components['schemas']['RevenueAtStake'];
+      tiers: string[];
       /** @description The summary most cases share. */
       title: string;
     };
@@ -1646,9 +1686,19 @@ export interface components {
       | 'policy_exception'
       | 'other';
     FixNoticeAudience: {
+      /** @description The accounts of its cases, their tiers, and their annual revenue per currency. */
+      accounts: string[];
       cases: number;
       customers: number;
+      /** @description A linked tracker issue closed as done: the fix waits for one click, with this release. */
+      fixAwaiting: {
+        linkId: string;
+        release: string;
+      } | null;
       issueId: string;
+      revenueAtStake: components['schemas']['RevenueAtStake'];
+      tiers: string[];
+      trackerLinks: components['schemas']['TrackerLinkView'][];
     };
     FollowUp: {
       /** @description Why it was not needed: the customer confirmed first, or the case was reopened. */
@@ -1817,6 +1867,21 @@ export interface components {
       commandId?: string;
       issueId: string;
     };
+    LinkTrackerDto: {
+      /** @description Idempotency key; same as the Idempotency-Key header */
+      commandId?: string;
+      /**
+       * @description when the tracker issue is closed as done: `ask` (the fix waits for one click on the product screen) or `ship` (heard ships it, naming the tracker issue and its milestone)
+       * @default ask
+       * @enum {string}
+       */
+      onTrackerDone: 'ask' | 'ship';
+      /**
+       * @description a GitHub, GitLab, Jira or Linear issue
+       * @example https://github.com/acme/app/issues/12
+       */
+      url: string;
+    };
     LogContactDto: {
       agentId: string;
       /** @enum {string} */
@@ -1878,6 +1943,35 @@ export interface components {
     };
     /** @enum {string} */
     OutboundTopic: 'issue-trends' | 'follow-ups' | 'account-alerts' | 'sla-alerts';
+    OwnedAccount: {
+      accountId: string;
+      /**
+       * @description How the person relates to it: its sales owner or its success manager.
+       * @enum {string}
+       */
+      as: 'owner' | 'successManager';
+      /** @description Above the open-cases threshold now. */
+      hot: boolean;
+      name: string | null;
+      openCases: number;
+      tier: string | null;
+    };
+    OwnerAlert: {
+      accountId: string;
+      alertId: string;
+      at: string;
+      caseId: string | null;
+      data: {
+        [key: string]: unknown;
+      };
+      reason: string;
+      type: string;
+    };
+    OwnerAlerts: {
+      accounts: components['schemas']['OwnedAccount'][];
+      alerts: components['schemas']['OwnerAlert'][];
+      ownerId: string;
+    };
     PartHealth: {
       status: components['schemas']['PartState'];
     } & {
@@ -1923,6 +2017,8 @@ export interface components {
       symptoms: string;
     };
     RecurringIssue: {
+      /** @description The accounts with a case in the period or a case still open, their tiers as they are now. */
+      accounts: string[];
       /** @description What the issue-trends topic last said: spiking or not. */
       announcedSpiking: boolean;
       /** @description Cases opened in the period, and what became of them. */
@@ -1930,6 +2026,11 @@ export interface components {
       category: string;
       closed: number;
       customers: number;
+      /** @description A linked tracker issue was closed as done and the fix waits for one click (`ask`). */
+      fixAwaiting: {
+        linkId: string;
+        release: string;
+      } | null;
       fixRelease: string | null;
       group: string;
       issueId: string | null;
@@ -1959,7 +2060,12 @@ export interface components {
       /** @description Inbound contacts after the one that opened the case. */
       repeatContacts: number;
       resolved: number;
+      /** @description Annual revenue of those accounts, per currency (ISO 4217), each account once. */
+      revenueAtStake: components['schemas']['RevenueAtStake'];
+      tiers: string[];
       title: string;
+      /** @description The tracker issues linked to it, with what their webhooks last said. */
+      trackerLinks: components['schemas']['TrackerLinkView'][];
       trend: components['schemas']['TrendReading'];
     };
     RecurringIssueCustomers: {
@@ -1975,6 +2081,8 @@ export interface components {
         from: string;
         to: string;
       };
+      /** @description The currency `sort=revenue` ranked by (null when no account has revenue). */
+      revenueCurrency: string | null;
       rule: {
         baselineDays: number;
         description: string;
@@ -2006,6 +2114,10 @@ export interface components {
       /** @description Idempotency key; same as the Idempotency-Key header */
       commandId?: string;
       note?: string;
+    };
+    /** @description Revenue per currency (ISO 4217 code to yearly amount). */
+    RevenueAtStake: {
+      [key: string]: number;
     };
     ShipFixDto: {
       /** @description Idempotency key; same as the Idempotency-Key header */
@@ -2261,6 +2373,25 @@ export interface components {
       /** @description Pass as `cursor` to read the next, older page; null on the last page. */
       nextCursor: string | null;
       summary: components['schemas']['CustomerSummary'];
+    };
+    TrackerLinkView: {
+      /** @description Done and its fix not shipped yet: waiting for one click. */
+      awaiting: boolean;
+      changedAt: string | null;
+      /** @description heard commented on it with who is waiting (the comment back). */
+      commented: boolean;
+      done: boolean;
+      issueId: string;
+      linkedAt: string;
+      linkId: string;
+      /** @enum {string} */
+      onTrackerDone: 'ask' | 'ship';
+      ref: string;
+      release: string | null;
+      /** @description What the tracker last said (`open`, `closed: completed`, a Jira status…); null until then. */
+      state: string | null;
+      tracker: string;
+      url: string;
     };
     TrendReading: {
       /** @description The day of reference (the window's last day). */
@@ -5516,6 +5647,7 @@ export interface operations {
               | 'AcknowledgeIssue'
               | 'ShipFix'
               | 'CloseIssue'
+              | 'LinkTracker'
               | 'AnnounceChange'
               | 'DeclareIncident'
               | 'ResolveIncident'
@@ -6809,6 +6941,124 @@ export interface operations {
       };
     };
   };
+  CommandsController_linkTracker: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description A retried command with the same key (the same caller's) appends nothing and answers the same */
+        'Idempotency-Key'?: string;
+      };
+      path: {
+        issueId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['LinkTrackerDto'];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CommandAnswer'];
+        };
+      };
+      /** @description Invalid input (`validation_failed`): `fields` names each field and its rule; nothing was written */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description No credential, or not a valid one (`unauthenticated`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description The credential does not admit this route; `requiredRoles` says which would */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Nothing under that id (`error` names what, such as `case.not_found`) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description The case changed meanwhile (`concurrency_conflict`, retry) or a rule refused it (`error` names it) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description A body over HEARD_BODY_LIMIT, or an event over HEARD_MAX_EVENT_BYTES */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description A body not sent as `content-type: application/json` */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description A rule of the domain refused the command (`error` names it); nothing was written */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Over HEARD_RATE_LIMIT requests a minute (`rate_limited`); `Retry-After` says when */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description At the limit of work in flight (`overloaded`); `Retry-After` says when; nothing was done */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+    };
+  };
   KpiDefinitionsController_list: {
     parameters: {
       query?: never;
@@ -7089,6 +7339,85 @@ export interface operations {
       };
       /** @description The credential does not admit this route; `requiredRoles` says which would */
       403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Over HEARD_RATE_LIMIT requests a minute (`rate_limited`); `Retry-After` says when */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description At the limit of work in flight (`overloaded`); `Retry-After` says when; nothing was done */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+    };
+  };
+  OwnersController_alerts: {
+    parameters: {
+      query?: {
+        /** @description 1 to 500, default 100 */
+        limit?: unknown;
+        minPosition?: unknown;
+      };
+      header?: never;
+      path: {
+        ownerId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['OwnerAlerts'];
+        };
+      };
+      /** @description An invalid query parameter: `fields` names it and its rule */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description No credential, or not a valid one (`unauthenticated`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description The credential does not admit this route; `requiredRoles` says which would */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Nothing under that id (`error` names what, such as `case.not_found`) */
+      404: {
         headers: {
           [name: string]: unknown;
         };
@@ -7417,6 +7746,8 @@ export interface operations {
     parameters: {
       query?: {
         category?: unknown;
+        /** @description ISO 4217 code `sort=revenue` ranks by (amounts are never converted); default: the currency most revenue at stake is in */
+        currency?: unknown;
         /** @description YYYY-MM-DD; default: 27 days before `to` */
         from?: unknown;
         kind?: 'issue' | 'unlinked';
@@ -7424,7 +7755,14 @@ export interface operations {
         limit?: unknown;
         minPosition?: unknown;
         product?: unknown;
-        sort?: 'cases' | 'customers' | 'trend' | 'repeat_contacts' | 'open' | 'rejected_share';
+        sort?:
+          | 'cases'
+          | 'customers'
+          | 'revenue'
+          | 'trend'
+          | 'repeat_contacts'
+          | 'open'
+          | 'rejected_share';
         status?:
           | 'spiking'
           | 'recurring'

@@ -1,7 +1,15 @@
 // Generated from heard's routes by npm run docs:tables (a test fails when it drifts): edit the
 // routes' access rules, not this file.
 
-export const ROLES = ['agent', 'supervisor', 'analyst', 'product', 'integration', 'admin'] as const;
+export const ROLES = [
+  'agent',
+  'supervisor',
+  'analyst',
+  'product',
+  'integration',
+  'sales',
+  'admin',
+] as const;
 
 /** The roles each route admits, besides admin (who may call every route). */
 export const ROUTE_ROLES = {
@@ -29,6 +37,7 @@ export const ROUTE_ROLES = {
   'POST /issues/:issueId/acknowledgement': ['product'],
   'POST /issues/:issueId/fix-shipped': ['product'],
   'POST /issues/:issueId/closure': ['product'],
+  'POST /issues/:issueId/tracker-links': ['product'],
   'POST /changes': ['product', 'supervisor'],
   'POST /incidents': ['product', 'supervisor'],
   'POST /incidents/:incidentId/resolution': ['product', 'supervisor'],
@@ -50,6 +59,7 @@ export const ROUTE_ROLES = {
   'GET /sla-policies': ['supervisor', 'analyst', 'agent'],
   'GET /reports/sla': ['supervisor', 'agent', 'analyst'],
   'GET /accounts/:accountId': ['agent', 'supervisor', 'analyst', 'product', 'integration'],
+  'GET /owners/:ownerId/alerts': ['sales', 'supervisor'],
   'GET /follow-ups': ['supervisor', 'analyst', 'agent', 'integration'],
   'GET /issues/:issueId/fix-notice-audience': ['product', 'supervisor'],
   'GET /messages': ['analyst', 'supervisor', 'product'],
@@ -57,6 +67,6 @@ export const ROUTE_ROLES = {
   'POST /admin/api-keys': ['admin'],
   'GET /admin/api-keys': ['admin'],
   'DELETE /admin/api-keys/:keyId': ['admin'],
-  'GET /me': ['agent', 'supervisor', 'analyst', 'product', 'integration', 'admin'],
+  'GET /me': ['agent', 'supervisor', 'analyst', 'product', 'integration', 'sales', 'admin'],
   'POST /customers/:customerId/erasure': ['admin'],
 } as const;

@@ -10,6 +10,13 @@ type Candidate = Answer<'CandidateIssue'>;
 const CHARTED = 6;
 const REPORT = `/reports/recurring-issues${query({ limit: 50 })}`;
 
+/** Revenue per currency, as "EUR 150,000 · USD 50,000". */
+const revenue = (r: Record<string, number>) =>
+  Object.entries(r)
+    .sort((a, b) => b[1] - a[1])
+    .map(([currency, amount]) => `${currency} ${amount.toLocaleString('en')}`)
+    .join(' · ') || '–';
+
 const statusOf = (g: Group) =>
   g.kind === 'unlinked' ? 'not linked to an issue' : (g.issueStatus ?? '–');
 
@@ -107,7 +114,7 @@ const AnnounceFix = ({
         {(a) => (
           <p role="status">
             <strong>{a.customers}</strong> customers ({a.cases} cases) will be told their report led
-            to this fix.
+            to this fix; their accounts stand for {revenue(a.revenueAtStake)} a year.
           </p>
         )}
       </Show>
@@ -255,11 +262,16 @@ export const IssuesScreen = ({ me }: { me: Me }) =>
     <NotForYou me={me} roles={SCREENS.issues} what="recurring issues" />
   );
 
+const SORTS = { cases: 'Cases', customers: 'Customers', revenue: 'Revenue at stake' } as const;
+
 const Issues = ({ me }: { me: Me }) => {
+  const [sort, setSort] = useState<keyof typeof SORTS>('cases');
   const [loaded, reload] = useLoad(
     () =>
-      get<Report>(`/reports/recurring-issues${query({ limit: 50, minPosition: afterMyWrites() })}`),
-    [],
+      get<Report>(
+        `/reports/recurring-issues${query({ limit: 50, sort, minPosition: afterMyWrites() })}`,
+      ),
+    [sort],
   );
   const [announcing, setAnnouncing] = useState<string>();
   const [notice, setNotice] = useState('');
@@ -283,6 +295,16 @@ const Issues = ({ me }: { me: Me }) => {
                 {report.period.from} to {report.period.to}. {report.rule.description}
               </p>
               <IssuesChart report={report} />
+              <label for="issues-sort">Sort by</label>{' '}
+              <select
+                id="issues-sort"
+                value={sort}
+                onChange={(e) => setSort(e.currentTarget.value as keyof typeof SORTS)}
+              >
+                {Object.entries(SORTS).map(([value, label]) => (
+                  <option value={value}>{label}</option>
+                ))}
+              </select>
               <Table
                 caption="Recurring issues and unlinked groups"
                 csv={{ path: REPORT, fileName: 'recurring-issues.csv' }}
@@ -301,6 +323,21 @@ const Issues = ({ me }: { me: Me }) => {
                   { label: 'Status', value: statusOf },
                   { label: 'Cases', value: (g) => g.cases, numeric: true },
                   { label: 'Customers', value: (g) => g.customers, numeric: true },
+                  {
+                    label: 'Revenue at stake',
+                    value: (g) =>
+                      `${revenue(g.revenueAtStake)}${g.accounts.length ? ` (${g.accounts.length} accounts: ${g.tiers.join(', ')})` : ''}`,
+                  },
+                  {
+                    label: 'Tracker',
+                    value: (g) =>
+                      g.trackerLinks
+                        .map(
+                          (l) =>
+                            `${l.ref}: ${l.state ?? 'linked'}${l.awaiting ? ', fix waits' : ''}`,
+                        )
+                        .join('; ') || '–',
+                  },
                   { label: 'Repeat contacts', value: (g) => g.repeatContacts, numeric: true },
                   { label: 'Open', value: (g) => g.open, numeric: true },
                   {

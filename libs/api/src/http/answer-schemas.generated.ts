@@ -6,7 +6,7 @@ import type { ReferenceObject, SchemaObject } from '@nestjs/swagger';
 export const ANSWER_SCHEMAS: Record<string, SchemaObject | ReferenceObject> = {
   AccessRole: {
     type: 'string',
-    enum: ['agent', 'supervisor', 'analyst', 'product', 'integration', 'admin'],
+    enum: ['agent', 'supervisor', 'analyst', 'product', 'integration', 'sales', 'admin'],
   },
   Account: {
     type: 'object',
@@ -205,6 +205,13 @@ export const ANSWER_SCHEMAS: Record<string, SchemaObject | ReferenceObject> = {
       categories: { type: 'object', additionalProperties: { type: 'number' } },
       cases: { type: 'number' },
       customers: { type: 'number' },
+      accounts: {
+        type: 'array',
+        items: { type: 'string' },
+        description: "Its cases' accounts, their tiers now, and their annual revenue per currency.",
+      },
+      tiers: { type: 'array', items: { type: 'string' } },
+      revenueAtStake: { $ref: '#/components/schemas/RevenueAtStake' },
       firstOpenedAt: { type: 'string' },
       lastOpenedAt: { type: 'string' },
       caseIds: { type: 'array', items: { type: 'string' } },
@@ -218,6 +225,9 @@ export const ANSWER_SCHEMAS: Record<string, SchemaObject | ReferenceObject> = {
       'categories',
       'cases',
       'customers',
+      'accounts',
+      'tiers',
+      'revenueAtStake',
       'firstOpenedAt',
       'lastOpenedAt',
       'caseIds',
@@ -941,8 +951,35 @@ export const ANSWER_SCHEMAS: Record<string, SchemaObject | ReferenceObject> = {
       issueId: { type: 'string' },
       customers: { type: 'number' },
       cases: { type: 'number' },
+      accounts: {
+        type: 'array',
+        items: { type: 'string' },
+        description:
+          'The accounts of its cases, their tiers, and their annual revenue per currency.',
+      },
+      tiers: { type: 'array', items: { type: 'string' } },
+      revenueAtStake: { $ref: '#/components/schemas/RevenueAtStake' },
+      fixAwaiting: {
+        type: 'object',
+        properties: { linkId: { type: 'string' }, release: { type: 'string' } },
+        required: ['linkId', 'release'],
+        additionalProperties: false,
+        nullable: true,
+        description:
+          'A linked tracker issue closed as done: the fix waits for one click, with this release.',
+      },
+      trackerLinks: { type: 'array', items: { $ref: '#/components/schemas/TrackerLinkView' } },
     },
-    required: ['issueId', 'customers', 'cases'],
+    required: [
+      'issueId',
+      'customers',
+      'cases',
+      'accounts',
+      'tiers',
+      'revenueAtStake',
+      'fixAwaiting',
+      'trackerLinks',
+    ],
     additionalProperties: false,
   },
   FollowUp: {
@@ -1227,6 +1264,47 @@ export const ANSWER_SCHEMAS: Record<string, SchemaObject | ReferenceObject> = {
     type: 'string',
     enum: ['issue-trends', 'follow-ups', 'account-alerts', 'sla-alerts'],
   },
+  OwnedAccount: {
+    type: 'object',
+    properties: {
+      accountId: { type: 'string' },
+      name: { type: 'string', nullable: true },
+      tier: { type: 'string', nullable: true },
+      as: {
+        type: 'string',
+        enum: ['owner', 'successManager'],
+        description: 'How the person relates to it: its sales owner or its success manager.',
+      },
+      openCases: { type: 'number' },
+      hot: { type: 'boolean', description: 'Above the open-cases threshold now.' },
+    },
+    required: ['accountId', 'name', 'tier', 'as', 'openCases', 'hot'],
+    additionalProperties: false,
+  },
+  OwnerAlert: {
+    type: 'object',
+    properties: {
+      alertId: { type: 'string' },
+      type: { type: 'string' },
+      accountId: { type: 'string' },
+      caseId: { type: 'string', nullable: true },
+      reason: { type: 'string' },
+      at: { type: 'string' },
+      data: { type: 'object', additionalProperties: {} },
+    },
+    required: ['alertId', 'type', 'accountId', 'caseId', 'reason', 'at', 'data'],
+    additionalProperties: false,
+  },
+  OwnerAlerts: {
+    type: 'object',
+    properties: {
+      ownerId: { type: 'string' },
+      accounts: { type: 'array', items: { $ref: '#/components/schemas/OwnedAccount' } },
+      alerts: { type: 'array', items: { $ref: '#/components/schemas/OwnerAlert' } },
+    },
+    required: ['ownerId', 'accounts', 'alerts'],
+    additionalProperties: false,
+  },
   PartHealth: {
     type: 'object',
     properties: { status: { $ref: '#/components/schemas/PartState' } },
@@ -1294,6 +1372,32 @@ export const ANSWER_SCHEMAS: Record<string, SchemaObject | ReferenceObject> = {
         nullable: true,
         description: 'Rejected resolutions (and "not fixed" follow-ups) per resolution given.',
       },
+      accounts: {
+        type: 'array',
+        items: { type: 'string' },
+        description:
+          'The accounts with a case in the period or a case still open, their tiers as they are now.',
+      },
+      tiers: { type: 'array', items: { type: 'string' } },
+      revenueAtStake: {
+        $ref: '#/components/schemas/RevenueAtStake',
+        description:
+          'Annual revenue of those accounts, per currency (ISO 4217), each account once.',
+      },
+      trackerLinks: {
+        type: 'array',
+        items: { $ref: '#/components/schemas/TrackerLinkView' },
+        description: 'The tracker issues linked to it, with what their webhooks last said.',
+      },
+      fixAwaiting: {
+        type: 'object',
+        properties: { linkId: { type: 'string' }, release: { type: 'string' } },
+        required: ['linkId', 'release'],
+        additionalProperties: false,
+        nullable: true,
+        description:
+          'A linked tracker issue was closed as done and the fix waits for one click (`ask`).',
+      },
       perDay: {
         type: 'array',
         items: {
@@ -1344,6 +1448,11 @@ export const ANSWER_SCHEMAS: Record<string, SchemaObject | ReferenceObject> = {
       'closed',
       'medianHoursToConfirmedFix',
       'rejectedShare',
+      'accounts',
+      'tiers',
+      'revenueAtStake',
+      'trackerLinks',
+      'fixAwaiting',
       'perDay',
       'perWeek',
       'trend',
@@ -1372,6 +1481,11 @@ export const ANSWER_SCHEMAS: Record<string, SchemaObject | ReferenceObject> = {
         required: ['from', 'to'],
         additionalProperties: false,
       },
+      revenueCurrency: {
+        type: 'string',
+        nullable: true,
+        description: 'The currency `sort=revenue` ranked by (null when no account has revenue).',
+      },
       rule: {
         type: 'object',
         additionalProperties: false,
@@ -1393,8 +1507,13 @@ export const ANSWER_SCHEMAS: Record<string, SchemaObject | ReferenceObject> = {
       },
       groups: { type: 'array', items: { $ref: '#/components/schemas/RecurringIssue' } },
     },
-    required: ['period', 'rule', 'groups'],
+    required: ['period', 'revenueCurrency', 'rule', 'groups'],
     additionalProperties: false,
+  },
+  RevenueAtStake: {
+    type: 'object',
+    additionalProperties: { type: 'number' },
+    description: 'Revenue per currency (ISO 4217 code to yearly amount).',
   },
   SlaAttainment: {
     type: 'object',
@@ -1787,6 +1906,51 @@ export const ANSWER_SCHEMAS: Record<string, SchemaObject | ReferenceObject> = {
       },
     },
     required: ['customerId', 'summary', 'entries', 'nextCursor'],
+    additionalProperties: false,
+  },
+  TrackerLinkView: {
+    type: 'object',
+    properties: {
+      issueId: { type: 'string' },
+      linkId: { type: 'string' },
+      tracker: { type: 'string' },
+      ref: { type: 'string' },
+      url: { type: 'string' },
+      onTrackerDone: { type: 'string', enum: ['ask', 'ship'] },
+      state: {
+        type: 'string',
+        nullable: true,
+        description:
+          'What the tracker last said (`open`, `closed: completed`, a Jira status…); null until then.',
+      },
+      done: { type: 'boolean' },
+      release: { type: 'string', nullable: true },
+      awaiting: {
+        type: 'boolean',
+        description: 'Done and its fix not shipped yet: waiting for one click.',
+      },
+      commented: {
+        type: 'boolean',
+        description: 'heard commented on it with who is waiting (the comment back).',
+      },
+      linkedAt: { type: 'string' },
+      changedAt: { type: 'string', nullable: true },
+    },
+    required: [
+      'issueId',
+      'linkId',
+      'tracker',
+      'ref',
+      'url',
+      'onTrackerDone',
+      'state',
+      'done',
+      'release',
+      'awaiting',
+      'commented',
+      'linkedAt',
+      'changedAt',
+    ],
     additionalProperties: false,
   },
   TrendReading: {

@@ -11,11 +11,14 @@ import type {
   GroupCustomer,
   KpiDefinitionVersion,
   KpiReport,
+  OwnerAlerts,
   RecurringIssuesReport,
+  RevenueAtStake,
   SlaFigures,
   SlaPolicyList,
   SlaReport,
   TimelinePage,
+  TrackerLinkView,
 } from '@heard/projections';
 import type { StoredOutboundMessage } from '@heard/read-store';
 import type { AccessRole, ApiKeyRecord, Principal } from '@heard/security';
@@ -55,6 +58,7 @@ export interface HeardAnswers {
   SlaReport: SlaReport;
   /** An account's latest version (or the one in force at `asOf`), and how many versions there were. */
   Account: AccountDefined['data'] & { versions: number };
+  OwnerAlerts: OwnerAlerts;
   ApiKey: ApiKeyShown;
   ApiKeyMade: ApiKeyShown & { secret: string };
   ApiKeys: { keys: ApiKeyShown[] };
@@ -105,6 +109,13 @@ export interface FixNoticeAudience {
   issueId: string;
   customers: number;
   cases: number;
+  /** The accounts of its cases, their tiers, and their annual revenue per currency. */
+  accounts: string[];
+  tiers: string[];
+  revenueAtStake: RevenueAtStake;
+  /** A linked tracker issue closed as done: the fix waits for one click, with this release. */
+  fixAwaiting: { linkId: string; release: string } | null;
+  trackerLinks: TrackerLinkView[];
 }
 
 export interface MessagesPage {

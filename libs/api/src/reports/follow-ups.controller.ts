@@ -5,7 +5,10 @@ import {
   decodeFollowUpCursor,
   FOLLOW_UP_STATUSES,
   ProjectionRunner,
+  fixAwaitingOf,
   readFixNoticeAudience,
+  readIssueDemand,
+  readTrackerLinks,
   readFollowUps,
 } from '@heard/projections';
 import { OUTBOUND_TOPICS, READ_STORE, readOutbound, type ReadStore } from '@heard/read-store';
@@ -71,7 +74,10 @@ export class FollowUpsController {
     return shownTo(caller, this.pseudonyms, await readFollowUps(this.reads, options));
   }
 
-  /** How many customers a shipped fix of the issue would notify, before it is announced. */
+  /**
+   * How many customers a shipped fix of the issue would notify, before it is announced, and
+   * how much revenue they stand for; its tracker links and any fix waiting on one.
+   */
   @Get('issues/:issueId/fix-notice-audience')
   @Allow('product', 'supervisor')
   @ApiQuery({ name: 'minPosition', required: false })
@@ -85,7 +91,19 @@ export class FollowUpsController {
     const wait = q.position(this.runner);
     q.done();
     await waitForPosition(this.runner, wait, reply);
-    return readFixNoticeAudience(this.reads, issueId);
+    const [audience, demand, links] = await Promise.all([
+      readFixNoticeAudience(this.reads, issueId),
+      readIssueDemand(this.reads, issueId),
+      readTrackerLinks(this.reads, { issueId }),
+    ]);
+    return {
+      ...audience,
+      accounts: demand.accounts,
+      tiers: demand.tiers,
+      revenueAtStake: demand.revenueAtStake,
+      fixAwaiting: fixAwaitingOf(links),
+      trackerLinks: links,
+    };
   }
 
   @Get('messages')

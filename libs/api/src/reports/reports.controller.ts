@@ -61,6 +61,12 @@ export class ReportsController {
     description: 'YYYY-MM-DD, the trend’s day of reference; default: the newest business day seen',
   })
   @ApiQuery({ name: 'sort', required: false, enum: RECURRING_SORTS })
+  @ApiQuery({
+    name: 'currency',
+    required: false,
+    description:
+      'ISO 4217 code `sort=revenue` ranks by (amounts are never converted); default: the currency most revenue at stake is in',
+  })
   @ApiQuery({ name: 'limit', required: false, description: '1 to 500, default 50' })
   @ApiQuery({ name: 'minPosition', required: false })
   @Answers('RecurringIssues')
@@ -77,8 +83,14 @@ export class ReportsController {
       from: q.day('from'),
       to: q.day('to'),
       sort: q.oneOf('sort', RECURRING_SORTS),
+      currency: q.text('currency')?.toUpperCase(),
       limit: q.int('limit', 1, 500, 50),
     };
+    if (filter.currency !== undefined && !/^[A-Z]{3}$/.test(filter.currency))
+      q.problems.push({
+        field: 'currency',
+        rules: { isISO4217CurrencyCode: 'currency must be an ISO 4217 code such as EUR' },
+      });
     if (filter.from && filter.to && filter.from > filter.to)
       q.problems.push({ field: 'from', rules: { order: 'from must not be after to' } });
     const wait = q.position(this.runner);

@@ -1,7 +1,24 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsOptional } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsOptional,
+  IsString,
+  MaxLength,
+  ValidateBy,
+} from 'class-validator';
 
-import type { IssueCommand } from '@heard/domain';
+import {
+  ON_TRACKER_DONE,
+  parseTrackerUrl,
+  TRACKER_URL_RULE,
+  type IssueCommand,
+  type OnTrackerDone,
+  type TrackerFeedCommand,
+} from '@heard/domain';
 import { CommandDto, IsId, LONG, OptionalText, SHORT, Text } from '../command-dto';
 import { bodyOf, ISSUE_WORK, p, spec, type CommandDescription } from '../command-spec';
 
@@ -29,6 +46,32 @@ class ShipFixDto extends CommandDto {
 
 class CloseIssueDto extends CommandDto {
   @ApiPropertyOptional() @OptionalText(LONG) reason?: string;
+}
+
+class LinkTrackerDto extends CommandDto {
+  @ApiProperty({
+    example: 'https://github.com/acme/app/issues/12',
+    description: 'a GitHub, GitLab, Jira or Linear issue',
+  })
+  @IsString()
+  @MaxLength(2000)
+  @ValidateBy({
+    name: 'isTrackerIssueUrl',
+    validator: {
+      validate: (value: unknown) => typeof value === 'string' && !!parseTrackerUrl(value),
+      defaultMessage: () => TRACKER_URL_RULE,
+    },
+  })
+  url!: string;
+  @ApiPropertyOptional({
+    enum: ON_TRACKER_DONE,
+    default: 'ask',
+    description:
+      'when the tracker issue is closed as done: `ask` (the fix waits for one click on the product screen) or `ship` (heard ships it, naming the tracker issue and its milestone)',
+  })
+  @IsOptional()
+  @IsIn(ON_TRACKER_DONE)
+  onTrackerDone?: OnTrackerDone;
 }
 
 /** Accepting a candidate issue: identify (or name) the issue and link the candidate's cases. */
@@ -61,7 +104,9 @@ export class AcceptCandidateDto {
 }
 
 /** The commands of a recurring issue, from its identification to its fix and closure. */
-export const ISSUE_COMMANDS: { readonly [T in IssueCommand['type']]: CommandDescription } = {
+export const ISSUE_COMMANDS: {
+  readonly [T in Exclude<IssueCommand['type'], TrackerFeedCommand['type']>]: CommandDescription;
+} = {
   IdentifyIssue: spec<IdentifyIssueDto>({
     dto: IdentifyIssueDto,
     route: 'issues',
@@ -103,6 +148,18 @@ export const ISSUE_COMMANDS: { readonly [T in IssueCommand['type']]: CommandDesc
     allow: ISSUE_WORK,
     build: (b, params, ctx) => ({
       type: 'CloseIssue',
+      ...bodyOf(b),
+      issueId: p(params, 'issueId'),
+      at: ctx.at,
+    }),
+  }),
+  LinkTracker: spec<LinkTrackerDto>({
+    dto: LinkTrackerDto,
+    route: 'issues/:issueId/tracker-links',
+    allow: ['product'],
+    note: "the tracker's webhooks then keep its state (POST /webhooks/<tracker>)",
+    build: (b, params, ctx) => ({
+      type: 'LinkTracker',
       ...bodyOf(b),
       issueId: p(params, 'issueId'),
       at: ctx.at,

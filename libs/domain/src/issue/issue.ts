@@ -1,5 +1,12 @@
 import { assertNever, type Decider } from '../shared/decider';
 import { refuse } from '../shared/domain-error';
+import {
+  parseTrackerUrl,
+  TRACKER_NAMES,
+  TRACKER_URL_RULE,
+  type OnTrackerDone,
+  type Tracker,
+} from './tracker';
 
 type Ev<T extends string, D> = { type: T; data: D };
 type Cmd<T extends string, D> = { type: T; issueId: string; at: string } & D;
@@ -27,10 +34,57 @@ export type FixShipped = Ev<
     description: string;
     creditCustomers: boolean;
     shippedAt: string;
+    /** Shipped by heard when this linked tracker issue was closed as done (`onTrackerDone: ship`). */
+    trackerLinkId?: string;
   }
 >;
 export type IssueClosed = Ev<'IssueClosed', { issueId: string; reason?: string; closedAt: string }>;
-export type IssueEvent = IssueIdentified | IssueAcknowledged | FixShipped | IssueClosed;
+export type TrackerLinked = Ev<
+  'TrackerLinked',
+  {
+    issueId: string;
+    linkId: string;
+    tracker: Tracker;
+    ref: string;
+    url: string;
+    onTrackerDone: OnTrackerDone;
+    linkedAt: string;
+  }
+>;
+/** What the tracker said of its issue (a webhook): its state, and whether that means done. */
+export type TrackerStateChanged = Ev<
+  'TrackerStateChanged',
+  {
+    issueId: string;
+    linkId: string;
+    state: string;
+    done: boolean;
+    /** Its milestone, fix version or release, when the tracker names one. */
+    release?: string;
+    /** The tracker's id of the delivery that said so. */
+    deliveryId?: string;
+    changedAt: string;
+  }
+>;
+/** heard commented on the tracker issue with who is waiting on it (once per link). */
+export type TrackerCommented = Ev<
+  'TrackerCommented',
+  {
+    issueId: string;
+    linkId: string;
+    customers: number;
+    revenueAtStake: Record<string, number>;
+    commentedAt: string;
+  }
+>;
+export type IssueEvent =
+  | IssueIdentified
+  | IssueAcknowledged
+  | FixShipped
+  | IssueClosed
+  | TrackerLinked
+  | TrackerStateChanged
+  | TrackerCommented;
 
 export type IdentifyIssue = Cmd<
   'IdentifyIssue',
@@ -42,7 +96,40 @@ export type ShipFix = Cmd<
   { release: string; description: string; creditCustomers?: boolean }
 >;
 export type CloseIssue = Cmd<'CloseIssue', { reason?: string }>;
-export type IssueCommand = IdentifyIssue | AcknowledgeIssue | ShipFix | CloseIssue;
+export type LinkTracker = Cmd<'LinkTracker', { url: string; onTrackerDone?: OnTrackerDone }>;
+/** From a tracker's webhook (no route): its issue's state as it says it now. */
+export type RecordTrackerState = Cmd<
+  'RecordTrackerState',
+  { linkId: string; state: string; done: boolean; release?: string; deliveryId?: string }
+>;
+/** From heard's comment back (no route), once it has commented. */
+export type RecordTrackerComment = Cmd<
+  'RecordTrackerComment',
+  { linkId: string; customers: number; revenueAtStake: Record<string, number> }
+>;
+/** Commands heard sends itself, from trackers' webhooks and its comment back: no route. */
+export type TrackerFeedCommand = RecordTrackerState | RecordTrackerComment;
+
+export type IssueCommand =
+  | IdentifyIssue
+  | AcknowledgeIssue
+  | ShipFix
+  | CloseIssue
+  | LinkTracker
+  | RecordTrackerState
+  | RecordTrackerComment;
+
+/** A tracker issue linked to the issue, as heard last heard of it. */
+export interface TrackerLink {
+  tracker: Tracker;
+  ref: string;
+  url: string;
+  onTrackerDone: OnTrackerDone;
+  state: string | null;
+  done: boolean;
+  release?: string;
+  commented: boolean;
+}
 
 interface IssueState {
   status: 'none' | 'identified' | 'acknowledged' | 'fix_shipped' | 'closed';
@@ -55,6 +142,9 @@ interface IssueState {
   owner?: { team: string; owner: string; acknowledgedAt: string };
   fixes: { release: string; description: string; shippedAt: string }[];
   closedAt?: string;
+  links: Record<string, TrackerLink>;
+  /** A linked tracker issue was closed as done: its fix waits for one click (`ask`). */
+  fixAwaiting?: { linkId: string; release: string };
 }
 
 export const issueRules = {
@@ -63,7 +153,16 @@ export const issueRules = {
   closed: 'issue.closed',
   alreadyAcknowledged: 'issue.already_acknowledged_by_owner',
   notAcknowledged: 'issue.not_acknowledged',
+  trackerUrl: 'issue.tracker_url',
+  trackerAlreadyLinked: 'issue.tracker_already_linked',
+  trackerNotLinked: 'issue.tracker_not_linked',
+  trackerStateUnchanged: 'issue.tracker_state_unchanged',
+  trackerAlreadyCommented: 'issue.tracker_already_commented',
 } as const;
+
+/** The release a fix shipped from a tracker names: its milestone, else the tracker issue. */
+const releaseOf = (link: TrackerLink, release: string | undefined) =>
+  release ?? `${TRACKER_NAMES[link.tracker]} ${link.ref}`;
 
 const initialState = (): IssueState => ({
   status: 'none',
@@ -72,6 +171,7 @@ const initialState = (): IssueState => ({
   product: '',
   category: '',
   fixes: [],
+  links: {},
 });
 
 const decide = (command: IssueCommand, state: IssueState): IssueEvent[] => {
@@ -134,9 +234,104 @@ const decide = (command: IssueCommand, state: IssueState): IssueEvent[] => {
       ];
     case 'CloseIssue':
       return [{ type: 'IssueClosed', data: { issueId, reason: command.reason, closedAt: at } }];
+    case 'LinkTracker': {
+      const parsed = parseTrackerUrl(command.url);
+      if (!parsed) return refuse(issueRules.trackerUrl, 'invalid', TRACKER_URL_RULE);
+      if (state.links[parsed.linkId])
+        refuse(
+          issueRules.trackerAlreadyLinked,
+          'conflict',
+          `Issue ${issueId} is already linked to ${TRACKER_NAMES[parsed.tracker]} ${parsed.ref}`,
+        );
+      return [
+        {
+          type: 'TrackerLinked',
+          data: {
+            issueId,
+            linkId: parsed.linkId,
+            tracker: parsed.tracker,
+            ref: parsed.ref,
+            url: parsed.url,
+            onTrackerDone: command.onTrackerDone ?? 'ask',
+            linkedAt: at,
+          },
+        },
+      ];
+    }
+    case 'RecordTrackerState': {
+      const link = linkOf(state, command.linkId);
+      if (link.state === command.state && link.done === command.done)
+        refuse(
+          issueRules.trackerStateUnchanged,
+          'conflict',
+          `${TRACKER_NAMES[link.tracker]} ${link.ref} is already ${command.state}`,
+        );
+      const changed: IssueEvent = {
+        type: 'TrackerStateChanged',
+        data: {
+          issueId,
+          linkId: command.linkId,
+          state: command.state,
+          done: command.done,
+          release: command.release,
+          deliveryId: command.deliveryId,
+          changedAt: at,
+        },
+      };
+      // Closed as done now: heard ships the fix itself when the link says so and a team owns
+      // the issue; otherwise the fix waits for one click (see evolve: fixAwaiting).
+      if (!command.done || link.done || link.onTrackerDone !== 'ship' || !state.owner)
+        return [changed];
+      return [
+        changed,
+        {
+          type: 'FixShipped',
+          data: {
+            issueId,
+            release: releaseOf(link, command.release),
+            description: `Closed as done in ${TRACKER_NAMES[link.tracker]}: ${link.url}`,
+            creditCustomers: true,
+            shippedAt: at,
+            trackerLinkId: command.linkId,
+          },
+        },
+      ];
+    }
+    case 'RecordTrackerComment': {
+      const link = linkOf(state, command.linkId);
+      if (link.commented)
+        refuse(
+          issueRules.trackerAlreadyCommented,
+          'conflict',
+          `heard has commented on ${TRACKER_NAMES[link.tracker]} ${link.ref} already`,
+        );
+      return [
+        {
+          type: 'TrackerCommented',
+          data: {
+            issueId,
+            linkId: command.linkId,
+            customers: command.customers,
+            revenueAtStake: command.revenueAtStake,
+            commentedAt: at,
+          },
+        },
+      ];
+    }
     default:
       return assertNever(command);
   }
+};
+
+const linkOf = (state: IssueState, linkId: string): TrackerLink => {
+  const link = state.links[linkId];
+  if (!link)
+    return refuse(
+      issueRules.trackerNotLinked,
+      'not_found',
+      `Issue ${state.issueId} is not linked to ${linkId}`,
+    );
+  return link;
 };
 
 const evolve = (state: IssueState, event: IssueEvent): IssueState => {
@@ -171,10 +366,52 @@ const evolve = (state: IssueState, event: IssueEvent): IssueState => {
           ...state.fixes,
           { release: d.release, description: d.description, shippedAt: d.shippedAt },
         ],
+        fixAwaiting: undefined,
       };
     }
     case 'IssueClosed':
       return { ...state, status: 'closed', closedAt: event.data.closedAt };
+    case 'TrackerLinked': {
+      const d = event.data;
+      return {
+        ...state,
+        links: {
+          ...state.links,
+          [d.linkId]: {
+            tracker: d.tracker,
+            ref: d.ref,
+            url: d.url,
+            onTrackerDone: d.onTrackerDone,
+            state: null,
+            done: false,
+            commented: false,
+          },
+        },
+      };
+    }
+    case 'TrackerStateChanged': {
+      const d = event.data;
+      const link = state.links[d.linkId]!;
+      const newlyDone = d.done && !link.done;
+      const links = {
+        ...state.links,
+        [d.linkId]: { ...link, state: d.state, done: d.done, release: d.release },
+      };
+      // The FixShipped that follows (ship) clears it again.
+      const fixAwaiting = newlyDone
+        ? { linkId: d.linkId, release: releaseOf(link, d.release) }
+        : state.fixAwaiting?.linkId === d.linkId && !d.done
+          ? undefined
+          : state.fixAwaiting;
+      return { ...state, links, fixAwaiting };
+    }
+    case 'TrackerCommented': {
+      const link = state.links[event.data.linkId]!;
+      return {
+        ...state,
+        links: { ...state.links, [event.data.linkId]: { ...link, commented: true } },
+      };
+    }
     default:
       return assertNever(event);
   }

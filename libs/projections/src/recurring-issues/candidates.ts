@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ReadStore } from '@heard/read-store';
 import { addDays, dayOf } from '../shared/time';
-import { readWatermark } from './recurring-issues.queries';
+import { accountWeigher, readWatermark, type RevenueAtStake } from './recurring-issues.queries';
 import { dot, surfaceForms, terms, tfIdfVectors, type Vector } from './text-similarity';
 
 export interface CandidateOptions {
@@ -33,6 +33,10 @@ export interface CandidateIssue {
   categories: Record<string, number>;
   cases: number;
   customers: number;
+  /** Its cases' accounts, their tiers now, and their annual revenue per currency. */
+  accounts: string[];
+  tiers: string[];
+  revenueAtStake: RevenueAtStake;
   firstOpenedAt: string;
   lastOpenedAt: string;
   caseIds: string[];
@@ -41,6 +45,7 @@ export interface CandidateIssue {
 interface CaseText {
   case_id: string;
   customer_id: string;
+  account_id: string | null;
   product: string | null;
   category: string;
   opened_at: string;
@@ -84,7 +89,7 @@ export const findCandidateIssues = async (
   const to = dayOf((await readWatermark(store)) ?? Date.now());
   const from = addDays(to, -(options.days - 1));
   const rows = await store.query<CaseText>(
-    `SELECT case_id, customer_id, product, category, opened_at, summary, text FROM ri_cases
+    `SELECT case_id, customer_id, account_id, product, category, opened_at, summary, text FROM ri_cases
      WHERE issue_id IS NULL AND opened_day >= ? AND opened_day <= ? ${options.product ? 'AND product = ?' : ''}
      ORDER BY opened_ms, case_id`,
     options.product ? [from, to, options.product] : [from, to],
@@ -115,6 +120,7 @@ export const findCandidateIssues = async (
     });
   }
 
+  const weigh = await accountWeigher(store);
   const candidates: CandidateIssue[] = [];
   for (const clusters of clustersByProduct.values())
     for (const cluster of clusters) {
@@ -130,6 +136,7 @@ export const findCandidateIssues = async (
         categories: countBy(members.map((m) => m.category)),
         cases: members.length,
         customers: new Set(members.map((m) => m.customer_id)).size,
+        ...weigh(members.flatMap((m) => (m.account_id ? [m.account_id] : []))),
         firstOpenedAt: first.opened_at,
         lastOpenedAt: members[members.length - 1]!.opened_at,
         caseIds: members.map((m) => m.case_id),

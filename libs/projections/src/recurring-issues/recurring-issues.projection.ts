@@ -60,12 +60,14 @@ export interface GroupRow {
  */
 export const recurringIssuesProjection = (rule: SpikeRule): Projection => ({
   name: 'recurring_issues',
-  version: 1,
-  tables: ['ri_cases', 'ri_daily', 'ri_groups', 'ri_meta'],
+  // 2: each case's account, the accounts' tier and revenue (revenue at stake), tracker links
+  version: 2,
+  tables: ['ri_cases', 'ri_daily', 'ri_groups', 'ri_meta', 'ri_accounts', 'ri_tracker_links'],
   schema: () => `
     CREATE TABLE IF NOT EXISTS ri_cases (
       case_id      TEXT    PRIMARY KEY,
       customer_id  TEXT    NOT NULL,
+      account_id   TEXT,
       product      TEXT,
       category     TEXT    NOT NULL,
       channel      TEXT    NOT NULL,
@@ -107,6 +109,30 @@ export const recurringIssuesProjection = (rule: SpikeRule): Projection => ({
       appeared_at  TEXT,
       changed_at   TEXT
     );
+    CREATE TABLE IF NOT EXISTS ri_accounts (
+      account_id TEXT   PRIMARY KEY,
+      name       TEXT   NOT NULL,
+      tier       TEXT   NOT NULL,
+      amount     DOUBLE PRECISION,
+      currency   TEXT
+    );
+    CREATE TABLE IF NOT EXISTS ri_tracker_links (
+      issue_id   TEXT   NOT NULL,
+      link_id    TEXT   NOT NULL,
+      tracker    TEXT   NOT NULL,
+      ref        TEXT   NOT NULL,
+      url        TEXT   NOT NULL,
+      on_done    TEXT   NOT NULL,
+      state      TEXT,
+      done       BIGINT NOT NULL,
+      release    TEXT,
+      awaiting   BIGINT NOT NULL,
+      commented  BIGINT NOT NULL,
+      linked_at  TEXT   NOT NULL,
+      changed_at TEXT,
+      PRIMARY KEY (issue_id, link_id)
+    );
+    CREATE INDEX IF NOT EXISTS ri_tracker_links_by_ref ON ri_tracker_links (tracker, ref);
     CREATE TABLE IF NOT EXISTS ri_meta (
       name  TEXT    PRIMARY KEY,
       value BIGINT NOT NULL
@@ -197,6 +223,7 @@ export const recurringIssuesProjection = (rule: SpikeRule): Projection => ({
       'case_id',
       events.filter((e) => e.streamId.startsWith('case-')).map((e) => e.streamId.slice(5)),
     );
+    const accounts = new Map<string, AccountRow>();
     /** Changes the case, when there is one. */
     const change = (caseId: string, values: (c: CaseRow) => Partial<CaseRow>) => {
       const c = cases.get(caseId);
@@ -245,6 +272,7 @@ export const recurringIssuesProjection = (rule: SpikeRule): Projection => ({
           cases.insert({
             case_id: d.caseId,
             customer_id: d.customerId,
+            account_id: d.accountId ?? null,
             product,
             category: d.category,
             channel: d.channel,
@@ -367,6 +395,9 @@ export const recurringIssuesProjection = (rule: SpikeRule): Projection => ({
             "UPDATE ri_groups SET issue_status = 'fix_shipped', fix_release = ? WHERE group_key = ?",
             [d.release, key],
           );
+          await tx.execute('UPDATE ri_tracker_links SET awaiting = 0 WHERE issue_id = ?', [
+            d.issueId,
+          ]);
           const g = group(key);
           if (g) Object.assign(g, { issue_status: 'fix_shipped', fix_release: d.release });
           if (g)
@@ -386,11 +417,79 @@ export const recurringIssuesProjection = (rule: SpikeRule): Projection => ({
           if (g) message(g, 'closed', `closed:${event.metadata.eventId}`, time);
           break;
         }
+        case 'TrackerLinked': {
+          const d = event.data;
+          await upsertRows(
+            tx,
+            'ri_tracker_links',
+            ['issue_id', 'link_id'],
+            [
+              {
+                issue_id: d.issueId,
+                link_id: d.linkId,
+                tracker: d.tracker,
+                ref: d.ref,
+                url: d.url,
+                on_done: d.onTrackerDone,
+                state: null,
+                done: 0,
+                release: null,
+                awaiting: 0,
+                commented: 0,
+                linked_at: d.linkedAt,
+                changed_at: null,
+              },
+            ],
+          );
+          break;
+        }
+        case 'TrackerStateChanged': {
+          const d = event.data;
+          // Newly done: the fix waits for a click, unless a FixShipped follows (ship).
+          await tx.execute(
+            `UPDATE ri_tracker_links SET state = ?, release = ?, changed_at = ?,
+               awaiting = CASE WHEN ? = 1 AND done = 0 THEN 1 WHEN ? = 0 THEN 0 ELSE awaiting END,
+               done = ?
+             WHERE issue_id = ? AND link_id = ?`,
+            [
+              d.state,
+              d.release ?? null,
+              d.changedAt,
+              d.done ? 1 : 0,
+              d.done ? 1 : 0,
+              d.done ? 1 : 0,
+              d.issueId,
+              d.linkId,
+            ],
+          );
+          break;
+        }
+        case 'TrackerCommented': {
+          const d = event.data;
+          await tx.execute(
+            'UPDATE ri_tracker_links SET commented = 1 WHERE issue_id = ? AND link_id = ?',
+            [d.issueId, d.linkId],
+          );
+          break;
+        }
+        case 'AccountDefined': {
+          // The account as it stands now: its tier and revenue weigh every group it is in.
+          const d = event.data;
+          accounts.set(d.accountId, {
+            account_id: d.accountId,
+            name: d.name,
+            tier: d.tier,
+            amount: d.annualRevenue?.amount ?? null,
+            currency: d.annualRevenue?.currency ?? null,
+          });
+          break;
+        }
         default:
           // Events this projection does not read.
           break;
       }
     }
+    await upsertRows(tx, 'ri_accounts', ['account_id'], [...accounts.values()]);
     await cases.save(tx);
     await upsertRows(tx, 'ri_daily', ['group_key', 'day'], [...added.values()], 'add');
     if (watermark !== watermarkBefore)
@@ -450,10 +549,20 @@ class DailyCounts {
   }
 }
 
+/** A row of `ri_accounts`: the account's latest version. */
+export interface AccountRow {
+  account_id: string;
+  name: string;
+  tier: string;
+  amount: number | null;
+  currency: string | null;
+}
+
 /** A row of `ri_cases`. */
 interface CaseRow {
   case_id: string;
   customer_id: string;
+  account_id: string | null;
   product: string | null;
   category: string;
   channel: string;

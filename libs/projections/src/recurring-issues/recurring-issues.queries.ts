@@ -1,5 +1,6 @@
+import { TRACKER_NAMES, type Tracker } from '@heard/domain';
 import { SqlFilter, type ReadStore } from '@heard/read-store';
-import { groupFields, type GroupRow } from './recurring-issues.projection';
+import { groupFields, type AccountRow, type GroupRow } from './recurring-issues.projection';
 import { median, round } from '../shared/numbers';
 import { addDays, dayOf, DAY_MS, isoWeekOf } from '../shared/time';
 import {
@@ -13,6 +14,7 @@ import {
 export const RECURRING_SORTS = [
   'cases',
   'customers',
+  'revenue',
   'trend',
   'repeat_contacts',
   'open',
@@ -39,6 +41,8 @@ interface RecurringIssuesFilter {
   from?: string;
   to?: string;
   sort?: RecurringSort;
+  /** The currency `sort=revenue` ranks by; default: the one most revenue at stake is in. */
+  currency?: string;
   limit?: number;
 }
 
@@ -64,6 +68,15 @@ interface RecurringIssue {
   medianHoursToConfirmedFix: number | null;
   /** Rejected resolutions (and "not fixed" follow-ups) per resolution given. */
   rejectedShare: number | null;
+  /** The accounts with a case in the period or a case still open, their tiers as they are now. */
+  accounts: string[];
+  tiers: string[];
+  /** Annual revenue of those accounts, per currency (ISO 4217), each account once. */
+  revenueAtStake: RevenueAtStake;
+  /** The tracker issues linked to it, with what their webhooks last said. */
+  trackerLinks: TrackerLinkView[];
+  /** A linked tracker issue was closed as done and the fix waits for one click (`ask`). */
+  fixAwaiting: { linkId: string; release: string } | null;
   perDay: Array<{ day: string; cases: number; customers: number }>;
   perWeek: Array<{ week: string; cases: number; customers: number }>;
   trend: TrendReading;
@@ -73,6 +86,8 @@ interface RecurringIssue {
 
 export interface RecurringIssuesReport {
   period: { from: string; to: string };
+  /** The currency `sort=revenue` ranked by (null when no account has revenue). */
+  revenueCurrency: string | null;
   rule: SpikeRule & { description: string };
   groups: RecurringIssue[];
 }
@@ -80,6 +95,7 @@ export interface RecurringIssuesReport {
 interface CaseRow {
   group_key: string;
   customer_id: string;
+  account_id: string | null;
   opened_day: string;
   opened_ms: number;
   contacts: number;
@@ -118,10 +134,33 @@ export const readRecurringIssues = async (
     .when(filter.product, 'product = ?')
     .when(filter.category, 'category = ?');
   const cases = await store.query<CaseRow>(
-    `SELECT group_key, customer_id, opened_day, opened_ms, contacts, status, resolutions, rejections, confirmed_ms
+    `SELECT group_key, customer_id, account_id, opened_day, opened_ms, contacts, status, resolutions, rejections, confirmed_ms
      FROM ri_cases ${caseFilter.where}`,
     caseFilter.params,
   );
+  // Accounts still waiting on a case opened before the period weigh too.
+  const waitingFilter = new SqlFilter()
+    .add("account_id IS NOT NULL AND status = 'open' AND opened_day < ?", from)
+    .when(filter.product, 'product = ?')
+    .when(filter.category, 'category = ?');
+  const waiting = await store.query<{ group_key: string; account_id: string }>(
+    `SELECT DISTINCT group_key, account_id FROM ri_cases ${waitingFilter.where}`,
+    waitingFilter.params,
+  );
+  const accountsOf = new Map<string, Set<string>>();
+  for (const c of [...cases, ...waiting]) {
+    if (!c.account_id) continue;
+    const set = accountsOf.get(c.group_key) ?? new Set<string>();
+    set.add(c.account_id);
+    accountsOf.set(c.group_key, set);
+  }
+  const weigh = await accountWeigher(store);
+  const linksOf = new Map<string, TrackerLinkView[]>();
+  for (const link of await readTrackerLinks(store)) {
+    const list = linksOf.get(link.issueId) ?? [];
+    list.push(link);
+    linksOf.set(link.issueId, list);
+  }
   const { baselineFrom, windowFrom } = trendWindow(to, rule);
   const daily = await store.query<{ group_key: string; day: string; cases: number }>(
     'SELECT group_key, day, cases FROM ri_daily WHERE day >= ? AND day <= ?',
@@ -145,6 +184,7 @@ export const readRecurringIssues = async (
   for (const g of groups) {
     const list = casesOf.get(g.group_key) ?? [];
     if (g.kind === 'unlinked' && list.length === 0) continue;
+    const weighed = weigh([...(accountsOf.get(g.group_key) ?? [])]);
     const s = sums.get(g.group_key) ?? { w: 0, b: 0 };
     const trend = readTrend(to, s.w, s.b, rule);
     const resolutions = list.reduce((n, c) => n + c.resolutions, 0);
@@ -170,6 +210,9 @@ export const readRecurringIssues = async (
       ),
       rejectedShare:
         resolutions > 0 ? round(list.reduce((n, c) => n + c.rejections, 0) / resolutions, 3) : null,
+      ...weighed,
+      trackerLinks: (g.issue_id && linksOf.get(g.issue_id)) || [],
+      fixAwaiting: fixAwaitingOf((g.issue_id && linksOf.get(g.issue_id)) || []),
       perDay: perDay.map(([day, b]) => ({ day, ...b })),
       perWeek: perWeek.map(([week, b]) => ({ week, ...b })),
       trend,
@@ -177,9 +220,11 @@ export const readRecurringIssues = async (
     });
   }
   const kept = report.filter((r) => matchesStatus(r, filter.status));
-  kept.sort(comparator(filter.sort ?? 'cases'));
+  const revenueCurrency = filter.currency ?? largestCurrency(kept.map((r) => r.revenueAtStake));
+  kept.sort(comparator(filter.sort ?? 'cases', revenueCurrency));
   return {
     period: { from, to },
+    revenueCurrency,
     rule: { ...rule, description: describeSpikeRule(rule) },
     groups: kept.slice(0, filter.limit ?? 50),
   };
@@ -216,13 +261,16 @@ const matchesStatus = (r: RecurringIssue, status: RecurringStatus | undefined) =
   }
 };
 
-const comparator = (sort: RecurringSort) => {
+const comparator = (sort: RecurringSort, currency: string | null) => {
   const score = (r: RecurringIssue): number => {
     switch (sort) {
       case 'cases':
         return r.cases;
       case 'customers':
         return r.customers;
+      case 'revenue':
+        // Amounts in other currencies are not converted: they rank after, by accounts.
+        return (currency ? (r.revenueAtStake[currency] ?? 0) : 0) * 1e3 + r.accounts.length;
       case 'trend':
         // A new problem (no baseline) ranks above any ratio; then spikes above the rest.
         return (r.trend.spiking ? 1e9 : 0) + (r.trend.ratio ?? (r.trend.recurring ? 1e6 : 0));
@@ -236,6 +284,133 @@ const comparator = (sort: RecurringSort) => {
   };
   return (a: RecurringIssue, b: RecurringIssue) =>
     score(b) - score(a) || b.cases - a.cases || a.group.localeCompare(b.group);
+};
+
+export interface TrackerLinkView {
+  issueId: string;
+  linkId: string;
+  tracker: string;
+  ref: string;
+  url: string;
+  onTrackerDone: 'ask' | 'ship';
+  /** What the tracker last said (`open`, `closed: completed`, a Jira status…); null until then. */
+  state: string | null;
+  done: boolean;
+  release: string | null;
+  /** Done and its fix not shipped yet: waiting for one click. */
+  awaiting: boolean;
+  /** heard commented on it with who is waiting (the comment back). */
+  commented: boolean;
+  linkedAt: string;
+  changedAt: string | null;
+}
+
+interface TrackerLinkRow {
+  issue_id: string;
+  link_id: string;
+  tracker: string;
+  ref: string;
+  url: string;
+  on_done: 'ask' | 'ship';
+  state: string | null;
+  done: number;
+  release: string | null;
+  awaiting: number;
+  commented: number;
+  linked_at: string;
+  changed_at: string | null;
+}
+
+/** The newest link whose fix waits, and the release it would ship as. */
+export const fixAwaitingOf = (links: TrackerLinkView[]) => {
+  const waiting = links
+    .filter((l) => l.awaiting)
+    .sort((a, b) => (b.changedAt ?? '').localeCompare(a.changedAt ?? ''))[0];
+  return waiting
+    ? {
+        linkId: waiting.linkId,
+        release: waiting.release ?? `${TRACKER_NAMES[waiting.tracker as Tracker]} ${waiting.ref}`,
+      }
+    : null;
+};
+
+/** Tracker links: all, those of one issue, or those naming one tracker issue (a webhook's). */
+export const readTrackerLinks = async (
+  store: ReadStore,
+  filter: { issueId?: string; tracker?: string; ref?: string } = {},
+): Promise<TrackerLinkView[]> => {
+  const where = new SqlFilter()
+    .when(filter.issueId, 'issue_id = ?')
+    .when(filter.tracker, 'tracker = ?')
+    .when(filter.ref, 'ref = ?');
+  const rows = await store.query<TrackerLinkRow>(
+    `SELECT * FROM ri_tracker_links ${where.where} ORDER BY issue_id, linked_at, link_id`,
+    where.params,
+  );
+  return rows.map((r) => ({
+    issueId: r.issue_id,
+    linkId: r.link_id,
+    tracker: r.tracker,
+    ref: r.ref,
+    url: r.url,
+    onTrackerDone: r.on_done,
+    state: r.state,
+    done: Number(r.done) === 1,
+    release: r.release,
+    awaiting: Number(r.awaiting) === 1,
+    commented: Number(r.commented) === 1,
+    linkedAt: r.linked_at,
+    changedAt: r.changed_at,
+  }));
+};
+
+/** Who waits on one issue: its cases' customers, and its accounts weighed (revenue at stake). */
+export const readIssueDemand = async (store: ReadStore, issueId: string) => {
+  const rows = await store.query<{ customer_id: string; account_id: string | null }>(
+    'SELECT customer_id, account_id FROM ri_cases WHERE issue_id = ?',
+    [issueId],
+  );
+  const weighed = (await accountWeigher(store))(
+    rows.flatMap((r) => (r.account_id ? [r.account_id] : [])),
+  );
+  return { customers: new Set(rows.map((r) => r.customer_id)).size, ...weighed };
+};
+
+/** Revenue per currency (ISO 4217 code to yearly amount). */
+export type RevenueAtStake = Record<string, number>;
+
+/** The currency with the most revenue at stake over the groups (ties: alphabetical). */
+const largestCurrency = (all: RevenueAtStake[]): string | null => {
+  const totals = new Map<string, number>();
+  for (const r of all)
+    for (const [currency, amount] of Object.entries(r))
+      totals.set(currency, (totals.get(currency) ?? 0) + amount);
+  return (
+    [...totals.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0] ?? null
+  );
+};
+
+/**
+ * Reads every known account once and weighs a list of account ids: the ids, their tiers as
+ * they are now and their annual revenue summed per currency, each account counted once.
+ */
+export const accountWeigher = async (store: ReadStore) => {
+  const known = new Map(
+    (await store.query<AccountRow>('SELECT * FROM ri_accounts')).map((a) => [a.account_id, a]),
+  );
+  return (accountIds: string[]) => {
+    const ids = [...new Set(accountIds)].sort();
+    const revenueAtStake: RevenueAtStake = {};
+    const tiers = new Set<string>();
+    for (const id of ids) {
+      const a = known.get(id);
+      if (!a) continue;
+      tiers.add(a.tier);
+      if (a.currency && a.amount !== null)
+        revenueAtStake[a.currency] = (revenueAtStake[a.currency] ?? 0) + Number(a.amount);
+    }
+    return { accounts: ids, tiers: [...tiers].sort(), revenueAtStake };
+  };
 };
 
 export interface GroupCustomer {
