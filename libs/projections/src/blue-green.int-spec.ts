@@ -135,7 +135,9 @@ describeOnEachReadStore('blue/green projections', (site) => {
 
   it('builds a new version beside the old while commands flow: reads never fail or go backwards, one switch, the old tables gone', async () => {
     await builtAtVersion1(100);
-    const second = open(2, 50);
+    // Each batch of the build takes longer than the gap between writes, as on a busy
+    // machine: there is always something newer than the batch just applied.
+    const second = open(2, 50, 10);
     const seen: ProbeRead[] = [];
     const failures: unknown[] = [];
     let reading = true;
@@ -186,7 +188,8 @@ describeOnEachReadStore('blue/green projections', (site) => {
 
   it('resumes a build a crash interrupted, from where it stood', async () => {
     await builtAtVersion1(60);
-    const second = open(2, 20);
+    // Slow enough for the crash to come mid-build on a fast machine too.
+    const second = open(2, 20, 20);
     await second.runner.start();
     await until(() => (second.runner.status()[0]!.rebuilding?.eventsDone ?? 0) >= 100);
     // What a crash leaves: the committed batches of the build, and its tables.

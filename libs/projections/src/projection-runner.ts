@@ -71,6 +71,10 @@ interface BuildLane {
   building: Map<string, Building>;
   subscription?: Subscription;
   checking?: boolean;
+  /** A batch came while a check ran: check again after it, or the last batch goes unseen. */
+  recheck?: boolean;
+  /** The last batch was short: the builds read to the end of the log as it stood. */
+  readToTheEnd?: boolean;
   switching?: Promise<void>;
 }
 
@@ -419,6 +423,10 @@ export class ProjectionRunner {
       batchSize: this.batchSize,
       onBatch: async (events) => {
         await this.applyBuildBatch(lane, events);
+        // A short batch was the end of the log when it was read. Waiting to meet the head
+        // exactly would never end while commands flow faster than a batch is applied; the
+        // switch applies what came meanwhile with both subscriptions stopped.
+        lane.readToTheEnd = events.length < this.batchSize;
         void this.switchIfCaughtUp(lane);
       },
       onError: (error, attempt) =>
@@ -467,21 +475,29 @@ export class ProjectionRunner {
     this.advance([]);
   }
 
-  /** Switches the lane's builds once every one of them has reached the head. */
+  /** Switches the lane's builds once every one of them has reached the head (or the log's end as last read). */
   private async switchIfCaughtUp(lane: BuildLane): Promise<void> {
-    if (lane.checking || lane.switching || this.lane !== lane || this.stopped) return;
+    if (lane.switching || this.lane !== lane || this.stopped) return;
+    if (lane.checking) {
+      lane.recheck = true;
+      return;
+    }
     lane.checking = true;
+    lane.recheck = false;
     try {
       const head = await this.events.head();
-      const caughtUp = [...lane.building.keys()].every(
-        (name) => (this.builds.get(name)?.position ?? START) >= head,
-      );
+      const caughtUp =
+        lane.readToTheEnd ||
+        [...lane.building.keys()].every(
+          (name) => (this.builds.get(name)?.position ?? START) >= head,
+        );
       if (caughtUp && this.lane === lane && !this.stopped) lane.switching = this.switchBuilds(lane);
     } catch (error) {
       this.logger.error('Could not tell whether the builds have caught up', error);
     } finally {
       lane.checking = false;
     }
+    if (lane.recheck) await this.switchIfCaughtUp(lane);
   }
 
   /**
