@@ -41,8 +41,8 @@ export default tseslint.config(
   },
   // The libraries' layers, bottom up: domain; event-store and read-store; projections,
   // messaging and security (side by side); commands (the write path every transport
-  // shares); the Kafka intake, the projections thread, and ops (metrics and health); api;
-  // apps. A library imports only from below it.
+  // shares); the Kafka intake, the trackers' webhooks, the projections thread, and ops
+  // (metrics and health); api; apps. A library imports only from below it.
   ...[
     ['libs/domain/**', ['@heard/*']],
     ['libs/config/**', ['@heard/*']],
@@ -72,6 +72,7 @@ export default tseslint.config(
       'libs/intake/**',
       ['@heard/projections', '@heard/projections-thread', '@heard/api', '@heard/demo'],
     ],
+    ['libs/trackers/**', ['@heard/intake', '@heard/api', '@heard/demo']],
     [
       'libs/projections-thread/**',
       ['@heard/commands', '@heard/intake', '@heard/api', '@heard/demo'],

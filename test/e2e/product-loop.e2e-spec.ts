@@ -178,6 +178,13 @@ describe('the product loop', () => {
       url: 'https://github.com/acme/app/issues/12',
     });
     expect([again.status, again.body.error]).toEqual([409, 'issue.tracker_already_linked']);
+    // Without HEARD_GITHUB_WEBHOOK_SECRET the receiver is off, and says which setting turns it on.
+    const off = await heard.call('POST', '/webhooks/github', {}, {});
+    expect([off.status, off.body.error, off.body.message]).toEqual([
+      404,
+      'webhook.not_configured',
+      expect.stringContaining('HEARD_GITHUB_WEBHOOK_SECRET'),
+    ]);
     const audience = (await heard.get(fresh('/issues/sync/fix-notice-audience'))).body;
     expect(audience.trackerLinks).toEqual([
       expect.objectContaining({

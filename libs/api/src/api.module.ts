@@ -17,6 +17,8 @@ import { ReportsController } from './reports/reports.controller';
 import { SlaController } from './reports/sla.controller';
 import { AccountsController } from './queries/accounts.controller';
 import { OwnersController } from './queries/owners.controller';
+import { TrackerWebhooks } from '@heard/trackers';
+import { WebhooksController } from './webhooks/webhooks.controller';
 
 /**
  * heard's HTTP API: its routes, over the stores, the write path and the health of the
@@ -42,6 +44,7 @@ export class ApiModule {
         OpsController,
         ApiKeysController,
         ErasureController,
+        WebhooksController,
       ],
       providers: [
         { provide: TurnBudget, useValue: turns },
@@ -52,6 +55,7 @@ export class ApiModule {
             new ReportThread(config.readStore, reads),
         },
         AdminKeyBootstrap,
+        TrackerWebhooks,
       ],
     };
   }

@@ -10,7 +10,7 @@ export { commandErrorBody, toCommandErrorBody } from './error-body';
 export type { ErrorBody } from './error-body';
 export { ValidationFailed, Forbidden } from './errors';
 export type { FieldError } from './errors';
-export { ExecuteDomainCommandHandler } from './execute-domain-command';
+export { ExecuteDomainCommand, ExecuteDomainCommandHandler } from './execute-domain-command';
 export {
   MAX_JSON_DEPTH,
   jsonShapeProblems,

@@ -87,6 +87,19 @@ describe('loadConfig', () => {
     );
   });
 
+  it("turns on a tracker's webhook receiver with its secret, and refuses a short one", () => {
+    expect(loadConfig({}).trackerWebhookSecrets).toEqual({});
+    expect(
+      loadConfig({
+        HEARD_GITHUB_WEBHOOK_SECRET: 'a-secret-of-the-github-hook',
+        HEARD_GITLAB_WEBHOOK_TOKEN: 'a-token-of-the-gitlab-hook',
+      }).trackerWebhookSecrets,
+    ).toEqual({ github: 'a-secret-of-the-github-hook', gitlab: 'a-token-of-the-gitlab-hook' });
+    expect(() => loadConfig({ HEARD_LINEAR_WEBHOOK_SECRET: 'short' })).toThrow(
+      /HEARD_LINEAR_WEBHOOK_SECRET: use at least 16 characters/,
+    );
+  });
+
   it('reads explicit values', () => {
     const config = loadConfig({
       PORT: '8080',

@@ -61,6 +61,8 @@ export interface HeardConfig {
   accountAlertOpenCases: number;
   /** Account tiers whose escalations and SLA breaches alert the account's owner at once. */
   keyAccountTiers: string[];
+  /** Each tracker's webhook secret (GitLab's token); its receiver is off (404) without one. */
+  trackerWebhookSecrets: Partial<Record<'github' | 'gitlab' | 'jira' | 'linear', string>>;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Log every HTTP request (off by default: /metrics counts them). */
   httpLog: boolean;
@@ -520,6 +522,19 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): HeardConfig =>
       problems.push(
         `HEARD_KEY_ACCOUNT_TIERS: "${tier}" must be a tier word (letters, digits, "_" or "-"); several are separated by commas`,
       );
+  const trackerWebhookSecrets: HeardConfig['trackerWebhookSecrets'] = {};
+  for (const [tracker, name] of [
+    ['github', 'HEARD_GITHUB_WEBHOOK_SECRET'],
+    ['gitlab', 'HEARD_GITLAB_WEBHOOK_TOKEN'],
+    ['jira', 'HEARD_JIRA_WEBHOOK_SECRET'],
+    ['linear', 'HEARD_LINEAR_WEBHOOK_SECRET'],
+  ] as const) {
+    const value = secret(name);
+    if (value === undefined) continue;
+    // A short secret is guessable, and an HMAC with one proves little.
+    if (value.length < 16) problems.push(`${name}: use at least 16 characters`);
+    else trackerWebhookSecrets[tracker] = value;
+  }
   const config: HeardConfig = {
     roles: ROLES.filter((r) => roles.includes(r)),
     port: integer('PORT', 3000, 0, 65535),
@@ -553,6 +568,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): HeardConfig =>
     },
     accountAlertOpenCases: integer('HEARD_ACCOUNT_ALERT_OPEN_CASES', 5, 1, 100_000),
     keyAccountTiers,
+    trackerWebhookSecrets,
     logLevel,
     httpLog: bool('HEARD_HTTP_LOG', false),
     bodyLimitBytes: size('HEARD_BODY_LIMIT', '64kb'),

@@ -214,6 +214,22 @@ export const SETTINGS: readonly Setting[] = [
     what: 'account tiers (comma-separated, such as `enterprise,strategic`) whose escalations and SLA breaches alert the account owner at once',
   },
   {
+    names: [
+      'HEARD_GITHUB_WEBHOOK_SECRET',
+      'HEARD_GITLAB_WEBHOOK_TOKEN',
+      'HEARD_JIRA_WEBHOOK_SECRET',
+      'HEARD_LINEAR_WEBHOOK_SECRET',
+    ],
+    also: [
+      'HEARD_GITHUB_WEBHOOK_SECRET_FILE',
+      'HEARD_GITLAB_WEBHOOK_TOKEN_FILE',
+      'HEARD_JIRA_WEBHOOK_SECRET_FILE',
+      'HEARD_LINEAR_WEBHOOK_SECRET_FILE',
+    ],
+    default: 'unset: that receiver answers 404',
+    what: "the secret (16+ characters) a tracker's webhook is set up with, or its `_FILE` form: it turns on `POST /webhooks/github`, `/gitlab`, `/jira` or `/linear`, which answer 401 to a delivery without its signature (see [Tracker links](accounts.md#tracker-links))",
+  },
+  {
     names: ['HEARD_BODY_LIMIT'],
     default: '`64kb`',
     what: 'largest body of a single command route (`POST /commands` takes 16 times more, at least 16 MB)',

@@ -1043,6 +1043,22 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/webhooks/{tracker}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: operations['WebhooksController_receive'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2374,6 +2390,19 @@ export interface components {
       nextCursor: string | null;
       summary: components['schemas']['CustomerSummary'];
     };
+    /** @enum {string} */
+    Tracker: 'github' | 'gitlab' | 'jira' | 'linear';
+    /** @description What a delivery says about one tracker issue, in heard's terms. */
+    TrackerChange: {
+      /** @description Closed as done: the fix is made (not closed as "won't do" or a duplicate). */
+      done: boolean;
+      /** @description How heard's links name it (see parseTrackerUrl): `owner/repo#12`, `group/project#12`, `KEY-12`. */
+      ref: string;
+      /** @description The milestone, fix version or release the tracker names, if any. */
+      release?: string;
+      /** @description The tracker's own word for where it stands: `closed (completed)`, `opened`, `Done`. */
+      state: string;
+    };
     TrackerLinkView: {
       /** @description Done and its fix not shipped yet: waiting for one click. */
       awaiting: boolean;
@@ -2409,6 +2438,30 @@ export interface components {
     };
     /** @enum {string} */
     WaitingOn: 'customer' | 'third_party';
+    /** @description A tracker's delivery taken: what it said, and what heard recorded on each linked issue. */
+    WebhookDelivery: {
+      /** @description The tracker issue the delivery is about, and its state there. */
+      change?: components['schemas']['TrackerChange'];
+      deliveryId: string;
+      /** @description Why nothing was recorded: not an issue event, or an issue no heard issue is linked to. */
+      ignored?: string;
+      outcomes: components['schemas']['WebhookOutcome'][];
+      tracker: components['schemas']['Tracker'];
+    };
+    /** @description What heard did with a delivery, per heard issue linked to the tracker issue it names. */
+    WebhookOutcome: {
+      /** @description heard shipped the fix itself (the link's `onTrackerDone` is `ship`). */
+      fixShipped?: boolean;
+      issueId: string;
+      linkId: string;
+      /**
+       * @description Recorded now, or (a redelivery) recorded before under this delivery id.
+       * @enum {string}
+       */
+      result: 'recorded' | 'already_recorded' | 'ignored';
+      /** @description Why it was ignored: the rule the issue answered with (state unchanged, issue closed). */
+      rule?: string;
+    };
   };
   responses: never;
   parameters: never;
@@ -8156,6 +8209,86 @@ export interface operations {
       };
       /** @description At the limit of work in flight (`overloaded`); `Retry-After` says when; nothing was done */
       503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+    };
+  };
+  WebhooksController_receive: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        tracker: 'github' | 'gitlab' | 'jira' | 'linear';
+      };
+      cookie?: never;
+    };
+    /** @description The tracker's own webhook payload, as it signed it */
+    requestBody: {
+      content: {
+        'application/json': string;
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['WebhookDelivery'];
+        };
+      };
+      /** @description Invalid input (`validation_failed`): `fields` names each field and its rule; nothing was written */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Nothing under that id (`error` names what, such as `case.not_found`) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description The case changed meanwhile (`concurrency_conflict`, retry) or a rule refused it (`error` names it) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description A body over HEARD_BODY_LIMIT, or an event over HEARD_MAX_EVENT_BYTES */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description A body not sent as `content-type: application/json` */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description A rule of the domain refused the command (`error` names it); nothing was written */
+      422: {
         headers: {
           [name: string]: unknown;
         };

@@ -1908,6 +1908,33 @@ export const ANSWER_SCHEMAS: Record<string, SchemaObject | ReferenceObject> = {
     required: ['customerId', 'summary', 'entries', 'nextCursor'],
     additionalProperties: false,
   },
+  Tracker: { type: 'string', enum: ['github', 'gitlab', 'jira', 'linear'] },
+  TrackerChange: {
+    type: 'object',
+    properties: {
+      ref: {
+        type: 'string',
+        description:
+          "How heard's links name it (see parseTrackerUrl): `owner/repo#12`, `group/project#12`, `KEY-12`.",
+      },
+      state: {
+        type: 'string',
+        description:
+          "The tracker's own word for where it stands: `closed (completed)`, `opened`, `Done`.",
+      },
+      done: {
+        type: 'boolean',
+        description: 'Closed as done: the fix is made (not closed as "won\'t do" or a duplicate).',
+      },
+      release: {
+        type: 'string',
+        description: 'The milestone, fix version or release the tracker names, if any.',
+      },
+    },
+    required: ['ref', 'state', 'done'],
+    additionalProperties: false,
+    description: "What a delivery says about one tracker issue, in heard's terms.",
+  },
   TrackerLinkView: {
     type: 'object',
     properties: {
@@ -1986,4 +2013,50 @@ export const ANSWER_SCHEMAS: Record<string, SchemaObject | ReferenceObject> = {
     additionalProperties: false,
   },
   WaitingOn: { type: 'string', enum: ['customer', 'third_party'] },
+  WebhookDelivery: {
+    type: 'object',
+    properties: {
+      deliveryId: { type: 'string' },
+      tracker: { $ref: '#/components/schemas/Tracker' },
+      change: {
+        $ref: '#/components/schemas/TrackerChange',
+        description: 'The tracker issue the delivery is about, and its state there.',
+      },
+      ignored: {
+        type: 'string',
+        description:
+          'Why nothing was recorded: not an issue event, or an issue no heard issue is linked to.',
+      },
+      outcomes: { type: 'array', items: { $ref: '#/components/schemas/WebhookOutcome' } },
+    },
+    required: ['deliveryId', 'tracker', 'outcomes'],
+    additionalProperties: false,
+    description:
+      "A tracker's delivery taken: what it said, and what heard recorded on each linked issue.",
+  },
+  WebhookOutcome: {
+    type: 'object',
+    properties: {
+      issueId: { type: 'string' },
+      linkId: { type: 'string' },
+      result: {
+        type: 'string',
+        enum: ['recorded', 'already_recorded', 'ignored'],
+        description: 'Recorded now, or (a redelivery) recorded before under this delivery id.',
+      },
+      rule: {
+        type: 'string',
+        description:
+          'Why it was ignored: the rule the issue answered with (state unchanged, issue closed).',
+      },
+      fixShipped: {
+        type: 'boolean',
+        description: "heard shipped the fix itself (the link's `onTrackerDone` is `ship`).",
+      },
+    },
+    required: ['issueId', 'linkId', 'result'],
+    additionalProperties: false,
+    description:
+      'What heard did with a delivery, per heard issue linked to the tracker issue it names.',
+  },
 };

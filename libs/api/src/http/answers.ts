@@ -22,6 +22,7 @@ import type {
 } from '@heard/projections';
 import type { StoredOutboundMessage } from '@heard/read-store';
 import type { AccessRole, ApiKeyRecord, Principal } from '@heard/security';
+import type { WebhookAnswer } from '@heard/trackers';
 
 /**
  * What heard's routes answer, by name. Each route declares its answer with `@Answers(name)`
@@ -59,6 +60,8 @@ export interface HeardAnswers {
   /** An account's latest version (or the one in force at `asOf`), and how many versions there were. */
   Account: AccountDefined['data'] & { versions: number };
   OwnerAlerts: OwnerAlerts;
+  /** A tracker's delivery taken: what it said, and what heard recorded on each linked issue. */
+  WebhookDelivery: Omit<Extract<WebhookAnswer, { status: 'taken' }>, 'status'>;
   ApiKey: ApiKeyShown;
   ApiKeyMade: ApiKeyShown & { secret: string };
   ApiKeys: { keys: ApiKeyShown[] };

@@ -92,6 +92,9 @@ const installProtections = async (app: NestFastifyApplication, config: HeardConf
  * body, request metrics and OpenAPI document. One factory for `npm start`, the tests and the
  * benchmark, so that what is tested is what runs.
  */
+/** What a tracker's webhook delivery may weigh, whatever HEARD_BODY_LIMIT says. */
+const WEBHOOK_BODY_LIMIT = 1 << 20;
+
 export const createHttpApp = async (
   config: HeardConfig,
   rootModule: (turns: TurnBudget) => DynamicModule,
@@ -113,7 +116,10 @@ export const createHttpApp = async (
   });
   const fastify = adapter.getInstance();
   fastify.addHook('onRoute', (route) => {
-    if (route.url !== '/commands') route.bodyLimit = config.bodyLimitBytes;
+    // A tracker's payload is its own (a Jira issue with its fields runs to hundreds of KB).
+    if (route.url.startsWith('/webhooks/'))
+      route.bodyLimit = Math.max(config.bodyLimitBytes, WEBHOOK_BODY_LIMIT);
+    else if (route.url !== '/commands') route.bodyLimit = config.bodyLimitBytes;
   });
   // Requests and the batch route's items start a little per turn of the event loop.
   const turns = new TurnBudget();

@@ -8,7 +8,7 @@ import {
 import type { FastifyReply } from 'fastify';
 import { commandErrorBody, toCommandErrorBody, type ErrorBody } from '@heard/commands';
 import { CustomerKeysUnavailable } from '@heard/security';
-import { Overloaded, RateLimited, UnsupportedMediaType } from './errors';
+import { Overloaded, RateLimited, UnsupportedMediaType, WebhookRefused } from './errors';
 
 export type { ErrorBody };
 
@@ -22,6 +22,8 @@ export const toErrorBody = (error: unknown): ErrorBody => {
     return { statusCode: 503, error: 'overloaded', message: error.message };
   if (error instanceof UnsupportedMediaType)
     return { statusCode: 415, error: 'unsupported_media_type', message: error.message };
+  if (error instanceof WebhookRefused)
+    return { statusCode: error.statusCode, error: error.code, message: error.message };
   if (error instanceof HttpException) {
     const status = error.getStatus();
     if (status === 413)

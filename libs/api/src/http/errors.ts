@@ -30,3 +30,15 @@ export class UnsupportedMediaType extends Error {
     );
   }
 }
+
+/** A webhook delivery heard does not take: unknown tracker or receiver off (404), bad signature (401). */
+export class WebhookRefused extends Error {
+  override readonly name = 'WebhookRefused';
+  constructor(
+    readonly statusCode: 400 | 401 | 404,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
