@@ -35,7 +35,10 @@ describe('tracker webhooks', () => {
       headers: { 'content-type': 'application/json', ...delivery.headers },
       body: delivery.body,
     });
-    return { status: answer.status, body: (await answer.json()) as any };
+    const body = (await answer.json()) as any;
+    // Read what it wrote: its position, as a command's answer gives one.
+    for (const outcome of body.outcomes ?? []) if (outcome.position) position = outcome.position;
+    return { status: answer.status, body };
   };
   const link = (issueId: string) => async (url: string, onTrackerDone?: 'ask' | 'ship') =>
     write(heard.post(`/issues/${issueId}/tracker-links`, { url, onTrackerDone }));
@@ -112,7 +115,13 @@ describe('tracker webhooks', () => {
         tracker: 'github',
         change: { ref: 'acme/app#12', state: 'closed (completed)', done: true, release: 'v2.4' },
         outcomes: [
-          { issueId: 'gh', linkId: 'github:acme/app#12', result: 'recorded', fixShipped: true },
+          {
+            issueId: 'gh',
+            linkId: 'github:acme/app#12',
+            result: 'recorded',
+            fixShipped: true,
+            position: expect.any(String),
+          },
         ],
       }),
     });
@@ -141,7 +150,15 @@ describe('tracker webhooks', () => {
     const taken = await deliver('gitlab', hook);
     expect([taken.status, taken.body.outcomes]).toEqual([
       200,
-      [{ issueId: 'gl', linkId: 'gitlab:acme/web#7', result: 'recorded', fixShipped: false }],
+      [
+        {
+          issueId: 'gl',
+          linkId: 'gitlab:acme/web#7',
+          result: 'recorded',
+          fixShipped: false,
+          position: expect.any(String),
+        },
+      ],
     ]);
     const waiting = await audience('gl');
     expect(waiting).toMatchObject({

@@ -21,6 +21,8 @@ export interface WebhookOutcome {
   rule?: string;
   /** heard shipped the fix itself (the link's `onTrackerDone` is `ship`). */
   fixShipped?: boolean;
+  /** Where it was written: `minPosition` for a read that sees it. */
+  position?: string;
 }
 
 export type WebhookAnswer =
@@ -114,6 +116,7 @@ export class TrackerWebhooks {
           linkId: link.linkId,
           result: result.duplicate ? 'already_recorded' : 'recorded',
           fixShipped: result.eventTypes.includes('FixShipped'),
+          position: result.position,
         });
       } catch (error) {
         if (!(error instanceof DomainRuleViolation)) throw error;

@@ -2454,6 +2454,8 @@ export interface components {
       fixShipped?: boolean;
       issueId: string;
       linkId: string;
+      /** @description Where it was written: `minPosition` for a read that sees it. */
+      position?: string;
       /**
        * @description Recorded now, or (a redelivery) recorded before under this delivery id.
        * @enum {string}

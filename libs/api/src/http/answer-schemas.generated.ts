@@ -2053,6 +2053,10 @@ export const ANSWER_SCHEMAS: Record<string, SchemaObject | ReferenceObject> = {
         type: 'boolean',
         description: "heard shipped the fix itself (the link's `onTrackerDone` is `ship`).",
       },
+      position: {
+        type: 'string',
+        description: 'Where it was written: `minPosition` for a read that sees it.',
+      },
     },
     required: ['issueId', 'linkId', 'result'],
     additionalProperties: false,
