@@ -52,6 +52,7 @@ import {
   SlaScheduler,
 } from '@heard/commands';
 import { HealthWatch, Metrics } from '@heard/ops';
+import { TrackerCommentBack } from '@heard/trackers';
 import { OpsListener } from '@heard/api';
 import { DATA_FOLDER_LOCK, RoleRunner } from './role-runner';
 
@@ -238,6 +239,20 @@ export class HeardCoreModule {
             logger: {
               error: (m, e) => logger.error(m, e instanceof Error ? e.stack : String(e)),
               debug: (m) => logger.debug(m),
+            },
+          });
+        },
+      },
+      {
+        provide: TrackerCommentBack,
+        inject: [CommandBus, READ_STORE],
+        useFactory: (bus: CommandBus, reads: ReadStore) => {
+          const logger = new Logger('comment-back');
+          return new TrackerCommentBack(bus, reads, config.trackerComments, {
+            intervalMs: config.schedulerIntervalMs,
+            logger: {
+              log: (m) => logger.log(m),
+              error: (m, e) => logger.error(m, e instanceof Error ? e.stack : undefined),
             },
           });
         },

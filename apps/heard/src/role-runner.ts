@@ -19,6 +19,7 @@ import {
 import { ThreadedOutboxRelay, ThreadedProjectionRunner } from '@heard/projections-thread';
 import { CommandIntake } from '@heard/intake';
 import { SlaScheduler } from '@heard/commands';
+import { TrackerCommentBack } from '@heard/trackers';
 import { HealthWatch, Metrics } from '@heard/ops';
 
 /** The data folder's lock, taken before any store opened: let go of last, when heard stops. */
@@ -44,6 +45,7 @@ export class RoleRunner implements OnApplicationBootstrap, OnApplicationShutdown
     private readonly relay: OutboxRelay,
     private readonly scheduler: FollowUpScheduler,
     private readonly slaScheduler: SlaScheduler,
+    private readonly commentBack: TrackerCommentBack,
     private readonly watch: HealthWatch,
     @Inject(LEASES) private readonly leases: Leases,
     @Inject(DATA_FOLDER_LOCK) private readonly lock: DataFolderLock | null,
@@ -167,14 +169,17 @@ export class RoleRunner implements OnApplicationBootstrap, OnApplicationShutdown
     if (!(this.relay instanceof ThreadedOutboxRelay))
       this.stopPoking = this.runner.onApplied(() => this.relay.poke());
     if (roles.has('relay')) await this.leases.run('relay', this.relay);
-    // One lease for the scheduler's two kinds of work: due follow-ups and SLA deadlines.
+    // One lease for the scheduler's kinds of work: due follow-ups, SLA deadlines, and the
+    // comment back on trackers (one instance comments, once).
     if (roles.has('scheduler'))
       await this.leases.run('scheduler', {
         start: async () => {
           await this.scheduler.start();
           await this.slaScheduler.start();
+          await this.commentBack.start();
         },
         stop: async () => {
+          await this.commentBack.stop();
           await this.slaScheduler.stop();
           await this.scheduler.stop();
         },

@@ -100,6 +100,26 @@ describe('loadConfig', () => {
     );
   });
 
+  it('comments back on a tracker only with its token, and names a Jira token without its email', () => {
+    expect(loadConfig({}).trackerComments).toEqual({});
+    expect(
+      loadConfig({
+        HEARD_JIRA_TOKEN: 'bot@acme.test:an-api-token',
+        HEARD_GITHUB_TOKEN: 'ghp_abcdefgh',
+        HEARD_GITHUB_API_URL: 'https://github.acme.test/api/v3/',
+      }).trackerComments,
+    ).toEqual({
+      jira: { token: 'bot@acme.test:an-api-token' },
+      github: { token: 'ghp_abcdefgh', apiUrl: 'https://github.acme.test/api/v3' },
+    });
+    expect(() => loadConfig({ HEARD_JIRA_TOKEN: 'an-api-token' })).toThrow(
+      /HEARD_JIRA_TOKEN: must be `email:api-token`/,
+    );
+    expect(() => loadConfig({ HEARD_LINEAR_API_URL: 'api.linear.app' })).toThrow(
+      /HEARD_LINEAR_API_URL=api.linear.app: must be an http\(s\) URL/,
+    );
+  });
+
   it('reads explicit values', () => {
     const config = loadConfig({
       PORT: '8080',

@@ -63,6 +63,13 @@ export interface HeardConfig {
   keyAccountTiers: string[];
   /** Each tracker's webhook secret (GitLab's token); its receiver is off (404) without one. */
   trackerWebhookSecrets: Partial<Record<'github' | 'gitlab' | 'jira' | 'linear', string>>;
+  /**
+   * The comment back, per tracker with a token: its API token, and its API's URL where set
+   * (else GitHub's and Linear's public APIs, and the linked issue's own site for GitLab and Jira).
+   */
+  trackerComments: Partial<
+    Record<'github' | 'gitlab' | 'jira' | 'linear', { token: string; apiUrl?: string }>
+  >;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Log every HTTP request (off by default: /metrics counts them). */
   httpLog: boolean;
@@ -535,6 +542,26 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): HeardConfig =>
     if (value.length < 16) problems.push(`${name}: use at least 16 characters`);
     else trackerWebhookSecrets[tracker] = value;
   }
+  const trackerComments: HeardConfig['trackerComments'] = {};
+  for (const [tracker, name, shape, rule] of [
+    ['github', 'HEARD_GITHUB_TOKEN', /^\S{8,}$/, 'a token'],
+    ['gitlab', 'HEARD_GITLAB_TOKEN', /^\S{8,}$/, 'a token'],
+    ['jira', 'HEARD_JIRA_TOKEN', /^[^\s:]+@[^\s:]+:\S{8,}$/, '`email:api-token`'],
+    ['linear', 'HEARD_LINEAR_API_KEY', /^\S{8,}$/, 'an API key'],
+  ] as const) {
+    const token = secret(name);
+    const apiName = `HEARD_${tracker.toUpperCase()}_API_URL`;
+    const apiUrl = read(apiName);
+    if (apiUrl !== undefined && !/^https?:\/\/[^\s/]+/.test(apiUrl))
+      problems.push(`${apiName}=${apiUrl}: must be an http(s) URL`);
+    if (token === undefined) continue;
+    if (!shape.test(token)) problems.push(`${name}: must be ${rule}`);
+    else
+      trackerComments[tracker] = {
+        token,
+        ...(apiUrl ? { apiUrl: apiUrl.replace(/\/+$/, '') } : {}),
+      };
+  }
   const config: HeardConfig = {
     roles: ROLES.filter((r) => roles.includes(r)),
     port: integer('PORT', 3000, 0, 65535),
@@ -569,6 +596,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): HeardConfig =>
     accountAlertOpenCases: integer('HEARD_ACCOUNT_ALERT_OPEN_CASES', 5, 1, 100_000),
     keyAccountTiers,
     trackerWebhookSecrets,
+    trackerComments,
     logLevel,
     httpLog: bool('HEARD_HTTP_LOG', false),
     bodyLimitBytes: size('HEARD_BODY_LIMIT', '64kb'),

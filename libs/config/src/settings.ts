@@ -230,6 +230,28 @@ export const SETTINGS: readonly Setting[] = [
     what: "the secret (16+ characters) a tracker's webhook is set up with, or its `_FILE` form: it turns on `POST /webhooks/github`, `/gitlab`, `/jira` or `/linear`, which answer 401 to a delivery without its signature (see [Tracker links](accounts.md#tracker-links))",
   },
   {
+    names: ['HEARD_GITHUB_TOKEN', 'HEARD_GITLAB_TOKEN', 'HEARD_JIRA_TOKEN', 'HEARD_LINEAR_API_KEY'],
+    also: [
+      'HEARD_GITHUB_TOKEN_FILE',
+      'HEARD_GITLAB_TOKEN_FILE',
+      'HEARD_JIRA_TOKEN_FILE',
+      'HEARD_LINEAR_API_KEY_FILE',
+    ],
+    default: 'unset: no comment back',
+    what: "a tracker's API token (Jira: `email:api-token`), or its `_FILE` form: heard comments once on each linked issue of that tracker with the customers and revenue waiting on it (see [Tracker links](accounts.md#the-comment-back))",
+  },
+  {
+    names: [
+      'HEARD_GITHUB_API_URL',
+      'HEARD_GITLAB_API_URL',
+      'HEARD_JIRA_API_URL',
+      'HEARD_LINEAR_API_URL',
+    ],
+    default:
+      "`https://api.github.com`, the linked issue's site + `/api/v4`, the linked issue's site, `https://api.linear.app/graphql`",
+    what: "where the comment back calls each tracker's API (GitHub Enterprise, a GitLab behind a proxy)",
+  },
+  {
     names: ['HEARD_BODY_LIMIT'],
     default: '`64kb`',
     what: 'largest body of a single command route (`POST /commands` takes 16 times more, at least 16 MB)',

@@ -93,6 +93,7 @@ describe('/health while a projection is rebuilt beside its live tables', () => {
       idle.relay as never,
       idle.scheduler as never,
       idle.scheduler as never,
+      { enabled: false } as never,
       idle.leases as never,
     );
     try {

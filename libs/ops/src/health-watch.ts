@@ -4,6 +4,7 @@ import { EVENT_STORE, type Checkpoint, type EventStore } from '@heard/event-stor
 import { FollowUpScheduler, ProjectionRunner, type RebuildProgress } from '@heard/projections';
 import { LEASES, READ_STORE, type Leases, type ReadStore } from '@heard/read-store';
 import { SlaScheduler } from '@heard/commands';
+import { TrackerCommentBack } from '@heard/trackers';
 import { intakeGroupOf } from '@heard/intake';
 import {
   EventPublisher,
@@ -70,6 +71,7 @@ export class HealthWatch implements OnModuleDestroy {
     private readonly relay: OutboxRelay,
     private readonly scheduler: FollowUpScheduler,
     private readonly slaScheduler: SlaScheduler,
+    private readonly commentBack: TrackerCommentBack,
     @Inject(LEASES) private readonly leases: Leases,
   ) {
     this.sampler = setInterval(() => this.sample(Date.now()), 1000);
@@ -169,6 +171,8 @@ export class HealthWatch implements OnModuleDestroy {
       lastPassAt: lastPassAt ? new Date(lastPassAt).toISOString() : undefined,
       slaRecorded: sla.recorded,
       slaLastPassAt: sla.lastPassAt ? new Date(sla.lastPassAt).toISOString() : undefined,
+      // A tracker that refuses comments is its own outage: counted here, retried, not a stall.
+      ...(this.commentBack.enabled ? { trackerComments: this.commentBack.status() } : {}),
     };
   }
 
