@@ -1,7 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import { Command } from 'commander';
-import { positiveInt } from './cli-options';
+import { positiveInt, readAdminKey } from './cli-options';
 import { SingleBar, Presets } from 'cli-progress';
 import {
   answerDueFollowUps,
@@ -124,19 +122,4 @@ export const registerDemo = (program: Command): void => {
         }
       },
     );
-};
-
-/** The admin key the demo and `heard keys` use against a running heard. */
-const readAdminKey = (file: string | undefined): string => {
-  const fromEnv = process.env.HEARD_ADMIN_KEY;
-  const path = file ?? join(resolve(process.env.HEARD_DATA_DIR ?? './data'), 'admin.key');
-  if (file === undefined && fromEnv) return fromEnv;
-  try {
-    return readFileSync(path, 'utf8').trim();
-  } catch {
-    console.error(
-      `No admin key: ${path} cannot be read. heard writes it on its first start (npm start); or pass --admin-key <file>, or set HEARD_ADMIN_KEY`,
-    );
-    process.exit(1);
-  }
 };

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { Command } from 'commander';
 import { StartRefused } from '@heard/config';
+import { registerAccounts } from './accounts';
 import { registerDemo } from './demo';
 import { registerKeys } from './keys';
 import { registerMigrate } from './migrate';
@@ -16,6 +17,7 @@ registerRebuild(program);
 registerMigrate(program);
 registerKeys(program);
 registerStoreCopy(program);
+registerAccounts(program);
 
 program.parseAsync().catch((error: unknown) => {
   console.error(error instanceof StartRefused ? `heard: ${error.message}` : error);
