@@ -16,6 +16,9 @@ import {
   type RunningHeard,
 } from '../support/heard-app';
 import { waitFor } from '../support/kafka';
+import { githubIssueEvent } from '../support/tracker-deliveries';
+
+const GITHUB_SECRET = 'screens-github-webhook-secret';
 
 const demo = { ...DEMO_DEFAULTS, customers: 1200 };
 const DESKTOP = { width: 1280, height: 800 };
@@ -35,7 +38,7 @@ describeWithBrowser(
 
     beforeAll(async () => {
       dir = tempDataDir();
-      heard = await startHeard(dir);
+      heard = await startHeard(dir, { HEARD_GITHUB_WEBHOOK_SECRET: GITHUB_SECRET });
       const [index] = (await heard.call('GET', '/app/')).body.match(/<title>heard<\/title>/) ?? [];
       if (!index) throw new Error('The web app is not built: run `npm run build` before the tests');
       const report = await loadOverHttp(heard.url, demoHistory(demo), { apiKey: TEST_ADMIN_KEY });
@@ -230,6 +233,85 @@ describeWithBrowser(
       });
       expect(notices).toHaveLength(audience.customers);
       await defect.getByText('shipped in AquaBottle lid v3').waitFor();
+      await page.close();
+    });
+
+    it('links an issue to its tracker, and ships with one click the fix the tracker closed', async () => {
+      // An issue a team owns, with a customer's case.
+      await heard.post('/issues', {
+        issueId: 'screen-sync',
+        title: 'Sync stops overnight',
+        product: 'app',
+        category: 'sync',
+      });
+      await heard.post('/issues/screen-sync/acknowledgement', { team: 'sync', owner: 'pat' });
+      await heard.post('/cases', {
+        caseId: 'screen-sync-1',
+        customerId: 'screen-cust',
+        channel: 'email',
+        product: 'app',
+        category: 'sync',
+        summary: 'Sync stops overnight',
+      });
+      await heard.post('/cases/screen-sync-1/issue-links', { issueId: 'screen-sync' });
+      const page = await signedIn('product');
+      await page.waitForURL(`${heard.url}/app/issues`);
+      const row = page
+        .getByRole('table', { name: 'Recurring issues and unlinked groups' })
+        .locator('tr', { hasText: 'Sync stops overnight' });
+      await row
+        .getByRole('button', { name: 'Link Sync stops overnight to a tracker issue' })
+        .click();
+      const form = page.getByRole('form', { name: 'Link Sync stops overnight to a tracker issue' });
+      await form
+        .getByLabel('GitHub, GitLab, Jira or Linear issue URL')
+        .fill('https://example.com/acme/app/pull/3');
+      await form.getByRole('button', { name: 'Link the tracker issue' }).click();
+      // heard's refusal, naming the field, in the form.
+      await form.getByText(/url must name one issue of GitHub/).waitFor();
+      await form
+        .getByLabel('GitHub, GitLab, Jira or Linear issue URL')
+        .fill('https://github.com/acme/app/issues/77');
+      await form.getByRole('button', { name: 'Link the tracker issue' }).click();
+      await row.getByRole('link', { name: 'acme/app#77' }).waitFor();
+      expect(await row.innerText()).toContain('acme/app#77: linked');
+
+      // Closed as done on GitHub: the fix waits for one click, filled in from the tracker.
+      const closed = githubIssueEvent(GITHUB_SECRET, {
+        repo: 'acme/app',
+        number: 77,
+        action: 'closed',
+        state: 'closed',
+        stateReason: 'completed',
+        milestone: 'app 5.2',
+      });
+      const delivered = await fetch(`${heard.url}/webhooks/github`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...closed.headers },
+        body: closed.body,
+      });
+      expect(delivered.status).toBe(200);
+      await page.reload();
+      await row.getByText('fix waits').waitFor();
+      await row
+        .getByRole('button', {
+          name: 'Ship the fix the tracker closed for Sync stops overnight',
+        })
+        .click();
+      const announce = page.getByRole('form', {
+        name: 'Announce a fix for Sync stops overnight',
+      });
+      await announce.getByText('1 customers (1 cases) will be told').waitFor();
+      expect(await announce.getByLabel('Release').inputValue()).toBe('app 5.2');
+      await announce.getByRole('button', { name: 'Announce the fix' }).click();
+      await row.getByText('shipped in app 5.2').waitFor();
+      const notices = await waitFor(async () => {
+        const { body } = await heard.get(
+          '/messages?type=heard.notice.fix-shipped&subject=issue-screen-sync',
+        );
+        return body.messages.length === 1 ? body.messages : undefined;
+      });
+      expect(notices[0].key).toBe('screen-cust');
       await page.close();
     });
 

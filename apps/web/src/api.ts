@@ -108,6 +108,7 @@ export const SCREENS = {
   candidates: ROUTE_ROLES['GET /reports/candidate-issues'],
   acceptCandidate: ROUTE_ROLES['POST /candidate-issues/:candidateId/acceptance'],
   announceFix: ROUTE_ROLES['POST /issues/:issueId/fix-shipped'],
+  linkTracker: ROUTE_ROLES['POST /issues/:issueId/tracker-links'],
   kpis: ROUTE_ROLES['GET /reports/kpis'],
   messages: ROUTE_ROLES['GET /messages'],
   sla: ROUTE_ROLES['GET /reports/sla'],

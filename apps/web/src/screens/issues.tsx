@@ -59,7 +59,10 @@ const IssuesChart = ({ report }: { report: Report }) => {
   );
 };
 
-/** Announce a shipped fix: says first how many customers the notice will reach. */
+/**
+ * Announce a shipped fix: says first how many customers the notice will reach. A fix that
+ * waits (its tracker issue was closed as done) comes filled in from the tracker.
+ */
 const AnnounceFix = ({
   group,
   onDone,
@@ -70,6 +73,8 @@ const AnnounceFix = ({
   onCancel: () => void;
 }) => {
   const issueId = group.issueId!;
+  const waiting = group.fixAwaiting;
+  const closedIn = group.trackerLinks.find((l) => l.linkId === waiting?.linkId);
   const [audience] = useLoad(
     () =>
       get<Answer<'FixNoticeAudience'>>(
@@ -110,6 +115,15 @@ const AnnounceFix = ({
       aria-label={`Announce a fix for ${group.title}`}
     >
       <h3>Announce a shipped fix for {group.title}</h3>
+      {closedIn && (
+        <p>
+          Closed as done in the tracker:{' '}
+          <a href={closedIn.url} rel="noreferrer" target="_blank">
+            {closedIn.ref}
+          </a>{' '}
+          ({closedIn.state}).
+        </p>
+      )}
       <Show loaded={audience}>
         {(a) => (
           <p role="status">
@@ -119,9 +133,21 @@ const AnnounceFix = ({
         )}
       </Show>
       <label for={`release-${issueId}`}>Release</label>
-      <input id={`release-${issueId}`} name="release" required maxLength={200} />
+      <input
+        id={`release-${issueId}`}
+        name="release"
+        required
+        maxLength={200}
+        defaultValue={waiting?.release}
+      />
       <label for={`description-${issueId}`}>What the fix does</label>
-      <textarea id={`description-${issueId}`} name="description" required maxLength={2000} />
+      <textarea
+        id={`description-${issueId}`}
+        name="description"
+        required
+        maxLength={2000}
+        defaultValue={closedIn ? `Closed as done in the tracker: ${closedIn.url}` : undefined}
+      />
       <label class="check">
         <input type="checkbox" name="tell" defaultChecked /> Tell the customers ("you were heard")
       </label>
@@ -129,6 +155,68 @@ const AnnounceFix = ({
       <div class="inline">
         <button type="submit" disabled={busy}>
           Announce the fix
+        </button>
+        <button type="button" class="secondary" onClick={onCancel}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+};
+
+/** Link an issue to its tracker issue, and say what heard does when it is closed as done there. */
+const LinkTracker = ({
+  group,
+  onDone,
+  onCancel,
+}: {
+  group: Group;
+  onDone: (notice: string) => void;
+  onCancel: () => void;
+}) => {
+  const issueId = group.issueId!;
+  const [problem, setProblem] = useState<Error>();
+  const [busy, setBusy] = useState(false);
+  const submit = async (event: SubmitEvent) => {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget as HTMLFormElement);
+    setBusy(true);
+    try {
+      await post(`/issues/${encodeURIComponent(issueId)}/tracker-links`, {
+        url: form.get('url'),
+        onTrackerDone: form.get('onTrackerDone'),
+      });
+      onDone(`${group.title} is linked to ${form.get('url') as string}.`);
+    } catch (error) {
+      setProblem(error as Error);
+      setBusy(false);
+    }
+  };
+  return (
+    <form
+      class="panel stacked"
+      onSubmit={(e) => void submit(e)}
+      aria-label={`Link ${group.title} to a tracker issue`}
+    >
+      <h3>Link {group.title} to a tracker issue</h3>
+      <label for={`tracker-url-${issueId}`}>GitHub, GitLab, Jira or Linear issue URL</label>
+      <input
+        id={`tracker-url-${issueId}`}
+        name="url"
+        type="url"
+        required
+        maxLength={500}
+        placeholder="https://github.com/acme/app/issues/12"
+      />
+      <label for={`tracker-done-${issueId}`}>When it is closed as done there</label>
+      <select id={`tracker-done-${issueId}`} name="onTrackerDone">
+        <option value="ask">let the fix wait here for one click (ask)</option>
+        <option value="ship">ship the fix and tell the customers at once (ship)</option>
+      </select>
+      {problem && <Problem error={problem} />}
+      <div class="inline">
+        <button type="submit" disabled={busy}>
+          Link the tracker issue
         </button>
         <button type="button" class="secondary" onClick={onCancel}>
           Cancel
@@ -274,11 +362,14 @@ const Issues = ({ me }: { me: Me }) => {
     [sort],
   );
   const [announcing, setAnnouncing] = useState<string>();
+  const [linking, setLinking] = useState<string>();
   const [notice, setNotice] = useState('');
   const mayAnnounce = may(me, SCREENS.announceFix);
+  const mayLink = may(me, SCREENS.linkTracker);
   const done = (text: string) => {
     setNotice(text);
     setAnnouncing(undefined);
+    setLinking(undefined);
     reload();
   };
   return (
@@ -330,13 +421,29 @@ const Issues = ({ me }: { me: Me }) => {
                   },
                   {
                     label: 'Tracker',
-                    value: (g) =>
-                      g.trackerLinks
-                        .map(
-                          (l) =>
-                            `${l.ref}: ${l.state ?? 'linked'}${l.awaiting ? ', fix waits' : ''}`,
-                        )
-                        .join('; ') || '–',
+                    value: (g) => (
+                      <>
+                        {g.trackerLinks.map((l) => (
+                          <div key={l.linkId}>
+                            <a href={l.url} rel="noreferrer" target="_blank">
+                              {l.ref}
+                            </a>
+                            : {l.state ?? 'linked'}
+                            {l.awaiting && <span class="badge">fix waits</span>}
+                          </div>
+                        ))}
+                        {g.trackerLinks.length === 0 && !(mayLink && g.kind === 'issue') && '–'}
+                        {mayLink && g.kind === 'issue' && g.issueStatus !== 'closed' && (
+                          <button
+                            type="button"
+                            class="secondary"
+                            onClick={() => setLinking(g.group)}
+                          >
+                            Link<span class="visually-hidden"> {g.title} to a tracker issue</span>
+                          </button>
+                        )}
+                      </>
+                    ),
                   },
                   { label: 'Repeat contacts', value: (g) => g.repeatContacts, numeric: true },
                   { label: 'Open', value: (g) => g.open, numeric: true },
@@ -360,6 +467,12 @@ const Issues = ({ me }: { me: Me }) => {
                     value: (g) =>
                       g.fixRelease ? (
                         `shipped in ${g.fixRelease}`
+                      ) : mayAnnounce && g.kind === 'issue' && g.fixAwaiting ? (
+                        // Closed as done in the tracker: one click tells the customers.
+                        <button type="button" onClick={() => setAnnouncing(g.group)}>
+                          Ship the fix the tracker closed
+                          <span class="visually-hidden"> for {g.title}</span>
+                        </button>
                       ) : mayAnnounce && g.kind === 'issue' && g.issueStatus === 'acknowledged' ? (
                         <button
                           type="button"
@@ -381,6 +494,14 @@ const Issues = ({ me }: { me: Me }) => {
                 group={report.groups.find((g) => g.group === announcing)!}
                 onDone={done}
                 onCancel={() => setAnnouncing(undefined)}
+              />
+            )}
+            {linking && (
+              <LinkTracker
+                key={linking}
+                group={report.groups.find((g) => g.group === linking)!}
+                onDone={done}
+                onCancel={() => setLinking(undefined)}
               />
             )}
             {may(me, SCREENS.candidates) && (
