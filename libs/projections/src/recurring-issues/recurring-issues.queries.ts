@@ -262,6 +262,9 @@ const matchesStatus = (r: RecurringIssue, status: RecurringStatus | undefined) =
 };
 
 const comparator = (sort: RecurringSort, currency: string | null) => {
+  // Revenue first, then accounts: compared in turn, since amounts reach 1e15 and a sum of
+  // both would lose the accounts to rounding. Other currencies are not converted.
+  const revenue = (r: RecurringIssue) => (currency ? (r.revenueAtStake[currency] ?? 0) : 0);
   const score = (r: RecurringIssue): number => {
     switch (sort) {
       case 'cases':
@@ -269,8 +272,7 @@ const comparator = (sort: RecurringSort, currency: string | null) => {
       case 'customers':
         return r.customers;
       case 'revenue':
-        // Amounts in other currencies are not converted: they rank after, by accounts.
-        return (currency ? (r.revenueAtStake[currency] ?? 0) : 0) * 1e3 + r.accounts.length;
+        return revenue(r);
       case 'trend':
         // A new problem (no baseline) ranks above any ratio; then spikes above the rest.
         return (r.trend.spiking ? 1e9 : 0) + (r.trend.ratio ?? (r.trend.recurring ? 1e6 : 0));
@@ -283,7 +285,10 @@ const comparator = (sort: RecurringSort, currency: string | null) => {
     }
   };
   return (a: RecurringIssue, b: RecurringIssue) =>
-    score(b) - score(a) || b.cases - a.cases || a.group.localeCompare(b.group);
+    score(b) - score(a) ||
+    (sort === 'revenue' ? b.accounts.length - a.accounts.length : 0) ||
+    b.cases - a.cases ||
+    a.group.localeCompare(b.group);
 };
 
 export interface TrackerLinkView {
