@@ -3,6 +3,7 @@ import {
   removeDir,
   startHeard,
   tempDataDir,
+  readYourWrites,
   type RunningHeard,
 } from '../support/heard-app';
 
@@ -11,15 +12,7 @@ describe('the product loop', () => {
   jest.setTimeout(90_000);
   let dir: string;
   let heard: RunningHeard;
-  let position = '';
-  const fresh = (path: string) =>
-    `${path}${path.includes('?') ? '&' : '?'}minPosition=${encodeURIComponent(position)}`;
-  const write = async (answer: Promise<{ status: number; body: any }>) => {
-    const done = await answer;
-    expect([done.status, done.body.error]).toEqual([201, undefined]);
-    position = done.body.position;
-    return done;
-  };
+  const { write, fresh } = readYourWrites();
   const open = (caseId: string, category: string, accountId?: string) =>
     write(
       heard.post('/cases', {

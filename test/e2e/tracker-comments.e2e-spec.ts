@@ -1,5 +1,11 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import { removeDir, startHeard, tempDataDir, type RunningHeard } from '../support/heard-app';
+import {
+  readYourWrites,
+  removeDir,
+  startHeard,
+  tempDataDir,
+  type RunningHeard,
+} from '../support/heard-app';
 
 interface Received {
   tracker: string;
@@ -98,13 +104,7 @@ describe('the comment back', () => {
   let dir: string;
   let heard: RunningHeard;
   let apis: ReturnType<typeof trackerApis>;
-  let position = '';
-  const write = async (answer: Promise<{ status: number; body: any }>) => {
-    const done = await answer;
-    expect([done.status, done.body.error]).toEqual([201, undefined]);
-    position = done.body.position;
-    return done;
-  };
+  const { write, fresh } = readYourWrites();
   const until = async <T>(check: () => Promise<T | undefined>, what: string): Promise<T> => {
     const deadline = Date.now() + 30_000;
     for (;;) {
@@ -115,11 +115,7 @@ describe('the comment back', () => {
     }
   };
   const links = async (issueId: string) =>
-    (
-      await heard.get(
-        `/issues/${issueId}/fix-notice-audience?minPosition=${encodeURIComponent(position)}`,
-      )
-    ).body.trackerLinks;
+    (await heard.get(fresh(`/issues/${issueId}/fix-notice-audience`))).body.trackerLinks;
 
   beforeAll(async () => {
     apis = trackerApis();

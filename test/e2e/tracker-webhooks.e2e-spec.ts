@@ -5,7 +5,13 @@ import {
   linearIssueUpdate,
   type Delivery,
 } from '../support/tracker-deliveries';
-import { removeDir, startHeard, tempDataDir, type RunningHeard } from '../support/heard-app';
+import {
+  readYourWrites,
+  removeDir,
+  startHeard,
+  tempDataDir,
+  type RunningHeard,
+} from '../support/heard-app';
 
 const SECRETS = {
   github: 'github-webhook-secret-0001',
@@ -19,15 +25,7 @@ describe('tracker webhooks', () => {
   jest.setTimeout(90_000);
   let dir: string;
   let heard: RunningHeard;
-  let position = '';
-  const fresh = (path: string) =>
-    `${path}${path.includes('?') ? '&' : '?'}minPosition=${encodeURIComponent(position)}`;
-  const write = async (answer: Promise<{ status: number; body: any }>) => {
-    const done = await answer;
-    expect([done.status, done.body.error]).toEqual([201, undefined]);
-    position = done.body.position;
-    return done;
-  };
+  const { write, fresh, wrote } = readYourWrites();
   /** A delivery as the tracker sends it: its bytes, its headers, no heard credential. */
   const deliver = async (tracker: string, delivery: Delivery) => {
     const answer = await fetch(`${heard.url}/webhooks/${tracker}`, {
@@ -37,7 +35,7 @@ describe('tracker webhooks', () => {
     });
     const body = (await answer.json()) as any;
     // Read what it wrote: its position, as a command's answer gives one.
-    for (const outcome of body.outcomes ?? []) if (outcome.position) position = outcome.position;
+    for (const outcome of body.outcomes ?? []) if (outcome.position) wrote(outcome.position);
     return { status: answer.status, body };
   };
   const link = (issueId: string) => async (url: string, onTrackerDone?: 'ask' | 'ship') =>

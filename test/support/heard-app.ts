@@ -113,3 +113,25 @@ export const startHeard = async (
     stop: () => app.close(),
   };
 };
+
+/**
+ * Writes that must be recorded, and reads that see them: `fresh(path)` asks for the read
+ * models as of the last write (`minPosition`), as a client reading its own writes does.
+ */
+export const readYourWrites = () => {
+  let position = '';
+  return {
+    write: async (answer: Promise<Answer>): Promise<Answer> => {
+      const done = await answer;
+      expect([done.status, done.body.error]).toEqual([201, undefined]);
+      position = done.body.position;
+      return done;
+    },
+    /** A write made otherwise (a webhook delivery): reads see it too. */
+    wrote: (at: string) => {
+      position = at;
+    },
+    fresh: (path: string) =>
+      `${path}${path.includes('?') ? '&' : '?'}minPosition=${encodeURIComponent(position)}`,
+  };
+};

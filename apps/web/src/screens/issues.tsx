@@ -59,19 +59,35 @@ const IssuesChart = ({ report }: { report: Report }) => {
   );
 };
 
+/** A form about one issue of the table: it says what it did, or is closed. */
+interface IssueFormProps {
+  group: Group;
+  onDone: (notice: string) => void;
+  onCancel: () => void;
+}
+
+/** Sends a form once at a time; heard's refusal stays in the form, naming the field. */
+const useSubmit = (send: (form: FormData) => Promise<string>, onDone: (notice: string) => void) => {
+  const [problem, setProblem] = useState<Error>();
+  const [busy, setBusy] = useState(false);
+  const submit = async (event: SubmitEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    try {
+      onDone(await send(new FormData(event.currentTarget as HTMLFormElement)));
+    } catch (error) {
+      setProblem(error as Error);
+      setBusy(false);
+    }
+  };
+  return { problem, busy, submit };
+};
+
 /**
  * Announce a shipped fix: says first how many customers the notice will reach. A fix that
  * waits (its tracker issue was closed as done) comes filled in from the tracker.
  */
-const AnnounceFix = ({
-  group,
-  onDone,
-  onCancel,
-}: {
-  group: Group;
-  onDone: (notice: string) => void;
-  onCancel: () => void;
-}) => {
+const AnnounceFix = ({ group, onDone, onCancel }: IssueFormProps) => {
   const issueId = group.issueId!;
   const waiting = group.fixAwaiting;
   const closedIn = group.trackerLinks.find((l) => l.linkId === waiting?.linkId);
@@ -82,32 +98,20 @@ const AnnounceFix = ({
       ),
     [issueId],
   );
-  const [problem, setProblem] = useState<Error>();
-  const [busy, setBusy] = useState(false);
-  const submit = async (event: SubmitEvent) => {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget as HTMLFormElement);
+  const { problem, busy, submit } = useSubmit(async (form) => {
     const release = form.get('release') as string;
     const tell = form.get('tell') === 'on';
-    setBusy(true);
-    try {
-      await post(`/issues/${encodeURIComponent(issueId)}/fix-shipped`, {
-        release,
-        description: form.get('description'),
-        creditCustomers: tell,
-      });
-      onDone(
-        `Fix announced for ${group.title}: ${release}.${
-          audience.state === 'done' && tell
-            ? ` ${audience.value.customers} customers will be told.`
-            : ''
-        }`,
-      );
-    } catch (error) {
-      setProblem(error as Error);
-      setBusy(false);
-    }
-  };
+    await post(`/issues/${encodeURIComponent(issueId)}/fix-shipped`, {
+      release,
+      description: form.get('description'),
+      creditCustomers: tell,
+    });
+    return `Fix announced for ${group.title}: ${release}.${
+      audience.state === 'done' && tell
+        ? ` ${audience.value.customers} customers will be told.`
+        : ''
+    }`;
+  }, onDone);
   return (
     <form
       class="panel stacked"
@@ -165,33 +169,15 @@ const AnnounceFix = ({
 };
 
 /** Link an issue to its tracker issue, and say what heard does when it is closed as done there. */
-const LinkTracker = ({
-  group,
-  onDone,
-  onCancel,
-}: {
-  group: Group;
-  onDone: (notice: string) => void;
-  onCancel: () => void;
-}) => {
+const LinkTracker = ({ group, onDone, onCancel }: IssueFormProps) => {
   const issueId = group.issueId!;
-  const [problem, setProblem] = useState<Error>();
-  const [busy, setBusy] = useState(false);
-  const submit = async (event: SubmitEvent) => {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget as HTMLFormElement);
-    setBusy(true);
-    try {
-      await post(`/issues/${encodeURIComponent(issueId)}/tracker-links`, {
-        url: form.get('url'),
-        onTrackerDone: form.get('onTrackerDone'),
-      });
-      onDone(`${group.title} is linked to ${form.get('url') as string}.`);
-    } catch (error) {
-      setProblem(error as Error);
-      setBusy(false);
-    }
-  };
+  const { problem, busy, submit } = useSubmit(async (form) => {
+    await post(`/issues/${encodeURIComponent(issueId)}/tracker-links`, {
+      url: form.get('url'),
+      onTrackerDone: form.get('onTrackerDone'),
+    });
+    return `${group.title} is linked to ${form.get('url') as string}.`;
+  }, onDone);
   return (
     <form
       class="panel stacked"
