@@ -283,6 +283,55 @@ describeOnEachReadStore('projections that speak to the outside world', (site) =>
     expect(alerts[0]!.data.caseIds).toEqual(['a1', 'a2', 'a3']);
   });
 
+  it("tells a key account's owner of an SLA breach at once, and nobody of another account's", async () => {
+    await start([accountAlertsProjection({ openCasesThreshold: 100, keyTiers: ['enterprise'] })]);
+    const account = (accountId: string, tier: string): DomainCommand => ({
+      type: 'DefineAccount',
+      accountId,
+      at: at(0),
+      terms: { name: accountId, tier, ownerId: `owner-of-${accountId}`, successManagerId: 'kim' },
+    });
+    const gold = {
+      policyId: 'gold',
+      version: 1,
+      definedAt: at(0),
+      name: 'Gold',
+      priority: 1,
+      match: {},
+      calendar: { timeZone: 'UTC', hours: '24x7' as const, holidays: [] },
+      targets: { firstResponse: 'PT1H' },
+      warnAt: 0.5,
+      escalation: [],
+    };
+    const breach = (caseId: string): DomainCommand => ({
+      type: 'RecordSlaBreach',
+      caseId,
+      at: at(1),
+      target: 'firstResponse',
+      cycle: 1,
+    });
+    await given([
+      account('big', 'enterprise'),
+      account('small', 'smb'),
+      open('k1', 'cust-1', 0, { accountId: 'big', sla: gold } as Partial<DomainCommand>),
+      open('s1', 'cust-2', 0, { accountId: 'small', sla: gold } as Partial<DomainCommand>),
+      breach('k1'),
+      breach('s1'),
+    ]);
+    expect(await outbox('heard.account-alert.sla-breach')).toEqual([
+      expect.objectContaining({
+        key: 'big',
+        data: expect.objectContaining({
+          caseId: 'k1',
+          target: 'firstResponse',
+          keyAccount: true,
+          ownerId: 'owner-of-big',
+          successManagerId: 'kim',
+        }),
+      }),
+    ]);
+  });
+
   it('counts inbound contacts in equal windows before and after a change, by category and channel', async () => {
     await start([changeImpactProjection]);
     await given([
