@@ -86,15 +86,15 @@ const installProtections = async (app: NestFastifyApplication, config: HeardConf
     });
 };
 
+/** What a tracker's webhook delivery may weigh, whatever HEARD_BODY_LIMIT says. */
+const WEBHOOK_BODY_LIMIT = 1 << 20;
+
 /**
  * heard's HTTP app on Fastify, around the root module of the process (made with the turn
  * budget of the HTTP guards): its guards, access control, protections, screens, error
  * body, request metrics and OpenAPI document. One factory for `npm start`, the tests and the
  * benchmark, so that what is tested is what runs.
  */
-/** What a tracker's webhook delivery may weigh, whatever HEARD_BODY_LIMIT says. */
-const WEBHOOK_BODY_LIMIT = 1 << 20;
-
 export const createHttpApp = async (
   config: HeardConfig,
   rootModule: (turns: TurnBudget) => DynamicModule,
