@@ -18,6 +18,7 @@ const GITHUB_TOKEN = 'ghp_heardcommentbacktest';
 const GITLAB_TOKEN = 'glpat-heardcommentback';
 const JIRA_TOKEN = 'bot@acme.test:jira-api-token-123';
 const LINEAR_KEY = 'lin_api_heardcommentback';
+const LINEAR_ISSUE_UUID = '5b1e4b1c-7c1d-4c36-9a47-4d7c0c6f2a11';
 
 /**
  * Stands in for the four trackers' APIs, checking each request as its API reference says
@@ -55,19 +56,26 @@ const trackerApis = () => {
           return [400, 'Comment body is not valid ADF'];
         return [201, { id: '10000' }];
       }
-      case 'linear':
-        // GraphQL: POST /graphql, the API key as the Authorization header, commentCreate
+      case 'linear': {
+        // GraphQL: POST /graphql, the API key as the Authorization header. The issue query
+        // takes an identifier and answers its id; commentCreate takes that id.
         if (path !== '/graphql') return [404, 'Not Found'];
         if (headers.authorization !== LINEAR_KEY)
           return [200, { errors: [{ message: 'Authentication required, not authenticated' }] }];
+        const query = String(body?.query);
+        if (json && /issue\(id: \$id\)/.test(query))
+          return body?.variables?.id === 'ENG-9'
+            ? [200, { data: { issue: { id: LINEAR_ISSUE_UUID } } }]
+            : [200, { data: { issue: null }, errors: [{ message: 'Entity not found: Issue' }] }];
         if (
           !json ||
-          !String(body?.query).includes('commentCreate') ||
-          typeof body?.variables?.input?.issueId !== 'string' ||
+          !query.includes('commentCreate') ||
+          body?.variables?.input?.issueId !== LINEAR_ISSUE_UUID ||
           typeof body?.variables?.input?.body !== 'string'
         )
           return [200, { errors: [{ message: 'Argument Validation Error' }] }];
         return [200, { data: { commentCreate: { success: true } } }];
+      }
     }
     return [404, 'Not Found'];
   };
@@ -183,10 +191,16 @@ describe('the comment back', () => {
       'jira:SUP-42',
       'linear:ENG-9',
     ]);
+    // Linear: the issue looked up by its identifier, then the comment on its id.
+    expect(
+      apis.received.filter((r) => r.tracker === 'linear').map((r) => r.body.variables),
+    ).toEqual([
+      { id: 'ENG-9' },
+      { input: expect.objectContaining({ issueId: LINEAR_ISSUE_UUID }) },
+    ]);
     const byTracker = Object.fromEntries(apis.received.map((r) => [r.tracker, r]));
     expect(byTracker.gitlab).toMatchObject({ path: '/api/v4/projects/acme%2Fweb/issues/7/notes' });
     expect(byTracker.jira).toMatchObject({ path: '/rest/api/3/issue/SUP-42/comment' });
-    expect(byTracker.linear!.body.variables.input.issueId).toBe('ENG-9');
     const text = byTracker.gitlab!.body.body as string;
     expect(text).toBe(
       'heard: 3 customers from 1 account (EUR 120,000 in annual revenue) reported this (heard issue sync) and will be told when the fix ships.',
@@ -196,7 +210,12 @@ describe('the comment back', () => {
     for (const r of apis.received) expect(JSON.stringify(r.body)).not.toMatch(/cust-|acme corp/i);
     // Further passes comment no more.
     await new Promise((resolve) => setTimeout(resolve, 2500));
-    expect(apis.received.map((r) => r.tracker).sort()).toEqual(['gitlab', 'jira', 'linear']);
+    expect(apis.received.map((r) => r.tracker).sort()).toEqual([
+      'gitlab',
+      'jira',
+      'linear',
+      'linear',
+    ]);
   });
 
   it('tries a tracker that is down again later, says so in health, and comments once it answers', async () => {

@@ -313,8 +313,8 @@ describeOnEachReadStore('projections that speak to the outside world', (site) =>
     await given([
       account('big', 'enterprise'),
       account('small', 'smb'),
-      open('k1', 'cust-1', 0, { accountId: 'big', sla: gold } as Partial<DomainCommand>),
-      open('s1', 'cust-2', 0, { accountId: 'small', sla: gold } as Partial<DomainCommand>),
+      open('k1', 'cust-1', 0, { accountId: 'big', sla: gold }),
+      open('s1', 'cust-2', 0, { accountId: 'small', sla: gold }),
       breach('k1'),
       breach('s1'),
     ]);

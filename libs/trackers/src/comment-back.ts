@@ -55,69 +55,79 @@ const number = (ref: string) => ref.slice(ref.lastIndexOf('#') + 1);
 /** The site a link's URL names: where a self-managed GitLab's and a Jira site's APIs are. */
 const siteOf = (url: string) => new URL(url).origin;
 
+const LINEAR_API = 'https://api.linear.app/graphql';
+/** A personal API key goes as it is; an OAuth token would be "Bearer …". */
+const linearHeaders = (token: string) => ({ authorization: token });
+
+/** Linear's `issue` query takes an issue's identifier (ENG-12): it answers the issue's id. */
+export const linearIssueQuery = (
+  ref: string,
+  token: string,
+  apiUrl: string | undefined,
+): ApiRequest => ({
+  url: apiUrl ?? LINEAR_API,
+  headers: linearHeaders(token),
+  body: {
+    query: 'query HeardIssue($id: String!) { issue(id: $id) { id } }',
+    variables: { id: ref },
+  },
+});
+
 /**
  * Each tracker's "add a comment" call, as its API reference gives it: GitHub's REST "Create
  * an issue comment", GitLab's "Create new issue note", Jira Cloud's v3 "Add comment" (its
- * body in Atlassian Document Format) and Linear's GraphQL `commentCreate`.
+ * body in Atlassian Document Format) and Linear's GraphQL `commentCreate` (with the issue's
+ * id, which `linearIssueQuery` finds).
  */
-export const commentRequests = (
+export const commentRequest = (
   link: LinkToComment,
   text: string,
   token: string,
   apiUrl: string | undefined,
-): ApiRequest[] => {
+  linearIssueId?: string,
+): ApiRequest => {
   switch (link.tracker) {
     case 'github':
-      return [
-        {
-          url: `${apiUrl ?? 'https://api.github.com'}/repos/${owner(link.ref)}/issues/${number(link.ref)}/comments`,
-          headers: {
-            authorization: `Bearer ${token}`,
-            accept: 'application/vnd.github+json',
-            'x-github-api-version': '2022-11-28',
-          },
-          body: { body: text },
+      return {
+        url: `${apiUrl ?? 'https://api.github.com'}/repos/${owner(link.ref)}/issues/${number(link.ref)}/comments`,
+        headers: {
+          authorization: `Bearer ${token}`,
+          accept: 'application/vnd.github+json',
+          'x-github-api-version': '2022-11-28',
         },
-      ];
+        body: { body: text },
+      };
     case 'gitlab':
-      return [
-        {
-          url: `${apiUrl ?? `${siteOf(link.url)}/api/v4`}/projects/${encodeURIComponent(owner(link.ref))}/issues/${number(link.ref)}/notes`,
-          headers: { 'private-token': token },
-          body: { body: text },
-        },
-      ];
+      return {
+        url: `${apiUrl ?? `${siteOf(link.url)}/api/v4`}/projects/${encodeURIComponent(owner(link.ref))}/issues/${number(link.ref)}/notes`,
+        headers: { 'private-token': token },
+        body: { body: text },
+      };
     case 'jira':
-      return [
-        {
-          url: `${apiUrl ?? siteOf(link.url)}/rest/api/3/issue/${encodeURIComponent(link.ref)}/comment`,
-          headers: {
-            authorization: `Basic ${Buffer.from(token).toString('base64')}`,
-            accept: 'application/json',
-          },
+      return {
+        url: `${apiUrl ?? siteOf(link.url)}/rest/api/3/issue/${encodeURIComponent(link.ref)}/comment`,
+        headers: {
+          authorization: `Basic ${Buffer.from(token).toString('base64')}`,
+          accept: 'application/json',
+        },
+        body: {
           body: {
-            body: {
-              type: 'doc',
-              version: 1,
-              content: [{ type: 'paragraph', content: [{ type: 'text', text }] }],
-            },
+            type: 'doc',
+            version: 1,
+            content: [{ type: 'paragraph', content: [{ type: 'text', text }] }],
           },
         },
-      ];
+      };
     case 'linear':
-      return [
-        {
-          url: apiUrl ?? 'https://api.linear.app/graphql',
-          // A personal API key goes as it is; an OAuth token would be "Bearer …".
-          headers: { authorization: token },
-          body: {
-            query:
-              'mutation HeardComment($input: CommentCreateInput!) { commentCreate(input: $input) { success } }',
-            // Linear takes an issue's identifier (ENG-12) where it takes its id.
-            variables: { input: { issueId: link.ref, body: text } },
-          },
+      return {
+        url: apiUrl ?? LINEAR_API,
+        headers: linearHeaders(token),
+        body: {
+          query:
+            'mutation HeardComment($input: CommentCreateInput!) { commentCreate(input: $input) { success } }',
+          variables: { input: { issueId: linearIssueId, body: text } },
         },
-      ];
+      };
   }
 };
 
@@ -207,8 +217,19 @@ export class TrackerCommentBack {
       accounts: demand.accounts.length,
       revenueAtStake: demand.revenueAtStake,
     };
-    for (const request of commentRequests(link, commentText(waiting), token, apiUrl))
-      await this.send(request);
+    let linearIssueId: string | undefined;
+    if (link.tracker === 'linear') {
+      const found = (await this.send(linearIssueQuery(link.ref, token, apiUrl))) as {
+        data?: { issue?: { id?: string } | null };
+      };
+      linearIssueId = found.data?.issue?.id;
+      if (!linearIssueId) throw new Error(`Linear has no issue ${link.ref} for this API key`);
+    }
+    const made = (await this.send(
+      commentRequest(link, commentText(waiting), token, apiUrl, linearIssueId),
+    )) as { data?: { commentCreate?: { success?: boolean } } } | undefined;
+    if (link.tracker === 'linear' && made?.data?.commentCreate?.success !== true)
+      throw new Error(`Linear did not create the comment on ${link.ref}`);
     const commandId = `${HEARD_ITSELF}:comment:${link.issueId}:${link.linkId}`;
     const at = new Date().toISOString();
     try {
@@ -242,7 +263,8 @@ export class TrackerCommentBack {
     );
   }
 
-  private async send(request: ApiRequest): Promise<void> {
+  /** One call; its JSON answer, or an error naming the URL and what the tracker said. */
+  private async send(request: ApiRequest): Promise<unknown> {
     const answer = await (this.options.fetch ?? fetch)(request.url, {
       method: 'POST',
       headers: {
@@ -256,14 +278,16 @@ export class TrackerCommentBack {
     const text = await answer.text();
     if (!answer.ok)
       throw new Error(`${request.url} answered ${answer.status}: ${text.slice(0, 200)}`);
-    // GraphQL answers 200 with its errors in the body.
-    if (text.includes('"errors"')) {
-      const body = JSON.parse(text) as { errors?: Array<{ message?: string }> };
-      if (body.errors?.length)
-        throw new Error(
-          `${request.url} refused it: ${body.errors.map((e) => e.message).join('; ')}`,
-        );
+    let body: { errors?: Array<{ message?: string }> } | undefined;
+    try {
+      body = JSON.parse(text) as typeof body;
+    } catch {
+      return undefined; // a comment was made; its answer is not heard's to read
     }
+    // GraphQL answers 200 with its errors in the body.
+    if (body?.errors?.length)
+      throw new Error(`${request.url} refused it: ${body.errors.map((e) => e.message).join('; ')}`);
+    return body;
   }
 
   status() {
