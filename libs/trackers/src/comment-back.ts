@@ -1,6 +1,12 @@
 import type { CommandBus } from '@nestjs/cqrs';
 import type { HeardConfig } from '@heard/config';
-import { DomainRuleViolation, HEARD_ITSELF, TRACKER_NAMES, type Tracker } from '@heard/domain';
+import {
+  DomainRuleViolation,
+  HEARD_ITSELF,
+  issueRules,
+  TRACKER_NAMES,
+  type Tracker,
+} from '@heard/domain';
 import { readIssueDemand, readTrackerLinks } from '@heard/projections';
 import type { ReadStore } from '@heard/read-store';
 import { ExecuteDomainCommand } from '@heard/commands';
@@ -150,6 +156,11 @@ export class TrackerCommentBack {
   private failed = 0;
   private lastError?: string;
   private readonly retryAt = new Map<string, { at: number; waitMs: number }>();
+  /**
+   * Links this process has commented on: not again, even while the read model does not show
+   * the record yet, or the issue refused it (closed meanwhile).
+   */
+  private readonly settled = new Set<string>();
 
   constructor(
     private readonly bus: Pick<CommandBus, 'execute'>,
@@ -187,13 +198,17 @@ export class TrackerCommentBack {
   private async commentAll(): Promise<void> {
     const now = (this.options.now ?? Date.now)();
     for (const tracker of Object.keys(this.comments) as Tracker[]) {
-      const links = (await readTrackerLinks(this.reads, { tracker })).filter((l) => !l.commented);
+      const links = (await readTrackerLinks(this.reads, { tracker, openIssuesOnly: true })).filter(
+        (l) => !l.commented,
+      );
       for (const link of links) {
         const key = `${link.issueId} ${link.linkId}`;
+        if (this.settled.has(key)) continue;
         const retry = this.retryAt.get(key);
         if (retry && retry.at > now) continue;
         try {
           await this.commentOn({ ...link, tracker });
+          this.settled.add(key);
           this.retryAt.delete(key);
         } catch (error) {
           const waitMs = Math.min((retry?.waitMs ?? FIRST_RETRY_MS / 2) * 2, LAST_RETRY_MS);
@@ -208,6 +223,7 @@ export class TrackerCommentBack {
     }
   }
 
+  /** Comments, then records it on the issue. */
   private async commentOn(link: LinkToComment & { issueId: string; linkId: string }) {
     const { token, apiUrl } = this.comments[link.tracker]!;
     const demand = await readIssueDemand(this.reads, link.issueId);
@@ -254,8 +270,15 @@ export class TrackerCommentBack {
         ),
       );
     } catch (error) {
-      // Recorded already (the read model was behind): the comment stands, once.
       if (!(error instanceof DomainRuleViolation)) throw error;
+      // Recorded already (the read model was behind): the comment stands, once.
+      if (error.rule !== issueRules.trackerAlreadyCommented) {
+        this.options.logger?.log(
+          `Commented on ${TRACKER_NAMES[link.tracker]} ${link.ref}, but ${error.message}: not commenting there again`,
+        );
+        this.commented++;
+        return;
+      }
     }
     this.commented++;
     this.options.logger?.log(

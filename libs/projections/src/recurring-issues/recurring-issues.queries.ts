@@ -342,12 +342,22 @@ export const fixAwaitingOf = (links: TrackerLinkView[]) => {
 /** Tracker links: all, those of one issue, or those naming one tracker issue (a webhook's). */
 export const readTrackerLinks = async (
   store: ReadStore,
-  filter: { issueId?: string; tracker?: string; ref?: string } = {},
+  filter: {
+    issueId?: string;
+    tracker?: string;
+    ref?: string;
+    /** Leave out the links of closed issues (nothing more is recorded on those). */
+    openIssuesOnly?: boolean;
+  } = {},
 ): Promise<TrackerLinkView[]> => {
   const where = new SqlFilter()
     .when(filter.issueId, 'issue_id = ?')
     .when(filter.tracker, 'tracker = ?')
     .when(filter.ref, 'ref = ?');
+  if (filter.openIssuesOnly)
+    where.add(
+      "issue_id NOT IN (SELECT issue_id FROM ri_groups WHERE issue_id IS NOT NULL AND issue_status = 'closed')",
+    );
   const rows = await store.query<TrackerLinkRow>(
     `SELECT * FROM ri_tracker_links ${where.where} ORDER BY issue_id, linked_at, link_id`,
     where.params,
