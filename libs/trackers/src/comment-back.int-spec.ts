@@ -106,4 +106,32 @@ describe('the comment back', () => {
     await back.pass();
     expect(calls).toHaveLength(1);
   });
+
+  it('ends a call the tracker does not answer when it stops, without counting it a failure', async () => {
+    await given(linked('slow'));
+    let reason: unknown;
+    const hanging = ((_url: string, init?: RequestInit) =>
+      new Promise<Response>((_resolve, reject) => {
+        calls.push('hanging');
+        init!.signal!.addEventListener('abort', () => {
+          reason = init!.signal!.reason;
+          reject(new Error('aborted'));
+        });
+      })) as typeof fetch;
+    const back = new TrackerCommentBack(
+      bus,
+      reads,
+      { github: { token: 'ghp_token1234' } },
+      {
+        intervalMs: 1000,
+        fetch: hanging,
+      },
+    );
+    await back.start();
+    while (calls.length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+    await back.stop();
+    // Stopped by the lease going, not by the call's own timeout.
+    expect((reason as Error).name).toBe('AbortError');
+    expect(back.status()).toMatchObject({ commented: 0, failed: 0 });
+  });
 });

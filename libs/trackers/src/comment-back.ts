@@ -161,6 +161,8 @@ export class TrackerCommentBack {
    * the record yet, or the issue refused it (closed meanwhile).
    */
   private readonly settled = new Set<string>();
+  /** Aborted on stop: a call in flight ends, and no other starts. */
+  private stopping = new AbortController();
 
   constructor(
     private readonly bus: Pick<CommandBus, 'execute'>,
@@ -179,11 +181,14 @@ export class TrackerCommentBack {
     return Object.keys(this.comments).length > 0;
   }
 
-  async start(): Promise<void> {
-    if (!this.enabled) return;
+  /** Starts its passes; does not wait for the first (a tracker may be slow to answer). */
+  start(): Promise<void> {
+    if (!this.enabled) return Promise.resolve();
+    this.stopping = new AbortController();
     this.timer = setInterval(() => void this.pass(), Math.max(this.options.intervalMs, 1000));
     this.timer.unref();
-    await this.pass();
+    void this.pass();
+    return Promise.resolve();
   }
 
   pass(): Promise<void> {
@@ -202,6 +207,7 @@ export class TrackerCommentBack {
         (l) => !l.commented,
       );
       for (const link of links) {
+        if (this.stopping.signal.aborted) return;
         const key = `${link.issueId} ${link.linkId}`;
         if (this.settled.has(key)) continue;
         const retry = this.retryAt.get(key);
@@ -211,6 +217,7 @@ export class TrackerCommentBack {
           this.settled.add(key);
           this.retryAt.delete(key);
         } catch (error) {
+          if (this.stopping.signal.aborted) return; // stopped mid-call: the next holder tries
           const waitMs = Math.min((retry?.waitMs ?? FIRST_RETRY_MS / 2) * 2, LAST_RETRY_MS);
           this.retryAt.set(key, { at: now + waitMs, waitMs });
           this.failed++;
@@ -296,7 +303,7 @@ export class TrackerCommentBack {
         ...request.headers,
       },
       body: JSON.stringify(request.body),
-      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+      signal: AbortSignal.any([AbortSignal.timeout(REQUEST_TIMEOUT_MS), this.stopping.signal]),
     });
     const text = await answer.text();
     if (!answer.ok)
@@ -325,6 +332,7 @@ export class TrackerCommentBack {
   async stop(): Promise<void> {
     clearInterval(this.timer);
     this.timer = undefined;
+    this.stopping.abort();
     await this.running;
   }
 }
