@@ -262,6 +262,14 @@ const unknownSettings = (env: NodeJS.ProcessEnv): string[] =>
       return `${name}: heard has no such setting${near ? `; did you mean ${nearest}?` : ''} (every setting: docs/configuration.md)`;
     });
 
+/** The setting that holds each tracker's webhook secret (GitLab calls its own a token). */
+export const WEBHOOK_SECRET_SETTINGS = {
+  github: 'HEARD_GITHUB_WEBHOOK_SECRET',
+  gitlab: 'HEARD_GITLAB_WEBHOOK_TOKEN',
+  jira: 'HEARD_JIRA_WEBHOOK_SECRET',
+  linear: 'HEARD_LINEAR_WEBHOOK_SECRET',
+} as const;
+
 export const loadConfig = (env: NodeJS.ProcessEnv = process.env): HeardConfig => {
   const problems: string[] = unknownSettings(env);
   const read = (name: string) => {
@@ -530,12 +538,9 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): HeardConfig =>
         `HEARD_KEY_ACCOUNT_TIERS: "${tier}" must be a tier word (letters, digits, "_" or "-"); several are separated by commas`,
       );
   const trackerWebhookSecrets: HeardConfig['trackerWebhookSecrets'] = {};
-  for (const [tracker, name] of [
-    ['github', 'HEARD_GITHUB_WEBHOOK_SECRET'],
-    ['gitlab', 'HEARD_GITLAB_WEBHOOK_TOKEN'],
-    ['jira', 'HEARD_JIRA_WEBHOOK_SECRET'],
-    ['linear', 'HEARD_LINEAR_WEBHOOK_SECRET'],
-  ] as const) {
+  for (const [tracker, name] of Object.entries(WEBHOOK_SECRET_SETTINGS) as Array<
+    [keyof typeof WEBHOOK_SECRET_SETTINGS, string]
+  >) {
     const value = secret(name);
     if (value === undefined) continue;
     // A short secret is guessable, and an HMAC with one proves little.

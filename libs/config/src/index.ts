@@ -7,6 +7,7 @@ export {
   loadConfig,
   HEARD_CONFIG,
   storesAreShared,
+  WEBHOOK_SECRET_SETTINGS,
 } from './config';
 export type {
   StoreLocation,

@@ -78,6 +78,8 @@ export {
   TRACKER_NAMES,
   TRACKER_URL_RULE,
   TRACKERS,
+  trackerIssueName,
+  trackerRelease,
   type OnTrackerDone,
   type Tracker,
   type TrackerIssue,

@@ -4,7 +4,7 @@ import {
   DomainRuleViolation,
   HEARD_ITSELF,
   issueRules,
-  TRACKER_NAMES,
+  trackerIssueName,
   type Tracker,
 } from '@heard/domain';
 import { readIssueDemand, readTrackerLinks } from '@heard/projections';
@@ -221,7 +221,7 @@ export class TrackerCommentBack {
           const waitMs = Math.min((retry?.waitMs ?? FIRST_RETRY_MS / 2) * 2, LAST_RETRY_MS);
           this.retryAt.set(key, { at: now + waitMs, waitMs });
           this.failed++;
-          this.lastError = `${TRACKER_NAMES[tracker]} ${link.ref}: ${(error as Error).message}`;
+          this.lastError = `${trackerIssueName(tracker, link.ref)}: ${(error as Error).message}`;
           this.options.logger?.error(
             `Commenting on ${this.lastError}; trying again in ${Math.round(waitMs / 1000)} s`,
           );
@@ -281,7 +281,7 @@ export class TrackerCommentBack {
       // Recorded already (the read model was behind): the comment stands, once.
       if (error.rule !== issueRules.trackerAlreadyCommented) {
         this.options.logger?.log(
-          `Commented on ${TRACKER_NAMES[link.tracker]} ${link.ref}, but ${error.message}: not commenting there again`,
+          `Commented on ${trackerIssueName(link.tracker, link.ref)}, but ${error.message}: not commenting there again`,
         );
         this.commented++;
         return;
@@ -289,7 +289,7 @@ export class TrackerCommentBack {
     }
     this.commented++;
     this.options.logger?.log(
-      `Commented on ${TRACKER_NAMES[link.tracker]} ${link.ref}: ${waiting.customers} customer(s) waiting`,
+      `Commented on ${trackerIssueName(link.tracker, link.ref)}: ${waiting.customers} customer(s) waiting`,
     );
   }
 

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { DomainRuleViolation, TRACKER_NAMES, type Tracker } from '@heard/domain';
+import { DomainRuleViolation, TRACKER_NAMES, trackerIssueName, type Tracker } from '@heard/domain';
 import { HEARD_CONFIG, type HeardConfig } from '@heard/config';
 import { EVENT_STORE, type EventStore } from '@heard/event-store';
 import { ProjectionRunner, readTrackerLinks } from '@heard/projections';
@@ -81,7 +81,7 @@ export class TrackerWebhooks {
         deliveryId,
         tracker,
         change,
-        ignored: `no heard issue is linked to ${TRACKER_NAMES[tracker]} ${change.ref}`,
+        ignored: `no heard issue is linked to ${trackerIssueName(tracker, change.ref)}`,
         outcomes: [],
       };
     const outcomes: WebhookOutcome[] = [];

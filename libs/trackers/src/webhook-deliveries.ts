@@ -1,4 +1,5 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { WEBHOOK_SECRET_SETTINGS } from '@heard/config';
 import type { Tracker } from '@heard/domain';
 
 /** Request headers as Node gives them: lower-case names. */
@@ -75,7 +76,7 @@ const WEBHOOKS: Record<Tracker, TrackerWebhook> = {
       if (!signature) return 'X-Hub-Signature-256 is missing';
       return same(signature, `sha256=${hmacHex(secret, body)}`)
         ? undefined
-        : 'X-Hub-Signature-256 does not match HEARD_GITHUB_WEBHOOK_SECRET';
+        : `X-Hub-Signature-256 does not match ${WEBHOOK_SECRET_SETTINGS.github}`;
     },
     deliveryId: (headers) => header(headers, 'x-github-delivery'),
     read(headers, payload) {
@@ -102,7 +103,9 @@ const WEBHOOKS: Record<Tracker, TrackerWebhook> = {
     refuse(headers, _body, secret) {
       const token = header(headers, 'x-gitlab-token');
       if (!token) return 'X-Gitlab-Token is missing';
-      return same(token, secret) ? undefined : 'X-Gitlab-Token is not HEARD_GITLAB_WEBHOOK_TOKEN';
+      return same(token, secret)
+        ? undefined
+        : `X-Gitlab-Token is not ${WEBHOOK_SECRET_SETTINGS.gitlab}`;
     },
     // Idempotency-Key stays the same across GitLab's retries; older GitLabs send only the event's UUID.
     deliveryId: (headers) =>
@@ -128,7 +131,7 @@ const WEBHOOKS: Record<Tracker, TrackerWebhook> = {
       if (!signature) return 'X-Hub-Signature is missing';
       return same(signature, `sha256=${hmacHex(secret, body)}`)
         ? undefined
-        : 'X-Hub-Signature does not match HEARD_JIRA_WEBHOOK_SECRET';
+        : `X-Hub-Signature does not match ${WEBHOOK_SECRET_SETTINGS.jira}`;
     },
     deliveryId: (headers) => header(headers, 'x-atlassian-webhook-identifier'),
     read(_headers, payload) {
@@ -159,7 +162,7 @@ const WEBHOOKS: Record<Tracker, TrackerWebhook> = {
       const signature = header(headers, 'linear-signature');
       if (!signature) return 'Linear-Signature is missing';
       if (!same(signature, hmacHex(secret, body)))
-        return 'Linear-Signature does not match HEARD_LINEAR_WEBHOOK_SECRET';
+        return `Linear-Signature does not match ${WEBHOOK_SECRET_SETTINGS.linear}`;
       let sent: unknown;
       try {
         sent = obj(JSON.parse(body.toString()) as unknown).webhookTimestamp;

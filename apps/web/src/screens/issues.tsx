@@ -83,6 +83,21 @@ const useSubmit = (send: (form: FormData) => Promise<string>, onDone: (notice: s
   return { problem, busy, submit };
 };
 
+/** A form's refusal, if any, its submit button and Cancel. */
+const FormEnd = (p: { problem?: Error; busy: boolean; submit: string; onCancel: () => void }) => (
+  <>
+    {p.problem && <Problem error={p.problem} />}
+    <div class="inline">
+      <button type="submit" disabled={p.busy}>
+        {p.submit}
+      </button>
+      <button type="button" class="secondary" onClick={p.onCancel}>
+        Cancel
+      </button>
+    </div>
+  </>
+);
+
 /**
  * Announce a shipped fix: says first how many customers the notice will reach. A fix that
  * waits (its tracker issue was closed as done) comes filled in from the tracker.
@@ -155,15 +170,7 @@ const AnnounceFix = ({ group, onDone, onCancel }: IssueFormProps) => {
       <label class="check">
         <input type="checkbox" name="tell" defaultChecked /> Tell the customers ("you were heard")
       </label>
-      {problem && <Problem error={problem} />}
-      <div class="inline">
-        <button type="submit" disabled={busy}>
-          Announce the fix
-        </button>
-        <button type="button" class="secondary" onClick={onCancel}>
-          Cancel
-        </button>
-      </div>
+      <FormEnd problem={problem} busy={busy} submit="Announce the fix" onCancel={onCancel} />
     </form>
   );
 };
@@ -199,15 +206,7 @@ const LinkTracker = ({ group, onDone, onCancel }: IssueFormProps) => {
         <option value="ask">let the fix wait here for one click (ask)</option>
         <option value="ship">ship the fix and tell the customers at once (ship)</option>
       </select>
-      {problem && <Problem error={problem} />}
-      <div class="inline">
-        <button type="submit" disabled={busy}>
-          Link the tracker issue
-        </button>
-        <button type="button" class="secondary" onClick={onCancel}>
-          Cancel
-        </button>
-      </div>
+      <FormEnd problem={problem} busy={busy} submit="Link the tracker issue" onCancel={onCancel} />
     </form>
   );
 };

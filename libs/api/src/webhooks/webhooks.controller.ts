@@ -2,18 +2,12 @@ import { Controller, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiBody, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { TRACKER_NAMES, TRACKERS, type Tracker } from '@heard/domain';
+import { WEBHOOK_SECRET_SETTINGS } from '@heard/config';
 import { TrackerWebhooks } from '@heard/trackers';
 import { OpenRoute } from '../http/access-control';
 import { Answers } from '../http/answer-docs';
 import type { HeardAnswers } from '../http/answers';
 import { WebhookRefused } from '../http/errors';
-
-const SECRET_SETTING: Record<Tracker, string> = {
-  github: 'HEARD_GITHUB_WEBHOOK_SECRET',
-  gitlab: 'HEARD_GITLAB_WEBHOOK_TOKEN',
-  jira: 'HEARD_JIRA_WEBHOOK_SECRET',
-  linear: 'HEARD_LINEAR_WEBHOOK_SECRET',
-};
 
 /**
  * The trackers' webhooks. Open routes: a delivery proves itself with its tracker's
@@ -48,7 +42,7 @@ export class WebhooksController {
         throw new WebhookRefused(
           404,
           'webhook.not_configured',
-          `The ${TRACKER_NAMES[known]} receiver is off: set ${SECRET_SETTING[known]} to the secret the webhook is set up with`,
+          `The ${TRACKER_NAMES[known]} receiver is off: set ${WEBHOOK_SECRET_SETTINGS[known]} to the secret the webhook is set up with`,
         );
       case 'refused':
         throw new WebhookRefused(

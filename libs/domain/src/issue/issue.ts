@@ -4,6 +4,8 @@ import {
   parseTrackerUrl,
   TRACKER_NAMES,
   TRACKER_URL_RULE,
+  trackerIssueName,
+  trackerRelease,
   type OnTrackerDone,
   type Tracker,
 } from './tracker';
@@ -143,8 +145,6 @@ interface IssueState {
   fixes: { release: string; description: string; shippedAt: string }[];
   closedAt?: string;
   links: Record<string, TrackerLink>;
-  /** A linked tracker issue was closed as done: its fix waits for one click (`ask`). */
-  fixAwaiting?: { linkId: string; release: string };
 }
 
 export const issueRules = {
@@ -161,9 +161,6 @@ export const issueRules = {
 } as const;
 
 /** The release a fix shipped from a tracker names: its milestone, else the tracker issue. */
-const releaseOf = (link: TrackerLink, release: string | undefined) =>
-  release ?? `${TRACKER_NAMES[link.tracker]} ${link.ref}`;
-
 const initialState = (): IssueState => ({
   status: 'none',
   issueId: '',
@@ -241,7 +238,7 @@ const decide = (command: IssueCommand, state: IssueState): IssueEvent[] => {
         refuse(
           issueRules.trackerAlreadyLinked,
           'conflict',
-          `Issue ${issueId} is already linked to ${TRACKER_NAMES[parsed.tracker]} ${parsed.ref}`,
+          `Issue ${issueId} is already linked to ${trackerIssueName(parsed.tracker, parsed.ref)}`,
         );
       return [
         {
@@ -264,7 +261,7 @@ const decide = (command: IssueCommand, state: IssueState): IssueEvent[] => {
         refuse(
           issueRules.trackerStateUnchanged,
           'conflict',
-          `${TRACKER_NAMES[link.tracker]} ${link.ref} is already ${command.state}`,
+          `${trackerIssueName(link.tracker, link.ref)} is already ${command.state}`,
         );
       const changed: IssueEvent = {
         type: 'TrackerStateChanged',
@@ -279,7 +276,8 @@ const decide = (command: IssueCommand, state: IssueState): IssueEvent[] => {
         },
       };
       // Closed as done now: heard ships the fix itself when the link says so and a team owns
-      // the issue; otherwise the fix waits for one click (see evolve: fixAwaiting).
+      // the issue; otherwise the fix waits for one click (the recurring-issues read model's
+      // `awaiting`, which the screens read).
       if (!command.done || link.done || link.onTrackerDone !== 'ship' || !state.owner)
         return [changed];
       return [
@@ -288,7 +286,7 @@ const decide = (command: IssueCommand, state: IssueState): IssueEvent[] => {
           type: 'FixShipped',
           data: {
             issueId,
-            release: releaseOf(link, command.release),
+            release: trackerRelease(link.tracker, link.ref, command.release),
             description: `Closed as done in ${TRACKER_NAMES[link.tracker]}: ${link.url}`,
             creditCustomers: true,
             shippedAt: at,
@@ -303,7 +301,7 @@ const decide = (command: IssueCommand, state: IssueState): IssueEvent[] => {
         refuse(
           issueRules.trackerAlreadyCommented,
           'conflict',
-          `heard has commented on ${TRACKER_NAMES[link.tracker]} ${link.ref} already`,
+          `heard has commented on ${trackerIssueName(link.tracker, link.ref)} already`,
         );
       return [
         {
@@ -366,7 +364,6 @@ const evolve = (state: IssueState, event: IssueEvent): IssueState => {
           ...state.fixes,
           { release: d.release, description: d.description, shippedAt: d.shippedAt },
         ],
-        fixAwaiting: undefined,
       };
     }
     case 'IssueClosed':
@@ -392,18 +389,13 @@ const evolve = (state: IssueState, event: IssueEvent): IssueState => {
     case 'TrackerStateChanged': {
       const d = event.data;
       const link = state.links[d.linkId]!;
-      const newlyDone = d.done && !link.done;
-      const links = {
-        ...state.links,
-        [d.linkId]: { ...link, state: d.state, done: d.done, release: d.release },
+      return {
+        ...state,
+        links: {
+          ...state.links,
+          [d.linkId]: { ...link, state: d.state, done: d.done, release: d.release },
+        },
       };
-      // The FixShipped that follows (ship) clears it again.
-      const fixAwaiting = newlyDone
-        ? { linkId: d.linkId, release: releaseOf(link, d.release) }
-        : state.fixAwaiting?.linkId === d.linkId && !d.done
-          ? undefined
-          : state.fixAwaiting;
-      return { ...state, links, fixAwaiting };
     }
     case 'TrackerCommented': {
       const link = state.links[event.data.linkId]!;

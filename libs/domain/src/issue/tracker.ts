@@ -9,6 +9,18 @@ export const TRACKER_NAMES: Record<Tracker, string> = {
   linear: 'Linear',
 };
 
+/** A tracker issue as people say it: "GitHub acme/app#12". */
+export const trackerIssueName = (tracker: Tracker, ref: string) =>
+  `${TRACKER_NAMES[tracker]} ${ref}`;
+
+/**
+ * The release a fix closed in a tracker ships in: the milestone or fix versions the tracker
+ * named, else the tracker issue itself. One rule for `ship` (heard ships it) and `ask` (the
+ * screen offers it).
+ */
+export const trackerRelease = (tracker: Tracker, ref: string, release?: string | null) =>
+  release ?? trackerIssueName(tracker, ref);
+
 /** What heard does when a linked tracker issue is closed as done. */
 export const ON_TRACKER_DONE = ['ask', 'ship'] as const;
 export type OnTrackerDone = (typeof ON_TRACKER_DONE)[number];

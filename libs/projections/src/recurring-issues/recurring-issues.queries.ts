@@ -1,4 +1,4 @@
-import { TRACKER_NAMES, type Tracker } from '@heard/domain';
+import { trackerRelease, type Tracker } from '@heard/domain';
 import { SqlFilter, type ReadStore } from '@heard/read-store';
 import { groupFields, type AccountRow, type GroupRow } from './recurring-issues.projection';
 import { median, round } from '../shared/numbers';
@@ -334,7 +334,7 @@ export const fixAwaitingOf = (links: TrackerLinkView[]) => {
   return waiting
     ? {
         linkId: waiting.linkId,
-        release: waiting.release ?? `${TRACKER_NAMES[waiting.tracker as Tracker]} ${waiting.ref}`,
+        release: trackerRelease(waiting.tracker as Tracker, waiting.ref, waiting.release),
       }
     : null;
 };
@@ -385,9 +385,12 @@ export const readIssueDemand = async (store: ReadStore, issueId: string) => {
     'SELECT customer_id, account_id FROM ri_cases WHERE issue_id = ?',
     [issueId],
   );
-  const weighed = (await accountWeigher(store))(
-    rows.flatMap((r) => (r.account_id ? [r.account_id] : [])),
+  // Only this issue's accounts: a report weighs many groups, this weighs one.
+  const accounts = await store.query<AccountRow>(
+    'SELECT * FROM ri_accounts WHERE account_id IN (SELECT account_id FROM ri_cases WHERE issue_id = ?)',
+    [issueId],
   );
+  const weighed = weigher(accounts)(rows.flatMap((r) => (r.account_id ? [r.account_id] : [])));
   return { customers: new Set(rows.map((r) => r.customer_id)).size, ...weighed };
 };
 
@@ -409,10 +412,11 @@ const largestCurrency = (all: RevenueAtStake[]): string | null => {
  * Reads every known account once and weighs a list of account ids: the ids, their tiers as
  * they are now and their annual revenue summed per currency, each account counted once.
  */
-export const accountWeigher = async (store: ReadStore) => {
-  const known = new Map(
-    (await store.query<AccountRow>('SELECT * FROM ri_accounts')).map((a) => [a.account_id, a]),
-  );
+export const accountWeigher = async (store: ReadStore) =>
+  weigher(await store.query<AccountRow>('SELECT * FROM ri_accounts'));
+
+const weigher = (rows: AccountRow[]) => {
+  const known = new Map(rows.map((a) => [a.account_id, a]));
   return (accountIds: string[]) => {
     const ids = [...new Set(accountIds)].sort();
     const revenueAtStake: RevenueAtStake = {};
